@@ -1,0 +1,82 @@
+// `seccoder corpus add|stats`: grow the corpus by hand, and see what it holds.
+import { stat } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { CorpusEntry } from '../../corpus/entry.js';
+import { EntryRejectedError } from '../../corpus/errors.js';
+import { formatProblem } from '../../corpus/jsonl.js';
+import { LocalCorpusStore } from '../../corpus/local-store.js';
+import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../../corpus/prepare-entry.js';
+import { corpusStats, formatStats } from '../../corpus/stats.js';
+import { resolveCorpusDir } from '../corpus-location.js';
+import { readInputFile } from '../read-input.js';
+
+interface AddOptions {
+  corpus?: string;
+  cwe: string[];
+  language?: string;
+  sourceUrl?: string;
+  repo?: string;
+  commit?: string;
+  maxChars: string;
+  allowSyntaxErrors?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerCorpusCommand(program: Command): void {
+  const corpus = program.command('corpus').description('inspect and grow the secure-code corpus');
+
+  corpus
+    .command('add')
+    .description('add a secure function (one per file) to the corpus, atomically')
+    .argument('<files...>', 'files each holding one secure function')
+    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
+    .option('--cwe <id>', 'weakness the function is secure against, e.g. CWE-89 (repeatable)', collect, [])
+    .option('--language <name>', 'language, when the file extension does not tell')
+    .option('--source-url <url>', 'where the function comes from (e.g. the fixing commit)')
+    .option('--repo <owner/name>', 'repository the function comes from')
+    .option('--commit <sha>', 'commit the function comes from')
+    .option('--max-chars <n>', 'size cap', String(DEFAULT_MAX_ENTRY_CHARS))
+    .option('--allow-syntax-errors', 'accept code the parser reports errors in (macro-heavy C)')
+    .action(async (files: string[], options: AddOptions) => {
+      const maxChars = Number(options.maxChars);
+      if (!Number.isInteger(maxChars) || maxChars <= 0) throw new Error(`--max-chars must be a positive integer, got ${options.maxChars}`);
+      const entries: CorpusEntry[] = [];
+      for (const file of files) {
+        entries.push(
+          await prepareEntry({
+            code: await readInputFile(file),
+            label: file,
+            language: options.language,
+            cwe: options.cwe,
+            maxChars,
+            allowSyntaxErrors: options.allowSyntaxErrors,
+            source: { path: file, url: options.sourceUrl, repo: options.repo, commit: options.commit },
+          }),
+        );
+      }
+      const store = new LocalCorpusStore(resolveCorpusDir(options.corpus));
+      const { added, duplicates } = await store.append(entries);
+      for (const entry of added) console.log(`added ${entry.id} (${entry.language}${entry.cwe.length ? `, ${entry.cwe.join(', ')}` : ''}) to ${store.location}`);
+      if (duplicates.length > 0) {
+        const names = duplicates.map((entry) => files[entries.indexOf(entry)] ?? entry.id).join(', ');
+        throw new EntryRejectedError(names, 'already in the corpus (same normalized code)');
+      }
+    });
+
+  corpus
+    .command('stats')
+    .description('entries per language, CWE and origin, and size')
+    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
+    .option('--json', 'print JSON')
+    .action(async (options: { corpus?: string; json?: boolean }) => {
+      const store = new LocalCorpusStore(resolveCorpusDir(options.corpus));
+      const { entries, problems } = await store.read();
+      for (const problem of problems) console.error(`warning: ${formatProblem(problem)}`);
+      const stats = corpusStats(entries);
+      const bytes = (await stat(store.file)).size;
+      if (options.json) console.log(JSON.stringify({ corpus: store.location, bytes, skippedLines: problems.length, ...stats }));
+      else console.log(formatStats(stats, store.location, bytes));
+    });
+}
+

@@ -1,0 +1,133 @@
+// `seccoder retrieve`: the secure demonstrations closest to a file, or to each query of a JSONL
+// batch (so tools outside the project can evaluate the retriever).
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { normalizeCwe } from '../../corpus/entry.js';
+import { languageFromPath, parseLanguage, UnknownLanguageError, type Language } from '../../lang/languages.js';
+import type { Demonstration, Retriever } from '../../retrieve/retriever.js';
+import { openIndexForCli, parseMode, retrieverFor } from '../open-retriever.js';
+import { readInputFile } from '../read-input.js';
+
+interface RetrieveOptions {
+  file?: string;
+  queries?: string;
+  language?: string;
+  cwe?: string;
+  k: string;
+  json?: boolean;
+  mode: string;
+  code: boolean;
+  corpus?: string;
+  embedder: string;
+}
+
+const querySchema = z.object({
+  id: z.union([z.string(), z.number()]),
+  code: z.string().min(1),
+  language: z.string().optional(),
+  cwe: z.string().optional(),
+  k: z.number().int().positive().optional(),
+});
+
+function resultJson(demo: Demonstration) {
+  return {
+    id: demo.entry.id,
+    cwe: demo.entry.cwe,
+    language: demo.entry.language,
+    score: demo.score,
+    ...(demo.similarity === undefined ? {} : { similarity: demo.similarity }),
+    source: demo.entry.source,
+  };
+}
+
+function formatDemonstration(demo: Demonstration, rank: number, showCode: boolean): string {
+  const { entry } = demo;
+  const similarity = demo.similarity === undefined ? '' : ` (cosine ${demo.similarity.toFixed(3)})`;
+  const where = [entry.source.url ?? entry.source.repo, entry.source.path, entry.source.function && `function ${entry.source.function}`]
+    .filter(Boolean)
+    .join('  ');
+  const lines = [`${rank}. ${entry.id}  ${entry.cwe.join(',') || 'no CWE'}  ${entry.language}  score ${demo.score.toFixed(4)}${similarity}`];
+  if (where) lines.push(`   ${where}`);
+  if (showCode) {
+    const code = entry.code.split('\n');
+    lines.push(...code.slice(0, 12).map((line) => `   | ${line}`));
+    if (code.length > 12) lines.push(`   | … ${code.length - 12} more lines`);
+  }
+  return lines.join('\n');
+}
+
+function languageOf(given: string | undefined, path: string): Language {
+  if (given) return parseLanguage(given);
+  const detected = languageFromPath(path);
+  if (!detected) throw new UnknownLanguageError(path, 'cannot tell the language from the file name; pass --language');
+  return detected;
+}
+
+async function runBatch(retriever: Retriever, path: string, k: number): Promise<void> {
+  const lines = (await readInputFile(path)).split('\n');
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let query: z.infer<typeof querySchema>;
+    let language: Language | undefined;
+    let cwe: string | undefined;
+    try {
+      query = querySchema.parse(JSON.parse(line));
+      language = query.language ? parseLanguage(query.language) : undefined;
+      cwe = query.cwe ? normalizeCwe(query.cwe) : undefined;
+    } catch (error) {
+      const reason = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') : (error as Error).message;
+      console.error(`${path}:${index + 1}: skipped query: ${reason}`);
+      const id = (() => {
+        try {
+          return (JSON.parse(line) as { id?: unknown }).id ?? null;
+        } catch {
+          return null;
+        }
+      })();
+      console.log(JSON.stringify({ id, line: index + 1, error: reason }));
+      continue;
+    }
+    const results = await retriever.retrieve({ code: query.code, language, cwe, k: query.k ?? k });
+    console.log(JSON.stringify({ id: query.id, results: results.map(resultJson) }));
+  }
+}
+
+export function registerRetrieveCommand(program: Command): void {
+  program
+    .command('retrieve')
+    .description('show the secure demonstrations most similar to a file (or to each query of a JSONL batch)')
+    .option('--file <path>', 'code to find demonstrations for')
+    .option('--queries <path>', 'batch: JSON Lines of {id, code, language?, cwe?, k?}; prints one JSON result per line')
+    .option('--language <name>', 'language of --file, when its extension does not tell')
+    .option('--cwe <id>', 'known weakness (e.g. from an alert): demonstrations of it rank first')
+    .option('-k <n>', 'number of demonstrations', '5')
+    .option('--mode <mode>', 'hybrid | dense | bm25', 'hybrid')
+    .option('--json', 'print JSON')
+    .option('--no-code', 'do not print the demonstrations\' code')
+    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
+    .option('--embedder <name>', 'default | onnx:<folder>', 'default')
+    .action(async (options: RetrieveOptions) => {
+      if (!options.file === !options.queries) throw new Error('give exactly one of --file <path> or --queries <path>');
+      const k = Number(options.k);
+      if (!Number.isInteger(k) || k <= 0) throw new Error(`-k must be a positive integer, got ${options.k}`);
+      const mode = parseMode(options.mode);
+      if (options.queries) {
+        if (!options.json) throw new Error('--queries prints JSON Lines: add --json');
+        const retriever = retrieverFor(await openIndexForCli(options), mode);
+        await runBatch(retriever, options.queries, k);
+        return;
+      }
+      const path = options.file as string;
+      const code = await readInputFile(path);
+      const language = languageOf(options.language, path);
+      const cwe = options.cwe ? normalizeCwe(options.cwe) : undefined;
+      const index = await openIndexForCli(options);
+      const results = await retrieverFor(index, mode).retrieve({ code, language, cwe, k });
+      if (options.json) {
+        console.log(JSON.stringify({ file: path, language, cwe, mode, results: results.map(resultJson) }, null, 2));
+        return;
+      }
+      console.log(`${results.length} secure demonstrations for ${path} (${language}${cwe ? `, ${cwe}` : ''}), ${mode} retrieval over ${index.entries.length} entries:`);
+      results.forEach((demo, i) => console.log(formatDemonstration(demo, i + 1, options.code)));
+    });
+}

@@ -1,0 +1,73 @@
+// The corpus as a folder: `corpus.jsonl` (one entry a line) plus derived files beside it.
+// Appends take a lock, rewrite the whole file to a temp file and rename it over the old one, so a
+// writer killed at any moment leaves the previous corpus complete.
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeChunksAtomic } from '../fs/atomic-write.js';
+import type { CorpusEntry } from './entry.js';
+import { CorpusNotFoundError } from './errors.js';
+import { withFileLock, type LockOptions } from './file-lock.js';
+import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js';
+import type { AppendResult, CorpusStore } from './types.js';
+
+export const CORPUS_FILE = 'corpus.jsonl';
+
+export class LocalCorpusStore implements CorpusStore {
+  readonly dir: string;
+  readonly file: string;
+
+  constructor(dir: string, private readonly lockOptions: LockOptions = {}) {
+    this.dir = resolve(dir);
+    this.file = join(this.dir, CORPUS_FILE);
+  }
+
+  get location(): string {
+    return this.file;
+  }
+
+  async read(): Promise<ParsedCorpus> {
+    return parseCorpusJsonl(await this.readText(), this.file);
+  }
+
+  async append(entries: CorpusEntry[]): Promise<AppendResult> {
+    await this.requireDir();
+    return withFileLock(
+      `${this.file}.lock`,
+      async () => {
+        const existing = await this.readText({ allowMissingFile: true });
+        const known = new Set(parseCorpusJsonl(existing, this.file).entries.map((entry) => entry.sha256));
+        const added: CorpusEntry[] = [];
+        const duplicates: CorpusEntry[] = [];
+        for (const entry of entries) {
+          if (known.has(entry.sha256)) {
+            duplicates.push(entry);
+          } else {
+            known.add(entry.sha256);
+            added.push(entry);
+          }
+        }
+        if (added.length === 0) return { added, duplicates };
+        // Existing lines are copied verbatim, even ones that fail validation: never lose data.
+        const head = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
+        await writeChunksAtomic(this.file, [head, ...added.map((entry) => `${serializeEntry(entry)}\n`)]);
+        return { added, duplicates };
+      },
+      this.lockOptions,
+    );
+  }
+
+  private async requireDir(): Promise<void> {
+    const info = await stat(this.dir).catch(() => undefined);
+    if (!info?.isDirectory()) throw new CorpusNotFoundError(this.dir);
+  }
+
+  private async readText(options: { allowMissingFile?: boolean } = {}): Promise<string> {
+    try {
+      return await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (options.allowMissingFile) return '';
+      throw new CorpusNotFoundError(this.file);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// Opens everything retrieval needs for a corpus folder: the entries, the embedder, the persisted
+// vector index (reused, extended with new entries, or rebuilt with the reason said), and BM25.
+import { join } from 'node:path';
+import type { CorpusEntry } from '../corpus/entry.js';
+import type { LineProblem } from '../corpus/jsonl.js';
+import { LocalCorpusStore } from '../corpus/local-store.js';
+import { DefaultEmbedder } from '../embed/default-embedder.js';
+import { OnnxEmbedder } from '../embed/onnx-embedder.js';
+import type { Embedder } from '../embed/types.js';
+import { HnswVectorIndex, type HnswOptions } from '../index/hnsw-index.js';
+import { Bm25Index } from './bm25.js';
+import { corpusHash } from './corpus-hash.js';
+import { embedderKey, type EmbedderChoice } from './embedder-choice.js';
+import { judgeManifest, readIndexManifest, writeIndexManifest } from './index-manifest.js';
+
+export const INDEX_FOLDER = '.index';
+
+/** The default embedder is retrained once the corpus has grown by this factor since training. */
+const DEFAULT_RETRAIN_GROWTH = 1.5;
+
+export type IndexProgress = (phase: 'train' | 'embed', done: number, total: number) => void;
+
+export interface OpenIndexOptions {
+  corpusDir: string;
+  embedder?: EmbedderChoice;
+  /** Ignore whatever is persisted and build from scratch. */
+  rebuild?: boolean;
+  /** Do not write the index back (read-only corpus folders). */
+  persist?: boolean;
+  hnsw?: HnswOptions;
+  onProgress?: IndexProgress;
+}
+
+export interface IndexStatus {
+  action: 'loaded' | 'extended' | 'built';
+  /** Why it was rebuilt or extended, for the user. */
+  reason?: string;
+  embedded: number;
+  dir: string;
+}
+
+export interface RetrievalIndex {
+  entries: CorpusEntry[];
+  problems: LineProblem[];
+  embedder: Embedder;
+  vectors: HnswVectorIndex;
+  bm25: Bm25Index;
+  status: IndexStatus;
+}
+
+async function defaultEmbedderFor(entries: CorpusEntry[], dir: string, options: OpenIndexOptions): Promise<DefaultEmbedder> {
+  const embedderDir = join(dir, 'embedder');
+  if (!options.rebuild) {
+    const saved = await DefaultEmbedder.load(embedderDir).catch(() => undefined);
+    const trained = saved?.trainedOn;
+    if (
+      saved &&
+      trained &&
+      trained.entries <= entries.length &&
+      entries.length < trained.entries * DEFAULT_RETRAIN_GROWTH &&
+      corpusHash(entries.slice(0, trained.entries)) === trained.corpusHash
+    ) {
+      return saved;
+    }
+  }
+  options.onProgress?.('train', 0, 1);
+  const embedder = await DefaultEmbedder.train(
+    entries.map((entry) => entry.code),
+    { entries: entries.length, corpusHash: corpusHash(entries) },
+  );
+  options.onProgress?.('train', 1, 1);
+  if (options.persist !== false) await embedder.save(embedderDir);
+  return embedder;
+}
+
+async function embedAll(embedder: Embedder, entries: CorpusEntry[], onProgress?: IndexProgress): Promise<Float32Array[]> {
+  const vectors: Float32Array[] = [];
+  const step = 256;
+  for (let start = 0; start < entries.length; start += step) {
+    onProgress?.('embed', start, entries.length);
+    vectors.push(...(await embedder.embed(entries.slice(start, start + step).map((entry) => entry.code))));
+  }
+  onProgress?.('embed', entries.length, entries.length);
+  return vectors;
+}
+
+export async function openRetrievalIndex(options: OpenIndexOptions): Promise<RetrievalIndex> {
+  const store = new LocalCorpusStore(options.corpusDir);
+  const { entries, problems } = await store.read();
+  const choice = options.embedder ?? { kind: 'default' };
+  const dir = join(store.dir, INDEX_FOLDER, embedderKey(choice));
+  const embedder = choice.kind === 'default' ? await defaultEmbedderFor(entries, dir, options) : await OnnxEmbedder.load(choice.dir);
+
+  const manifest = options.rebuild ? undefined : await readIndexManifest(dir);
+  let verdict = judgeManifest(manifest, entries, embedder);
+  let vectors: HnswVectorIndex | undefined;
+  if (verdict.action !== 'rebuild') {
+    vectors = await HnswVectorIndex.load(dir).catch((error: Error) => {
+      verdict = { action: 'rebuild', reason: `saved vectors unreadable (${error.message})` };
+      return undefined;
+    });
+    // A crash between writing the vectors and the manifest leaves them disagreeing.
+    if (vectors && vectors.size !== manifest?.entryIds.length) {
+      verdict = { action: 'rebuild', reason: `saved vectors (${vectors.size}) do not match the manifest` };
+      vectors = undefined;
+    }
+  }
+  let status: IndexStatus;
+  if (vectors && verdict.action === 'use') {
+    status = { action: 'loaded', embedded: 0, dir };
+  } else if (vectors && verdict.action === 'extend') {
+    const added = entries.slice(verdict.from);
+    vectors.add(await embedAll(embedder, added, options.onProgress));
+    status = { action: 'extended', reason: `${added.length} new corpus entries`, embedded: added.length, dir };
+  } else {
+    vectors = new HnswVectorIndex(embedder.dim, options.hnsw);
+    vectors.add(await embedAll(embedder, entries, options.onProgress));
+    const reason = options.rebuild ? 'rebuild requested' : verdict.action === 'rebuild' ? verdict.reason : undefined;
+    status = { action: 'built', reason, embedded: entries.length, dir };
+  }
+  if (status.action !== 'loaded' && options.persist !== false) {
+    await vectors.save(dir);
+    await writeIndexManifest(dir, {
+      embedderId: embedder.id,
+      dim: embedder.dim,
+      corpusHash: corpusHash(entries),
+      entryIds: entries.map((entry) => entry.id),
+    });
+  }
+  const bm25 = new Bm25Index();
+  bm25.add(entries.map((entry) => entry.code));
+  return { entries, problems, embedder, vectors, bm25, status };
+}
