@@ -1,7 +1,7 @@
 // The corpus as a folder: `corpus.jsonl` (one entry a line) plus derived files beside it.
 // Appends take a lock, rewrite the whole file to a temp file and rename it over the old one, so a
 // writer killed at any moment leaves the previous corpus complete.
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import type { CorpusEntry } from './entry.js';
@@ -34,6 +34,7 @@ export class LocalCorpusStore implements CorpusStore {
     return withFileLock(
       `${this.file}.lock`,
       async () => {
+        await this.removeAbandonedTempFiles();
         const existing = await this.readText({ allowMissingFile: true });
         const known = new Set(parseCorpusJsonl(existing, this.file).entries.map((entry) => entry.sha256));
         const added: CorpusEntry[] = [];
@@ -54,6 +55,14 @@ export class LocalCorpusStore implements CorpusStore {
       },
       this.lockOptions,
     );
+  }
+
+  /** Temp files of writers killed mid-write; holding the lock, no live writer owns one. */
+  private async removeAbandonedTempFiles(): Promise<void> {
+    const prefix = `.${CORPUS_FILE}.`;
+    for (const name of await readdir(this.dir)) {
+      if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
+    }
   }
 
   private async requireDir(): Promise<void> {

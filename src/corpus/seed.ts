@@ -1,6 +1,6 @@
 // Builds the seed corpus from the SVEN and SafeCoder training pairs: the secure side of each
-// vulnerability fix, with the fixing commit as provenance. Validation splits and evaluation
-// scenarios are never read here: they are for measuring retrieval and hardening.
+// vulnerability fix, with the fixing commit as provenance. Validation splits are read only to keep
+// out training functions identical to a held-out one: they are for measuring, never for the seed.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -33,6 +33,8 @@ export interface SeedReport {
   tooLong: number;
   unknownLanguage: number;
   duplicates: number;
+  /** Identical to a function of a validation split. */
+  heldOut: number;
   kept: number;
 }
 
@@ -52,6 +54,22 @@ async function seedSources(datasetsDir: string): Promise<SeedSource[]> {
       addedAt: '2024-07-16T00:00:00.000Z',
     },
   ];
+}
+
+/** Hashes of the secure functions of the validation splits. */
+async function heldOutHashes(datasetsDir: string): Promise<Set<string>> {
+  const svenVal = join(datasetsDir, 'sven', 'data_train_val', 'val');
+  const files = [
+    ...(await readdir(svenVal)).filter((name) => name.endsWith('.jsonl')).map((name) => join(svenVal, name)),
+    ...['sec-new-desc.jsonl', 'sec-desc.jsonl'].map((name) => join(datasetsDir, 'safecoder', 'data_train_val', 'val', name)),
+  ];
+  const hashes = new Set<string>();
+  for (const file of files) {
+    for (const line of (await readFile(file, 'utf8')).split('\n')) {
+      if (line.trim() !== '') hashes.add(codeHash(pairSchema.pick({ func_src_after: true }).parse(JSON.parse(line)).func_src_after));
+    }
+  }
+  return hashes;
 }
 
 function entryFromPair(pair: Pair, source: SeedSource): CorpusEntry | 'unknown-language' {
@@ -82,7 +100,8 @@ function entryFromPair(pair: Pair, source: SeedSource): CorpusEntry | 'unknown-l
 
 export async function buildSeedCorpus(options: SeedOptions): Promise<{ entries: CorpusEntry[]; report: SeedReport }> {
   const maxChars = options.maxChars ?? DEFAULT_SEED_MAX_CHARS;
-  const report: SeedReport = { read: 0, identical: 0, tooLong: 0, unknownLanguage: 0, duplicates: 0, kept: 0 };
+  const report: SeedReport = { read: 0, identical: 0, tooLong: 0, unknownLanguage: 0, duplicates: 0, heldOut: 0, kept: 0 };
+  const heldOut = await heldOutHashes(options.datasetsDir);
   const seen = new Map<string, CorpusEntry>();
   const entries: CorpusEntry[] = [];
   for (const source of await seedSources(options.datasetsDir)) {
@@ -105,6 +124,10 @@ export async function buildSeedCorpus(options: SeedOptions): Promise<{ entries: 
         const entry = entryFromPair(pair, source);
         if (entry === 'unknown-language') {
           report.unknownLanguage += 1;
+          continue;
+        }
+        if (heldOut.has(entry.sha256)) {
+          report.heldOut += 1;
           continue;
         }
         const earlier = seen.get(entry.sha256);

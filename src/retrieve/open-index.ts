@@ -48,19 +48,29 @@ export interface RetrievalIndex {
   status: IndexStatus;
 }
 
-async function defaultEmbedderFor(entries: CorpusEntry[], dir: string, options: OpenIndexOptions): Promise<DefaultEmbedder> {
+/** Why the saved default embedder cannot serve this corpus, or undefined when it can. */
+function retrainReason(trained: { entries: number; corpusHash: string }, entries: CorpusEntry[]): string | undefined {
+  if (trained.entries > entries.length) return `the corpus shrank from ${trained.entries} to ${entries.length} entries`;
+  if (corpusHash(entries.slice(0, trained.entries)) !== trained.corpusHash) return 'corpus entries it was trained on changed';
+  if (entries.length >= trained.entries * DEFAULT_RETRAIN_GROWTH) return `the corpus grew from ${trained.entries} to ${entries.length} entries`;
+  return undefined;
+}
+
+async function defaultEmbedderFor(
+  entries: CorpusEntry[],
+  dir: string,
+  options: OpenIndexOptions,
+): Promise<{ embedder: DefaultEmbedder; retrainedBecause?: string }> {
   const embedderDir = join(dir, 'embedder');
+  let retrainedBecause = 'rebuild requested';
   if (!options.rebuild) {
     const saved = await DefaultEmbedder.load(embedderDir).catch(() => undefined);
-    const trained = saved?.trainedOn;
-    if (
-      saved &&
-      trained &&
-      trained.entries <= entries.length &&
-      entries.length < trained.entries * DEFAULT_RETRAIN_GROWTH &&
-      corpusHash(entries.slice(0, trained.entries)) === trained.corpusHash
-    ) {
-      return saved;
+    if (saved) {
+      const reason = retrainReason(saved.trainedOn, entries);
+      if (reason === undefined) return { embedder: saved };
+      retrainedBecause = `default embedder retrained: ${reason}`;
+    } else {
+      retrainedBecause = 'no trained default embedder yet';
     }
   }
   options.onProgress?.('train', 0, 1);
@@ -70,7 +80,7 @@ async function defaultEmbedderFor(entries: CorpusEntry[], dir: string, options: 
   );
   options.onProgress?.('train', 1, 1);
   if (options.persist !== false) await embedder.save(embedderDir);
-  return embedder;
+  return { embedder, retrainedBecause };
 }
 
 async function embedAll(embedder: Embedder, entries: CorpusEntry[], onProgress?: IndexProgress): Promise<Float32Array[]> {
@@ -89,7 +99,9 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   const { entries, problems } = await store.read();
   const choice = options.embedder ?? { kind: 'default' };
   const dir = join(store.dir, INDEX_FOLDER, embedderKey(choice));
-  const embedder = choice.kind === 'default' ? await defaultEmbedderFor(entries, dir, options) : await OnnxEmbedder.load(choice.dir);
+  const chosen: { embedder: Embedder; retrainedBecause?: string } =
+    choice.kind === 'default' ? await defaultEmbedderFor(entries, dir, options) : { embedder: await OnnxEmbedder.load(choice.dir) };
+  const { embedder } = chosen;
 
   const manifest = options.rebuild ? undefined : await readIndexManifest(dir);
   let verdict = judgeManifest(manifest, entries, embedder);
@@ -115,7 +127,8 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   } else {
     vectors = new HnswVectorIndex(embedder.dim, options.hnsw);
     vectors.add(await embedAll(embedder, entries, options.onProgress));
-    const reason = options.rebuild ? 'rebuild requested' : verdict.action === 'rebuild' ? verdict.reason : undefined;
+    // A retrained default embedder changes the id; the cause the user can act on is why it retrained.
+    const reason = options.rebuild ? 'rebuild requested' : (chosen.retrainedBecause ?? (verdict.action === 'rebuild' ? verdict.reason : undefined));
     status = { action: 'built', reason, embedded: entries.length, dir };
   }
   if (status.action !== 'loaded' && options.persist !== false) {
