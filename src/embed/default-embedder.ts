@@ -25,6 +25,11 @@ const vocabularyFileSchema = z.object({
 });
 type VocabularyFile = z.infer<typeof vocabularyFileSchema>;
 
+/** The id names the model's exact weights, so any change to them invalidates indexes. */
+function modelId(bytes: Uint8Array, dim: number): string {
+  return `default:lsa-${dim}:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
+}
+
 export interface TrainedOn {
   entries: number;
   corpusHash: string;
@@ -54,22 +59,34 @@ export class DefaultEmbedder implements Embedder {
   static async train(codes: readonly string[], trainedOn: TrainedOn, options: LsaTrainOptions = {}): Promise<DefaultEmbedder> {
     const model = trainLsa(codes, options);
     const bytes = lsaToOnnx(model, { 'seccoder.corpusHash': trainedOn.corpusHash });
-    const id = `default:lsa-${model.dim}:${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
+    const id = modelId(bytes, model.dim);
     const session = await ort.InferenceSession.create(bytes);
     return new DefaultEmbedder(session, bytes, model.vocabulary, { id, dim: model.dim, trainedOn });
   }
 
   /** Loads a model saved by `save`; throws with the path when the files are missing or damaged. */
   static async load(dir: string): Promise<DefaultEmbedder> {
+    const unreadable = (path: string, why: string) =>
+      new Error(`default embedder at ${path} is unreadable (${why}); run \`seccoder index --rebuild\``);
     const vocabularyPath = join(dir, VOCABULARY_FILE);
     let meta: VocabularyFile;
     try {
       meta = vocabularyFileSchema.parse(JSON.parse(await readFile(vocabularyPath, 'utf8')));
     } catch (error) {
-      throw new Error(`default embedder at ${vocabularyPath} is unreadable (${(error as Error).message}); run \`seccoder index --rebuild\``);
+      throw unreadable(vocabularyPath, (error as Error).message);
     }
-    const bytes = new Uint8Array(await readFile(join(dir, MODEL_FILE)));
-    const session = await ort.InferenceSession.create(bytes);
+    const modelPath = join(dir, MODEL_FILE);
+    let bytes: Uint8Array;
+    let session: ort.InferenceSession;
+    try {
+      bytes = new Uint8Array(await readFile(modelPath));
+      session = await ort.InferenceSession.create(bytes);
+    } catch (error) {
+      throw unreadable(modelPath, (error as Error).message);
+    }
+    // The two files are written one after the other; a crash between them must not pair a new
+    // model with an old vocabulary.
+    if (modelId(bytes, meta.dim) !== meta.id) throw unreadable(dir, `${MODEL_FILE} does not belong to ${VOCABULARY_FILE}`);
     return new DefaultEmbedder(session, bytes, meta.vocabulary, meta);
   }
 

@@ -52,7 +52,10 @@ export class Bm25Index {
     }
   }
 
-  /** Best-scoring documents first (ties by lower number), at most k, optionally filtered. */
+  /**
+   * Best-scoring documents first (ties by lower number), at most k, optionally filtered. Only
+   * documents sharing a term with the query are ranked, so there may be fewer than k.
+   */
   search(code: string, k: number, filter?: (doc: number) => boolean): Bm25Hit[] {
     const n = this.lengths.length;
     if (n === 0 || k <= 0) return [];

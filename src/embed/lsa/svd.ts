@@ -22,6 +22,8 @@ export interface TruncatedSvd {
 /** Orthonormalizes the columns of a (n × width, row-major) in place (modified Gram–Schmidt). */
 function orthonormalizeColumns(a: Float64Array, n: number, width: number): void {
   for (let j = 0; j < width; j += 1) {
+    let before = 0;
+    for (let i = 0; i < n; i += 1) before += (a[i * width + j] as number) ** 2;
     for (let q = 0; q < j; q += 1) {
       let dot = 0;
       for (let i = 0; i < n; i += 1) dot += (a[i * width + j] as number) * (a[i * width + q] as number);
@@ -30,8 +32,9 @@ function orthonormalizeColumns(a: Float64Array, n: number, width: number): void 
     let norm = 0;
     for (let i = 0; i < n; i += 1) norm += (a[i * width + j] as number) ** 2;
     norm = Math.sqrt(norm);
-    // A dependent column (rank below width) becomes zero rather than noise.
-    const scale = norm > 1e-10 ? 1 / norm : 0;
+    // A dependent column (rank below width) becomes zero rather than noise; "dependent" is
+    // relative to the column's own size, so matrices of tiny values keep their rank.
+    const scale = norm > 1e-10 * Math.sqrt(before) && norm > 0 ? 1 / norm : 0;
     for (let i = 0; i < n; i += 1) a[i * width + j] = (a[i * width + j] as number) * scale;
   }
 }
@@ -41,10 +44,13 @@ export function symmetricEigen(matrix: Float64Array, size: number): { values: Fl
   const a = Float64Array.from(matrix);
   const v = new Float64Array(size * size);
   for (let i = 0; i < size; i += 1) v[i * size + i] = 1;
+  let total = 0;
+  for (let i = 0; i < a.length; i += 1) total += (a[i] as number) ** 2;
   for (let sweep = 0; sweep < 60; sweep += 1) {
     let off = 0;
     for (let p = 0; p < size; p += 1) for (let q = p + 1; q < size; q += 1) off += (a[p * size + q] as number) ** 2;
-    if (off < 1e-22) break;
+    // Converged when what is left off the diagonal is negligible next to the whole matrix.
+    if (off <= 1e-24 * total) break;
     for (let p = 0; p < size; p += 1) {
       for (let q = p + 1; q < size; q += 1) {
         const apq = a[p * size + q] as number;
@@ -115,8 +121,8 @@ export function truncatedSvd(x: CsrMatrix, k: number, options: SvdOptions = {}):
   }
   const { values, vectors } = symmetricEigen(gram, width);
   const order = Array.from({ length: width }, (_, i) => i).sort((i, j) => (values[j] as number) - (values[i] as number) || i - j);
-  const top = Math.max(1, (values[order[0] as number] as number) || 0);
-  const kept = order.filter((i) => (values[i] as number) > top * 1e-12).slice(0, k);
+  const top = values[order[0] as number] as number;
+  const kept = top > 0 ? order.filter((i) => (values[i] as number) > top * 1e-12).slice(0, k) : [];
 
   // V = Bᵀ U Σ⁻¹, one column per kept singular value.
   const outK = kept.length;
