@@ -40,5 +40,5 @@ export function parseMode(value: string): RetrievalMode {
 }
 
 export function retrieverFor(index: RetrievalIndex, mode: RetrievalMode): Retriever {
-  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode });
+  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, classifier: index.classifier });
 }

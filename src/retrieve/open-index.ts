@@ -9,8 +9,10 @@ import { OnnxEmbedder } from '../embed/onnx-embedder.js';
 import type { Embedder } from '../embed/types.js';
 import { HnswVectorIndex, type HnswOptions } from '../index/hnsw-index.js';
 import { Bm25Index } from './bm25.js';
+import { classifierFor } from './classifier-store.js';
 import { corpusHash } from './corpus-hash.js';
 import { embedderKey, type EmbedderChoice } from './embedder-choice.js';
+import type { CweClassifier } from './cwe-classifier.js';
 import { judgeManifest, readIndexManifest, writeIndexManifest } from './index-manifest.js';
 
 export const INDEX_FOLDER = '.index';
@@ -45,6 +47,8 @@ export interface RetrievalIndex {
   embedder: Embedder;
   vectors: HnswVectorIndex;
   bm25: Bm25Index;
+  /** Predicts a query's likely CWE from the corpus labels; undefined when the corpus has fewer than two CWEs. */
+  classifier: CweClassifier | undefined;
   status: IndexStatus;
 }
 
@@ -142,5 +146,6 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   }
   const bm25 = new Bm25Index();
   bm25.add(entries.map((entry) => entry.code));
-  return { entries, problems, embedder, vectors, bm25, status };
+  const classifier = await classifierFor(entries, options.persist === false ? undefined : dir);
+  return { entries, problems, embedder, vectors, bm25, classifier, status };
 }

@@ -1,13 +1,15 @@
-// Demonstration selection: the corpus entries most similar to a query, by dense cosine, BM25, or
-// their reciprocal-rank fusion. Same-language entries come first; a CWE known from an alert puts
-// that CWE's entries first of all.
+// Demonstration selection: the corpus entries most similar to a query, by dense cosine, BM25,
+// their reciprocal-rank fusion, or (cwe-aware) similarity weighted by the CWE a classifier trained
+// on the corpus labels predicts for the query. Same-language entries come first; a CWE known from
+// an alert puts that CWE's entries first of all.
 import type { CorpusEntry } from '../corpus/entry.js';
 import type { Embedder } from '../embed/types.js';
 import { languageFamily, type Language } from '../lang/languages.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Bm25Index } from './bm25.js';
+import type { CweClassifier } from './cwe-classifier.js';
 
-export const RETRIEVAL_MODES = ['dense', 'bm25', 'hybrid'] as const;
+export const RETRIEVAL_MODES = ['cwe-aware', 'hybrid', 'dense', 'bm25'] as const;
 export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
 
 export interface RetrievalQuery {
@@ -22,7 +24,7 @@ export interface RetrievalQuery {
 
 export interface Demonstration {
   entry: CorpusEntry;
-  /** Rank score of the mode used: cosine (dense), BM25 score, or fused RRF score (hybrid). */
+  /** Rank score of the mode used: cosine (dense), BM25 score, fused RRF score (hybrid), or log P(CWE) + β·cosine (cwe-aware). */
   score: number;
   /** Cosine similarity to the query, when computed. */
   similarity?: number;
@@ -31,7 +33,20 @@ export interface Demonstration {
 }
 
 export interface RetrieverOptions {
+  /** Default 'cwe-aware' when a classifier is given, else 'hybrid'. */
   mode?: RetrievalMode;
+  /** Needed by 'cwe-aware'; without it that mode ranks as 'hybrid'. */
+  classifier?: CweClassifier;
+  /** Weight of cosine similarity against log P(CWE) in 'cwe-aware' (default 2). */
+  similarityWeight?: number;
+  /** Predicted CWEs considered per query in 'cwe-aware' (default 5). */
+  topClasses?: number;
+  /**
+   * 'cwe-aware' only: after the first demonstration, the best one of each next likely CWE
+   * (default true), so a few demonstrations cover the classifier's doubt instead of repeating
+   * its first guess.
+   */
+  diversify?: boolean;
   /** Candidates drawn from each ranking before fusing (default 50, at least 5·k). */
   fusionPool?: number;
   /** RRF constant (default 60, as in Cormack et al.). */
@@ -54,7 +69,8 @@ export class Retriever {
     private readonly bm25: Bm25Index,
     private readonly options: RetrieverOptions = {},
   ) {
-    this.mode = options.mode ?? 'hybrid';
+    const wanted = options.mode ?? (options.classifier ? 'cwe-aware' : 'hybrid');
+    this.mode = wanted === 'cwe-aware' && !options.classifier ? 'hybrid' : wanted;
   }
 
   async retrieve(query: RetrievalQuery): Promise<Demonstration[]> {
@@ -100,6 +116,7 @@ export class Retriever {
     if (this.mode === 'bm25' || !vector) {
       return this.bm25.search(code, k, filter).map((hit) => ({ label: hit.doc, score: hit.score }));
     }
+    if (this.mode === 'cwe-aware' && this.options.classifier) return this.rankByPredictedCwe(code, vector, k, filter, this.options.classifier);
     const pool = Math.max(this.options.fusionPool ?? 50, 5 * k);
     const rrfK = this.options.rrfK ?? 60;
     const dense = this.vectors.search(vector, pool, filter);
@@ -112,5 +129,52 @@ export class Retriever {
       else fused.set(hit.doc, { label: hit.doc, score: 1 / (rrfK + rank + 1) });
     });
     return [...fused.values()].sort((a, b) => b.score - a.score || a.label - b.label).slice(0, k);
+  }
+
+  /**
+   * The most similar entries of each likely CWE, scored log P(CWE | query) + β·cosine, so the
+   * first demonstration is the closest example of the weakness the query most likely has, and
+   * the next ones cover the next likely weaknesses when the classifier is unsure.
+   */
+  private rankByPredictedCwe(
+    code: string,
+    vector: Float32Array,
+    k: number,
+    filter: (label: number) => boolean,
+    classifier: CweClassifier,
+  ): Ranked[] {
+    const probabilities = classifier.predict(code);
+    const probability = new Map(classifier.classes.map((cwe, i) => [cwe, probabilities[i] as number]));
+    const floor = Math.log(1e-6);
+    const beta = this.options.similarityWeight ?? 2;
+    const scoreOf = (label: number, similarity: number) => {
+      const best = Math.max(floor, ...this.entryAt(label).cwe.map((cwe) => Math.log(probability.get(cwe) ?? 1e-6)));
+      return best + beta * similarity;
+    };
+    const likely = classifier.classes
+      .map((cwe, i) => ({ cwe, p: probabilities[i] as number }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, this.options.topClasses ?? 5);
+    const ranked = new Map<number, Ranked>();
+    const consider = (hits: { label: number; score: number }[]) => {
+      for (const hit of hits) {
+        if (!ranked.has(hit.label)) ranked.set(hit.label, { label: hit.label, score: scoreOf(hit.label, hit.score), similarity: hit.score });
+      }
+    };
+    const bestOfClass: Ranked[] = [];
+    for (const { cwe } of likely) {
+      const hits = this.vectors.search(vector, k, (label) => filter(label) && this.entryAt(label).cwe.includes(cwe));
+      consider(hits);
+      const best = hits[0] && ranked.get(hits[0].label);
+      if (best) bestOfClass.push(best);
+    }
+    // Entries of the other CWEs (or none) still compete on similarity.
+    consider(this.vectors.search(vector, k, filter));
+    const byScore = [...ranked.values()].sort((a, b) => b.score - a.score || a.label - b.label);
+    if (this.options.diversify === false) return byScore.slice(0, k);
+    const first = byScore.slice(0, 1);
+    const leaders = bestOfClass.filter((hit) => hit !== first[0]).sort((a, b) => b.score - a.score || a.label - b.label);
+    const order = [...first, ...leaders, ...byScore];
+    return [...new Set(order)].slice(0, k);
   }
 }

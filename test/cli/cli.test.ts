@@ -62,7 +62,7 @@ describe('seccoder CLI', () => {
       expect(demo.source.url).toMatch(/^https:\/\/github\.com\//);
     }
     const human = await runCli(['retrieve', '--file', file, '-k', '2', '--corpus', corpus]);
-    expect(human.stdout).toMatch(/^2 secure demonstrations for .*app\.py \(python\), hybrid retrieval over \d+ entries:\n1\. \S+ {2}CWE-\d+/);
+    expect(human.stdout).toMatch(/^2 secure demonstrations for .*app\.py \(python\), cwe-aware retrieval over \d+ entries:\n1\. \S+ {2}CWE-\d+/);
   });
 
   it('puts a known CWE first', async () => {

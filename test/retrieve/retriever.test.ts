@@ -31,8 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => temp.cleanup());
 
-function retriever(mode: RetrievalMode, options: { fusionPool?: number; rrfK?: number } = {}): Retriever {
-  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, ...options });
+function retriever(mode: RetrievalMode, options: { fusionPool?: number; rrfK?: number; diversify?: boolean } = {}): Retriever {
+  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, classifier: index.classifier, ...options });
 }
 
 const isCFamily = (entry: CorpusEntry) => languageFamily(entry.language) === 'c-family';
@@ -49,7 +49,10 @@ describe('Retriever', () => {
     expect(entries.filter((entry) => entry.language === 'javascript')).toHaveLength(5);
   });
 
-  it('defaults to hybrid mode and k = 5', async () => {
+  it('defaults to cwe-aware with a classifier, hybrid without, and k = 5', async () => {
+    expect(index.classifier).toBeDefined();
+    expect(new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { classifier: index.classifier }).mode).toBe('cwe-aware');
+    expect(new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode: 'cwe-aware' }).mode).toBe('hybrid');
     const hybrid = new Retriever(index.entries, index.embedder, index.vectors, index.bm25);
     expect(hybrid.mode).toBe('hybrid');
     const results = await hybrid.retrieve({ code: SQL_QUERY });
@@ -120,11 +123,33 @@ describe('Retriever', () => {
       });
 
       it('ranks by descending score within a tier', async () => {
-        const results = await retriever(mode).retrieve({ code: BOUNDS_QUERY, k: 8 });
+        // cwe-aware's diversity pass reorders by design; its plain score order is what is checked here.
+        const results = await retriever(mode, { diversify: false }).retrieve({ code: BOUNDS_QUERY, k: 8 });
         for (let i = 1; i < results.length; i += 1) expect(results[i]!.score).toBeLessThanOrEqual(results[i - 1]!.score);
       });
     });
   }
+
+  it('cwe-aware puts the closest entry of the most likely CWE first, then the best of the next likely CWEs', async () => {
+    const classifier = index.classifier!;
+    const probabilities = classifier.predict(BOUNDS_QUERY);
+    const likely = classifier.classes.map((cwe, i) => ({ cwe, p: probabilities[i]! })).sort((a, b) => b.p - a.p);
+    const results = await retriever('cwe-aware').retrieve({ code: BOUNDS_QUERY, language: 'c', k: 3 });
+    const [vector] = await index.embedder.embed([BOUNDS_QUERY]);
+    const cOnly = (label: number) => isCFamily(entries[label]!);
+    // Expected first: max over C entries of log P(cwe) + 2·cosine, computed here from the parts.
+    const scored = index.vectors.search(vector!, entries.length, cOnly).map((hit) => ({
+      label: hit.label,
+      score: Math.max(...entries[hit.label]!.cwe.map((cwe) => Math.log(probabilities[classifier.classes.indexOf(cwe)] ?? 1e-6))) + 2 * hit.score,
+    }));
+    scored.sort((a, b) => b.score - a.score);
+    expect(labelOf(results[0]!)).toBe(scored[0]!.label);
+    expect(results[0]!.score).toBeCloseTo(scored[0]!.score, 6);
+    // The next ones are of other likely CWEs than the first's.
+    const firstCwes = results[0]!.entry.cwe;
+    expect(results[1]!.entry.cwe.some((cwe) => !firstCwes.includes(cwe))).toBe(true);
+    expect(likely.slice(0, 5).map((l) => l.cwe)).toEqual(expect.arrayContaining([results[1]!.entry.cwe[0]!]));
+  });
 
   it('hybrid score is the reciprocal-rank fusion of the dense and BM25 rankings', async () => {
     const rrfK = 60;

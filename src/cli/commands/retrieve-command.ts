@@ -101,7 +101,7 @@ export function registerRetrieveCommand(program: Command): void {
     .option('--language <name>', 'language of --file, when its extension does not tell')
     .option('--cwe <id>', 'known weakness (e.g. from an alert): demonstrations of it rank first')
     .option('-k <n>', 'number of demonstrations', '5')
-    .option('--mode <mode>', 'hybrid | dense | bm25', 'hybrid')
+    .option('--mode <mode>', 'cwe-aware | hybrid | dense | bm25', 'cwe-aware')
     .option('--json', 'print JSON')
     .option('--no-code', 'do not print the demonstrations\' code')
     .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')

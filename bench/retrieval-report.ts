@@ -1,0 +1,37 @@
+// Markdown rendering of the retrieval benchmark's report.
+import type { RetrievalScores } from '../src/eval/retrieval-metrics.js';
+
+export interface RetrievalReportView {
+  corpus: { entries: number };
+  sets: { name: string; description: string; n: number }[];
+  quality: Record<string, Record<string, RetrievalScores>>;
+  knownCwe: { coverable: number; acc1: number; missingCells: string[] };
+  index: { buildSeconds: number; embedder: string; dim: number };
+  speed: { queryChars: number; latency: Record<string, { p50Ms: number; p99Ms: number }>; ratioToBm25: Record<string, number> };
+  scale?: unknown;
+}
+
+const f2 = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
+
+export function renderMarkdown(report: RetrievalReportView): string {
+  const lines: string[] = [`## Retrieval quality (corpus: ${report.corpus.entries} entries; label-free; only the rows marked CWE-diverse re-rank for diversity)`, ''];
+  const retrievers = Object.keys(Object.values(report.quality)[0] ?? {});
+  lines.push(`| retriever | ${report.sets.map((set) => `${set.name} (${set.n}) acc@1 / acc@5 / avg-min`).join(' | ')} |`);
+  lines.push(`| --- | ${report.sets.map(() => '---').join(' | ')} |`);
+  for (const retriever of retrievers) {
+    const cells = report.sets.map((set) => {
+      const s = report.quality[set.name]?.[retriever];
+      return s ? `${f2(s.acc1)} / ${f2(s.acc5)} / ${f2(s.avgMinNumber)}` : '–';
+    });
+    lines.push(`| ${retriever} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', `Known CWE (from an alert): acc@1 ${f2(report.knownCwe.acc1)} over ${report.knownCwe.coverable} queries whose (language, CWE) the corpus has.`);
+  lines.push(`Cells the corpus lacks: ${report.knownCwe.missingCells.join(', ') || 'none'}.`, '');
+  lines.push(`## Speed`, '', `Index build (train default embedder + embed + index): ${report.index.buildSeconds.toFixed(1)} s, ${report.index.embedder}.`, '');
+  lines.push(`| mode | p50 ms | p99 ms | p50 ÷ BM25 p50 |`, '| --- | --- | --- | --- |');
+  for (const [mode, latency] of Object.entries(report.speed.latency)) {
+    lines.push(`| ${mode} | ${latency.p50Ms.toFixed(2)} | ${latency.p99Ms.toFixed(2)} | ${f2(report.speed.ratioToBm25[mode] ?? Number.NaN)} |`);
+  }
+  lines.push('', `Query: a ${report.speed.queryChars}-character function, k = 5.`);
+  return lines.join('\n');
+}
