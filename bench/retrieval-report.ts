@@ -1,5 +1,6 @@
 // Markdown rendering of the retrieval benchmark's report.
 import type { RetrievalScores } from '../src/eval/retrieval-metrics.js';
+import type { ScaleReport } from './scale.js';
 
 export interface RetrievalReportView {
   corpus: { entries: number };
@@ -8,7 +9,7 @@ export interface RetrievalReportView {
   knownCwe: { coverable: number; acc1: number; missingCells: string[] };
   index: { buildSeconds: number; embedder: string; dim: number };
   speed: { queryChars: number; latency: Record<string, { p50Ms: number; p99Ms: number }>; ratioToBm25: Record<string, number> };
-  scale?: unknown;
+  scale?: ScaleReport;
 }
 
 const f2 = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
@@ -33,5 +34,28 @@ export function renderMarkdown(report: RetrievalReportView): string {
     lines.push(`| ${mode} | ${latency.p50Ms.toFixed(2)} | ${latency.p99Ms.toFixed(2)} | ${f2(report.speed.ratioToBm25[mode] ?? Number.NaN)} |`);
   }
   lines.push('', `Query: a ${report.speed.queryChars}-character function, k = 5.`);
+  if (report.scale) lines.push('', ...renderScale(report.scale));
   return lines.join('\n');
+}
+
+function renderScale(scale: ScaleReport): string[] {
+  const lines = [
+    `## Scale: ${scale.entries.toLocaleString('en')} synthetic entries (perturbed copies of ${scale.seedEntries} seed entries), dim ${scale.dim}`,
+    '',
+    `Embedding ${scale.embed.perSecond.toFixed(0)} entries/s; HNSW build (M ${scale.build.m}, efConstruction ${scale.build.efConstruction}) ${scale.build.seconds.toFixed(1)} s; ` +
+      `files: vectors ${scale.files.vectorsMiB.toFixed(1)} MiB, graph ${scale.files.graphMiB.toFixed(1)} MiB; resident memory ${scale.memory.rssBeforeMiB.toFixed(0)} → ${scale.memory.rssAfterMiB.toFixed(0)} MiB.`,
+    '',
+    `Exact search (baseline, same process): p50 ${scale.exact.p50Ms.toFixed(2)} ms, p99 ${scale.exact.p99Ms.toFixed(2)} ms.`,
+    '',
+    '| efSearch | recall@10 | p50 ms | p99 ms | speed-up vs exact |',
+    '| --- | --- | --- | --- | --- |',
+    ...scale.sweep.map((row) => `| ${row.efSearch} | ${row.recall.toFixed(3)} | ${row.p50Ms.toFixed(3)} | ${row.p99Ms.toFixed(3)} | ${row.speedup.toFixed(0)}× |`),
+    '',
+    `Target (≥ ${scale.target.speedup}× at recall@10 ≥ ${scale.target.recall}): ${scale.target.met ? 'met' : 'NOT met'}` +
+      (scale.chosen ? ` at efSearch ${scale.chosen.efSearch} (${scale.chosen.speedup.toFixed(0)}×, recall ${scale.chosen.recall.toFixed(3)}).` : '.'),
+    `Incremental add of ${scale.incremental.added} entries without rebuild: ${scale.incremental.seconds.toFixed(2)} s ` +
+      `(${(scale.incremental.ratioToBuild * 100).toFixed(1)}% of the build; per entry ${scale.incremental.perEntryRatioToBuild.toFixed(2)}× the build's), ` +
+      `${(scale.incremental.foundAtRank1 * 100).toFixed(1)}% of new entries found at rank 1.`,
+  ];
+  return lines;
 }
