@@ -1,0 +1,14 @@
+// The one error a template can raise: a typo in a template file must fail loudly, not render blank.
+
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+  constructor(
+    /** Template file name (e.g. `chat-user.md`), or `template` for inline sources. */
+    readonly template: string,
+    /** The placeholder or tag at fault, when there is one. */
+    readonly placeholder: string | undefined,
+    detail: string,
+  ) {
+    super(`${template}: ${detail}`);
+  }
+}
