@@ -1,0 +1,28 @@
+// The analyzers SecCoder knows, in one list, and the choice of those that can judge a language here.
+import type { Language } from '../lang/languages.js';
+import { BanditAnalyzer } from './bandit.js';
+import { ClangAnalyzer } from './clang.js';
+import { CodeqlAnalyzer } from './codeql.js';
+import { CppcheckAnalyzer } from './cppcheck.js';
+import { GccAnalyzer } from './gcc.js';
+import type { Analyzer } from './types.js';
+
+export { compareFindings, findingKey, type FindingsDiff } from './compare-findings.js';
+
+/**
+ * Every analyzer with its default options: bandit (Python), cppcheck (C, C++), gcc -fanalyzer (C),
+ * clang --analyze (C, C++) and CodeQL (Python, JavaScript, TypeScript; only where its CLI is
+ * installed). Nothing runs until `available()` or `analyze()` is called.
+ * JavaScript and TypeScript have no analyzer unless CodeQL is installed: eslint-plugin-security is
+ * not a dependency.
+ */
+export function defaultAnalyzers(): Analyzer[] {
+  return [new BanditAnalyzer(), new CppcheckAnalyzer(), new GccAnalyzer(), new ClangAnalyzer(), new CodeqlAnalyzer()];
+}
+
+/** The analyzers that handle `language` and are installed here, in the given order. */
+export async function analyzersFor(language: Language, analyzers: readonly Analyzer[]): Promise<Analyzer[]> {
+  const handling = analyzers.filter((analyzer) => analyzer.languages.includes(language));
+  const usable = await Promise.all(handling.map((analyzer) => analyzer.available().catch(() => false)));
+  return handling.filter((_, index) => usable[index]);
+}
