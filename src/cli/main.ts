@@ -1,6 +1,7 @@
 // The `seccoder` command line. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerCorpusCommand } from './commands/corpus-command.js';
+import { registerHardenCommand } from './commands/harden-command.js';
 import { registerIndexCommand } from './commands/index-command.js';
 import { registerRetrieveCommand } from './commands/retrieve-command.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerIndexCommand(program);
   registerRetrieveCommand(program);
   registerCorpusCommand(program);
+  registerHardenCommand(program);
   return program;
 }
 

@@ -1,0 +1,131 @@
+// Open code-scanning alerts of a ref (usually a pull request's merge ref) from GitHub's API.
+import type { Octokit } from '@octokit/rest';
+import { z } from 'zod';
+import { describeIssues, type AlertLogger, type AlertProblem } from './alert-problem.js';
+import { AlertsUnavailableError } from './alerts-unavailable-error.js';
+import { cweFromTags } from './cwe-tags.js';
+import { toRepoPath } from './repo-path.js';
+import type { Alert, AlertSource } from './types.js';
+
+/** The fields we read of an item of GET /repos/{owner}/{repo}/code-scanning/alerts. */
+export const githubAlertSchema = z.object({
+  number: z.number().int().positive(),
+  state: z.string(),
+  html_url: z.string().optional(),
+  rule: z.object({
+    // Documented as nullable; an alert without a rule id cannot be matched to anything.
+    id: z.string().min(1).nullable().optional(),
+    severity: z.string().nullable().optional(),
+    security_severity_level: z.string().nullable().optional(),
+    description: z.string().optional(),
+    tags: z.array(z.string()).nullable().optional(),
+  }),
+  most_recent_instance: z.object({
+    ref: z.string().optional(),
+    message: z.object({ text: z.string().optional() }).optional(),
+    location: z.object({
+      path: z.string().min(1),
+      start_line: z.number().int().positive(),
+      end_line: z.number().int().positive().optional(),
+    }),
+  }),
+  tool: z.object({ name: z.string().nullable().optional() }).optional(),
+});
+export type GitHubAlert = z.infer<typeof githubAlertSchema>;
+
+export function alertFromGitHub(item: GitHubAlert): Alert | undefined {
+  const ruleId = item.rule.id;
+  if (!ruleId) return undefined;
+  const { location, message } = item.most_recent_instance;
+  const severity = item.rule.security_severity_level ?? item.rule.severity ?? undefined;
+  return {
+    ruleId,
+    message: message?.text ?? item.rule.description ?? ruleId,
+    cwe: cweFromTags(item.rule.tags ?? []),
+    path: toRepoPath(location.path),
+    startLine: location.start_line,
+    endLine: Math.max(location.start_line, location.end_line ?? location.start_line),
+    ...(severity ? { severity } : {}),
+    ...(item.html_url ? { url: item.html_url } : {}),
+    number: item.number,
+  };
+}
+
+/** Items of the API's answer as alerts, and the items that could not be used. */
+export function alertsFromGitHub(items: readonly unknown[], source = 'GitHub code scanning'): { alerts: Alert[]; problems: AlertProblem[] } {
+  const alerts: Alert[] = [];
+  const problems: AlertProblem[] = [];
+  items.forEach((raw, i) => {
+    const number = (raw as { number?: unknown } | null)?.number;
+    const item = typeof number === 'number' ? `alert #${number}` : `item ${i}`;
+    const parsed = githubAlertSchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push({ source, item, reason: describeIssues(parsed.error.issues) });
+      return;
+    }
+    // The query asks for open alerts; anything else slipped through and is not ours to fix.
+    if (parsed.data.state !== 'open') {
+      problems.push({ source, item, reason: `state is ${parsed.data.state}` });
+      return;
+    }
+    const alert = alertFromGitHub(parsed.data);
+    if (alert) alerts.push(alert);
+    else problems.push({ source, item, reason: 'rule has no id' });
+  });
+  return { alerts, problems };
+}
+
+interface HttpFailure {
+  status: number;
+  message: string;
+  response?: { data?: unknown };
+}
+
+function isHttpFailure(error: unknown): error is HttpFailure {
+  return error instanceof Error && typeof (error as Partial<HttpFailure>).status === 'number';
+}
+
+export interface GitHubAlertSourceOptions {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  /** The ref whose analysis to read, e.g. `refs/pull/12/merge` or `refs/heads/main`. */
+  ref: string;
+  /** Where dropped alerts are reported. Default: not logged, only kept in `problems`. */
+  logger?: AlertLogger;
+}
+
+/** Open code-scanning alerts for one ref; AlertsUnavailableError when code scanning gives none. */
+export class GitHubAlertSource implements AlertSource {
+  readonly name = 'GitHub code scanning';
+  /** Alerts dropped by the last `alerts()` call, with reasons. */
+  problems: AlertProblem[] = [];
+
+  constructor(private readonly options: GitHubAlertSourceOptions) {}
+
+  async alerts(): Promise<Alert[]> {
+    const { octokit, owner, repo, ref, logger } = this.options;
+    let items: unknown[];
+    try {
+      items = await octokit.paginate(octokit.rest.codeScanning.listAlertsForRepo, {
+        owner,
+        repo,
+        ref,
+        state: 'open',
+        per_page: 100,
+      });
+    } catch (error) {
+      // 403: code scanning / Advanced Security off, or no permission; 404: no analysis for the ref.
+      if (isHttpFailure(error) && (error.status === 403 || error.status === 404)) {
+        const data = error.response?.data as { message?: unknown } | undefined;
+        const message = typeof data?.message === 'string' ? data.message : error.message;
+        throw new AlertsUnavailableError(error.status, message, `${owner}/${repo}`, { cause: error });
+      }
+      throw error;
+    }
+    const { alerts, problems } = alertsFromGitHub(items, this.name);
+    for (const problem of problems) logger?.warn({ problem }, `dropped a code-scanning alert: ${problem.reason}`);
+    this.problems = problems;
+    return alerts;
+  }
+}

@@ -1,0 +1,183 @@
+// The hardening pipeline, one target at a time: retrieve secure demonstrations → build the prompt
+// → ask the code model for samples → validate each → choose the best → a Suggestion. Without a
+// model it stops after the prompt (precedent mode). No GitHub types here: the App, the Action and
+// the CLI all call this.
+import { analyzersFor, compareFindings } from '../analyze/registry.js';
+import type { Analyzer, Finding } from '../analyze/types.js';
+import type { Target } from '../detect/types.js';
+import type { CodeModel, GenerationOptions } from '../model/types.js';
+import { buildPrompt } from '../prompt/build-prompt.js';
+import type { BuiltPrompt, PromptBudget, PromptDemonstration } from '../prompt/types.js';
+import type { Demonstration, RetrievalQuery } from '../retrieve/retriever.js';
+import { chooseBest } from './choose.js';
+import { codeFromChatReply, codeFromCompletion } from './extract-reply.js';
+import type { Suggestion } from './suggestion.js';
+import { validateCandidate, type RejectionReason } from './validate.js';
+
+/** Anything that finds demonstrations (the Retriever, or a stand-in in tests). */
+export interface DemonstrationSource {
+  retrieve(query: RetrievalQuery): Promise<Demonstration[]>;
+}
+
+export interface HardenDependencies {
+  demonstrations: DemonstrationSource;
+  /** Absent: precedent mode (demonstrations and the prompt, no generation). */
+  model?: CodeModel;
+  /** Analyzers to judge samples with; only those installed and handling the language run. */
+  analyzers?: readonly Analyzer[];
+}
+
+export interface HardenOptions {
+  /** 'chat' for instruction models (default), 'completion' for the paper's completion template. */
+  style?: 'chat' | 'completion';
+  /** Demonstrations retrieved per target; the prompt budget decides how many are shown (default 3). */
+  retrieve?: number;
+  budget?: PromptBudget;
+  generation?: GenerationOptions;
+  /** Demonstrations less similar than this (cosine) are not shown (default 0: all). */
+  minSimilarity?: number;
+}
+
+export interface TargetOutcome {
+  target: Target;
+  demonstrations: Demonstration[];
+  prompt: BuiltPrompt;
+  /** The validated rewrite, when a model was asked and a sample passed. */
+  suggestion?: Suggestion;
+  samples: number;
+  rejections: Partial<Record<RejectionReason, number>>;
+  /** The model or an analyzer failed; the message says what. */
+  error?: string;
+}
+
+function promptDemonstration(demo: Demonstration): PromptDemonstration {
+  const { entry } = demo;
+  return {
+    id: entry.id,
+    language: entry.language,
+    code: entry.code,
+    cwe: entry.cwe,
+    provenance: entry.source.url ?? ([entry.source.repo, entry.source.path].filter(Boolean).join(' ') || undefined),
+  };
+}
+
+function targetCwe(target: Target): string | undefined {
+  return target.alerts.flatMap((alert) => alert.cwe)[0];
+}
+
+function reasonSentence(target: Target, cwe: string[], demos: Demonstration[]): string {
+  const weakness = cwe.length > 0 ? cwe.join(', ') : 'the weakness';
+  const from = demos[0]?.entry.source.repo ? ` the way a fix in ${demos[0].entry.source.repo} did` : '';
+  const alert = target.alerts[0] ? `, which code scanning flagged (${target.alerts[0].ruleId})` : '';
+  return `Rewrites \`${target.function.name}\` to remove ${weakness}${alert}${from}.`;
+}
+
+async function findingsOf(analyzers: readonly Analyzer[], code: string, target: Target): Promise<Finding[]> {
+  const results = await Promise.all(analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split('/').at(-1) })));
+  return results.flat();
+}
+
+async function samplesFor(model: CodeModel, prompt: BuiltPrompt, target: Target, options: HardenOptions): Promise<(string | undefined)[]> {
+  if (options.style === 'completion') {
+    const completions = await model.complete(prompt.completion, options.generation);
+    return Promise.all(completions.map((text) => codeFromCompletion(target.function.signature, text, target.function.name, target.language, target.path)));
+  }
+  const replies = await model.chat(prompt.messages, options.generation);
+  return replies.map((reply) => codeFromChatReply(reply, target.function.name));
+}
+
+export async function hardenTarget(target: Target, deps: HardenDependencies, options: HardenOptions = {}): Promise<TargetOutcome> {
+  const cwe = targetCwe(target);
+  const retrieved = await deps.demonstrations.retrieve({ code: target.function.code, language: target.language, cwe, k: options.retrieve ?? 3 });
+  const demonstrations = retrieved.filter((demo) => demo.similarity === undefined || demo.similarity >= (options.minSimilarity ?? 0));
+  const prompt = buildPrompt(
+    {
+      language: target.language,
+      path: target.path,
+      functionCode: target.function.code,
+      functionName: target.function.name,
+      signature: target.function.signature,
+      fileContext: target.fileContext,
+      demonstrations: demonstrations.map(promptDemonstration),
+      alerts: target.alerts.map((alert) => ({ message: alert.message, cwe: alert.cwe, ruleId: alert.ruleId })),
+    },
+    options.budget,
+  );
+  const shown = demonstrations.filter((demo) => prompt.demonstrationIds.includes(demo.entry.id));
+  const outcome: TargetOutcome = { target, demonstrations: shown, prompt, samples: 0, rejections: {} };
+  if (!deps.model) return outcome;
+
+  let samples: (string | undefined)[];
+  try {
+    samples = await samplesFor(deps.model, prompt, target, options);
+  } catch (error) {
+    return { ...outcome, error: `model: ${(error as Error).message}` };
+  }
+  outcome.samples = samples.length;
+  const reject = (reason: RejectionReason) => {
+    outcome.rejections[reason] = (outcome.rejections[reason] ?? 0) + 1;
+  };
+
+  const analyzers = await analyzersFor(target.language, deps.analyzers ?? []);
+  let baseline: Finding[] = [];
+  try {
+    baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
+  } catch (error) {
+    return { ...outcome, error: `analyzer: ${(error as Error).message}` };
+  }
+  const judged = target.alerts.flatMap((alert) => alert.cwe).filter((id) => analyzers.some((analyzer) => analyzer.judges(id, target.language)));
+
+  const valid: { code: string; findings: number }[] = [];
+  const seen = new Set<string>();
+  for (const sample of samples) {
+    if (sample === undefined) {
+      reject('no-code-block');
+      continue;
+    }
+    const checked = await validateCandidate({ candidate: sample, original: target.function, language: target.language, path: target.path });
+    if (!checked.ok) {
+      reject(checked.reason);
+      continue;
+    }
+    if (seen.has(checked.code)) continue;
+    seen.add(checked.code);
+    let findings: Finding[] = [];
+    try {
+      findings = analyzers.length > 0 ? await findingsOf(analyzers, checked.code, target) : [];
+    } catch (error) {
+      return { ...outcome, error: `analyzer: ${(error as Error).message}` };
+    }
+    if (compareFindings(baseline, findings).added.length > 0) {
+      reject('analyzer-worse');
+      continue;
+    }
+    if (judged.some((id) => findings.some((finding) => finding.cwe.includes(id)))) {
+      reject('alert-still-fires');
+      continue;
+    }
+    valid.push({ code: checked.code, findings: findings.length });
+  }
+  const best = chooseBest(valid, target.function.code);
+  if (!best) return outcome;
+  const cwes = target.alerts.length > 0 ? [...new Set(target.alerts.flatMap((alert) => alert.cwe))] : [...new Set(shown.flatMap((demo) => demo.entry.cwe))];
+  outcome.suggestion = {
+    path: target.path,
+    startLine: target.function.startLine,
+    endLine: target.function.endLine,
+    functionName: target.function.name,
+    original: target.function.code,
+    replacement: best.code,
+    cwe: cwes,
+    reason: reasonSentence(target, cwes, shown),
+    demonstrations: shown.map((demo) => ({ id: demo.entry.id, source: demo.entry.source, score: demo.score, cwe: demo.entry.cwe })),
+    model: deps.model.name,
+  };
+  return outcome;
+}
+
+/** Targets one after another (the model client bounds its own concurrency). */
+export async function hardenTargets(targets: readonly Target[], deps: HardenDependencies, options: HardenOptions = {}): Promise<TargetOutcome[]> {
+  const outcomes: TargetOutcome[] = [];
+  for (const target of targets) outcomes.push(await hardenTarget(target, deps, options));
+  return outcomes;
+}
