@@ -65,6 +65,25 @@ const RULES: ConceptRule[] = [
   rule('mass-assign', /\b(?:Object\.assign|_\.(?:merge|extend|defaults)|\$\.extend|merge|deepmerge|__proto__|constructor\.prototype|prototype|update_attributes|assign_attributes|permit|params\.require|setattr|__dict__)\b/),
   rule('type-convert', /\b(?:strconv\.\w+|int32\s*\(|uint32\s*\(|int16\s*\(|uint16\s*\(|int8\s*\(|uint8\s*\(|float32\s*\()/),
   rule('info-exposure', /\b(?:stack\s*trace|traceback|exception|err\.message|error\.message|e\.getMessage|debug\s*=\s*True|DEBUG|app\.debug|res\.status\(500\)|internal server error)\b/i),
+  // The same operations as people name them in comments, docstrings and identifiers: a prompt
+  // that stops before the dangerous call is written still says what it is about to do.
+  rule('deserialize', /\b(?:yaml|pickle|unpickl\w*|deseriali[sz]\w*|unmarshal\w*|marshal\w*)\b/i),
+  rule('shell', /\b(?:execSync|spawnSync|child_process|subprocess|popen|os\.system|shell command|system command|run(?:s|ning)? (?:the |a )?command)\b/i),
+  rule('random', /\b(?:random(?:ly|ness)?|nonce|entropy|unpredictable)\b/i),
+  rule('sql', /\b(?:sql|database|db)\b/i),
+  rule('path', /\b(?:file ?names?|filepaths?|directory|directories|folder|uploads?|download)\b/i),
+  rule('html', /\b(?:html|web ?page|render(?:s|ed|ing)?|templates?|xss)\b/i),
+  rule('tempfile', /\b(?:temp(?:orary)? ?files?|tmp ?files?)\b/i),
+  rule('crypto-cipher', /\b(?:encrypt\w*|decrypt\w*|cipher\w*|private key|public key|key (?:size|length))\b/i),
+  rule('crypto-hash', /\b(?:hash(?:es|ed|ing)?|digest|password)\b/i),
+  rule('redirect', /\b(?:redirect\w*|return ?url)\b/i),
+  rule('mass-assign', /\b(?:merge|attributes|properties|prototype)\b/i),
+  rule('copy', /\b(?:copy|copies|copied|buffer)\b/i),
+  rule('index-read', /\b(?:index|indices|offset|array|element)\b/i),
+  rule('int-arith', /\b(?:integer|overflow|wrap ?around|sum|add(?:s|ed)?|multipl\w*|large)\b/i),
+  rule('alloc', /\b(?:allocat\w*)\b/i),
+  rule('free', /\b(?:free[ds]?|freeing|released?|dealloc\w*)\b/i),
+  rule('null-check', /\b(?:null|nil|none|pointer)\b/i),
 ];
 
 /** Concept tokens (prefixed "concept:") found in the code, each once per occurrence kind. */
