@@ -1,14 +1,14 @@
 // Bandit for Python, run through bandit-runner.py, which restores the string checks (SQL injection
 // B608 among them) that bandit 1.6.2 silently skips on Python 3.8+.
+import { ToolAnalyzer } from './tool-analyzer.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Language } from '../lang/languages.js';
 import { BANDIT_JUDGED_CWES, banditCwes } from './bandit-cwe.js';
-import { mentionsWeakness } from './cwe.js';
-import { AnalyzerFailedError, AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
-import { type Availability, AvailabilityCache, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import { AnalyzerOutputError } from './errors.js';
+import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import type { AnalyzeInput, Finding } from './types.js';
 
 /**
  * Tests skipped by default: audit notes that fire on the recommended safe form itself. With them,
@@ -92,38 +92,30 @@ export function parseBanditReport(stdout: string, lineOffset = 0, command: reado
   return findings;
 }
 
-export class BanditAnalyzer implements Analyzer {
+export class BanditAnalyzer extends ToolAnalyzer {
   readonly name = 'bandit';
   readonly languages: readonly Language[] = ['python'];
   private readonly timeoutMs: number;
   private readonly skip: readonly string[];
-  private readonly probe: AvailabilityCache;
   private python = 'python3';
   private runnerPath = '';
 
   constructor(private readonly options: BanditOptions = {}) {
+    super([...BANDIT_JUDGED_CWES]);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.skip = options.skip ?? BANDIT_DEFAULT_SKIPS;
-    this.probe = new AvailabilityCache(() => this.findInterpreter());
   }
 
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
+  protected probeTool(): Promise<Availability> {
+    return this.findInterpreter();
   }
 
-  /** Whether bandit can run, and which interpreter and version it found (or why not). */
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
-
-  judges(cwe: string, language: Language): boolean {
-    return language === 'python' && mentionsWeakness([...BANDIT_JUDGED_CWES], cwe);
+  protected command(): string[] {
+    return [this.python, 'bandit-runner.py'];
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {
-    if (input.language !== 'python') throw new UnsupportedLanguageError(this.name, input.language, this.languages);
-    const state = await this.probe.get();
-    if (!state.ok) throw new AnalyzerFailedError(this.name, [this.python, 'bandit-runner.py'], undefined, state.detail);
+    await this.ensureReady(input);
     const { source, lineOffset } = pythonModuleSource(input.code);
     return withTempDir(async (dir) => {
       const name = snippetFileName(input.fileName, '.py');

@@ -1,16 +1,16 @@
 // The clang static analyzer (`clang --analyze`) for C and C++, with a SARIF report. Its default
 // checkers find use-after-free, double free, leaks and NULL dereferences, in C++ too (where
 // gcc -fanalyzer does not help). Clang's SARIF has no CWEs: they come from the checker and message.
+import { ToolAnalyzer } from './tool-analyzer.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
 import { originalLine, withPrelude } from './c-prelude.js';
-import { mentionsWeakness } from './cwe.js';
-import { AnalyzerFailedError, AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
-import { type Availability, AvailabilityCache, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import { AnalyzerOutputError } from './errors.js';
+import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
 import { SarifFormatError, readSarif } from './sarif.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import type { AnalyzeInput, Finding } from './types.js';
 
 /** Checker → CWE, for checkers that report one kind of bug. */
 const CHECKER_CWES: Readonly<Record<string, readonly string[]>> = {
@@ -77,35 +77,28 @@ function firstError(stderr: string): { line: number; message: string; count: num
   return { line: Number(first[1]), message: first[2] ?? '', count: errors.length };
 }
 
-export class ClangAnalyzer implements Analyzer {
+export class ClangAnalyzer extends ToolAnalyzer {
   readonly name = 'clang';
   readonly languages: readonly Language[] = ['c', 'cpp'];
   private readonly bin: string;
   private readonly timeoutMs: number;
-  private readonly probe: AvailabilityCache;
 
   constructor(private readonly options: ClangOptions = {}) {
+    super(JUDGED_CWES);
     this.bin = options.bin ?? 'clang';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.probe = new AvailabilityCache(() => probeCommand(this.bin));
   }
 
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
+  protected probeTool(): Promise<Availability> {
+    return probeCommand(this.bin);
   }
 
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
-
-  judges(cwe: string, language: Language): boolean {
-    return this.languages.includes(language) && mentionsWeakness(JUDGED_CWES, cwe);
+  protected command(): string[] {
+    return [this.bin];
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {
-    if (input.language !== 'c' && input.language !== 'cpp') throw new UnsupportedLanguageError(this.name, input.language, this.languages);
-    const state = await this.probe.get();
-    if (!state.ok) throw new AnalyzerFailedError(this.name, [this.bin], undefined, state.detail);
+    await this.ensureReady(input);
     const refused = refusalFindings(input.code, this.name);
     if (refused.length > 0) return refused;
     const language = input.language;

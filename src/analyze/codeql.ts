@@ -2,13 +2,14 @@
 // usually reach SecCoder as alerts instead). For the interpreted languages only: a database is made
 // from the single file, the language's security-extended suite runs on it, and the SARIF results
 // become findings with the CWEs from the rules' tags.
+import { ToolAnalyzer } from './tool-analyzer.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Language } from '../lang/languages.js';
-import { AnalyzerFailedError, AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
-import { type Availability, AvailabilityCache, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import { AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
+import { type Availability, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
 import { SarifFormatError, readSarif } from './sarif.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import type { AnalyzeInput, Finding } from './types.js';
 
 /** SecCoder language → CodeQL extractor (`--language`) and query pack. TypeScript is JavaScript's extractor. */
 const CODEQL_LANGUAGES: Partial<Record<Language, { extractor: string; pack: string; extension: string }>> = {
@@ -28,41 +29,35 @@ export interface CodeqlOptions {
 
 const defaultSuite = (pack: string) => `codeql/${pack}-queries:codeql-suites/${pack}-security-extended.qls`;
 
-export class CodeqlAnalyzer implements Analyzer {
+export class CodeqlAnalyzer extends ToolAnalyzer {
   readonly name = 'codeql';
   readonly languages: readonly Language[] = ['python', 'javascript', 'typescript'];
   private readonly bin: string;
   private readonly timeoutMs: number;
-  private readonly probe: AvailabilityCache;
-
-  constructor(private readonly options: CodeqlOptions = {}) {
-    this.bin = options.bin ?? 'codeql';
-    this.timeoutMs = options.timeoutMs ?? 300_000;
-    this.probe = new AvailabilityCache(() => probeCommand(this.bin, ['version']));
-  }
-
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
-  }
-
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
 
   /**
-   * Always false: CodeQL's security queries track data from sources (a web request, argv) that live
-   * elsewhere in the program, so on a lone function "no result" never shows a weakness is gone.
-   * Its findings still count when comparing an original with its rewrite.
+   * Judges no CWE: CodeQL's security queries track data from sources (a web request, argv) that
+   * live elsewhere in the program, so on a lone function "no result" never shows a weakness is
+   * gone. Its findings still count when comparing an original with its rewrite.
    */
-  judges(_cwe: string, _language: Language): boolean {
-    return false;
+  constructor(private readonly options: CodeqlOptions = {}) {
+    super([]);
+    this.bin = options.bin ?? 'codeql';
+    this.timeoutMs = options.timeoutMs ?? 300_000;
+  }
+
+  protected probeTool(): Promise<Availability> {
+    return probeCommand(this.bin, ['version']);
+  }
+
+  protected command(): string[] {
+    return [this.bin];
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {
+    await this.ensureReady(input);
     const language = CODEQL_LANGUAGES[input.language];
     if (!language) throw new UnsupportedLanguageError(this.name, input.language, this.languages);
-    const state = await this.probe.get();
-    if (!state.ok) throw new AnalyzerFailedError(this.name, [this.bin], undefined, state.detail);
     return withTempDir(async (dir) => {
       const sourceRoot = join(dir, 'src');
       await mkdir(sourceRoot);

@@ -1,12 +1,13 @@
 // Cppcheck for C and C++: `--xml --xml-version=2` writes its report to stderr, one <error> per
 // finding, with the CWE in an attribute.
+import { ToolAnalyzer } from './tool-analyzer.js';
 import { z } from 'zod';
 import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
-import { cweId, mentionsWeakness } from './cwe.js';
-import { AnalyzerFailedError, AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
-import { type Availability, AvailabilityCache, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import { cweId } from './cwe.js';
+import { AnalyzerOutputError } from './errors.js';
+import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import type { AnalyzeInput, Finding } from './types.js';
 
 /**
  * Messages about the run, not the code: missing headers (a lone function never has them), the
@@ -90,35 +91,28 @@ export function parseCppcheckXml(xml: string, command: readonly string[] = ['cpp
   return findings;
 }
 
-export class CppcheckAnalyzer implements Analyzer {
+export class CppcheckAnalyzer extends ToolAnalyzer {
   readonly name = 'cppcheck';
   readonly languages: readonly Language[] = ['c', 'cpp'];
   private readonly bin: string;
   private readonly timeoutMs: number;
-  private readonly probe: AvailabilityCache;
 
   constructor(private readonly options: CppcheckOptions = {}) {
+    super(JUDGED_CWES);
     this.bin = options.bin ?? 'cppcheck';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.probe = new AvailabilityCache(() => probeCommand(this.bin));
   }
 
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
+  protected probeTool(): Promise<Availability> {
+    return probeCommand(this.bin);
   }
 
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
-
-  judges(cwe: string, language: Language): boolean {
-    return this.languages.includes(language) && mentionsWeakness(JUDGED_CWES, cwe);
+  protected command(): string[] {
+    return [this.bin];
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {
-    if (input.language !== 'c' && input.language !== 'cpp') throw new UnsupportedLanguageError(this.name, input.language, this.languages);
-    const state = await this.probe.get();
-    if (!state.ok) throw new AnalyzerFailedError(this.name, [this.bin], undefined, state.detail);
+    await this.ensureReady(input);
     const refused = refusalFindings(input.code, this.name);
     if (refused.length > 0) return refused;
     return withTempDir(async (dir) => {

@@ -1,14 +1,15 @@
 // GCC 12 for C: its static analyzer (-fanalyzer: use-after-free, double free, leaks, NULL
 // dereferences) plus the middle-end warnings that catch overflows of fixed-size buffers. Reports
 // come as JSON on stderr (-fdiagnostics-format=json); analyzer warnings carry their CWE.
+import { ToolAnalyzer } from './tool-analyzer.js';
 import { z } from 'zod';
 import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
 import { originalLine, withPrelude } from './c-prelude.js';
-import { cweId, mentionsWeakness } from './cwe.js';
-import { AnalyzerFailedError, AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
-import { type Availability, AvailabilityCache, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import { cweId } from './cwe.js';
+import { AnalyzerOutputError } from './errors.js';
+import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import type { AnalyzeInput, Finding } from './types.js';
 
 /**
  * The warnings outside -fanalyzer that we keep, with their CWE. Everything else (unused variables,
@@ -150,33 +151,24 @@ export function parseGccDiagnostics(stderr: string, fileName: string, lineOffset
   return findings;
 }
 
-export class GccAnalyzer implements Analyzer {
+export class GccAnalyzer extends ToolAnalyzer {
   readonly name = 'gcc';
   readonly languages: readonly Language[] = ['c'];
   private readonly bin: string;
   private readonly timeoutMs: number;
-  private readonly probe: AvailabilityCache;
 
   constructor(private readonly options: GccOptions = {}) {
+    super(JUDGED_CWES);
     this.bin = options.bin ?? 'gcc';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.probe = new AvailabilityCache(() => this.checkVersion());
   }
 
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
-  }
-
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
-
-  judges(cwe: string, language: Language): boolean {
-    return language === 'c' && mentionsWeakness(JUDGED_CWES, cwe);
+  protected command(): string[] {
+    return [this.bin];
   }
 
   /** GCC 12 is the first with -Wuse-after-free=3 and CWE ids in -fanalyzer's JSON. */
-  private async checkVersion(): Promise<Availability> {
+  protected async probeTool(): Promise<Availability> {
     const answer = await probeCommand(this.bin, ['-dumpfullversion']);
     if (!answer.ok) return answer;
     const major = Number.parseInt(answer.detail, 10);
@@ -185,9 +177,7 @@ export class GccAnalyzer implements Analyzer {
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {
-    if (input.language !== 'c') throw new UnsupportedLanguageError(this.name, input.language, this.languages);
-    const state = await this.probe.get();
-    if (!state.ok) throw new AnalyzerFailedError(this.name, [this.bin], undefined, state.detail);
+    await this.ensureReady(input);
     const refused = refusalFindings(input.code, this.name);
     if (refused.length > 0) return refused;
     const { source, lineOffset } = withPrelude(input.code, 'c', this.options.prelude);

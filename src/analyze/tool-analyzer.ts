@@ -1,0 +1,47 @@
+// What every command-line analyzer shares: checking once whether its tool runs here, saying which
+// CWEs it can judge, and refusing languages that are not its own before running anything.
+import type { Language } from '../lang/languages.js';
+import { mentionsWeakness } from './cwe.js';
+import { AnalyzerFailedError, UnsupportedLanguageError } from './errors.js';
+import { AvailabilityCache, type Availability } from './run-tool.js';
+import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+
+export abstract class ToolAnalyzer implements Analyzer {
+  abstract readonly name: string;
+  abstract readonly languages: readonly Language[];
+  private readonly probe = new AvailabilityCache(() => this.probeTool());
+
+  /**
+   * @param judgedCwes CWEs whose absence from this tool's findings shows a weakness is gone
+   *   (empty: the tool's silence proves nothing, as for CodeQL on a lone function).
+   */
+  constructor(private readonly judgedCwes: readonly string[]) {}
+
+  async available(): Promise<boolean> {
+    return (await this.probe.get()).ok;
+  }
+
+  /** Whether the tool runs here, with its version, or why not. */
+  availability(): Promise<Availability> {
+    return this.probe.get();
+  }
+
+  judges(cwe: string, language: Language): boolean {
+    return this.languages.includes(language) && mentionsWeakness(this.judgedCwes, cwe);
+  }
+
+  abstract analyze(input: AnalyzeInput): Promise<Finding[]>;
+
+  /** Checks once (cached) whether the tool can run. */
+  protected abstract probeTool(): Promise<Availability>;
+
+  /** The command named in errors when the tool is unavailable. */
+  protected abstract command(): string[];
+
+  /** Throws unless the input's language is this tool's and the tool runs here. */
+  protected async ensureReady(input: AnalyzeInput): Promise<void> {
+    if (!this.languages.includes(input.language)) throw new UnsupportedLanguageError(this.name, input.language, this.languages);
+    const state = await this.probe.get();
+    if (!state.ok) throw new AnalyzerFailedError(this.name, this.command(), undefined, state.detail);
+  }
+}
