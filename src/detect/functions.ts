@@ -1,6 +1,6 @@
 // Functions and methods of a source file, found with tree-sitter, as the pipeline's unit of work.
 import type { Language } from '../lang/languages.js';
-import { parseSource, type Grammar, type SyntaxProblem } from '../parse/index.js';
+import { parseSource, SNIPPET_WRAPPERS, type Grammar, type SyntaxProblem } from '../parse/index.js';
 import { fileContextOf } from './file-context.js';
 import { RULES, type FunctionNode } from './function-nodes.js';
 import { parameterNames } from './parameters.js';
@@ -79,6 +79,24 @@ export async function analyzeSource(code: string, language: Language, path?: str
  */
 export async function extractFunctions(code: string, language: Language, path?: string): Promise<FunctionInfo[]> {
   return (await analyzeSource(code, language, path)).functions;
+}
+
+/**
+ * Functions of a lone snippet, such as a model's rewrite of one method: a method alone may only
+ * parse inside a class, so the snippet is read inside its wrapper when that parses better. Lines
+ * are the snippet's own.
+ */
+export async function extractSnippetFunctions(code: string, language: Language, path?: string): Promise<FunctionInfo[]> {
+  const plain = await analyzeSource(code, language, path);
+  const wrapper = SNIPPET_WRAPPERS[language];
+  if (plain.errors.length === 0 || !wrapper) return plain.functions;
+  const wrapped = await analyzeSource(wrapper.prefix + code + wrapper.suffix, language, path);
+  if (wrapped.errors.length >= plain.errors.length) return plain.functions;
+  const offset = wrapper.prefix.split('\n').length - 1;
+  const last = offset + code.split('\n').length;
+  return wrapped.functions
+    .filter((fn) => fn.startLine > offset && fn.endLine <= last)
+    .map(({ className: _wrapperClass, ...fn }) => ({ ...fn, startLine: fn.startLine - offset, endLine: fn.endLine - offset }));
 }
 
 /** The file's import/include/require/package lines, one per line, in file order. */

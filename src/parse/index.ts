@@ -14,6 +14,7 @@ export {
   describeSyntaxProblems,
   parseFunction,
   parseSource,
+  SNIPPET_WRAPPERS,
   type ParsedFunction,
   type ParsedSource,
   type ParseOptions,

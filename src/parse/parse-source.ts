@@ -156,7 +156,8 @@ export async function parseSource(
  * Wrappers for languages where a single function lifted out of a class may not parse at top level
  * (Java constructors, JS/TS class methods, C++ in-class friends). Each prefix adds one line.
  */
-const WRAPPERS: Partial<Record<Language, { prefix: string; suffix: string }>> = {
+/** How a lone method is put back in a class so that it parses as it did in its file. */
+export const SNIPPET_WRAPPERS: Partial<Record<Language, { prefix: string; suffix: string }>> = {
   java: { prefix: 'class __SecCoder__ {\n', suffix: '\n}' },
   javascript: { prefix: 'class __SecCoder__ {\n', suffix: '\n}' },
   typescript: { prefix: 'class __SecCoder__ {\n', suffix: '\n}' },
@@ -175,7 +176,7 @@ export async function parseFunction(
   options: ParseOptions = {},
 ): Promise<ParsedFunction> {
   const plain = await parseSource(code, language, options);
-  const wrapper = WRAPPERS[language];
+  const wrapper = SNIPPET_WRAPPERS[language];
   if (plain.errors.length === 0 || !wrapper) return { ...plain, wrapped: false, lineOffset: 0 };
 
   const parser = await loadParser(plain.grammar);

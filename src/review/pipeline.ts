@@ -2,6 +2,7 @@
 // → ask the code model for samples → validate each → choose the best → a Suggestion. Without a
 // model it stops after the prompt (precedent mode). No GitHub types here: the App, the Action and
 // the CLI all call this.
+import { mentionsWeakness } from '../analyze/cwe.js';
 import { analyzersFor, compareFindings } from '../analyze/registry.js';
 import type { Analyzer, Finding } from '../analyze/types.js';
 import type { Target } from '../detect/types.js';
@@ -83,7 +84,7 @@ async function samplesFor(model: CodeModel, prompt: BuiltPrompt, target: Target,
     return Promise.all(completions.map((text) => codeFromCompletion(target.function.signature, text, target.function.name, target.language, target.path)));
   }
   const replies = await model.chat(prompt.messages, options.generation);
-  return replies.map((reply) => codeFromChatReply(reply, target.function.name));
+  return Promise.all(replies.map((reply) => codeFromChatReply(reply, target.function.name, target.language, target.path)));
 }
 
 export async function hardenTarget(target: Target, deps: HardenDependencies, options: HardenOptions = {}): Promise<TargetOutcome> {
@@ -151,7 +152,8 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
       reject('analyzer-worse');
       continue;
     }
-    if (judged.some((id) => findings.some((finding) => finding.cwe.includes(id)))) {
+    // Tools name one weakness differently (cppcheck CWE-788, gcc CWE-119 for an overflow).
+    if (judged.some((id) => findings.some((finding) => mentionsWeakness(finding.cwe, id)))) {
       reject('alert-still-fires');
       continue;
     }

@@ -3,7 +3,7 @@
 // model output are hostile: anything beyond the one function is rejected, never trimmed away.
 import type { Finding } from '../analyze/types.js';
 import type { FunctionInfo } from '../detect/types.js';
-import { extractFunctions } from '../detect/functions.js';
+import { extractSnippetFunctions } from '../detect/functions.js';
 import type { Language } from '../lang/languages.js';
 import { describeSyntaxProblems, parseFunction } from '../parse/index.js';
 
@@ -71,7 +71,8 @@ const squash = (code: string) => code.replace(/\s+/g, '');
 
 /** Lines of `code` outside [start, end] that hold anything but blank space or comments. */
 function codeOutside(code: string, start: number, end: number, language: Language): string[] {
-  const comment = language === 'python' || language === 'ruby' ? /^\s*(#.*)?$/ : /^\s*(\/\/.*|\/\*.*|\*.*|#include\s.*)?$/;
+  // An #include is code: it would land in the middle of the file.
+  const comment = language === 'python' || language === 'ruby' ? /^\s*(#.*)?$/ : /^\s*(\/\/.*|\/\*.*|\*.*)?$/;
   return code.split('\n').filter((line, index) => (index + 1 < start || index + 1 > end) && !comment.test(line));
 }
 
@@ -83,7 +84,7 @@ export async function validateCandidate(input: ValidationInput): Promise<Validat
   // parseFunction retries a lone method inside a class, as it sat in its file.
   const parsed = await parseFunction(code, language, { path });
   if (parsed.errors.length > 0) return reject('syntax-error', describeSyntaxProblems(parsed.errors));
-  const functions = await extractFunctions(code, language, path);
+  const functions = await extractSnippetFunctions(code, language, path);
   const outermost = functions.filter((fn) => !functions.some((other) => other !== fn && other.startLine <= fn.startLine && other.endLine >= fn.endLine));
   const same = outermost.filter((fn) => fn.name === original.name);
   if (same.length !== 1) {
@@ -97,6 +98,8 @@ export async function validateCandidate(input: ValidationInput): Promise<Validat
   if (outermost.length > 1 || extra.length > 0) {
     return reject('extra-code', `the reply adds ${outermost.length > 1 ? 'other functions' : `code outside the function: ${extra[0]?.trim().slice(0, 60)}`}`);
   }
+  // tree-sitter-python accepts a trailing `def f(x):` with no body; Python does not.
+  if (squash(rewritten.code) === squash(rewritten.signature)) return reject('syntax-error', `${original.name} has no body`);
   if (squash(code) === squash(original.code)) return reject('unchanged', 'identical to the original apart from whitespace');
   const originalLines = original.code.split('\n').length;
   const limit = originalLines * (input.maxGrowth ?? 3) + 20;
