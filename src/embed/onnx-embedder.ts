@@ -91,7 +91,10 @@ export class OnnxEmbedder implements Embedder {
       };
 
       const hash = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-      let id = `onnx:${path.basename(root)}:${hash(modelBytes).slice(0, 12)}:${settings.pooling}`;
+      // Everything that changes the vectors is in the id, so a changed tokenizer or setting
+      // invalidates indexes built before it.
+      const vectorSettings = JSON.stringify({ tokenizer: json, config, maxLength: settings.maxLength, normalize: settings.normalize, output: settings.outputName });
+      let id = `onnx:${path.basename(root)}:${hash(modelBytes).slice(0, 12)}:${settings.pooling}:cfg-${hash(vectorSettings).slice(0, 8)}`;
       if (settings.instruction) id += `:instr-${hash(settings.instruction).slice(0, 8)}`;
 
       const embedder = new OnnxEmbedder(id, session, tokenizer, settings);

@@ -141,7 +141,7 @@ describe('OnnxEmbedder', () => {
     const embedder = await load(defaultDir, { pooling: 'cls' });
     const [v] = await embedder.embed(['safe sql query']);
     expectVector(v, normalize(TABLE[ID['[CLS]'] ?? NaN] ?? []));
-    expect(embedder.id).toMatch(/:cls$/);
+    expect(embedder.id).toMatch(/:cls:cfg-[0-9a-f]{8}$/);
   });
 
   it('gives a text the same vector whether batched with longer texts or alone', async () => {
@@ -184,7 +184,14 @@ describe('OnnxEmbedder', () => {
 
   it('builds its id from the folder name, the model hash and the pooling', async () => {
     const embedder = await load(defaultDir);
-    expect(embedder.id).toBe(`onnx:${path.basename(defaultDir)}:${sha256(tokenModel).slice(0, 12)}:mean`);
+    expect(embedder.id).toMatch(new RegExp(`^onnx:${path.basename(defaultDir)}:${sha256(tokenModel).slice(0, 12)}:mean:cfg-[0-9a-f]{8}$`));
+  });
+
+  it('changes its id when a setting that changes the vectors changes', async () => {
+    const base = await load(defaultDir);
+    expect((await load(defaultDir, { maxLength: 4 })).id).not.toBe(base.id);
+    expect((await load(defaultDir, { normalize: false })).id).not.toBe(base.id);
+    expect((await load(defaultDir)).id).toBe(base.id);
   });
 
   it('reads an already pooled 2-D sentence_embedding and feeds token_type_ids when declared', async () => {
@@ -205,11 +212,11 @@ describe('OnnxEmbedder', () => {
   it('reads options from seccoder-embedder.json, overridden by explicit arguments', async () => {
     const dir = modelDir({ options: { pooling: 'cls', maxLength: 3 } });
     const fromFile = await load(dir);
-    expect(fromFile.id).toMatch(/:cls$/);
+    expect(fromFile.id).toMatch(/:cls:cfg-[0-9a-f]{8}$/);
     expectVector((await fromFile.embed(['def read']))[0], normalize(TABLE[ID['[CLS]'] ?? NaN] ?? []));
 
     const overridden = await load(dir, { pooling: 'mean' });
-    expect(overridden.id).toMatch(/:mean$/);
+    expect(overridden.id).toMatch(/:mean:cfg-[0-9a-f]{8}$/);
     expectVector((await overridden.embed(['def read']))[0], meanOf(['[CLS]', 'def', '[SEP]']));
   });
 
