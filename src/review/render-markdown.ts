@@ -9,6 +9,11 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
 }
 
+/** Text for inside a code span: Markdown is not interpreted there, so only what could end the span or the line goes. */
+function codeSpanText(text: string): string {
+  return text.replace(/[`\r\n]/g, '').slice(0, 200);
+}
+
 function cweLink(cwe: string): string {
   const number = /^CWE-(\d+)$/.exec(cwe)?.[1];
   return number ? `[${cwe}](https://cwe.mitre.org/data/definitions/${number}.html)` : escapeMarkdown(cwe);
@@ -28,7 +33,7 @@ export function renderSuggestionMarkdown(suggestion: Suggestion): string {
   const fence = fenceFor(body);
   const cwes = suggestion.cwe.length > 0 ? suggestion.cwe.map(cweLink).join(', ') : 'security hardening';
   const lines = [
-    `**SecCoder** · ${cwes} · \`${escapeMarkdown(suggestion.functionName).replace(/`/g, '')}\``,
+    `**SecCoder** · ${cwes} · \`${codeSpanText(suggestion.functionName)}\``,
     '',
     escapeMarkdown(suggestion.reason),
     '',

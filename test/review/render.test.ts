@@ -69,7 +69,7 @@ describe('renderSuggestionMarkdown', () => {
   it('renders the header, the reason, a suggestion block and the citation', () => {
     expect(renderSuggestionMarkdown(suggestion())).toBe(
       [
-        '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `user\\_by\\_email`',
+        '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `user_by_email`',
         '',
         'Rewrites \\`user\\_by\\_email\\` to remove CWE-89.',
         '',
@@ -95,7 +95,7 @@ describe('renderSuggestionMarkdown', () => {
 
   it('links each known CWE and lists several; other ids are plain text; none says security hardening', () => {
     expect(renderSuggestionMarkdown(suggestion({ cwe: ['CWE-89', 'CWE-943'] })).split('\n')[0]).toBe(
-      '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html), [CWE-943](https://cwe.mitre.org/data/definitions/943.html) · `user\\_by\\_email`',
+      '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html), [CWE-943](https://cwe.mitre.org/data/definitions/943.html) · `user_by_email`',
     );
     expect(renderSuggestionMarkdown(suggestion({ cwe: ['OWASP-A03'] })).split('\n')[0]).toContain('· OWASP-A03 ·');
     expect(renderSuggestionMarkdown(suggestion({ cwe: [] })).split('\n')[0]).toContain('· security hardening ·');
