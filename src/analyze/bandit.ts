@@ -95,22 +95,21 @@ export function parseBanditReport(stdout: string, lineOffset = 0, command: reado
 export class BanditAnalyzer extends ToolAnalyzer {
   readonly name = 'bandit';
   readonly languages: readonly Language[] = ['python'];
-  private readonly timeoutMs: number;
   private readonly skip: readonly string[];
   private python = 'python3';
   private runnerPath = '';
 
   constructor(private readonly options: BanditOptions = {}) {
-    super([...BANDIT_JUDGED_CWES]);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // The executable is the Python that can import bandit, found by the probe.
+    super([...BANDIT_JUDGED_CWES], 'python3', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.skip = options.skip ?? BANDIT_DEFAULT_SKIPS;
   }
 
-  protected probeTool(): Promise<Availability> {
+  protected override probeTool(): Promise<Availability> {
     return this.findInterpreter();
   }
 
-  protected command(): string[] {
+  protected override command(): string[] {
     return [this.python, 'bandit-runner.py'];
   }
 

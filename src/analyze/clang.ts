@@ -8,7 +8,7 @@ import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
 import { originalLine, withPrelude } from './c-prelude.js';
 import { AnalyzerOutputError } from './errors.js';
-import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import { DEFAULT_TIMEOUT_MS, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
 import { SarifFormatError, readSarif } from './sarif.js';
 import type { AnalyzeInput, Finding } from './types.js';
 
@@ -80,21 +80,9 @@ function firstError(stderr: string): { line: number; message: string; count: num
 export class ClangAnalyzer extends ToolAnalyzer {
   readonly name = 'clang';
   readonly languages: readonly Language[] = ['c', 'cpp'];
-  private readonly bin: string;
-  private readonly timeoutMs: number;
 
   constructor(private readonly options: ClangOptions = {}) {
-    super(JUDGED_CWES);
-    this.bin = options.bin ?? 'clang';
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  }
-
-  protected probeTool(): Promise<Availability> {
-    return probeCommand(this.bin);
-  }
-
-  protected command(): string[] {
-    return [this.bin];
+    super(JUDGED_CWES, options.bin ?? 'clang', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {

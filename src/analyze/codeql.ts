@@ -32,8 +32,6 @@ const defaultSuite = (pack: string) => `codeql/${pack}-queries:codeql-suites/${p
 export class CodeqlAnalyzer extends ToolAnalyzer {
   readonly name = 'codeql';
   readonly languages: readonly Language[] = ['python', 'javascript', 'typescript'];
-  private readonly bin: string;
-  private readonly timeoutMs: number;
 
   /**
    * Judges no CWE: CodeQL's security queries track data from sources (a web request, argv) that
@@ -41,17 +39,11 @@ export class CodeqlAnalyzer extends ToolAnalyzer {
    * gone. Its findings still count when comparing an original with its rewrite.
    */
   constructor(private readonly options: CodeqlOptions = {}) {
-    super([]);
-    this.bin = options.bin ?? 'codeql';
-    this.timeoutMs = options.timeoutMs ?? 300_000;
+    super([], options.bin ?? 'codeql', options.timeoutMs ?? 300_000);
   }
 
-  protected probeTool(): Promise<Availability> {
+  protected override probeTool(): Promise<Availability> {
     return probeCommand(this.bin, ['version']);
-  }
-
-  protected command(): string[] {
-    return [this.bin];
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {

@@ -6,7 +6,7 @@ import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
 import { cweId } from './cwe.js';
 import { AnalyzerOutputError } from './errors.js';
-import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
+import { DEFAULT_TIMEOUT_MS, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
 import type { AnalyzeInput, Finding } from './types.js';
 
 /**
@@ -94,21 +94,9 @@ export function parseCppcheckXml(xml: string, command: readonly string[] = ['cpp
 export class CppcheckAnalyzer extends ToolAnalyzer {
   readonly name = 'cppcheck';
   readonly languages: readonly Language[] = ['c', 'cpp'];
-  private readonly bin: string;
-  private readonly timeoutMs: number;
 
   constructor(private readonly options: CppcheckOptions = {}) {
-    super(JUDGED_CWES);
-    this.bin = options.bin ?? 'cppcheck';
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  }
-
-  protected probeTool(): Promise<Availability> {
-    return probeCommand(this.bin);
-  }
-
-  protected command(): string[] {
-    return [this.bin];
+    super(JUDGED_CWES, options.bin ?? 'cppcheck', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {

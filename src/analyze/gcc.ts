@@ -154,21 +154,13 @@ export function parseGccDiagnostics(stderr: string, fileName: string, lineOffset
 export class GccAnalyzer extends ToolAnalyzer {
   readonly name = 'gcc';
   readonly languages: readonly Language[] = ['c'];
-  private readonly bin: string;
-  private readonly timeoutMs: number;
 
   constructor(private readonly options: GccOptions = {}) {
-    super(JUDGED_CWES);
-    this.bin = options.bin ?? 'gcc';
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  }
-
-  protected command(): string[] {
-    return [this.bin];
+    super(JUDGED_CWES, options.bin ?? 'gcc', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   /** GCC 12 is the first with -Wuse-after-free=3 and CWE ids in -fanalyzer's JSON. */
-  protected async probeTool(): Promise<Availability> {
+  protected override async probeTool(): Promise<Availability> {
     const answer = await probeCommand(this.bin, ['-dumpfullversion']);
     if (!answer.ok) return answer;
     const major = Number.parseInt(answer.detail, 10);

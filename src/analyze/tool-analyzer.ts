@@ -3,7 +3,7 @@
 import type { Language } from '../lang/languages.js';
 import { mentionsWeakness } from './cwe.js';
 import { AnalyzerFailedError, UnsupportedLanguageError } from './errors.js';
-import { AvailabilityCache, type Availability } from './run-tool.js';
+import { AvailabilityCache, probeCommand, type Availability } from './run-tool.js';
 import type { AnalyzeInput, Analyzer, Finding } from './types.js';
 
 export abstract class ToolAnalyzer implements Analyzer {
@@ -14,8 +14,14 @@ export abstract class ToolAnalyzer implements Analyzer {
   /**
    * @param judgedCwes CWEs whose absence from this tool's findings shows a weakness is gone
    *   (empty: the tool's silence proves nothing, as for CodeQL on a lone function).
+   * @param bin The tool's executable.
+   * @param timeoutMs Limit for one run of the tool.
    */
-  constructor(private readonly judgedCwes: readonly string[]) {}
+  constructor(
+    private readonly judgedCwes: readonly string[],
+    protected readonly bin: string,
+    protected readonly timeoutMs: number,
+  ) {}
 
   async available(): Promise<boolean> {
     return (await this.probe.get()).ok;
@@ -32,11 +38,15 @@ export abstract class ToolAnalyzer implements Analyzer {
 
   abstract analyze(input: AnalyzeInput): Promise<Finding[]>;
 
-  /** Checks once (cached) whether the tool can run. */
-  protected abstract probeTool(): Promise<Availability>;
+  /** Checks once (cached) whether the tool can run; by default, that `bin --version` answers. */
+  protected probeTool(): Promise<Availability> {
+    return probeCommand(this.bin);
+  }
 
   /** The command named in errors when the tool is unavailable. */
-  protected abstract command(): string[];
+  protected command(): string[] {
+    return [this.bin];
+  }
 
   /** Throws unless the input's language is this tool's and the tool runs here. */
   protected async ensureReady(input: AnalyzeInput): Promise<void> {

@@ -5,6 +5,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import type { CorpusEntry } from './entry.js';
+import { splitNewEntries } from './dedupe.js';
 import { CorpusNotFoundError } from './errors.js';
 import { withFileLock, type LockOptions } from './file-lock.js';
 import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js';
@@ -36,17 +37,7 @@ export class LocalCorpusStore implements CorpusStore {
       async () => {
         await this.removeAbandonedTempFiles();
         const existing = await this.readText({ allowMissingFile: true });
-        const known = new Set(parseCorpusJsonl(existing, this.file).entries.map((entry) => entry.sha256));
-        const added: CorpusEntry[] = [];
-        const duplicates: CorpusEntry[] = [];
-        for (const entry of entries) {
-          if (known.has(entry.sha256)) {
-            duplicates.push(entry);
-          } else {
-            known.add(entry.sha256);
-            added.push(entry);
-          }
-        }
+        const { added, duplicates } = splitNewEntries(parseCorpusJsonl(existing, this.file).entries, entries);
         if (added.length === 0) return { added, duplicates };
         // Existing lines are copied verbatim, even ones that fail validation: never lose data.
         const head = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;

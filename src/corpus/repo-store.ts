@@ -13,6 +13,9 @@ import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js'
 import { CorpusRepoApi, type Committer } from './repo-api.js';
 import { CorpusBranchNotFoundError, CorpusConflictError } from './repo-errors.js';
 import type { AppendResult, CorpusStore } from './types.js';
+import { splitNewEntries } from './dedupe.js';
+
+export { splitNewEntries };
 
 export const DEFAULT_CORPUS_REPO = '.seccoder';
 export const DEFAULT_CORPUS_REPO_PATH = 'corpus/corpus.jsonl';
@@ -59,21 +62,6 @@ function defaultRetryDelayMs(attempt: number): number {
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Splits `entries` into new ones and ones whose code `existing` (or an earlier new one) already holds. */
-export function splitNewEntries(existing: readonly CorpusEntry[], entries: readonly CorpusEntry[]): AppendResult {
-  const known = new Set(existing.map((entry) => entry.sha256));
-  const added: CorpusEntry[] = [];
-  const duplicates: CorpusEntry[] = [];
-  for (const entry of entries) {
-    if (known.has(entry.sha256)) {
-      duplicates.push(entry);
-    } else {
-      known.add(entry.sha256);
-      added.push(entry);
-    }
-  }
-  return { added, duplicates };
-}
 
 /** The existing bytes verbatim (even lines that fail validation: never lose data), then the new lines. */
 function withAppended(existing: Buffer, added: readonly CorpusEntry[]): Buffer {
