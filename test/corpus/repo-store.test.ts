@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CorpusEntry } from '../../src/corpus/entry.js';
 import { serializeEntry } from '../../src/corpus/jsonl.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../src/corpus/repo-errors.js';
 import { defaultCommitMessage, GitHubRepoCorpusStore, type GitHubRepoCorpusStoreOptions } from '../../src/corpus/repo-store.js';
 import { makeEntry } from '../helpers/entries.js';
+import { useHttpMocks } from '../helpers/http-mocks.js';
 
 type Json = Record<string, unknown>;
 
@@ -109,19 +110,7 @@ function mockAttempt(scope: nock.Scope, posted: Posted, head: { commit: string; 
 const decoded = (blob: Json | undefined): string => Buffer.from(String(blob?.content), 'base64').toString('utf8');
 const newPosted = (): Posted => ({ blobs: [], trees: [], commits: [], refs: [] });
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-});
+useHttpMocks();
 
 describe('GitHubRepoCorpusStore.read', () => {
   it('reads a small file from the contents API on the default branch', async () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AlertsUnavailableError } from '../../src/detect/alerts-unavailable-error.js';
 import { alertsFromGitHub, GitHubAlertSource } from '../../src/detect/github-alerts.js';
+import { useHttpMocks } from '../helpers/http-mocks.js';
 
 const fixture = (name: string): unknown[] => JSON.parse(readFileSync(new URL(`../fixtures/detect/github/${name}`, import.meta.url), 'utf8')) as unknown[];
 const PAGE_1 = fixture('alerts-page-1.json');
@@ -19,19 +20,7 @@ function source(): GitHubAlertSource {
   return new GitHubAlertSource({ octokit, owner: 'acme', repo: 'shop', ref: 'refs/pull/12/merge' });
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-});
+useHttpMocks();
 
 describe('GitHubAlertSource', () => {
   it('follows pagination and maps the alerts, dropping the one without a location', async () => {

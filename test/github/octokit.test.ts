@@ -1,8 +1,9 @@
 // The one Octokit: rate limits are waited out and retried, server errors retried, both
 // switchable off; HTTP mocked with nock (no real network, no unused mock).
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOctokit, type OctokitLog } from '../../src/github/octokit.js';
+import { useHttpMocks } from '../helpers/http-mocks.js';
 
 const API = 'https://api.github.com';
 const REPO = { id: 1, full_name: 'acme/api' };
@@ -16,20 +17,7 @@ function recordingLog(): { log: OctokitLog; warnings: string[] } {
 /** A reset one second from now, as GitHub sends it (epoch seconds). */
 const resetSoon = () => String(Math.floor(Date.now() / 1000) + 1);
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useHttpMocks();
 
 describe('throttling', () => {
   it('waits out a primary rate limit and retries after the reset', async () => {

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAiCompatibleModel, type OpenAiClientOptions } from '../../src/model/openai-client.js';
 import type { ModelConfigInput } from '../../src/model/config.js';
 import {
@@ -9,6 +9,7 @@ import {
   ModelResponseError,
 } from '../../src/model/errors.js';
 import { caught, expectNoSecret } from './secrets.js';
+import { useHttpMocks } from '../helpers/http-mocks.js';
 
 const ORIGIN = 'https://models.example.test';
 const BASE_URL = `${ORIGIN}/v1`;
@@ -34,20 +35,7 @@ const chatReply = (...contents: string[]) => ({
   choices: contents.map((content, index) => ({ index, message: { role: 'assistant', content }, finish_reason: 'stop' })),
 });
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+useHttpMocks();
 
 describe('happy paths', () => {
   it('chat posts the exact body with the bearer key and returns one string per choice', async () => {

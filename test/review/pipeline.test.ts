@@ -3,7 +3,7 @@
 // client against a mocked endpoint, and the real analyzers (bandit, cppcheck, gcc, clang).
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BanditAnalyzer } from '../../src/analyze/bandit.js';
 import { CppcheckAnalyzer } from '../../src/analyze/cppcheck.js';
 import { analyzersFor, defaultAnalyzers } from '../../src/analyze/registry.js';
@@ -28,6 +28,7 @@ import {
   VIEWS_PATH,
 } from '../fixtures/review/flask-app.js';
 import { SNIPPETS } from '../fixtures/secure-snippets.js';
+import { useHttpMocks } from '../helpers/http-mocks.js';
 
 const ORIGIN = 'https://models.example.test';
 const BASE_URL = `${ORIGIN}/v1`;
@@ -103,8 +104,9 @@ function mockChat(...replies: string[]): { body: () => ChatBody } {
   };
 }
 
+useHttpMocks();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
   const dir = temp.make();
   await appendEntries(dir, await snippetEntries(SNIPPETS));
   index = await openRetrievalIndex({ corpusDir: dir, persist: false });
@@ -114,15 +116,7 @@ beforeAll(async () => {
   expect((await analyzersFor('c', defaultAnalyzers())).map((analyzer) => analyzer.name)).toContain('cppcheck');
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
-
 afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
   temp.cleanup();
 });
 
