@@ -1,0 +1,135 @@
+// The GitHub App: which webhooks SecCoder answers, each handler a guard clause or two and one call.
+// Collaborators (demonstrations, model, analyzers) come in as parameters; `productionDependencies`
+// builds the real ones from the operator's environment.
+import type { Probot } from 'probot';
+import { defaultAnalyzers } from './analyze/registry.js';
+import type { Analyzer } from './analyze/types.js';
+import { resolveCorpusDir } from './cli/corpus-location.js';
+import { retrieverFor } from './cli/open-retriever.js';
+import { CONFIG_FILE_NAME } from './github/config.js';
+import { RecentDeliveries } from './github/deliveries.js';
+import {
+  CHECK_RUN_NAME,
+  reviewPullRequest,
+  reviewPullRequestByNumber,
+  type Demonstrations,
+  type ModelDependency,
+  type ReviewDependencies,
+  type ReviewLog,
+} from './github/review-pull-request.js';
+import { modelTargetConfig } from './model/presets.js';
+import { openRetrievalIndex } from './retrieve/open-index.js';
+
+export interface AppDependencies {
+  /** The demonstrations, or a function opening them on the first review (then kept). */
+  demonstrations: Demonstrations | (() => Promise<Demonstrations>);
+  /** The operator's code model. Absent: precedent mode (demonstrations, no rewrites). */
+  model?: ModelDependency;
+  /** Analyzers judging the samples; `[]` runs none. */
+  analyzers: readonly Analyzer[];
+  /** The app's bot login (`<slug>[bot]`). Default: asked of GitHub (`GET /app`) once. */
+  botLogin?: string;
+  /** Default: each webhook's own probot logger. */
+  log?: ReviewLog;
+  /** Delivery ids already handled. Default: a fresh memory of the last 1000. */
+  deliveries?: RecentDeliveries;
+}
+
+/** A function of no arguments whose promise is kept once it resolves (and forgotten when it rejects). */
+function once<T>(open: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= open().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+export function createApp(deps: AppDependencies) {
+  return (app: Probot): void => {
+    const deliveries = deps.deliveries ?? new RecentDeliveries();
+    const demonstrations = typeof deps.demonstrations === 'function' ? once(deps.demonstrations) : deps.demonstrations;
+    const botLogin =
+      deps.botLogin ??
+      once(async () => {
+        const octokit = await app.auth();
+        const { data } = await octokit.rest.apps.getAuthenticated();
+        if (!data?.slug) throw new Error('GitHub did not say which app this is (GET /app has no slug)');
+        return `${data.slug}[bot]`;
+      });
+    const reviewDeps = (log: ReviewLog): ReviewDependencies => ({
+      demonstrations,
+      ...(deps.model ? { model: deps.model } : {}),
+      analyzers: deps.analyzers,
+      botLogin,
+      deliveries,
+      log: deps.log ?? log,
+    });
+
+    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
+      const pull = context.payload.pull_request;
+      if (pull.state !== 'open') {
+        context.log.info({ pull: pull.number }, 'not reviewing: pull request is closed');
+        return;
+      }
+      await reviewPullRequest(
+        {
+          octokit: context.octokit,
+          owner: context.payload.repository.owner.login,
+          repo: context.payload.repository.name,
+          pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false },
+          deliveryId: context.id,
+          readConfig: () => context.config(CONFIG_FILE_NAME),
+        },
+        reviewDeps(context.log),
+      );
+    });
+
+    app.on('check_run.rerequested', async (context) => {
+      const run = context.payload.check_run;
+      if (run.name !== CHECK_RUN_NAME) {
+        context.log.info({ checkRun: run.name }, 'not reviewing: another check run');
+        return;
+      }
+      const pullNumber = run.pull_requests[0]?.number;
+      if (pullNumber === undefined) {
+        context.log.info({ checkRun: run.id }, 'not reviewing: the check run belongs to no pull request of this repository');
+        return;
+      }
+      await reviewPullRequestByNumber(
+        {
+          octokit: context.octokit,
+          owner: context.payload.repository.owner.login,
+          repo: context.payload.repository.name,
+          pullNumber, deliveryId: context.id, readConfig: () => context.config(CONFIG_FILE_NAME) },
+        reviewDeps(context.log),
+      );
+    });
+  };
+}
+
+/**
+ * The real collaborators from the operator's environment: the corpus (`SECCODER_CORPUS`, else
+ * `./corpus`, else the bundled seed) with the cwe-aware retriever, opened on the first review; the
+ * model from `SECCODER_MODEL_URL` (a URL or preset name), `SECCODER_MODEL` and
+ * `SECCODER_MODEL_API_KEY_ENV` (the name of the variable holding the key); the default analyzers.
+ */
+export function productionDependencies(env: NodeJS.ProcessEnv = process.env): AppDependencies {
+  const url = env.SECCODER_MODEL_URL;
+  let model: ModelDependency | undefined;
+  if (url) {
+    const target = modelTargetConfig(url);
+    const apiKeyEnv = env.SECCODER_MODEL_API_KEY_ENV ?? target.apiKeyEnv;
+    model = { settings: { url: target.baseUrl, ...(env.SECCODER_MODEL ? { name: env.SECCODER_MODEL } : {}), ...(apiKeyEnv ? { apiKeyEnv } : {}), environment: 'app' } };
+  }
+  return {
+    demonstrations: async () => {
+      const index = await openRetrievalIndex({ corpusDir: resolveCorpusDir(undefined, env) });
+      return { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length };
+    },
+    ...(model ? { model } : {}),
+    analyzers: defaultAnalyzers(),
+  };
+}

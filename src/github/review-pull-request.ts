@@ -1,0 +1,310 @@
+// One review of one pull request, as the App runs it: read the config → guard (invalid, disabled,
+// draft, redelivered) → open a check run → gather → select targets → harden → plan → post one
+// review and the "outdated" replies → complete the check run. Any error completes the check run
+// as a failure before it is thrown on: never a silent green.
+import type { Analyzer } from '../analyze/types.js';
+import { selectTargets } from '../detect/targets.js';
+import type { SkippedTarget } from '../detect/types.js';
+import { OpenAiCompatibleModel } from '../model/openai-client.js';
+import type { CodeModel } from '../model/types.js';
+import { hardenTargets, type DemonstrationSource } from '../review/pipeline.js';
+import { checkRunForInvalidConfig, checkRunOutput, type CheckRunOutput } from './check-summary.js';
+import {
+  modelEndpoint,
+  parseSecCoderConfig,
+  toHardenOptions,
+  toTargetOptions,
+  ignoreGlobs,
+  TOP_LEVEL_KEY,
+  type ConfigProblem,
+  type ModelEndpoint,
+  type OperatorModelSettings,
+  type SecCoderConfig,
+} from './config.js';
+import type { RecentDeliveries } from './deliveries.js';
+import type { Fingerprint } from './fingerprint.js';
+import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
+import { escapeMarkdown } from './markdown.js';
+import { planReview, renderOutdatedReply, renderReviewBody, type ReviewCounts } from './review-plan.js';
+
+/** The check run's name on the pull request. */
+export const CHECK_RUN_NAME = 'SecCoder';
+
+/** The demonstrations the pipeline retrieves from, and how many secure examples the corpus holds. */
+export interface Demonstrations {
+  source: DemonstrationSource;
+  corpusSize: number;
+}
+
+/** The operator's code model: its settings, and how a client is made for an endpoint. */
+export interface ModelDependency {
+  settings: OperatorModelSettings;
+  /** Default: the OpenAI-compatible client with the endpoint's settings and its own defaults. */
+  create?: (endpoint: ModelEndpoint) => CodeModel;
+}
+
+/** Structured log (pino's methods fit): details first, then the message. */
+export interface ReviewLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ReviewDependencies {
+  /** The demonstrations, or a function opening them (called on the first review, then kept by the caller). */
+  demonstrations: Demonstrations | (() => Promise<Demonstrations>);
+  /** Absent: precedent mode for every repository (demonstrations, no rewrites). */
+  model?: ModelDependency;
+  /** Analyzers judging the samples; `[]` runs none. */
+  analyzers: readonly Analyzer[];
+  /** The app's bot login (`<slug>[bot]`), or how to find it. */
+  botLogin: string | (() => Promise<string>);
+  /** Delivery ids already handled; absent: redeliveries are not detected. */
+  deliveries?: RecentDeliveries;
+  log: ReviewLog;
+  /** Default: the clock. */
+  now?: () => Date;
+}
+
+export interface PullRequestInfo {
+  number: number;
+  headSha: string;
+  draft: boolean;
+}
+
+export interface ReviewRequest {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  pull: PullRequestInfo;
+  /** The `X-GitHub-Delivery` id of the webhook. */
+  deliveryId: string;
+  /**
+   * Reads the parsed `.github/seccoder.yml` (null or undefined: no file), e.g.
+   * `() => context.config('seccoder.yml')`. A YAML syntax error is reported as an invalid config.
+   */
+  readConfig: () => Promise<unknown>;
+}
+
+export type ReviewResult =
+  | { status: 'skipped'; reason: string }
+  | { status: 'invalid-config'; problems: ConfigProblem[] }
+  | { status: 'reviewed'; conclusion: CheckRunOutput['conclusion']; posted: boolean; counts: ReviewCounts };
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+async function readConfig(request: ReviewRequest): Promise<ReturnType<typeof parseSecCoderConfig>> {
+  let raw: unknown;
+  try {
+    raw = await request.readConfig();
+  } catch (error) {
+    // GitHub failing to answer is a failure of the run; a file that is not YAML is the repository's to fix.
+    if (httpStatus(error) !== undefined) throw error;
+    return { ok: false, problems: [{ key: TOP_LEVEL_KEY, message: `could not be read as YAML: ${(error as Error).message.split('\n')[0] ?? ''}` }] };
+  }
+  return parseSecCoderConfig(raw);
+}
+
+/** The check run of one review: created once, completed once. */
+class CheckRun {
+  #id: number | undefined;
+
+  constructor(
+    private readonly request: ReviewRequest,
+    private readonly now: () => Date,
+  ) {}
+
+  async start(): Promise<void> {
+    const { octokit, owner, repo, pull } = this.request;
+    const { data } = await octokit.rest.checks.create({
+      owner,
+      repo,
+      name: CHECK_RUN_NAME,
+      head_sha: pull.headSha,
+      status: 'in_progress',
+      started_at: this.now().toISOString(),
+    });
+    this.#id = data.id;
+  }
+
+  async complete(output: CheckRunOutput): Promise<void> {
+    const { octokit, owner, repo, pull } = this.request;
+    const fields = {
+      owner,
+      repo,
+      status: 'completed' as const,
+      conclusion: output.conclusion,
+      completed_at: this.now().toISOString(),
+      output: { title: output.title, summary: output.summary, ...(output.text !== undefined ? { text: output.text } : {}) },
+    };
+    if (this.#id === undefined) await octokit.rest.checks.create({ ...fields, name: CHECK_RUN_NAME, head_sha: pull.headSha });
+    else await octokit.rest.checks.update({ ...fields, check_run_id: this.#id });
+  }
+}
+
+function failureOutput(error: unknown): CheckRunOutput {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    title: 'SecCoder failed',
+    summary: `SecCoder could not finish reviewing this pull request:\n\n${escapeMarkdown(message.split('\n')[0] ?? '')}\n\nRe-run the check to try again.`,
+    conclusion: 'failure',
+  };
+}
+
+async function resolve<T>(value: T | (() => Promise<T>)): Promise<T> {
+  return typeof value === 'function' ? (value as () => Promise<T>)() : value;
+}
+
+/** The model for this repository's config, or why there is none. */
+function modelFor(config: SecCoderConfig, dependency: ModelDependency | undefined): { model?: CodeModel; note?: string } {
+  if (!dependency) return {};
+  const endpoint = modelEndpoint(config, dependency.settings);
+  if (!endpoint.ok) return { note: endpoint.reason };
+  const create =
+    dependency.create ??
+    ((e: ModelEndpoint) =>
+      new OpenAiCompatibleModel({
+        baseUrl: e.baseUrl,
+        model: e.model,
+        ...(e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {}),
+        temperature: e.temperature,
+        samples: e.samples,
+      }));
+  return { model: create(endpoint.endpoint) };
+}
+
+const FILE_SKIP_DETAIL: Record<PullRequestMaterial['skippedFiles'][number]['reason'], [SkippedTarget['reason'], string]> = {
+  'too-large': ['too-large', 'file too large to read'],
+  binary: ['unsupported-file', 'binary file'],
+  'not-a-file': ['unsupported-file', 'not a regular file'],
+};
+
+/** Selection's skips, with "content not provided" replaced by why the file could not be read. */
+function mergeSkips(material: PullRequestMaterial, selected: readonly SkippedTarget[]): SkippedTarget[] {
+  const unread = new Map(material.skippedFiles.map((file) => [file.path, file.reason]));
+  const skipped = selected.filter((skip) => !(skip.reason === 'unsupported-file' && unread.has(skip.path) && skip.detail === 'file content not provided'));
+  for (const [path, reason] of unread) {
+    if (skipped.some((skip) => skip.path === path)) continue;
+    const [kind, detail] = FILE_SKIP_DETAIL[reason];
+    skipped.push({ path, reason: kind, detail });
+  }
+  return skipped;
+}
+
+const sameSuggestion = (a: Fingerprint, b: Fingerprint) => a.path === b.path && a.fn === b.fn && a.orig === b.orig && a.sugg === b.sugg;
+
+type Reviewed = Extract<ReviewResult, { status: 'reviewed' }>;
+
+async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewDependencies): Promise<{ output: CheckRunOutput; result: Reviewed }> {
+  const { octokit, owner, repo, pull } = request;
+  const material = await gatherPullRequest(
+    octokit,
+    { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
+    { botLogin: await resolve(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log },
+  );
+  const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config) });
+  const skipped = mergeSkips(material, selection.skipped);
+  const demonstrations = await resolve(deps.demonstrations);
+  const { model, note } = modelFor(config, deps.model);
+  if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
+
+  const outcomes = await hardenTargets(
+    selection.targets,
+    { demonstrations: demonstrations.source, ...(model ? { model } : {}), analyzers: deps.analyzers },
+    toHardenOptions(config),
+  );
+  const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha });
+  const post = !config.dryRun;
+
+  if (post && !plan.nothingNew) {
+    await octokit.rest.pulls.createReview({
+      owner,
+      repo,
+      pull_number: pull.number,
+      commit_id: plan.commitId,
+      event: 'COMMENT',
+      body: renderReviewBody(plan, { skipped, targetsFound: outcomes.length }),
+      comments: plan.comments,
+    });
+  }
+  if (post) {
+    for (const fp of plan.outdated) {
+      const thread = material.earlierComments.find((comment) => comment.fingerprints.some((earlier) => sameSuggestion(earlier, fp)));
+      if (!thread) {
+        deps.log.info({ path: fp.path, function: fp.fn }, 'outdated suggestion was in a review body; no thread to reply to');
+        continue;
+      }
+      await octokit.rest.pulls.createReplyForReviewComment({ owner, repo, pull_number: pull.number, comment_id: thread.commentId, body: renderOutdatedReply(fp) });
+    }
+  }
+
+  const output = checkRunOutput({
+    outcomes,
+    skipped,
+    config,
+    ...(model ? { model: model.name } : {}),
+    corpusSize: demonstrations.corpusSize,
+    alertsAvailable: material.alertsAvailable,
+    ...(material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {}),
+    dryRun: config.dryRun,
+    review: plan.counts,
+  });
+  if (note) output.summary += `\n- Model not used: ${escapeMarkdown(note)}`;
+  return { output, result: { status: 'reviewed', conclusion: output.conclusion, posted: post && !plan.nothingNew, counts: plan.counts } };
+}
+
+/**
+ * Reviews one pull request at its head commit. Returns what happened; throws GitHub's or the
+ * pipeline's error after completing the check run as a failure.
+ */
+export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDependencies): Promise<ReviewResult> {
+  const where = { owner: request.owner, repo: request.repo, pull: request.pull.number, delivery: request.deliveryId };
+  const skip = (reason: string): ReviewResult => {
+    deps.log.info(where, `not reviewing: ${reason}`);
+    return { status: 'skipped', reason };
+  };
+  if (deps.deliveries && !deps.deliveries.claim(request.deliveryId)) return skip('delivery already handled');
+
+  const checkRun = new CheckRun(request, deps.now ?? (() => new Date()));
+  try {
+    const parsed = await readConfig(request);
+    if (!parsed.ok) {
+      deps.log.warn({ ...where, problems: parsed.problems }, 'invalid .github/seccoder.yml');
+      await checkRun.complete(checkRunForInvalidConfig(parsed.problems));
+      return { status: 'invalid-config', problems: parsed.problems };
+    }
+    const { config } = parsed;
+    if (!config.enabled) return skip('disabled by enabled: false in .github/seccoder.yml');
+    if (request.pull.draft && !config.drafts) return skip('draft pull request (set drafts: true to review drafts)');
+
+    await checkRun.start();
+    const { output, result } = await run(request, config, deps);
+    await checkRun.complete(output);
+    deps.log.info({ ...where, conclusion: result.conclusion, counts: result.counts }, 'reviewed pull request');
+    return result;
+  } catch (error) {
+    deps.deliveries?.release(request.deliveryId);
+    deps.log.error({ ...where, err: error }, 'review failed');
+    await checkRun.complete(failureOutput(error)).catch((checkError: unknown) => deps.log.error({ ...where, err: checkError }, 'could not mark the check run failed'));
+    throw error;
+  }
+}
+
+/** The pull request's number, head commit and draft state, read from GitHub (for a re-requested check run). */
+export async function readPullRequestInfo(octokit: GitHubClient, owner: string, repo: string, pullNumber: number): Promise<PullRequestInfo> {
+  const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pullNumber });
+  return { number: data.number, headSha: data.head.sha, draft: data.draft ?? false };
+}
+
+/** `reviewPullRequest` for a pull request known by number only: its head commit and draft state are read first. */
+export async function reviewPullRequestByNumber(
+  request: Omit<ReviewRequest, 'pull'> & { pullNumber: number },
+  deps: ReviewDependencies,
+): Promise<ReviewResult> {
+  const { pullNumber, ...rest } = request;
+  const pull = await readPullRequestInfo(request.octokit, request.owner, request.repo, pullNumber);
+  return reviewPullRequest({ ...rest, pull }, deps);
+}

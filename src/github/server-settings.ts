@@ -1,0 +1,94 @@
+// The App server's settings from its environment, validated before anything starts: the GitHub
+// App's id and private key, the webhook secret, the port and the webhook path. A missing or
+// unusable setting stops the server with one line naming the variable to set.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export interface ServerSettings {
+  /** `APP_ID`: the GitHub App's id. Required. */
+  appId: number;
+  /** The App's private key (PEM), from `PRIVATE_KEY` or the file at `PRIVATE_KEY_PATH`. Required. */
+  privateKey: string;
+  /** `WEBHOOK_SECRET`: the webhook secret set on the App; deliveries with another signature are refused. Required. */
+  webhookSecret: string;
+  /** `PORT`: where the server listens. Default 3000. */
+  port: number;
+  /** `WEBHOOK_PATH`: the path GitHub posts webhooks to. Default `/api/github/webhooks`. */
+  webhookPath: string;
+}
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
+
+/** A setting is missing or unusable; `message` is one line saying what to set. */
+export class ServerSettingsError extends Error {
+  override name = 'ServerSettingsError';
+  constructor(
+    /** The environment variable to fix. */
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const envSchema = z.object({
+  APP_ID: z.preprocess(blankIsUnset, z.string().regex(/^\d+$/, 'must be the numeric id of the GitHub App').transform(Number)),
+  PRIVATE_KEY: z.preprocess(blankIsUnset, z.string().optional()),
+  PRIVATE_KEY_PATH: z.preprocess(blankIsUnset, z.string().optional()),
+  WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string()),
+  PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(65_535).default(DEFAULT_PORT)),
+  WEBHOOK_PATH: z.preprocess(blankIsUnset, z.string().startsWith('/', 'must start with /').default(DEFAULT_WEBHOOK_PATH)),
+});
+
+const HOW: Record<string, string> = {
+  APP_ID: "set APP_ID to the GitHub App's id (its settings page, \"App ID\")",
+  WEBHOOK_SECRET: 'set WEBHOOK_SECRET to the webhook secret entered in the GitHub App settings',
+  PORT: 'set PORT to a port number between 1 and 65535, or leave it unset for 3000',
+  WEBHOOK_PATH: 'set WEBHOOK_PATH to a path starting with /, or leave it unset for /api/github/webhooks',
+};
+
+const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
+
+function privateKeyFrom(env: { PRIVATE_KEY?: string | undefined; PRIVATE_KEY_PATH?: string | undefined }, readFile: (path: string) => string): string {
+  let key: string;
+  let variable: string;
+  if (env.PRIVATE_KEY !== undefined) {
+    variable = 'PRIVATE_KEY';
+    // One-line environments often hold the key with literal \n.
+    key = env.PRIVATE_KEY.replace(/\\n/g, '\n');
+  } else if (env.PRIVATE_KEY_PATH !== undefined) {
+    variable = 'PRIVATE_KEY_PATH';
+    try {
+      key = readFile(env.PRIVATE_KEY_PATH);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new ServerSettingsError(variable, `PRIVATE_KEY_PATH ${env.PRIVATE_KEY_PATH} cannot be read (${code}): set it to the .pem file downloaded from the GitHub App settings`);
+    }
+  } else {
+    throw new ServerSettingsError('PRIVATE_KEY', "no private key: set PRIVATE_KEY to the GitHub App's PEM key, or PRIVATE_KEY_PATH to its .pem file");
+  }
+  if (!PEM.test(key)) {
+    throw new ServerSettingsError(variable, `${variable} does not hold a PEM private key (-----BEGIN RSA PRIVATE KEY-----): use the .pem file downloaded from the GitHub App settings`);
+  }
+  return key;
+}
+
+/**
+ * The settings from `env`, or a `ServerSettingsError` naming what to set. `readFile` reads
+ * `PRIVATE_KEY_PATH` (default: the file system, as UTF-8).
+ */
+export function loadServerSettings(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): ServerSettings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const unset = issue?.code === 'invalid_type' && issue.input === undefined;
+    const how = HOW[variable] ?? `set ${variable}`;
+    throw new ServerSettingsError(variable, unset ? `${variable} is not set: ${how}` : `${variable} is invalid (${issue?.message ?? 'unusable'}): ${how}`);
+  }
+  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH } = parsed.data;
+  return { appId: APP_ID, privateKey: privateKeyFrom(parsed.data, readFile), webhookSecret: WEBHOOK_SECRET, port: PORT, webhookPath: WEBHOOK_PATH };
+}

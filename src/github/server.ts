@@ -1,0 +1,22 @@
+// `npm start`: the App's webhook server. Settings come from the environment (`loadServerSettings`:
+// APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, WEBHOOK_PATH); a missing or
+// unusable one stops the server with one line naming what to set. Importing this file starts it:
+// tests use `loadServerSettings` and `startServer` from their own modules.
+import { productionDependencies } from '../app.js';
+import { loadServerSettings, ServerSettingsError, type ServerSettings } from './server-settings.js';
+import { startServer } from './start-server.js';
+
+async function main(): Promise<void> {
+  let settings: ServerSettings;
+  try {
+    settings = loadServerSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof ServerSettingsError)) throw error;
+    console.error(`seccoder: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  await startServer(settings, productionDependencies());
+}
+
+await main();
