@@ -7,7 +7,9 @@ import type { Analyzer } from './analyze/types.js';
 import { resolveCorpusDir } from './cli/corpus-location.js';
 import { retrieverFor } from './cli/open-retriever.js';
 import { CONFIG_FILE_NAME } from './github/config.js';
+import { createCorpusProvider, type CorpusProvider } from './github/corpus-provider.js';
 import { RecentDeliveries } from './github/deliveries.js';
+import { growCorpusFromMerge } from './github/grow-corpus.js';
 import {
   CHECK_RUN_NAME,
   reviewPullRequest,
@@ -25,8 +27,10 @@ export interface AppDependencies {
   demonstrations: Demonstrations | (() => Promise<Demonstrations>);
   /** The operator's code model. Absent: precedent mode (demonstrations, no rewrites). */
   model?: ModelDependency;
-  /** Analyzers judging the samples; `[]` runs none. */
+  /** Analyzers judging the samples, and the functions of merged fixes before they join the corpus; `[]` runs none. */
   analyzers: readonly Analyzer[];
+  /** The corpora merged fixes are added to. Absent: merged pull requests are not read. */
+  corpus?: CorpusProvider;
   /** The app's bot login (`<slug>[bot]`). Default: asked of GitHub (`GET /app`) once. */
   botLogin?: string;
   /** Default: each webhook's own probot logger. */
@@ -87,6 +91,42 @@ export function createApp(deps: AppDependencies) {
       );
     });
 
+    app.on('pull_request.closed', async (context) => {
+      const pull = context.payload.pull_request;
+      const { repository } = context.payload;
+      if (!pull.merged || !pull.merge_commit_sha) {
+        context.log.info({ pull: pull.number }, 'not growing the corpus: closed without merging');
+        return;
+      }
+      if (pull.base.ref !== repository.default_branch) {
+        context.log.info({ pull: pull.number, base: pull.base.ref }, 'not growing the corpus: merged into a branch other than the default');
+        return;
+      }
+      if (!deps.corpus) {
+        context.log.info({ pull: pull.number }, 'not growing the corpus: no corpus store configured');
+        return;
+      }
+      await growCorpusFromMerge(
+        {
+          octokit: context.octokit,
+          owner: repository.owner.login,
+          repo: repository.name,
+          pull: {
+            number: pull.number,
+            mergeCommitSha: pull.merge_commit_sha,
+            baseSha: pull.base.sha,
+            headSha: pull.head.sha,
+            labels: pull.labels.map((label) => label.name),
+            author: { login: pull.user.login, type: pull.user.type },
+            mergedBy: pull.merged_by ? { login: pull.merged_by.login } : null,
+          },
+          deliveryId: context.id,
+          readConfig: () => context.config(CONFIG_FILE_NAME),
+        },
+        { corpus: deps.corpus, analyzers: deps.analyzers, botLogin, deliveries, log: deps.log ?? context.log },
+      );
+    });
+
     app.on('check_run.rerequested', async (context) => {
       const run = context.payload.check_run;
       if (run.name !== CHECK_RUN_NAME) {
@@ -117,6 +157,7 @@ export function createApp(deps: AppDependencies) {
  * `SECCODER_MODEL_API_KEY_ENV` (the name of the variable holding the key); the default analyzers.
  */
 export function productionDependencies(env: NodeJS.ProcessEnv = process.env): AppDependencies {
+  const corpusDir = resolveCorpusDir(undefined, env);
   const url = env.SECCODER_MODEL_URL;
   let model: ModelDependency | undefined;
   if (url) {
@@ -126,10 +167,11 @@ export function productionDependencies(env: NodeJS.ProcessEnv = process.env): Ap
   }
   return {
     demonstrations: async () => {
-      const index = await openRetrievalIndex({ corpusDir: resolveCorpusDir(undefined, env) });
+      const index = await openRetrievalIndex({ corpusDir });
       return { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length };
     },
     ...(model ? { model } : {}),
     analyzers: defaultAnalyzers(),
+    corpus: createCorpusProvider({ root: corpusDir, ...(env.SECCODER_CORPUS_CACHE ? { cacheDir: env.SECCODER_CORPUS_CACHE } : {}) }),
   };
 }

@@ -22,6 +22,8 @@ export const githubAlertSchema = z.object({
   }),
   most_recent_instance: z.object({
     ref: z.string().optional(),
+    /** The alert's state on the listed ref (`fixed` on a pull request's merge ref when the change removes it). */
+    state: z.string().nullable().optional(),
     message: z.object({ text: z.string().optional() }).optional(),
     location: z.object({
       path: z.string().min(1),
@@ -51,8 +53,22 @@ export function alertFromGitHub(item: GitHubAlert): Alert | undefined {
   };
 }
 
+/**
+ * Which alerts a listing is for: `open` ones (the alert is open), or those `fixed` on the listed
+ * ref (its most recent instance there is fixed, whatever the default branch says yet).
+ */
+export type AlertStateWanted = 'open' | 'fixed';
+
+function stateOf(item: GitHubAlert, wanted: AlertStateWanted): string {
+  return wanted === 'fixed' ? (item.most_recent_instance.state ?? item.state) : item.state;
+}
+
 /** Items of the API's answer as alerts, and the items that could not be used. */
-export function alertsFromGitHub(items: readonly unknown[], source = 'GitHub code scanning'): { alerts: Alert[]; problems: AlertProblem[] } {
+export function alertsFromGitHub(
+  items: readonly unknown[],
+  source = 'GitHub code scanning',
+  wanted: AlertStateWanted = 'open',
+): { alerts: Alert[]; problems: AlertProblem[] } {
   const alerts: Alert[] = [];
   const problems: AlertProblem[] = [];
   items.forEach((raw, i) => {
@@ -63,9 +79,10 @@ export function alertsFromGitHub(items: readonly unknown[], source = 'GitHub cod
       problems.push({ source, item, reason: describeIssues(parsed.error.issues) });
       return;
     }
-    // The query asks for open alerts; anything else slipped through and is not ours to fix.
-    if (parsed.data.state !== 'open') {
-      problems.push({ source, item, reason: `state is ${parsed.data.state}` });
+    // The query asks for one state; anything else slipped through and is not ours to use.
+    const state = stateOf(parsed.data, wanted);
+    if (state !== wanted) {
+      problems.push({ source, item, reason: `state is ${state}` });
       return;
     }
     const alert = alertFromGitHub(parsed.data);
@@ -93,9 +110,11 @@ export interface GitHubAlertSourceOptions {
   ref: string;
   /** Where dropped alerts are reported. Default: not logged, only kept in `problems`. */
   logger?: AlertLogger;
+  /** Open alerts (default), or the alerts the ref fixed (for growing the corpus from a merge). */
+  state?: AlertStateWanted;
 }
 
-/** Open code-scanning alerts for one ref; AlertsUnavailableError when code scanning gives none. */
+/** Code-scanning alerts of one ref (open, or fixed there); AlertsUnavailableError when code scanning gives none. */
 export class GitHubAlertSource implements AlertSource {
   readonly name = 'GitHub code scanning';
   /** Alerts dropped by the last `alerts()` call, with reasons. */
@@ -105,13 +124,15 @@ export class GitHubAlertSource implements AlertSource {
 
   async alerts(): Promise<Alert[]> {
     const { octokit, owner, repo, ref, logger } = this.options;
+    const wanted = this.options.state ?? 'open';
     let items: unknown[];
     try {
+      // An alert's `state` is the default branch's; fixed-on-the-ref is read from its most recent instance there.
       items = await octokit.paginate(octokit.rest.codeScanning.listAlertsForRepo, {
         owner,
         repo,
         ref,
-        state: 'open',
+        ...(wanted === 'open' ? { state: 'open' as const } : {}),
         per_page: 100,
       });
     } catch (error) {
@@ -123,7 +144,7 @@ export class GitHubAlertSource implements AlertSource {
       }
       throw error;
     }
-    const { alerts, problems } = alertsFromGitHub(items, this.name);
+    const { alerts, problems } = alertsFromGitHub(items, this.name, wanted);
     for (const problem of problems) logger?.warn({ problem }, `dropped a code-scanning alert: ${problem.reason}`);
     this.problems = problems;
     return alerts;

@@ -1,0 +1,89 @@
+// The org corpus a repository's config points at, as a store to append to and as demonstrations
+// to retrieve from. A local folder is indexed in place; a corpus kept in an org repository is
+// mirrored into a cache folder and indexed there. Either way the index is persisted and, when the
+// corpus only grew, extended with the new entries instead of rebuilt (`openRetrievalIndex`).
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Octokit } from '@octokit/rest';
+import { serializeEntry } from '../corpus/jsonl.js';
+import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
+import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
+import type { CorpusStore } from '../corpus/types.js';
+import { writeChunksAtomic } from '../fs/atomic-write.js';
+import { openRetrievalIndex } from '../retrieve/open-index.js';
+import { retrieverFor } from '../cli/open-retriever.js';
+import type { CorpusLocation } from './config.js';
+import type { GitHubClient } from './gather.js';
+import type { Demonstrations } from './review-pull-request.js';
+
+/** One corpus: where it is written, and the demonstrations read from it as it is now. */
+export interface OrgCorpus {
+  readonly store: CorpusStore;
+  /** Retrieval over the corpus's current entries; re-opened (incrementally) after it changed. */
+  demonstrations(): Promise<Demonstrations>;
+}
+
+export interface CorpusProvider {
+  /** The corpus at `location`; `octokit` reads and writes a repository store. */
+  corpusFor(location: CorpusLocation, octokit: GitHubClient): OrgCorpus;
+}
+
+export interface CorpusProviderOptions {
+  /** The app's corpus folder; `local` locations with a folder are below it. */
+  root: string;
+  /** Where repository corpora are mirrored and indexed. Default `<root>/.repositories`. */
+  cacheDir?: string;
+}
+
+/** Opens each folder's retrieval index once per version of its corpus file. */
+class IndexCache {
+  readonly #open = new Map<string, { stamp: string; demonstrations: Promise<Demonstrations> }>();
+
+  async demonstrations(dir: string): Promise<Demonstrations> {
+    const info = await stat(join(dir, CORPUS_FILE));
+    const stamp = `${info.size}:${info.mtimeMs}`;
+    const cached = this.#open.get(dir);
+    if (cached?.stamp === stamp) return cached.demonstrations;
+    const demonstrations = openRetrievalIndex({ corpusDir: dir }).then((index) => ({
+      source: retrieverFor(index, 'cwe-aware'),
+      corpusSize: index.entries.length,
+    }));
+    this.#open.set(dir, { stamp, demonstrations });
+    demonstrations.catch(() => {
+      if (this.#open.get(dir)?.demonstrations === demonstrations) this.#open.delete(dir);
+    });
+    return demonstrations;
+  }
+}
+
+/** Writes `text` to `file` unless it already holds exactly that (keeps the mtime, so the index stays open). */
+async function mirror(file: string, text: string): Promise<void> {
+  const current = await readFile(file, 'utf8').catch(() => undefined);
+  if (current !== text) await writeChunksAtomic(file, [text]);
+}
+
+export function createCorpusProvider(options: CorpusProviderOptions): CorpusProvider {
+  const root = resolve(options.root);
+  const cacheDir = resolve(options.cacheDir ?? join(root, '.repositories'));
+  const cache = new IndexCache();
+  return {
+    corpusFor(location, octokit) {
+      if (location.store === 'local') {
+        // The config schema only admits relative folders without `..` or hidden segments.
+        const dir = location.folder ? join(root, location.folder) : root;
+        return { store: new LocalCorpusStore(dir), demonstrations: () => cache.demonstrations(dir) };
+      }
+      const store = new GitHubRepoCorpusStore({ octokit: octokit as Octokit, owner: location.owner, repo: location.repo });
+      const dir = join(cacheDir, location.owner, location.repo);
+      return {
+        store,
+        async demonstrations() {
+          const { entries } = await store.read();
+          await mkdir(dir, { recursive: true });
+          await mirror(join(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}\n`).join(''));
+          return cache.demonstrations(dir);
+        },
+      };
+    },
+  };
+}
