@@ -4,6 +4,7 @@ import { registerCorpusCommand } from './commands/corpus-command.js';
 import { registerHardenCommand } from './commands/harden-command.js';
 import { registerIndexCommand } from './commands/index-command.js';
 import { registerRetrieveCommand } from './commands/retrieve-command.js';
+import { registerReviewCommand } from './commands/review-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('seccoder')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerRetrieveCommand(program);
   registerCorpusCommand(program);
   registerHardenCommand(program);
+  registerReviewCommand(program);
   return program;
 }
 
