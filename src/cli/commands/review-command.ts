@@ -35,6 +35,17 @@ const terminalLog = {
   error: (_details: object, message: string) => console.error(`error: ${message}`),
 };
 
+/**
+ * Octokit's request log, quieted: it reports every failed request (a 404 for an absent config
+ * file is expected) as an error, while the command reports the failures that matter once.
+ */
+const octokitLog = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.error(`warning: ${message}`),
+  error: () => undefined,
+};
+
 function printResult(result: ReviewResult, json: boolean): void {
   if (json) {
     console.log(JSON.stringify(result, null, 2));
@@ -84,7 +95,7 @@ export function registerReviewCommand(program: Command): void {
       const token = process.env[options.tokenEnv];
       if (!token) throw new Error(`no GitHub token: set ${options.tokenEnv} (or name another variable with --token-env)`);
 
-      const octokit = createOctokit({ auth: token, ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}) });
+      const octokit = createOctokit({ auth: token, log: octokitLog, ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}) });
       const url = options.modelUrl ?? process.env.SECCODER_MODEL_URL;
       const name = options.model ?? process.env.SECCODER_MODEL;
       const target = url ? modelTargetConfig(url) : undefined;
