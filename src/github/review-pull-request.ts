@@ -1,7 +1,8 @@
 // One review of one pull request, as the App runs it: read the config → guard (invalid, disabled,
 // draft, redelivered) → open a check run → gather → select targets → harden → plan → post one
 // review and the "outdated" replies → complete the check run. Any error completes the check run
-// as a failure before it is thrown on: never a silent green.
+// as a failure before it is thrown on: never a silent green. A dry run (the CLI's `--dry-run`)
+// only reads: the result's preview holds what would have been written.
 import type { Analyzer } from '../analyze/types.js';
 import { selectTargets } from '../detect/targets.js';
 import type { SkippedTarget } from '../detect/types.js';
@@ -25,7 +26,7 @@ import type { RecentDeliveries } from './deliveries.js';
 import type { Fingerprint } from './fingerprint.js';
 import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
 import { escapeMarkdown } from './markdown.js';
-import { planReview, renderOutdatedReply, renderReviewBody, type ReviewCounts } from './review-plan.js';
+import { planReview, renderOutdatedReply, renderReviewBody, type ReviewComment, type ReviewCounts } from './review-plan.js';
 
 /** The check run's name on the pull request. */
 export const CHECK_RUN_NAME = 'SecCoder';
@@ -84,12 +85,29 @@ export interface ReviewRequest {
    * `() => context.config('seccoder.yml')`. A YAML syntax error is reported as an invalid config.
    */
   readConfig: () => Promise<unknown>;
+  /**
+   * Write nothing to GitHub (no check run, review or reply), only read; the result's `preview`
+   * shows what would have been written. Default false.
+   */
+  dryRun?: boolean;
+}
+
+/** What a review writes (or, in a dry run, would write) on the pull request. */
+export interface ReviewPreview {
+  /** The review's body. The review is only posted when it has something new (`counts.inline + counts.inBody > 0`). */
+  body: string;
+  /** The review's inline suggestion comments. */
+  comments: ReviewComment[];
+  /** Earlier suggestions answered with an "outdated" reply. */
+  outdated: Fingerprint[];
+  /** The completed check run's output. */
+  checkRun: CheckRunOutput;
 }
 
 export type ReviewResult =
   | { status: 'skipped'; reason: string }
   | { status: 'invalid-config'; problems: ConfigProblem[] }
-  | { status: 'reviewed'; conclusion: CheckRunOutput['conclusion']; posted: boolean; counts: ReviewCounts };
+  | { status: 'reviewed'; conclusion: CheckRunOutput['conclusion']; posted: boolean; counts: ReviewCounts; preview: ReviewPreview };
 
 function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
@@ -108,7 +126,7 @@ async function readConfig(request: ReviewRequest): Promise<ReturnType<typeof par
   return parseSecCoderConfig(raw);
 }
 
-/** The check run of one review: created once, completed once. */
+/** The check run of one review: created once, completed once; in a dry run, neither. */
 class CheckRun {
   #id: number | undefined;
 
@@ -118,6 +136,7 @@ class CheckRun {
   ) {}
 
   async start(): Promise<void> {
+    if (this.request.dryRun) return;
     const { octokit, owner, repo, pull } = this.request;
     const { data } = await octokit.rest.checks.create({
       owner,
@@ -131,6 +150,7 @@ class CheckRun {
   }
 
   async complete(output: CheckRunOutput): Promise<void> {
+    if (this.request.dryRun) return;
     const { octokit, owner, repo, pull } = this.request;
     const fields = {
       owner,
@@ -217,7 +237,10 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
     toHardenOptions(config),
   );
   const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha });
-  const post = !config.dryRun;
+  // The repository's `dryRun: true` still writes the check run (it shows what would be posted); the request's writes nothing.
+  const dryRun = config.dryRun || request.dryRun === true;
+  const post = !dryRun;
+  const body = renderReviewBody(plan, { skipped, targetsFound: outcomes.length });
 
   if (post && !plan.nothingNew) {
     await octokit.rest.pulls.createReview({
@@ -226,7 +249,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
       pull_number: pull.number,
       commit_id: plan.commitId,
       event: 'COMMENT',
-      body: renderReviewBody(plan, { skipped, targetsFound: outcomes.length }),
+      body,
       comments: plan.comments,
     });
   }
@@ -249,11 +272,20 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
     corpusSize: demonstrations.corpusSize,
     alertsAvailable: material.alertsAvailable,
     ...(material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {}),
-    dryRun: config.dryRun,
+    dryRun,
     review: plan.counts,
   });
   if (note) output.summary += `\n- Model not used: ${escapeMarkdown(note)}`;
-  return { output, result: { status: 'reviewed', conclusion: output.conclusion, posted: post && !plan.nothingNew, counts: plan.counts } };
+  return {
+    output,
+    result: {
+      status: 'reviewed',
+      conclusion: output.conclusion,
+      posted: post && !plan.nothingNew,
+      counts: plan.counts,
+      preview: { body, comments: plan.comments, outdated: plan.outdated, checkRun: output },
+    },
+  };
 }
 
 /**
@@ -288,6 +320,7 @@ export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDepe
   } catch (error) {
     deps.deliveries?.release(request.deliveryId);
     deps.log.error({ ...where, err: error }, 'review failed');
+    // In a dry run `complete` writes nothing.
     await checkRun.complete(failureOutput(error)).catch((checkError: unknown) => deps.log.error({ ...where, err: checkError }, 'could not mark the check run failed'));
     throw error;
   }

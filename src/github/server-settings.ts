@@ -1,6 +1,6 @@
 // The App server's settings from its environment, validated before anything starts: the GitHub
-// App's id and private key, the webhook secret, the port and the webhook path. A missing or
-// unusable setting stops the server with one line naming the variable to set.
+// App's id and private key, the webhook secret, the port, the webhook path and the log level. A
+// missing or unusable setting stops the server with one line naming the variable to set.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -15,7 +15,13 @@ export interface ServerSettings {
   port: number;
   /** `WEBHOOK_PATH`: the path GitHub posts webhooks to. Default `/api/github/webhooks`. */
   webhookPath: string;
+  /** `LOG_LEVEL`: the least severe level logged. Default `info` (probot's own default, `warn`, hides the startup line). */
+  logLevel?: LogLevel;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
@@ -41,6 +47,7 @@ const envSchema = z.object({
   WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string()),
   PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(65_535).default(DEFAULT_PORT)),
   WEBHOOK_PATH: z.preprocess(blankIsUnset, z.string().startsWith('/', 'must start with /').default(DEFAULT_WEBHOOK_PATH)),
+  LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL)),
 });
 
 const HOW: Record<string, string> = {
@@ -48,6 +55,7 @@ const HOW: Record<string, string> = {
   WEBHOOK_SECRET: 'set WEBHOOK_SECRET to the webhook secret entered in the GitHub App settings',
   PORT: 'set PORT to a port number between 1 and 65535, or leave it unset for 3000',
   WEBHOOK_PATH: 'set WEBHOOK_PATH to a path starting with /, or leave it unset for /api/github/webhooks',
+  LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}, or leave it unset for ${DEFAULT_LOG_LEVEL}`,
 };
 
 const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
@@ -89,6 +97,13 @@ export function loadServerSettings(env: NodeJS.ProcessEnv, readFile: (path: stri
     const how = HOW[variable] ?? `set ${variable}`;
     throw new ServerSettingsError(variable, unset ? `${variable} is not set: ${how}` : `${variable} is invalid (${issue?.message ?? 'unusable'}): ${how}`);
   }
-  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH } = parsed.data;
-  return { appId: APP_ID, privateKey: privateKeyFrom(parsed.data, readFile), webhookSecret: WEBHOOK_SECRET, port: PORT, webhookPath: WEBHOOK_PATH };
+  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH, LOG_LEVEL } = parsed.data;
+  return {
+    appId: APP_ID,
+    privateKey: privateKeyFrom(parsed.data, readFile),
+    webhookSecret: WEBHOOK_SECRET,
+    port: PORT,
+    webhookPath: WEBHOOK_PATH,
+    logLevel: LOG_LEVEL,
+  };
 }

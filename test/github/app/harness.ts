@@ -1,18 +1,36 @@
 // A probot instance for the App tests (retry and throttling off, a throwaway key, silent logs),
-// the real retrieval index over a small corpus, and nock routes for the GitHub API and the model.
+// the real retrieval index over a small corpus, nock routes for the GitHub API and the model, and
+// the per-file setup (no network, no unused mocks, unmatched requests recorded, a frozen clock).
 import { generateKeyPairSync } from 'node:crypto';
 import nock from 'nock';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { createApp, type AppDependencies } from '../../../src/app.js';
 import type { Demonstrations } from '../../../src/github/review-pull-request.js';
 import { OpenAiCompatibleModel } from '../../../src/model/openai-client.js';
 import { openRetrievalIndex } from '../../../src/retrieve/open-index.js';
 import { retrieverFor } from '../../../src/cli/open-retriever.js';
-import { BOT_LOGIN, HEAD_SHA, INSTALLATION_ID, OWNER, PULL_NUMBER, REPO } from '../../fixtures/github/app-events.js';
+import {
+  addedFileDiff,
+  addedFileListed,
+  BOT_LOGIN,
+  contentOf,
+  HEAD_SHA,
+  INSTALLATION_ID,
+  OWNER,
+  PULL_NUMBER,
+  pullRequestJson,
+  REPO,
+  VIEWS,
+  VIEWS_DIFF,
+  VIEWS_LISTED,
+  VIEWS_PATH,
+} from '../../fixtures/github/app-events.js';
 import { appendEntries, snippetEntries, tempDirs } from '../../fixtures/retrieval-corpus.js';
 import { chatCompletion } from '../../fixtures/review/flask-app.js';
 import { SNIPPETS } from '../../fixtures/secure-snippets.js';
+import { useHttpMocks } from '../../helpers/http-mocks.js';
 
 export const GITHUB = 'https://api.github.com';
 export const MODEL_ORIGIN = 'https://models.example.test';
@@ -21,6 +39,10 @@ export const MODEL_NAME = 'coder-7b';
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 export const CHECK_RUN_ID = 9001;
 export const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+/** The pull request's API path. */
+export const PULL_PATH = `${REPO_PATH}/pulls/${PULL_NUMBER}`;
+/** The clock while a test runs: check-run times are exact. */
+export const NOW = new Date('2026-03-02T10:00:00.000Z');
 
 /** A PEM private key made for this test run. */
 export function testPrivateKey(): string {
@@ -28,12 +50,24 @@ export function testPrivateKey(): string {
   return privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 }
 
+/**
+ * ProbotOctokit with retry and throttling off. The function form is needed: probot passes its own
+ * `throttle` options (without `enabled`) to the constructor, which would replace an object
+ * default's `throttle: { enabled: false }` and leave throttling on (bottleneck then spaces writes
+ * a second apart).
+ */
+const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { ...(options.throttle as object | undefined), enabled: false },
+}));
+
 export function testProbot(privateKey: string): Probot {
   return new Probot({
     appId: 123,
     privateKey,
     secret: WEBHOOK_SECRET,
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: UnthrottledOctokit,
     log: pino({ level: 'silent' }),
   });
 }
@@ -61,6 +95,14 @@ export function testDependencies(demonstrations: Demonstrations): AppDependencie
     analyzers: [],
     botLogin: BOT_LOGIN,
   };
+}
+
+/**
+ * `probot.receive` for a fixture payload. The fixtures are typed with @octokit/webhooks-types,
+ * which describes the same events as probot's own types in another type family.
+ */
+export function deliver(probot: Probot, id: string, name: 'pull_request' | 'check_run', payload: object): Promise<void> {
+  return probot.receive({ id, name, payload } as unknown as Parameters<Probot['receive']>[0]);
 }
 
 export async function loadedProbot(privateKey: string, deps: AppDependencies): Promise<Probot> {
@@ -126,9 +168,8 @@ export interface GatherReplies {
 }
 
 export function mockGather(replies: GatherReplies): void {
-  const pulls = `${REPO_PATH}/pulls/${PULL_NUMBER}`;
-  nock(GITHUB).get(`${pulls}/files`).query({ per_page: 100 }).reply(200, replies.files);
-  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } }).get(pulls).reply(200, replies.diff);
+  nock(GITHUB).get(`${PULL_PATH}/files`).query({ per_page: 100 }).reply(200, replies.files);
+  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } }).get(PULL_PATH).reply(200, replies.diff);
   for (const [path, content] of Object.entries(replies.contents)) {
     nock(GITHUB)
       .get(`${REPO_PATH}/contents/${path.split('/').map(encodeURIComponent).join('%2F')}`)
@@ -139,8 +180,8 @@ export function mockGather(replies: GatherReplies): void {
     .get(`${REPO_PATH}/code-scanning/alerts`)
     .query({ ref: `refs/pull/${PULL_NUMBER}/merge`, state: 'open', per_page: 100 })
     .reply(replies.alerts.status, replies.alerts.body);
-  nock(GITHUB).get(`${pulls}/comments`).query({ per_page: 100 }).reply(200, replies.comments ?? []);
-  nock(GITHUB).get(`${pulls}/reviews`).query({ per_page: 100 }).reply(200, replies.reviews ?? []);
+  nock(GITHUB).get(`${PULL_PATH}/comments`).query({ per_page: 100 }).reply(200, replies.comments ?? []);
+  nock(GITHUB).get(`${PULL_PATH}/reviews`).query({ per_page: 100 }).reply(200, replies.reviews ?? []);
 }
 
 /** One chat completion answering every sample with `reply`. */
@@ -151,5 +192,73 @@ export function mockModel(bodies: Bodies, reply: string, samples = 3): void {
 }
 
 export function mockReview(bodies: Bodies): void {
-  nock(GITHUB).post(`${REPO_PATH}/pulls/${PULL_NUMBER}/reviews`, bodies.record('review')).reply(200, { id: 501 });
+  nock(GITHUB).post(`${PULL_PATH}/reviews`, bodies.record('review')).reply(200, { id: 501 });
+}
+
+/** What every App test file shares, filled in before its tests run. */
+export interface AppFixtures {
+  privateKey: string;
+  demonstrations: Demonstrations;
+  /** Requests nock had no mock for in the current test (each one also fails the request). */
+  unmatched: string[];
+}
+
+/**
+ * Per test file: no network and no unused mocks (useHttpMocks), one private key, the real
+ * retriever over the test corpus, and `Date` frozen at NOW (only Date: timers and promises run
+ * as usual).
+ */
+export function useAppFixtures(): AppFixtures {
+  useHttpMocks();
+  const temp = tempDirs('seccoder-app-');
+  const fixtures = { unmatched: [] } as unknown as AppFixtures;
+  const recordUnmatched = (request: { method?: string; href?: string; path?: string }) => {
+    const where = request.href ?? request.path ?? '?';
+    // A test's own local server (nock.enableNetConnect('127.0.0.1')) is reached on purpose.
+    if (where.startsWith('http://127.0.0.1:')) return;
+    fixtures.unmatched.push(`${request.method ?? '?'} ${where}`);
+  };
+  beforeAll(async () => {
+    fixtures.privateKey = testPrivateKey();
+    fixtures.demonstrations = await testDemonstrations(temp);
+    nock.emitter.on('no match', recordUnmatched);
+  });
+  beforeEach(() => {
+    fixtures.unmatched = [];
+    vi.useFakeTimers({ toFake: ['Date'], now: NOW });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  afterAll(() => {
+    nock.emitter.removeListener('no match', recordUnmatched);
+    temp.cleanup();
+  });
+  return fixtures;
+}
+
+/** POST /repos/{owner}/{repo}/pulls/{n}/comments/{id}/replies. */
+export function mockReply(bodies: Bodies, commentId: number): void {
+  nock(GITHUB)
+    .post(`${PULL_PATH}/comments/${commentId}/replies`, bodies.record('reply'))
+    .reply(201, { id: commentId + 1, in_reply_to_id: commentId });
+}
+
+/** GET /repos/{owner}/{repo}/pulls/{n} as JSON (not the diff, which has its own Accept). */
+export function mockPullRequest(options: { headSha?: string; draft?: boolean } = {}): void {
+  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3+json' } })
+    .get(PULL_PATH)
+    .reply(200, pullRequestJson(options));
+}
+
+/** The reads of a pull request adding app/views.py (`views`: its text at the head commit). */
+export function mockViewsGather(options: Partial<Omit<GatherReplies, 'files' | 'diff' | 'contents'>> & { views?: string } = {}): void {
+  const { views, ...rest } = options;
+  mockGather({
+    files: [views === undefined ? VIEWS_LISTED : addedFileListed(VIEWS_PATH, views)],
+    diff: views === undefined ? VIEWS_DIFF : addedFileDiff(VIEWS_PATH, views),
+    contents: { [VIEWS_PATH]: contentOf(VIEWS_PATH, views ?? VIEWS) },
+    alerts: { status: 200, body: [] },
+    ...rest,
+  });
 }

@@ -1,0 +1,101 @@
+// The texts the App is expected to post, written out: the suggestion comment, the review body and
+// the check run's summary table. Only the fingerprint hashes are computed (codeFingerprint has its
+// own tests); everything else is literal Markdown as GitHub receives it.
+import { codeFingerprint } from '../../../src/github/fingerprint.js';
+import { HEAD_SHA, VIEWS_PATH } from '../../fixtures/github/app-events.js';
+import { FUNCTION_END, FUNCTION_START } from '../../fixtures/review/flask-app.js';
+import { MODEL_NAME, NOW } from './harness.js';
+
+export const NOW_ISO = NOW.toISOString();
+
+/** The hidden marker closing a suggestion for `user_by_email` rewriting `original` into `replacement`. */
+export function marker(original: string, replacement: string, outdated = false): string {
+  const json = `{"path":"${VIEWS_PATH}","fn":"user_by_email","orig":"${codeFingerprint(original)}","sugg":"${codeFingerprint(replacement)}"${outdated ? ',"outdated":true' : ''}}`;
+  return `<!-- seccoder:v1 ${json} -->`;
+}
+
+/** The inline comment for a rewrite of `user_by_email`; `reason` as the pipeline writes it (escaped here). */
+export function suggestionComment(original: string, replacement: string, reason = 'Rewrites \\`user\\_by\\_email\\` to remove CWE-89.') {
+  return {
+    path: VIEWS_PATH,
+    start_line: FUNCTION_START,
+    start_side: 'RIGHT',
+    line: FUNCTION_END,
+    side: 'RIGHT',
+    body: [
+      '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `user_by_email`',
+      '',
+      reason,
+      '',
+      '```suggestion',
+      replacement,
+      '```',
+      '',
+      'Learned from: get\\_user\\(\\)',
+      '',
+      `<sub>Written by ${MODEL_NAME} from a secure example in your corpus. Review before committing.</sub>`,
+      '',
+      marker(original, replacement),
+    ].join('\n'),
+  };
+}
+
+/** The review body when one function was checked and its one suggestion is inline. */
+export const ONE_INLINE_REVIEW_BODY = [
+  '**SecCoder** checked 1 function and suggests 1 secure rewrite (1 inline).',
+  '',
+  '<sub>Suggestions are written by a code model from secure examples in your corpus. Review before committing.</sub>',
+].join('\n');
+
+export interface SummaryCounts {
+  targets: number;
+  suggestions: number;
+  /** "Posted now" (or "Would be posted (dry run)"); absent when no review was planned. */
+  posted?: number;
+  alreadyPosted?: number;
+  rejected?: number;
+  errors?: number;
+  dryRun?: boolean;
+}
+
+/** The check run's summary: the count table, then the model and corpus lines, then `notes`. */
+export function summary(counts: SummaryCounts, notes: string[] = []): string {
+  const review =
+    counts.posted === undefined
+      ? []
+      : [`| ${counts.dryRun ? 'Would be posted (dry run)' : 'Posted now'} | ${counts.posted} |`, `| Already on the pull request | ${counts.alreadyPosted ?? 0} |`];
+  return [
+    '| | count |',
+    '| --- | ---: |',
+    `| Targets found | ${counts.targets} |`,
+    `| Suggestions | ${counts.suggestions} |`,
+    ...review,
+    '| Skipped: ignored path | 0 |',
+    '| Skipped: too large | 0 |',
+    '| Skipped: cap reached (maxTargets 10) | 0 |',
+    '| Skipped: language not configured | 0 |',
+    '| Skipped: parse error | 0 |',
+    `| Samples rejected by validation | ${counts.rejected ?? 0} |`,
+    `| Model or analyzer errors | ${counts.errors ?? 0} |`,
+    '',
+    `- Model: \`${MODEL_NAME}\``,
+    // testDemonstrations indexes the 27 snippets of test/fixtures/secure-snippets.ts.
+    '- Corpus: 27 secure examples',
+    ...notes,
+  ].join('\n');
+}
+
+/** The check run as created when the review starts. */
+export function checkRunStarted(headSha = HEAD_SHA) {
+  return { name: 'SecCoder', head_sha: headSha, status: 'in_progress', started_at: NOW_ISO };
+}
+
+/** The check run's completing update. */
+export function checkRunCompleted(conclusion: string, output: { title: string; summary: string; text?: string }) {
+  return { status: 'completed', conclusion, completed_at: NOW_ISO, output };
+}
+
+/** The `text` of the check run listing `user_by_email` and what became of it. */
+export function functionsText(outcome: string): string {
+  return `### Functions\n\n- \`${VIEWS_PATH}\` · \`user_by_email\` (lines ${FUNCTION_START}–${FUNCTION_END}): ${outcome}`;
+}
