@@ -1,11 +1,10 @@
 // The GitHub App: which webhooks SecCoder answers, each handler a guard clause or two and one call.
-// Collaborators (demonstrations, model, analyzers) come in as parameters; `productionDependencies`
-// builds the real ones from the operator's environment.
+// Collaborators (corpora, model, analyzers) come in as parameters; `productionDependencies` builds
+// the real ones from the operator's environment.
 import type { Probot } from 'probot';
 import { defaultAnalyzers } from './analyze/registry.js';
 import type { Analyzer } from './analyze/types.js';
 import { resolveCorpusDir } from './cli/corpus-location.js';
-import { retrieverFor } from './cli/open-retriever.js';
 import { CONFIG_FILE_NAME } from './github/config.js';
 import { createCorpusProvider, type CorpusProvider } from './github/corpus-provider.js';
 import { RecentDeliveries } from './github/deliveries.js';
@@ -14,23 +13,22 @@ import {
   CHECK_RUN_NAME,
   reviewPullRequest,
   reviewPullRequestByNumber,
-  type Demonstrations,
   type ModelDependency,
   type ReviewDependencies,
   type ReviewLog,
 } from './github/review-pull-request.js';
 import { modelTargetConfig } from './model/presets.js';
-import { openRetrievalIndex } from './retrieve/open-index.js';
 
 export interface AppDependencies {
-  /** The demonstrations, or a function opening them on the first review (then kept). */
-  demonstrations: Demonstrations | (() => Promise<Demonstrations>);
+  /**
+   * The corpora: reviews retrieve demonstrations from, and merged fixes are added to, the one a
+   * repository's config names (default: the operator's corpus folder).
+   */
+  corpus: CorpusProvider;
   /** The operator's code model. Absent: precedent mode (demonstrations, no rewrites). */
   model?: ModelDependency;
   /** Analyzers judging the samples, and the functions of merged fixes before they join the corpus; `[]` runs none. */
   analyzers: readonly Analyzer[];
-  /** The corpora merged fixes are added to. Absent: merged pull requests are not read. */
-  corpus?: CorpusProvider;
   /** The app's bot login (`<slug>[bot]`). Default: asked of GitHub (`GET /app`) once. */
   botLogin?: string;
   /** Default: each webhook's own probot logger. */
@@ -51,10 +49,11 @@ function once<T>(open: () => Promise<T>): () => Promise<T> {
   };
 }
 
+type Octokit = Parameters<CorpusProvider['corpusFor']>[1];
+
 export function createApp(deps: AppDependencies) {
   return (app: Probot): void => {
     const deliveries = deps.deliveries ?? new RecentDeliveries();
-    const demonstrations = typeof deps.demonstrations === 'function' ? once(deps.demonstrations) : deps.demonstrations;
     const botLogin =
       deps.botLogin ??
       once(async () => {
@@ -63,8 +62,8 @@ export function createApp(deps: AppDependencies) {
         if (!data?.slug) throw new Error('GitHub did not say which app this is (GET /app has no slug)');
         return `${data.slug}[bot]`;
       });
-    const reviewDeps = (log: ReviewLog): ReviewDependencies => ({
-      demonstrations,
+    const reviewDeps = (log: ReviewLog, octokit: Octokit): ReviewDependencies => ({
+      demonstrations: (location) => deps.corpus.corpusFor(location, octokit).demonstrations(),
       ...(deps.model ? { model: deps.model } : {}),
       analyzers: deps.analyzers,
       botLogin,
@@ -87,7 +86,7 @@ export function createApp(deps: AppDependencies) {
           deliveryId: context.id,
           readConfig: () => context.config(CONFIG_FILE_NAME),
         },
-        reviewDeps(context.log),
+        reviewDeps(context.log, context.octokit),
       );
     });
 
@@ -100,10 +99,6 @@ export function createApp(deps: AppDependencies) {
       }
       if (pull.base.ref !== repository.default_branch) {
         context.log.info({ pull: pull.number, base: pull.base.ref }, 'not growing the corpus: merged into a branch other than the default');
-        return;
-      }
-      if (!deps.corpus) {
-        context.log.info({ pull: pull.number }, 'not growing the corpus: no corpus store configured');
         return;
       }
       await growCorpusFromMerge(
@@ -144,20 +139,22 @@ export function createApp(deps: AppDependencies) {
           owner: context.payload.repository.owner.login,
           repo: context.payload.repository.name,
           pullNumber, deliveryId: context.id, readConfig: () => context.config(CONFIG_FILE_NAME) },
-        reviewDeps(context.log),
+        reviewDeps(context.log, context.octokit),
       );
     });
   };
 }
 
 /**
- * The real collaborators from the operator's environment: the corpus (`SECCODER_CORPUS`, else
- * `./corpus`, else the bundled seed) with the cwe-aware retriever, opened on the first review; the
+ * The real collaborators from the operator's environment: the corpus folder (`SECCODER_CORPUS`,
+ * else `./corpus`, else the bundled seed; org-repository corpora mirrored in
+ * `SECCODER_CORPUS_CACHE`), indexed on first use, with the cwe-aware retriever; the
  * model from `SECCODER_MODEL_URL` (a URL or preset name), `SECCODER_MODEL` and
  * `SECCODER_MODEL_API_KEY_ENV` (the name of the variable holding the key); the default analyzers.
  */
 export function productionDependencies(env: NodeJS.ProcessEnv = process.env): AppDependencies {
   const corpusDir = resolveCorpusDir(undefined, env);
+  const corpus = createCorpusProvider({ root: corpusDir, ...(env.SECCODER_CORPUS_CACHE ? { cacheDir: env.SECCODER_CORPUS_CACHE } : {}) });
   const url = env.SECCODER_MODEL_URL;
   let model: ModelDependency | undefined;
   if (url) {
@@ -166,12 +163,8 @@ export function productionDependencies(env: NodeJS.ProcessEnv = process.env): Ap
     model = { settings: { url: target.baseUrl, ...(env.SECCODER_MODEL ? { name: env.SECCODER_MODEL } : {}), ...(apiKeyEnv ? { apiKeyEnv } : {}), environment: 'app' } };
   }
   return {
-    demonstrations: async () => {
-      const index = await openRetrievalIndex({ corpusDir });
-      return { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length };
-    },
+    corpus,
     ...(model ? { model } : {}),
     analyzers: defaultAnalyzers(),
-    corpus: createCorpusProvider({ root: corpusDir, ...(env.SECCODER_CORPUS_CACHE ? { cacheDir: env.SECCODER_CORPUS_CACHE } : {}) }),
   };
 }

@@ -11,6 +11,7 @@ import type { CodeModel } from '../model/types.js';
 import { hardenTargets, type DemonstrationSource } from '../review/pipeline.js';
 import { checkRunForInvalidConfig, checkRunOutput, type CheckRunOutput } from './check-summary.js';
 import {
+  corpusLocation,
   modelEndpoint,
   parseSecCoderConfig,
   toHardenOptions,
@@ -18,6 +19,7 @@ import {
   ignoreGlobs,
   TOP_LEVEL_KEY,
   type ConfigProblem,
+  type CorpusLocation,
   type ModelEndpoint,
   type OperatorModelSettings,
   type SecCoderConfig,
@@ -52,8 +54,11 @@ export interface ReviewLog {
 }
 
 export interface ReviewDependencies {
-  /** The demonstrations, or a function opening them (called on the first review, then kept by the caller). */
-  demonstrations: Demonstrations | (() => Promise<Demonstrations>);
+  /**
+   * The demonstrations, or how to open those of the corpus a repository's config names
+   * (`corpus.store` and `corpus.location`; the caller keeps what it opened).
+   */
+  demonstrations: Demonstrations | ((location: CorpusLocation) => Promise<Demonstrations>);
   /** Absent: precedent mode for every repository (demonstrations, no rewrites). */
   model?: ModelDependency;
   /** Analyzers judging the samples; `[]` runs none. */
@@ -227,7 +232,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   );
   const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config) });
   const skipped = mergeSkips(material, selection.skipped);
-  const demonstrations = await resolve(deps.demonstrations);
+  const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations(corpusLocation(config, owner)) : deps.demonstrations;
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
 

@@ -29,7 +29,7 @@ interface ChatRequest {
 describe('.github/seccoder.yml', () => {
   it('invalid (a value of the wrong type, an unknown key): a failed check run naming both keys; nothing else is read', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig('maxTargets: many\nreviewers:\n  - alice\n');
     mockCheckRunCreate(bodies);
@@ -63,7 +63,7 @@ describe('.github/seccoder.yml', () => {
 describe('code scanning', () => {
   it('off (403 "Advanced Security must be enabled"): the new function is still reviewed, and the check run says alerts were unavailable', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);
@@ -97,7 +97,7 @@ describe('code scanning', () => {
 
   it('an open CWE-89 alert inside the function: the prompt quotes the alert and its CWE, and the suggestion names the alert', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);

@@ -27,7 +27,7 @@ const fixtures = useAppFixtures();
 /** Receives `opened` with the model answering `reply`, and returns the check run's completion. */
 async function reviewWithModelReply(reply: (scope: nock.Interceptor) => nock.Scope): Promise<unknown> {
   const bodies = new Bodies();
-  const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+  const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
   mockInstallationToken();
   mockConfig();
   mockCheckRunCreate(bodies);
@@ -74,7 +74,7 @@ describe('model failure', () => {
 describe('GitHub refusing the review', () => {
   it('422 on POST reviews: the check run is completed as a failure with GitHub\'s message, and the webhook handler fails', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);

@@ -64,7 +64,6 @@ async function setUp(): Promise<{ dir: string; probot: Probot; deps: AppDependen
   const logged: Logged[] = [];
   const record = (details: object, message: string) => logged.push({ details: details as Record<string, unknown>, message });
   const deps: AppDependencies = {
-    demonstrations: async () => corpus.corpusFor({ store: 'local' }, undefined as never).demonstrations(),
     analyzers: [new BanditAnalyzer()],
     corpus,
     botLogin: BOT_LOGIN,

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { createApp, type AppDependencies } from '../../../src/app.js';
+import { createCorpusProvider, type CorpusProvider } from '../../../src/github/corpus-provider.js';
 import type { Demonstrations } from '../../../src/github/review-pull-request.js';
 import { OpenAiCompatibleModel } from '../../../src/model/openai-client.js';
 import { openRetrievalIndex } from '../../../src/retrieve/open-index.js';
@@ -80,10 +81,17 @@ export async function testDemonstrations(temp: ReturnType<typeof tempDirs>): Pro
   return { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length };
 }
 
+/** The real corpus provider over a temp corpus of the test snippets (indexed on first use). */
+export async function testCorpus(temp: ReturnType<typeof tempDirs>): Promise<CorpusProvider> {
+  const dir = temp.make();
+  await appendEntries(dir, await snippetEntries(SNIPPETS));
+  return createCorpusProvider({ root: dir });
+}
+
 /** App dependencies with the operator's model at MODEL_URL (no retries, no waiting) and no analyzers. */
-export function testDependencies(demonstrations: Demonstrations): AppDependencies {
+export function testDependencies(corpus: CorpusProvider): AppDependencies {
   return {
-    demonstrations,
+    corpus,
     model: {
       settings: { url: MODEL_URL, name: MODEL_NAME, environment: 'app' },
       create: (endpoint) =>
@@ -199,6 +207,8 @@ export function mockReview(bodies: Bodies): void {
 export interface AppFixtures {
   privateKey: string;
   demonstrations: Demonstrations;
+  /** A corpus provider over the same snippets, for the App. */
+  corpus: CorpusProvider;
   /** Requests nock had no mock for in the current test (each one also fails the request). */
   unmatched: string[];
 }
@@ -221,6 +231,7 @@ export function useAppFixtures(): AppFixtures {
   beforeAll(async () => {
     fixtures.privateKey = testPrivateKey();
     fixtures.demonstrations = await testDemonstrations(temp);
+    fixtures.corpus = await testCorpus(temp);
     nock.emitter.on('no match', recordUnmatched);
   });
   beforeEach(() => {

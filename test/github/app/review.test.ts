@@ -55,7 +55,7 @@ function expectOneSuggestionPosted(bodies: Bodies): void {
 describe('pull_request webhooks', () => {
   it('opened: one COMMENT review with the inline suggestion, and a check run from in_progress to completed', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockOneReview(bodies);
 
     await deliver(probot, 'delivery-1', 'pull_request', pullRequestOpened());
@@ -66,7 +66,7 @@ describe('pull_request webhooks', () => {
 
   it('a redelivery (same delivery id) makes no GitHub call at all', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockOneReview(bodies);
     await deliver(probot, 'delivery-2', 'pull_request', pullRequestOpened());
     expectOneSuggestionPosted(bodies);
@@ -78,7 +78,7 @@ describe('pull_request webhooks', () => {
   });
 
   it('a draft with the default config: the config is read, and nothing else is asked or written', async () => {
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
 
@@ -91,7 +91,7 @@ describe('pull_request webhooks', () => {
 describe('check_run.rerequested', () => {
   it('for the SecCoder check: reads the pull request (GET pulls/12), then reviews it', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockPullRequest();
     mockOneReview(bodies);
 
@@ -102,7 +102,7 @@ describe('check_run.rerequested', () => {
   });
 
   it("for another app's check: nothing", async () => {
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
 
     await deliver(probot, 'delivery-5', 'check_run', checkRunRerequested('CI / tests'));
 

@@ -39,7 +39,7 @@ const earlierReview = botReview(501, ONE_INLINE_REVIEW_BODY);
 describe('pull_request.synchronize after a first review', () => {
   it('function unchanged: no new review (the model suggests the same again), and the check run still completes', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);
@@ -63,7 +63,7 @@ describe('pull_request.synchronize after a first review', () => {
 
   it('function changed since the suggestion: an "outdated" reply to the earlier comment and a new suggestion for the new code', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);
@@ -101,7 +101,7 @@ describe('pull_request.synchronize after a first review', () => {
 
   it('after the "outdated" reply: a push leaving the function as it is posts nothing and does not reply again', async () => {
     const bodies = new Bodies();
-    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.demonstrations));
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     const third = 'e83c5163316f89bfbde7d9ab23ca2e25604af290';
     const reply = { ...botReviewComment(7002, '', third), in_reply_to_id: EARLIER_COMMENT_ID };
     reply.body = `This suggestion for \`user_by_email\` is outdated: the function has changed since it was written, so applying it would overwrite the new code.\n\n${marker(ORIGINAL_FUNCTION, FIXED_FUNCTION, true)}`;

@@ -28,7 +28,7 @@ const settings = (port: number): ServerSettings => ({
 beforeAll(async () => {
   // The server is local; GitHub and the model stay mocked.
   nock.enableNetConnect('127.0.0.1');
-  server = await startServer(settings(0), testDependencies(fixtures.demonstrations));
+  server = await startServer(settings(0), testDependencies(fixtures.corpus));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${DEFAULT_WEBHOOK_PATH}`;
 });
 
@@ -73,6 +73,6 @@ describe('webhook signature', () => {
 describe('startServer', () => {
   it('a port already in use: rejects with EADDRINUSE (no unhandled error event)', async () => {
     const port = (server.address() as AddressInfo).port;
-    await expect(startServer(settings(port), testDependencies(fixtures.demonstrations))).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(startServer(settings(port), testDependencies(fixtures.corpus))).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });

@@ -1,0 +1,94 @@
+// The corpus a repository's config names, opened for real: local folders below the App's corpus
+// root, and an org-repository corpus (GitHub mocked with nock) mirrored into the cache and indexed.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serializeEntry } from '../../src/corpus/jsonl.js';
+import { LocalCorpusStore } from '../../src/corpus/local-store.js';
+import { createCorpusProvider } from '../../src/github/corpus-provider.js';
+import { createOctokit } from '../../src/github/octokit.js';
+import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';
+import { SNIPPETS } from '../fixtures/secure-snippets.js';
+import { useHttpMocks } from '../helpers/http-mocks.js';
+
+useHttpMocks();
+const temp = tempDirs('seccoder-provider-');
+afterAll(() => temp.cleanup());
+
+const API = 'https://api.github.com';
+const octokit = createOctokit({ auth: 'ghs_test', retry: false, throttle: false });
+const noOctokit = undefined as never;
+
+const sqlQuery = { code: 'def find(db, email):\n    return db.execute("SELECT id FROM users WHERE email = \'" + email + "\'")\n', language: 'python' as const };
+
+describe('local corpora', () => {
+  it('a folder named by the config is below the root, with its own entries and index', async () => {
+    const root = temp.make();
+    const all = await snippetEntries(SNIPPETS);
+    await appendEntries(root, all);
+    const teamDir = join(root, 'team-a');
+    await mkdir(teamDir);
+    await appendEntries(teamDir, all.slice(0, 5));
+    const provider = createCorpusProvider({ root });
+
+    const team = provider.corpusFor({ store: 'local', folder: 'team-a' }, noOctokit);
+    expect(team.store.location).toBe(join(teamDir, 'corpus.jsonl'));
+    expect((await team.demonstrations()).corpusSize).toBe(5);
+    expect((await provider.corpusFor({ store: 'local' }, noOctokit).demonstrations()).corpusSize).toBe(all.length);
+  });
+
+  it('keeps the opened index until the corpus changes, then extends it with what was appended', async () => {
+    const root = temp.make();
+    const all = await snippetEntries(SNIPPETS);
+    await appendEntries(root, all.slice(0, -1));
+    const corpus = createCorpusProvider({ root }).corpusFor({ store: 'local' }, noOctokit);
+
+    const first = await corpus.demonstrations();
+    expect(await corpus.demonstrations()).toBe(first);
+
+    await new LocalCorpusStore(root).append(all.slice(-1));
+    const grown = await corpus.demonstrations();
+    expect(grown).not.toBe(first);
+    expect(grown.corpusSize).toBe(all.length);
+    const manifest = JSON.parse(await readFile(join(root, '.index', 'default', 'manifest.json'), 'utf8')) as { entryIds: string[] };
+    expect(manifest.entryIds).toEqual(all.map((entry) => entry.id));
+    const [top] = await grown.source.retrieve({ ...sqlQuery, k: 1 });
+    expect(top?.entry.cwe).toEqual(['CWE-89']);
+  });
+});
+
+describe('an org-repository corpus', () => {
+  /** The default branch is looked up once per store. */
+  function mockDefaultBranch(): void {
+    nock(API).get('/repos/acme/.seccoder').reply(200, { name: '.seccoder', full_name: 'acme/.seccoder', default_branch: 'main' });
+  }
+
+  function mockRepositoryCorpus(text: string): void {
+    nock(API)
+      .get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl')
+      .query({ ref: 'main' })
+      .reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), path: 'corpus/corpus.jsonl', sha: '3d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(text).toString('base64') });
+  }
+
+  it('is read through the API, mirrored into the cache and indexed there; an unchanged corpus keeps its index', async () => {
+    const root = temp.make();
+    const cacheDir = temp.make();
+    const entries = await snippetEntries(SNIPPETS);
+    const text = entries.map((entry) => `${serializeEntry(entry)}\n`).join('');
+    const provider = createCorpusProvider({ root, cacheDir });
+    const corpus = provider.corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
+    expect(corpus.store.location).toBe('https://github.com/acme/.seccoder/blob/HEAD/corpus/corpus.jsonl');
+
+    mockDefaultBranch();
+    mockRepositoryCorpus(text);
+    const first = await corpus.demonstrations();
+    expect(first.corpusSize).toBe(entries.length);
+    expect(await readFile(join(cacheDir, 'acme', '.seccoder', 'corpus.jsonl'), 'utf8')).toBe(text);
+    const [top] = await first.source.retrieve({ ...sqlQuery, k: 1 });
+    expect(top?.entry.cwe).toEqual(['CWE-89']);
+
+    mockRepositoryCorpus(text);
+    expect(await corpus.demonstrations()).toBe(first);
+  });
+});
