@@ -76,6 +76,8 @@ export interface PullRequestInfo {
   number: number;
   headSha: string;
   draft: boolean;
+  /** False for a closed (or merged) pull request, which is not reviewed. Default true. */
+  open?: boolean;
 }
 
 export interface ReviewRequest {
@@ -304,6 +306,7 @@ export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDepe
     return { status: 'skipped', reason };
   };
   if (deps.deliveries && !deps.deliveries.claim(request.deliveryId)) return skip('delivery already handled');
+  if (request.pull.open === false) return skip('pull request is closed');
 
   const checkRun = new CheckRun(request, deps.now ?? (() => new Date()));
   try {
@@ -334,7 +337,7 @@ export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDepe
 /** The pull request's number, head commit and draft state, read from GitHub (for a re-requested check run). */
 export async function readPullRequestInfo(octokit: GitHubClient, owner: string, repo: string, pullNumber: number): Promise<PullRequestInfo> {
   const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pullNumber });
-  return { number: data.number, headSha: data.head.sha, draft: data.draft ?? false };
+  return { number: data.number, headSha: data.head.sha, draft: data.draft ?? false, open: data.state === 'open' };
 }
 
 /** `reviewPullRequest` for a pull request known by number only: its head commit and draft state are read first. */

@@ -78,6 +78,11 @@ function privateKeyFrom(env: { PRIVATE_KEY?: string | undefined; PRIVATE_KEY_PAT
   } else {
     throw new ServerSettingsError('PRIVATE_KEY', "no private key: set PRIVATE_KEY to the GitHub App's PEM key, or PRIVATE_KEY_PATH to its .pem file");
   }
+  // Some hosts only take one-line secrets: the whole PEM file base64-encoded (as probot accepts).
+  if (!PEM.test(key) && /^[A-Za-z0-9+/=\s]+$/.test(key)) {
+    const decoded = Buffer.from(key, 'base64').toString('utf8');
+    if (PEM.test(decoded)) key = decoded;
+  }
   if (!PEM.test(key)) {
     throw new ServerSettingsError(variable, `${variable} does not hold a PEM private key (-----BEGIN RSA PRIVATE KEY-----): use the .pem file downloaded from the GitHub App settings`);
   }

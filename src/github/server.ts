@@ -16,7 +16,17 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  await startServer(settings, productionDependencies());
+  try {
+    await startServer(settings, productionDependencies());
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      console.error(`seccoder: cannot listen on port ${settings.port} (${code}): set PORT to a free port`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
 }
 
 await main();

@@ -14,6 +14,17 @@ function codeSpanText(text: string): string {
   return text.replace(/[`\r\n]/g, '').slice(0, 200);
 }
 
+/**
+ * The pipeline's one-sentence reason, which marks names as `code`: those spans become code spans
+ * (their text cannot end them), everything else is escaped text.
+ */
+function reasonMarkdown(reason: string): string {
+  return reason
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? `\`${codeSpanText(part)}\`` : escapeMarkdown(part)))
+    .join('');
+}
+
 function cweLink(cwe: string): string {
   const number = /^CWE-(\d+)$/.exec(cwe)?.[1];
   return number ? `[${cwe}](https://cwe.mitre.org/data/definitions/${number}.html)` : escapeMarkdown(cwe);
@@ -35,7 +46,7 @@ export function renderSuggestionMarkdown(suggestion: Suggestion): string {
   const lines = [
     `**SecCoder** · ${cwes} · \`${codeSpanText(suggestion.functionName)}\``,
     '',
-    escapeMarkdown(suggestion.reason),
+    reasonMarkdown(suggestion.reason),
     '',
     `${fence}suggestion`,
     body,

@@ -167,7 +167,7 @@ describe('rendering', () => {
         '',
         '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `find_rows`',
         '',
-        'Rewrites \\`find\\_rows\\` to remove CWE-89.',
+        'Rewrites `find_rows` to remove CWE-89.',
         '',
         '```diff',
         suggestionDiff(FIND),

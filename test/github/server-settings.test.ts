@@ -82,6 +82,11 @@ describe('loadServerSettings', () => {
     expect(loadServerSettings({ ...COMPLETE, PRIVATE_KEY: oneLine }).privateKey).toBe(PEM.trimEnd());
   });
 
+  it('a PRIVATE_KEY holding the whole PEM file base64-encoded: the decoded key; base64 of anything else is refused', () => {
+    expect(loadServerSettings({ ...COMPLETE, PRIVATE_KEY: Buffer.from(PEM).toString('base64') }).privateKey).toBe(PEM);
+    expect(failure({ ...COMPLETE, PRIVATE_KEY: Buffer.from('not a key').toString('base64') }).variable).toBe('PRIVATE_KEY');
+  });
+
   it('PORT and LOG_LEVEL out of range', () => {
     expect(failure({ ...COMPLETE, PORT: '70000' }).message).toBe('PORT is invalid (Too big: expected number to be <=65535): set PORT to a port number between 1 and 65535, or leave it unset for 3000');
     // probot's types narrow process.env.LOG_LEVEL to its levels; an operator can still write anything.

@@ -71,7 +71,7 @@ describe('renderSuggestionMarkdown', () => {
       [
         '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `user_by_email`',
         '',
-        'Rewrites \\`user\\_by\\_email\\` to remove CWE-89.',
+        'Rewrites `user_by_email` to remove CWE-89.',
         '',
         '```suggestion',
         REPLACEMENT,
@@ -108,6 +108,11 @@ describe('renderSuggestionMarkdown', () => {
     // Every < and [ of the reason is escaped: nothing renders as a tag or a link.
     expect(markdown).not.toMatch(/(^|[^\\])<img/);
     expect(markdown).not.toMatch(/(^|[^\\])\[link\]/);
+  });
+
+  it('shows the names the reason marks as code as code spans, and escapes the text around them', () => {
+    const markdown = renderSuggestionMarkdown(suggestion({ reason: 'Rewrites `get_<b>_row` to remove **CWE-89** <i>now</i>.' }));
+    expect(markdown.split('\n')[2]).toBe('Rewrites `get_<b>_row` to remove \\*\\*CWE-89\\*\\* \\<i\\>now\\</i\\>.');
   });
 
   it('links a demonstration only when its URL is https', () => {

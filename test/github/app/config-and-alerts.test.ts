@@ -123,7 +123,7 @@ describe('code scanning', () => {
       ].join('\n'),
     );
     expect(prompt).not.toContain('app/legacy.py');
-    const reason = 'Rewrites \\`user\\_by\\_email\\` to remove CWE-89, which code scanning flagged \\(py/sql-injection\\).';
+    const reason = 'Rewrites `user_by_email` to remove CWE-89, which code scanning flagged \\(py/sql-injection\\).';
     expect(bodies.one('review')).toEqual({ commit_id: HEAD_SHA, event: 'COMMENT', body: ONE_INLINE_REVIEW_BODY, comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION, reason)] });
     expect(bodies.one('check-update')).toEqual(
       checkRunCompleted('neutral', { title: '1 security suggestion', summary: summary({ targets: 1, suggestions: 1, posted: 1 }), text: functionsText('suggestion') }),

@@ -15,7 +15,7 @@ export function marker(original: string, replacement: string, outdated = false):
 }
 
 /** The inline comment for a rewrite of `user_by_email`; `reason` as the pipeline writes it (escaped here). */
-export function suggestionComment(original: string, replacement: string, reason = 'Rewrites \\`user\\_by\\_email\\` to remove CWE-89.') {
+export function suggestionComment(original: string, replacement: string, reason = 'Rewrites `user_by_email` to remove CWE-89.') {
   return {
     path: VIEWS_PATH,
     start_line: FUNCTION_START,

@@ -256,7 +256,7 @@ export function mockReply(bodies: Bodies, commentId: number): void {
 }
 
 /** GET /repos/{owner}/{repo}/pulls/{n} as JSON (not the diff, which has its own Accept). */
-export function mockPullRequest(options: { headSha?: string; draft?: boolean } = {}): void {
+export function mockPullRequest(options: { headSha?: string; draft?: boolean; state?: 'open' | 'closed' } = {}): void {
   nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3+json' } })
     .get(PULL_PATH)
     .reply(200, pullRequestJson(options));

@@ -101,6 +101,16 @@ describe('check_run.rerequested', () => {
     expect(fixtures.unmatched).toEqual([]);
   });
 
+  it('for a pull request closed since: reads it, and reviews nothing', async () => {
+    const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
+    mockInstallationToken();
+    mockPullRequest({ state: 'closed' });
+
+    await deliver(probot, 'delivery-closed', 'check_run', checkRunRerequested());
+
+    expect(fixtures.unmatched).toEqual([]);
+  });
+
   it("for another app's check: nothing", async () => {
     const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
 
