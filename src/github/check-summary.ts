@@ -1,7 +1,7 @@
 // The check run's output for one run: what was found, what was suggested, what was skipped and
 // why. A model or analyzer failure fails the check (no silent green); suggestions make it neutral
 // (they need a human); nothing to suggest is a success. Pure: the caller creates the check run.
-import type { SkippedTarget } from '../detect/types.js';
+import type { SkippedTarget, Target } from '../detect/types.js';
 import type { TargetOutcome } from '../review/pipeline.js';
 import { CONFIG_PATH, configProblemsMarkdown, type ConfigProblem, type SecCoderConfig } from './config.js';
 import { escapeMarkdown, GITHUB_TEXT_LIMIT, inlineCode, plural, tableCell } from './markdown.js';
@@ -19,6 +19,8 @@ export interface CheckRunOutput {
 
 export interface CheckRunInput {
   outcomes: readonly TargetOutcome[];
+  /** Targets not sent to the model: their unchanged code's suggestion is still on the pull request. Default none. */
+  alreadySuggested?: readonly Target[];
   skipped: readonly SkippedTarget[];
   config: SecCoderConfig;
   /** Name of the code model; absent in precedent mode. */
@@ -51,14 +53,14 @@ function rejectionsOf(outcome: TargetOutcome): number {
   return Object.values(outcome.rejections).reduce((sum, count) => sum + (count ?? 0), 0);
 }
 
-function functionLabel(outcome: TargetOutcome): string {
-  const fn = outcome.target.function;
+function functionLabel(target: Target): string {
+  const fn = target.function;
   const lines = fn.startLine === fn.endLine ? `line ${fn.startLine}` : `lines ${fn.startLine}–${fn.endLine}`;
-  return `${inlineCode(outcome.target.path)} · ${inlineCode(fn.className ? `${fn.className}.${fn.name}` : fn.name)} (${lines})`;
+  return `${inlineCode(target.path)} · ${inlineCode(fn.className ? `${fn.className}.${fn.name}` : fn.name)} (${lines})`;
 }
 
 function outcomeLine(outcome: TargetOutcome): string {
-  const label = functionLabel(outcome);
+  const label = functionLabel(outcome.target);
   if (outcome.error !== undefined) return `- ${label}: **failed**: ${escapeMarkdown(outcome.error)}`;
   if (outcome.suggestion) return `- ${label}: suggestion`;
   const rejected = Object.entries(outcome.rejections)
@@ -90,12 +92,14 @@ function fitSections(sections: readonly string[]): string {
 
 export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
   const { outcomes, skipped, config } = input;
+  const alreadySuggested = input.alreadySuggested ?? [];
+  const targets = outcomes.length + alreadySuggested.length;
   const failed = outcomes.filter((outcome) => outcome.error !== undefined);
   const suggested = outcomes.filter((outcome) => outcome.suggestion !== undefined);
   const skipCount = (reason: SkippedTarget['reason']) => skipped.filter((skip) => skip.reason === reason).length;
 
   const rows: [string, string][] = [
-    ['Targets found', String(outcomes.length)],
+    ['Targets found', String(targets)],
     ['Suggestions', String(suggested.length)],
   ];
   if (input.review) {
@@ -125,7 +129,10 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
   if (input.dryRun) summary.push('', '**Dry run**: nothing was posted on the pull request; the details show what would have been.');
 
   const sections: string[] = [];
-  if (outcomes.length > 0) sections.push(['### Functions', '', ...outcomes.map(outcomeLine)].join('\n'));
+  if (targets > 0) {
+    const standing = alreadySuggested.map((target) => `- ${functionLabel(target)}: unchanged since its suggestion, not sent to the model again`);
+    sections.push(['### Functions', '', ...outcomes.map(outcomeLine), ...standing].join('\n'));
+  }
   if (skipped.length > 0) sections.push(['### Skipped', '', ...skipped.map(skippedLine)].join('\n'));
   if (input.dryRun && suggested.length > 0) {
     sections.push('### Suggestions (dry run)');
@@ -136,10 +143,14 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
   let conclusion: CheckConclusion;
   if (failed.length > 0) {
     conclusion = 'failure';
-    title = `Model or analyzer failed on ${failed.length} of ${plural(outcomes.length, 'function')}`;
+    title = `Model or analyzer failed on ${failed.length} of ${plural(targets, 'function')}`;
   } else if (suggested.length > 0) {
     conclusion = 'neutral';
     title = `${plural(suggested.length, 'security suggestion')}${input.dryRun ? ' (dry run, not posted)' : ''}`;
+  } else if (alreadySuggested.length > 0) {
+    // The earlier suggestions still stand and still need a human.
+    conclusion = 'neutral';
+    title = `${plural(alreadySuggested.length, 'earlier security suggestion')} still open`;
   } else {
     conclusion = 'success';
     title = outcomes.length > 0 ? `No security suggestions for ${plural(outcomes.length, 'function')}` : 'No functions to harden';

@@ -62,11 +62,38 @@ export interface PlanInput {
   /** Fingerprints read from the bot's own earlier comments and reviews (`readFingerprints`). */
   existing: readonly Fingerprint[];
   headSha: string;
+  /** Targets not hardened because their standing suggestion is on the pull request (`splitAlreadySuggested`). Default 0. */
+  alreadySuggested?: number;
 }
 
 const sameFunction = (a: Pick<Fingerprint, 'path' | 'fn'>, b: Pick<Fingerprint, 'path' | 'fn'>) => a.path === b.path && a.fn === b.fn;
 const sameCode = (a: Pick<Fingerprint, 'path' | 'fn' | 'orig'>, b: Pick<Fingerprint, 'path' | 'fn' | 'orig'>) => sameFunction(a, b) && a.orig === b.orig;
 const sameSuggestion = (a: Fingerprint, b: Fingerprint) => sameCode(a, b) && a.sugg === b.sugg;
+
+/** Earlier suggestions still standing: not themselves "outdated" replies, nor answered by one. */
+export function standingSuggestions(existing: readonly Fingerprint[]): Fingerprint[] {
+  const answered = existing.filter((fp) => fp.outdated);
+  return existing.filter((fp) => !fp.outdated && !answered.some((mark) => sameSuggestion(mark, fp)));
+}
+
+/**
+ * Splits targets into those to send to the model and those whose unchanged code already has a
+ * standing suggestion on the pull request: asking again would cost model calls for a suggestion
+ * that `planReview` drops as already posted.
+ */
+export function splitAlreadySuggested<T extends { path: string; function: { code: string } }>(
+  targets: readonly T[],
+  existing: readonly Fingerprint[],
+): { fresh: T[]; alreadySuggested: T[] } {
+  const standing = standingSuggestions(existing);
+  const fresh: T[] = [];
+  const alreadySuggested: T[] = [];
+  for (const target of targets) {
+    const orig = codeFingerprint(target.function.code);
+    (standing.some((fp) => fp.path === target.path && fp.orig === orig) ? alreadySuggested : fresh).push(target);
+  }
+  return { fresh, alreadySuggested };
+}
 
 /** `-`/`+` lines of the function's rewrite with a hunk header in the file's line numbers. */
 export function suggestionDiff(suggestion: Suggestion): string {
@@ -116,8 +143,7 @@ const BODY_SECTION_BUDGET = GITHUB_TEXT_LIMIT - 4_000;
  * answered as outdated is not listed again.
  */
 export function planReview(input: PlanInput): ReviewPlan {
-  const answered = input.existing.filter((fp) => fp.outdated);
-  const active = input.existing.filter((fp) => !fp.outdated && !answered.some((mark) => sameSuggestion(mark, fp)));
+  const active = standingSuggestions(input.existing);
   const current = input.outcomes.map((outcome) => ({
     path: outcome.target.path,
     fn: outcome.suggestion?.functionName ?? outcome.target.function.name,
@@ -127,7 +153,7 @@ export function planReview(input: PlanInput): ReviewPlan {
   const comments: ReviewComment[] = [];
   const bodySections: string[] = [];
   const bodyFingerprints: Fingerprint[] = [];
-  const counts: ReviewCounts = { suggestions: 0, inline: 0, inBody: 0, alreadyPosted: 0, outdated: 0, tooLong: 0 };
+  const counts: ReviewCounts = { suggestions: 0, inline: 0, inBody: 0, alreadyPosted: input.alreadySuggested ?? 0, outdated: 0, tooLong: 0 };
   const planned: Fingerprint[] = [];
   let sectionChars = 0;
 

@@ -28,7 +28,7 @@ import type { RecentDeliveries } from './deliveries.js';
 import type { Fingerprint } from './fingerprint.js';
 import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
 import { escapeMarkdown } from './markdown.js';
-import { planReview, renderOutdatedReply, renderReviewBody, type ReviewComment, type ReviewCounts } from './review-plan.js';
+import { planReview, renderOutdatedReply, renderReviewBody, splitAlreadySuggested, type ReviewComment, type ReviewCounts } from './review-plan.js';
 
 /** The check run's name on the pull request. */
 export const CHECK_RUN_NAME = 'SecCoder';
@@ -238,16 +238,17 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
 
+  const { fresh, alreadySuggested } = splitAlreadySuggested(selection.targets, material.existing);
   const outcomes = await hardenTargets(
-    selection.targets,
+    fresh,
     { demonstrations: demonstrations.source, ...(model ? { model } : {}), analyzers: deps.analyzers },
     toHardenOptions(config),
   );
-  const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha });
+  const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length });
   // The repository's `dryRun: true` still writes the check run (it shows what would be posted); the request's writes nothing.
   const dryRun = config.dryRun || request.dryRun === true;
   const post = !dryRun;
-  const body = renderReviewBody(plan, { skipped, targetsFound: outcomes.length });
+  const body = renderReviewBody(plan, { skipped, targetsFound: outcomes.length + alreadySuggested.length });
 
   if (post && !plan.nothingNew) {
     await octokit.rest.pulls.createReview({
@@ -273,6 +274,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
 
   const output = checkRunOutput({
     outcomes,
+    alreadySuggested,
     skipped,
     config,
     ...(model ? { model: model.name } : {}),

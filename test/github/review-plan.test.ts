@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseUnifiedDiff } from '../../src/detect/diff.js';
 import { codeFingerprint, fingerprintOf, readFingerprints, renderFingerprint, type Fingerprint } from '../../src/github/fingerprint.js';
-import { planReview, renderBodySection, renderOutdatedReply, renderReviewBody, suggestionDiff, type ReviewPlan } from '../../src/github/review-plan.js';
+import { planReview, renderBodySection, renderOutdatedReply, renderReviewBody, splitAlreadySuggested, suggestionDiff, type ReviewPlan } from '../../src/github/review-plan.js';
 import type { TargetOutcome } from '../../src/review/pipeline.js';
 import { renderSuggestionMarkdown } from '../../src/review/render-markdown.js';
 import type { Suggestion } from '../../src/review/suggestion.js';
@@ -142,6 +142,23 @@ describe('planReview', () => {
     expect(plan.comments).toEqual([]);
     expect(plan.counts.tooLong).toBe(1);
     expect(plan.nothingNew).toBe(true);
+  });
+});
+
+describe('splitAlreadySuggested', () => {
+  const target = (path: string, code: string) => ({ path, function: { code } });
+  const standing: Fingerprint = { path: 'a.py', fn: 'f', orig: codeFingerprint('def f(x):\n    return x'), sugg: codeFingerprint('def f(x):\n    return int(x)') };
+
+  it('holds back a target whose unchanged code has a standing suggestion (indentation and line endings aside)', () => {
+    const same = target('a.py', '    def f(x):\r\n        return x\r\n');
+    const changed = target('a.py', 'def f(x):\n    return x + 1');
+    const elsewhere = target('b.py', 'def f(x):\n    return x');
+    expect(splitAlreadySuggested([same, changed, elsewhere], [standing])).toEqual({ fresh: [changed, elsewhere], alreadySuggested: [same] });
+  });
+
+  it('sends a target again once its suggestion was answered as outdated', () => {
+    const same = target('a.py', 'def f(x):\n    return x');
+    expect(splitAlreadySuggested([same], [standing, { ...standing, outdated: true }])).toEqual({ fresh: [same], alreadySuggested: [] });
   });
 });
 

@@ -36,29 +36,31 @@ const EARLIER_COMMENT_ID = 7001;
 const earlierComment = botReviewComment(EARLIER_COMMENT_ID, suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION).body, SECOND_HEAD_SHA);
 const earlierReview = botReview(501, ONE_INLINE_REVIEW_BODY);
 
+/** The check run of a push that left the function with a standing suggestion unchanged. */
+const STILL_OPEN = checkRunCompleted('neutral', {
+  title: '1 earlier security suggestion still open',
+  summary: summary({ targets: 1, suggestions: 0, posted: 0, alreadyPosted: 1 }),
+  text: functionsText('unchanged since its suggestion, not sent to the model again'),
+});
+
 describe('pull_request.synchronize after a first review', () => {
-  it('function unchanged: no new review (the model suggests the same again), and the check run still completes', async () => {
+  it('function unchanged: the model is not asked again, no new review, and the check run says the suggestion is still open', async () => {
     const bodies = new Bodies();
     const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);
+    // No model route: a model call would be an unmatched request.
     mockViewsGather({ headSha: SECOND_HEAD_SHA, comments: [earlierComment], reviews: [earlierReview] });
-    mockModel(bodies, fencedReply(FIXED_FUNCTION));
     mockCheckRunUpdate(bodies);
 
     await deliver(probot, 'sync-1', 'pull_request', pullRequestSynchronize(SECOND_HEAD_SHA));
 
     expect(fixtures.unmatched).toEqual([]);
     expect(bodies.all('review')).toEqual([]);
+    expect(bodies.all('model')).toEqual([]);
     expect(bodies.one('check-create')).toEqual(checkRunStarted(SECOND_HEAD_SHA));
-    expect(bodies.one('check-update')).toEqual(
-      checkRunCompleted('neutral', {
-        title: '1 security suggestion',
-        summary: summary({ targets: 1, suggestions: 1, posted: 0, alreadyPosted: 1 }),
-        text: functionsText('suggestion'),
-      }),
-    );
+    expect(bodies.one('check-update')).toEqual(STILL_OPEN);
   });
 
   it('function changed since the suggestion: an "outdated" reply to the earlier comment and a new suggestion for the new code', async () => {
@@ -110,7 +112,6 @@ describe('pull_request.synchronize after a first review', () => {
     mockConfig();
     mockCheckRunCreate(bodies);
     mockViewsGather({ headSha: third, views: VIEWS_CHANGED, comments: [earlierComment, reply, second], reviews: [earlierReview, botReview(502, ONE_INLINE_REVIEW_BODY)] });
-    mockModel(bodies, fencedReply(CHANGED_FIXED_FUNCTION));
     mockCheckRunUpdate(bodies);
 
     await deliver(probot, 'sync-3', 'pull_request', pullRequestSynchronize(third));
@@ -118,12 +119,7 @@ describe('pull_request.synchronize after a first review', () => {
     expect(fixtures.unmatched).toEqual([]);
     expect(bodies.all('review')).toEqual([]);
     expect(bodies.all('reply')).toEqual([]);
-    expect(bodies.one('check-update')).toEqual(
-      checkRunCompleted('neutral', {
-        title: '1 security suggestion',
-        summary: summary({ targets: 1, suggestions: 1, posted: 0, alreadyPosted: 1 }),
-        text: functionsText('suggestion'),
-      }),
-    );
+    expect(bodies.all('model')).toEqual([]);
+    expect(bodies.one('check-update')).toEqual(STILL_OPEN);
   });
 });
