@@ -1,7 +1,7 @@
 // The GitHub App: which webhooks SecCoder answers, each handler a guard clause or two and one call.
 // Collaborators (corpora, model, analyzers) come in as parameters; `productionDependencies` builds
 // the real ones from the operator's environment.
-import type { Probot } from 'probot';
+import type { Context, Probot } from 'probot';
 import { defaultAnalyzers } from './analyze/registry.js';
 import type { Analyzer } from './analyze/types.js';
 import { resolveCorpusDir } from './cli/corpus-location.js';
@@ -51,6 +51,17 @@ function once<T>(open: () => Promise<T>): () => Promise<T> {
 
 type Octokit = Parameters<CorpusProvider['corpusFor']>[1];
 
+/** What every handler hands on: the installation's client, the repository, the delivery and how to read its config. */
+function fromEvent(context: Context<'pull_request'> | Context<'check_run'>) {
+  return {
+    octokit: context.octokit,
+    owner: context.payload.repository.owner.login,
+    repo: context.payload.repository.name,
+    deliveryId: context.id,
+    readConfig: () => context.config(CONFIG_FILE_NAME),
+  };
+}
+
 export function createApp(deps: AppDependencies) {
   return (app: Probot): void => {
     const deliveries = deps.deliveries ?? new RecentDeliveries();
@@ -78,14 +89,7 @@ export function createApp(deps: AppDependencies) {
         return;
       }
       await reviewPullRequest(
-        {
-          octokit: context.octokit,
-          owner: context.payload.repository.owner.login,
-          repo: context.payload.repository.name,
-          pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false },
-          deliveryId: context.id,
-          readConfig: () => context.config(CONFIG_FILE_NAME),
-        },
+        { ...fromEvent(context), pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false } },
         reviewDeps(context.log, context.octokit),
       );
     });
@@ -103,9 +107,7 @@ export function createApp(deps: AppDependencies) {
       }
       await growCorpusFromMerge(
         {
-          octokit: context.octokit,
-          owner: repository.owner.login,
-          repo: repository.name,
+          ...fromEvent(context),
           pull: {
             number: pull.number,
             mergeCommitSha: pull.merge_commit_sha,
@@ -115,8 +117,6 @@ export function createApp(deps: AppDependencies) {
             author: { login: pull.user.login, type: pull.user.type },
             mergedBy: pull.merged_by ? { login: pull.merged_by.login } : null,
           },
-          deliveryId: context.id,
-          readConfig: () => context.config(CONFIG_FILE_NAME),
         },
         { corpus: deps.corpus, analyzers: deps.analyzers, botLogin, deliveries, log: deps.log ?? context.log },
       );
@@ -133,14 +133,7 @@ export function createApp(deps: AppDependencies) {
         context.log.info({ checkRun: run.id }, 'not reviewing: the check run belongs to no pull request of this repository');
         return;
       }
-      await reviewPullRequestByNumber(
-        {
-          octokit: context.octokit,
-          owner: context.payload.repository.owner.login,
-          repo: context.payload.repository.name,
-          pullNumber, deliveryId: context.id, readConfig: () => context.config(CONFIG_FILE_NAME) },
-        reviewDeps(context.log, context.octokit),
-      );
+      await reviewPullRequestByNumber({ ...fromEvent(context), pullNumber }, reviewDeps(context.log, context.octokit));
     });
   };
 }

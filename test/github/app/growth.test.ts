@@ -96,6 +96,17 @@ function mockContent(pull: MergedPullFixture, ref: string, text: string): void {
   nock(GITHUB).get(contentPath(pull.path)).query({ ref }).reply(200, contentOf(pull.path, text));
 }
 
+/**
+ * Everything the merge of VIEWS_PULL reads after the gates: its files, the alert it fixed, the
+ * file at the base and at the merge commit; and the comment, unless `comment` is false.
+ */
+function mockViewsMerge(bodies: Bodies, pull: MergedPullFixture = VIEWS_PULL, comment = true): void {
+  mockMergeReads(pull, { status: 200, body: [fixedAlert(pull, 12)] });
+  mockContent(pull, BASE_SHA, pull.before);
+  mockContent(pull, pull.mergeSha, pull.after);
+  if (comment) mockComment(bodies, pull);
+}
+
 function mockComment(bodies: Bodies, pull: MergedPullFixture): void {
   nock(GITHUB).post(`${REPO_PATH}/issues/${pull.number}/comments`, bodies.record(`comment-${pull.number}`)).reply(201, { id: 900 + pull.number });
 }
@@ -111,10 +122,7 @@ describe('the merge of a pull request that fixed a code-scanning alert', () => {
     mockConfig();
     mockPermission(AUTHOR, 'write');
     mockPermission(MERGER, 'admin');
-    mockMergeReads(VIEWS_PULL, { status: 200, body: [fixedAlert(VIEWS_PULL, 12)] });
-    mockContent(VIEWS_PULL, BASE_SHA, VIEWS_PULL.before);
-    mockContent(VIEWS_PULL, VIEWS_PULL.mergeSha, VIEWS_PULL.after);
-    mockComment(bodies, VIEWS_PULL);
+    mockViewsMerge(bodies);
 
     await deliver(probot, 'merge-1', pullRequestClosed(VIEWS_PULL));
 
@@ -165,10 +173,7 @@ describe('the merge of a pull request that fixed a code-scanning alert', () => {
       mockConfig();
       mockPermission(AUTHOR, 'write');
       mockPermission(MERGER, 'write');
-      mockMergeReads(VIEWS_PULL, { status: 200, body: [fixedAlert(VIEWS_PULL, 12)] });
-      mockContent(VIEWS_PULL, BASE_SHA, VIEWS_PULL.before);
-      mockContent(VIEWS_PULL, VIEWS_PULL.mergeSha, VIEWS_PULL.after);
-      if (delivery === 'merge-a') mockComment(bodies, VIEWS_PULL);
+      mockViewsMerge(bodies, VIEWS_PULL, delivery === 'merge-a');
       await deliver(probot, delivery, pullRequestClosed(VIEWS_PULL));
     }
     const sources = (await corpusEntries(dir)).filter((entry) => entry.origin === 'merged-fix');
@@ -183,10 +188,7 @@ describe('the merge of a pull request that fixed a code-scanning alert', () => {
     mockConfig();
     mockPermission(AUTHOR, 'write');
     mockPermission(MERGER, 'write');
-    mockMergeReads(VIEWS_PULL, { status: 200, body: [fixedAlert(VIEWS_PULL, 12)] });
-    mockContent(VIEWS_PULL, BASE_SHA, VIEWS_PULL.before);
-    mockContent(VIEWS_PULL, VIEWS_PULL.mergeSha, VIEWS_PULL.after);
-    mockComment(bodies, VIEWS_PULL);
+    mockViewsMerge(bodies);
     await deliver(probot, 'merge-same', pullRequestClosed(VIEWS_PULL));
     // No mocks left: any request the redelivery made would fail it.
     await deliver(probot, 'merge-same', pullRequestClosed(VIEWS_PULL));
@@ -236,9 +238,7 @@ describe('the gates against poisoning', () => {
     mockConfig();
     mockPermission(AUTHOR, 'write');
     mockPermission(MERGER, 'write');
-    mockMergeReads(stillVulnerable, { status: 200, body: [fixedAlert(stillVulnerable, 12)] });
-    mockContent(stillVulnerable, BASE_SHA, stillVulnerable.before);
-    mockContent(stillVulnerable, stillVulnerable.mergeSha, stillVulnerable.after);
+    mockViewsMerge(new Bodies(), stillVulnerable, false);
     await deliver(probot, 'merge-still-vulnerable', pullRequestClosed(stillVulnerable));
     expect(await readFile(join(dir, 'corpus.jsonl'), 'utf8')).toBe(before);
     expect(reasons(logged)).toEqual([expect.stringMatching(/^analyzer bandit reports B608 \(CWE-89\) on line \d+$/)]);
@@ -297,10 +297,7 @@ describe('concurrent merges', () => {
     mockConfig();
     nock(GITHUB).get(`${REPO_PATH}/collaborators/${AUTHOR}/permission`).times(2).reply(200, { permission: 'write' });
     nock(GITHUB).get(`${REPO_PATH}/collaborators/${MERGER}/permission`).times(2).reply(200, { permission: 'write' });
-    mockMergeReads(VIEWS_PULL, { status: 200, body: [fixedAlert(VIEWS_PULL, 12)] });
-    mockContent(VIEWS_PULL, BASE_SHA, VIEWS_PULL.before);
-    mockContent(VIEWS_PULL, VIEWS_PULL.mergeSha, VIEWS_PULL.after);
-    mockComment(bodies, VIEWS_PULL);
+    mockViewsMerge(bodies);
     mockMergeReads(TOOLS_PULL, { status: 200, body: [] });
     mockContent(TOOLS_PULL, TOOLS_PULL.headSha, TOOLS_PULL.after);
     mockContent(TOOLS_PULL, TOOLS_PULL.mergeSha, TOOLS_PULL.after);
