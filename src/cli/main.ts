@@ -1,6 +1,7 @@
 // The `seccoder` command line. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
 import { registerCorpusCommand } from './commands/corpus-command.js';
+import { registerEvalCommand } from './commands/eval-command.js';
 import { registerHardenCommand } from './commands/harden-command.js';
 import { registerIndexCommand } from './commands/index-command.js';
 import { registerRetrieveCommand } from './commands/retrieve-command.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerCorpusCommand(program);
   registerHardenCommand(program);
   registerReviewCommand(program);
+  registerEvalCommand(program);
   return program;
 }
 
