@@ -73,8 +73,8 @@ export interface GccOptions {
   /** Headers included in front of the code (default C_PRELUDE_HEADERS); [] for none. */
   prelude?: readonly string[];
   /**
-   * Optimization level (default `-O2`): -Warray-bounds and most -Wstringop-* warnings only run
-   * when gcc optimizes; -fanalyzer works at any level.
+   * Optimization level of the warnings pass (default `-O2`): -Warray-bounds and most -Wstringop-*
+   * warnings only run when gcc optimizes. -fanalyzer always runs in its own pass at -O0.
    */
   optimization?: string;
   /** Kill gcc after this many milliseconds (default 30 000). */
@@ -176,26 +176,36 @@ export class GccAnalyzer extends ToolAnalyzer {
     return withTempDir(async (dir) => {
       const name = snippetFileName(input.fileName, '.c');
       await writeSource(dir, name, source);
-      const args = [
-        '-x',
-        'c',
-        // Compile to assembly only: the assembler (and any `.incbin` in an asm block) never runs.
-        '-S',
-        '-o',
-        'snippet.s',
-        this.options.optimization ?? '-O2',
-        '-fanalyzer',
-        '-Wall',
-        '-Wextra',
-        '-Wuse-after-free=3',
-        '-Wformat-overflow=2',
-        '-Wformat-security',
-        '-fdiagnostics-format=json',
-        name,
-      ];
-      // Exit 1 means compile errors, which parseGccDiagnostics reports as a finding.
-      const run = await runTool(this.bin, args, { analyzer: this.name, cwd: dir, timeoutMs: this.timeoutMs, okExitCodes: [0, 1] });
-      return parseGccDiagnostics(run.stderr, name, lineOffset, [this.bin, ...args]);
+      // Two passes: -fanalyzer misses bugs the optimizer has already reshaped (an unchecked
+      // malloc dereferenced, CWE-690, is gone at -O2), while -Warray-bounds and most
+      // -Wstringop-* warnings only run when gcc optimizes.
+      const unoptimized = await this.compile(dir, name, lineOffset, ['-O0', '-fanalyzer']);
+      if (unoptimized.some((finding) => finding.ruleId === 'compile-error')) return unoptimized;
+      const optimized = await this.compile(dir, name, lineOffset, [this.options.optimization ?? '-O2']);
+      // Each pass reports what it is for: the analyzer's findings, then the optimizer's warnings.
+      return [...unoptimized.filter((finding) => finding.ruleId.startsWith('-Wanalyzer-')), ...optimized];
     });
+  }
+
+  private async compile(dir: string, name: string, lineOffset: number, pass: readonly string[]): Promise<Finding[]> {
+    const args = [
+      '-x',
+      'c',
+      // Compile to assembly only: the assembler (and any `.incbin` in an asm block) never runs.
+      '-S',
+      '-o',
+      'snippet.s',
+      ...pass,
+      '-Wall',
+      '-Wextra',
+      '-Wuse-after-free=3',
+      '-Wformat-overflow=2',
+      '-Wformat-security',
+      '-fdiagnostics-format=json',
+      name,
+    ];
+    // Exit 1 means compile errors, which parseGccDiagnostics reports as a finding.
+    const run = await runTool(this.bin, args, { analyzer: this.name, cwd: dir, timeoutMs: this.timeoutMs, okExitCodes: [0, 1] });
+    return parseGccDiagnostics(run.stderr, name, lineOffset, [this.bin, ...args]);
   }
 }

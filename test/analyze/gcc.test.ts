@@ -30,6 +30,14 @@ describe('GccAnalyzer (real gcc)', () => {
     expect(await analyze(C_USE_AFTER_FREE_FIXED)).toEqual([]);
   });
 
+  it('finds a malloc result dereferenced unchecked (CWE-690, the NULL-dereference family), which the optimizer hides from -fanalyzer', async () => {
+    const unchecked = 'int make(void) {\n    int *p = malloc(sizeof(int));\n    *p = 0;\n    int v = *p;\n    free(p);\n    return v;\n}\n';
+    const findings = await analyze(unchecked);
+    expect(findings).toContainEqual(expect.objectContaining({ ruleId: '-Wanalyzer-possible-null-dereference', cwe: ['CWE-690'], line: 3 }));
+    expect(mentionsWeakness(findings.flatMap((finding) => finding.cwe), 'CWE-476')).toBe(true);
+    expect(await analyze(unchecked.replace('    *p = 0;', '    if (p == NULL) return -1;\n    *p = 0;'))).toEqual([]);
+  });
+
   it('finds a double free as CWE-415', async () => {
     const findings = await analyze(C_DOUBLE_FREE);
     expect(findings).toContainEqual(expect.objectContaining({ ruleId: '-Wanalyzer-double-free', cwe: ['CWE-415'], line: 3 }));
