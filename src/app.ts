@@ -8,7 +8,7 @@ import { resolveCorpusDir } from './cli/corpus-location.js';
 import { CONFIG_FILE_NAME } from './github/config.js';
 import { createCorpusProvider, type CorpusProvider } from './github/corpus-provider.js';
 import { RecentDeliveries } from './github/deliveries.js';
-import { growCorpusFromMerge } from './github/grow-corpus.js';
+import { growCorpusFromMerge, growthPullOf } from './github/grow-corpus.js';
 import {
   CHECK_RUN_NAME,
   reviewPullRequest,
@@ -106,18 +106,7 @@ export function createApp(deps: AppDependencies) {
         return;
       }
       await growCorpusFromMerge(
-        {
-          ...fromEvent(context),
-          pull: {
-            number: pull.number,
-            mergeCommitSha: pull.merge_commit_sha,
-            baseSha: pull.base.sha,
-            headSha: pull.head.sha,
-            labels: pull.labels.map((label) => label.name),
-            author: { login: pull.user.login, type: pull.user.type },
-            mergedBy: pull.merged_by ? { login: pull.merged_by.login } : null,
-          },
-        },
+        { ...fromEvent(context), pull: growthPullOf({ ...pull, merge_commit_sha: pull.merge_commit_sha }) },
         { corpus: deps.corpus, analyzers: deps.analyzers, botLogin, deliveries, log: deps.log ?? context.log },
       );
     });

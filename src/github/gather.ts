@@ -1,6 +1,6 @@
 // Everything the review needs from one pull request, read through the installation's Octokit: the
 // changed files, the diff, the changed source files at the head commit, the code-scanning alerts
-// of the merge ref (when code scanning gives any), and the fingerprints of the bot's own earlier
+// of the merge ref (when code scanning gives any, or from another alert source such as SARIF files), and the fingerprints of the bot's own earlier
 // comments and reviews. Reading only: nothing here writes to GitHub.
 import type { Octokit } from '@octokit/rest';
 import type { AlertLogger } from '../detect/alert-problem.js';
@@ -10,7 +10,7 @@ import { parseUnifiedDiff, type ChangedFile } from '../detect/diff.js';
 import { GitHubAlertSource } from '../detect/github-alerts.js';
 import { firstMatchingGlob } from '../detect/glob.js';
 import type { SourceFile } from '../detect/targets.js';
-import type { Alert } from '../detect/types.js';
+import type { Alert, AlertSource } from '../detect/types.js';
 import { languageFromPath, type Language } from '../lang/languages.js';
 import { readFingerprints, type Fingerprint } from './fingerprint.js';
 
@@ -39,6 +39,11 @@ export interface GatherOptions {
   languages?: readonly Language[];
   /** Where dropped alerts are reported. Default: not logged. */
   log?: AlertLogger;
+  /**
+   * Where the alerts come from instead of the code-scanning API of the merge ref, e.g. the SARIF
+   * files of the Action's `sarif` input. Its errors are thrown. Default: the code-scanning API.
+   */
+  alerts?: AlertSource;
 }
 
 export type FileSkipReason = 'binary' | 'too-large' | 'not-a-file';
@@ -148,7 +153,9 @@ async function readAlerts(
   ref: PullRequestRef,
   diff: readonly ChangedFile[],
   log: AlertLogger | undefined,
+  override: AlertSource | undefined,
 ): Promise<Pick<PullRequestMaterial, 'alerts' | 'alertsAvailable' | 'alertsUnavailableReason'>> {
+  if (override) return { alerts: alertsInDiff(await override.alerts(), diff), alertsAvailable: true };
   const source = new GitHubAlertSource({
     // GitHubAlertSource only calls `paginate` and `rest`, which GitHubClient has.
     octokit: octokit as Octokit,
@@ -223,6 +230,6 @@ export async function gatherPullRequest(octokit: GitHubClient, ref: PullRequestR
     else skippedFiles.push({ path, reason: read.reason });
   }
 
-  const [alerts, earlier] = await Promise.all([readAlerts(octokit, ref, diff, options.log), readEarlier(octokit, ref, options.botLogin)]);
+  const [alerts, earlier] = await Promise.all([readAlerts(octokit, ref, diff, options.log, options.alerts), readEarlier(octokit, ref, options.botLogin)]);
   return { diff, files, skippedFiles, ...alerts, ...earlier };
 }

@@ -26,6 +26,29 @@ export interface GrowthPull extends MergedPull {
   mergedBy: { login: string } | null;
 }
 
+/** A merged pull request as webhooks and the REST API give it: the fields growth reads. */
+export interface MergedPullPayload {
+  number: number;
+  merge_commit_sha: string;
+  base: { sha: string };
+  head: { sha: string };
+  labels: readonly { name: string }[];
+  user: { login: string; type?: string };
+  merged_by?: { login: string } | null;
+}
+
+export function growthPullOf(pull: MergedPullPayload): GrowthPull {
+  return {
+    number: pull.number,
+    mergeCommitSha: pull.merge_commit_sha,
+    baseSha: pull.base.sha,
+    headSha: pull.head.sha,
+    labels: pull.labels.map((label) => label.name),
+    author: { login: pull.user.login, ...(pull.user.type ? { type: pull.user.type } : {}) },
+    mergedBy: pull.merged_by ? { login: pull.merged_by.login } : null,
+  };
+}
+
 export interface GrowthRequest {
   octokit: GitHubClient;
   owner: string;

@@ -5,7 +5,7 @@
 // only reads: the result's preview holds what would have been written.
 import type { Analyzer } from '../analyze/types.js';
 import { selectTargets } from '../detect/targets.js';
-import type { SkippedTarget } from '../detect/types.js';
+import type { AlertSource, SkippedTarget } from '../detect/types.js';
 import { OpenAiCompatibleModel } from '../model/openai-client.js';
 import type { CodeModel } from '../model/types.js';
 import { hardenTargets, type DemonstrationSource } from '../review/pipeline.js';
@@ -63,6 +63,11 @@ export interface ReviewDependencies {
   model?: ModelDependency;
   /** Analyzers judging the samples; `[]` runs none. */
   analyzers: readonly Analyzer[];
+  /**
+   * Where the alerts come from instead of GitHub's code-scanning API (the Action's `sarif` input).
+   * Default: the code-scanning alerts of the pull request's merge ref.
+   */
+  alerts?: AlertSource;
   /** The app's bot login (`<slug>[bot]`), or how to find it. */
   botLogin: string | (() => Promise<string>);
   /** Delivery ids already handled; absent: redeliveries are not detected. */
@@ -230,7 +235,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   const material = await gatherPullRequest(
     octokit,
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
-    { botLogin: await resolve(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log },
+    { botLogin: await resolve(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log, ...(deps.alerts ? { alerts: deps.alerts } : {}) },
   );
   const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config) });
   const skipped = mergeSkips(material, selection.skipped);

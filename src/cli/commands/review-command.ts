@@ -2,10 +2,10 @@
 // with a token. `--dry-run` only reads from GitHub and prints the review it would post (body,
 // suggestion comments, outdated replies, check-run summary); without it the review and the check
 // run are posted, as the App posts them (a check run needs a GitHub App or Actions token).
-import { config as configPlugin } from '@probot/octokit-plugin-config';
 import type { Command } from 'commander';
 import { defaultAnalyzers } from '../../analyze/registry.js';
 import { CONFIG_PATH } from '../../github/config.js';
+import { readConfigFromApi } from '../../github/config-from-api.js';
 import { createOctokit } from '../../github/octokit.js';
 import { reviewPullRequestByNumber, type ReviewResult } from '../../github/review-pull-request.js';
 import { modelTargetConfig } from '../../model/presets.js';
@@ -110,10 +110,7 @@ export function registerReviewCommand(program: Command): void {
           deliveryId: `cli-${Date.now()}`,
           dryRun: options.dryRun === true,
           // The same file, org fallback and `_extends` as the App's `context.config`.
-          readConfig: async () => {
-            const { config, files } = await configPlugin(octokit).config.get({ owner, repo, path: CONFIG_PATH });
-            return files.every((file) => file.config === null) ? undefined : config;
-          },
+          readConfig: () => readConfigFromApi(octokit, owner, repo),
         },
         {
           demonstrations: { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length },

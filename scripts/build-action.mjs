@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Builds the GitHub Action into action/dist (or the folder given as the first argument):
+// - index.js: action/src/index.ts bundled by esbuild (ESM, node20), everything inlined except the
+//   packages below that load files of their own;
+// - node_modules/: exactly those packages, trimmed to what they load at run time on the Actions
+//   runner (linux-x64): onnxruntime-node (+ onnxruntime-common) with its linux-x64 binaries,
+//   hnswlib-node with its compiled addon (+ bindings, file-uri-to-path), web-tree-sitter with its
+//   runtime wasm, and each tree-sitter grammar's package.json and .wasm;
+// - package.json: `"type": "module"`, and the package root the bundle's code walks up to, so the
+//   seed corpus (corpus/) and the prompt templates (src/prompt/templates/) are found next to it as
+//   they are in the repository.
+// Nothing depends on the time or the machine's paths, so the same tree builds the same files
+// (scripts/check-action-bundle.sh relies on it).
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = resolve(process.argv[2] ?? join(root, 'action', 'dist'));
+const modules = join(root, 'node_modules');
+
+/** Packages left out of the bundle, with the files of each that are shipped (paths or folders, relative to the package). */
+const SHIPPED = {
+  'onnxruntime-node': ['package.json', 'LICENSE', 'dist/index.js', 'dist/backend.js', 'dist/binding.js', 'dist/version.js', 'bin/napi-v6/linux/x64'],
+  'onnxruntime-common': ['package.json', 'LICENSE', 'dist/cjs', 'dist/esm'],
+  'hnswlib-node': ['package.json', 'LICENSE.txt', 'lib/index.js', 'build/Release/addon.node'],
+  bindings: ['package.json', 'LICENSE.md', 'bindings.js'],
+  'file-uri-to-path': ['package.json', 'LICENSE', 'index.js'],
+  'web-tree-sitter': ['package.json', 'LICENSE', 'web-tree-sitter.js', 'web-tree-sitter.wasm'],
+  'tree-sitter-python': ['package.json', 'LICENSE', 'tree-sitter-python.wasm'],
+  'tree-sitter-c': ['package.json', 'LICENSE', 'tree-sitter-c.wasm'],
+  'tree-sitter-cpp': ['package.json', 'LICENSE', 'tree-sitter-cpp.wasm'],
+  'tree-sitter-javascript': ['package.json', 'LICENSE', 'tree-sitter-javascript.wasm'],
+  'tree-sitter-typescript': ['package.json', 'LICENSE', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm'],
+  'tree-sitter-go': ['package.json', 'LICENSE', 'tree-sitter-go.wasm'],
+  'tree-sitter-java': ['package.json', 'LICENSE', 'tree-sitter-java.wasm'],
+  'tree-sitter-ruby': ['package.json', 'LICENSE', 'tree-sitter-ruby.wasm'],
+};
+
+/** Repository files shipped at the same relative path below the package root. */
+const DATA = ['corpus/corpus.jsonl', 'corpus/NOTICE', 'src/prompt/templates', 'LICENSE'];
+
+/** Source maps and type declarations are not needed to run. */
+const keep = (path) => !/\.(?:map|d\.ts|d\.cts|d\.mts)$/.test(path);
+
+/** Copies a file or folder; a missing licence file is skipped (some packages only name theirs in package.json). */
+function copy(from, to) {
+  if (!existsSync(from) && /^LICEN[CS]E/.test(from.split(sep).at(-1) ?? '')) return;
+  if (!existsSync(from)) throw new Error(`build-action: ${relative(root, from)} is missing; run npm ci first`);
+  mkdirSync(dirname(to), { recursive: true });
+  cpSync(from, to, { recursive: true, filter: keep });
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['action/src/index.ts'],
+  outfile: join(out, 'index.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['onnxruntime-node', 'hnswlib-node', 'web-tree-sitter'],
+  // CommonJS dependencies inlined into an ES module still call `require` for Node's built-ins.
+  banner: { js: "import { createRequire as __seccoderCreateRequire } from 'node:module';\nconst require = __seccoderCreateRequire(import.meta.url);" },
+  legalComments: 'eof',
+  charset: 'utf8',
+  logLevel: 'warning',
+});
+
+writeFileSync(
+  join(out, 'package.json'),
+  `${JSON.stringify({ name: 'seccoder-action-dist', private: true, type: 'module', description: 'Built by scripts/build-action.mjs; do not edit.' }, null, 2)}\n`,
+);
+for (const [pkg, files] of Object.entries(SHIPPED)) {
+  for (const file of files) copy(join(modules, pkg, file), join(out, 'node_modules', pkg, file));
+}
+for (const file of DATA) copy(join(root, file), join(out, file));
+copy(join(root, 'src', 'analyze', 'bandit-runner.py'), join(out, 'bandit-runner.py'));
+
+/** Every file below `dir`, relative, sorted. */
+function listFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+const files = listFiles(out);
+console.log(`built ${relative(root, out) || out}: ${files.length} files`);
