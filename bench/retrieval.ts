@@ -9,6 +9,7 @@ import { LocalCorpusStore } from '../src/corpus/local-store.js';
 import { firstMatchRank, randomExpectation, scoreOutcomes, type RetrievalScores } from '../src/eval/retrieval-metrics.js';
 import { loadBenchmarkQuerySets, type NamedQuerySet, type RetrievalQueryCase } from '../src/eval/scenarios.js';
 import { languageFamily } from '../src/lang/languages.js';
+import { readCweExamples } from '../src/retrieve/cwe-examples.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../src/retrieve/open-index.js';
 import { Retriever, type RetrievalMode } from '../src/retrieve/retriever.js';
 import { renderMarkdown } from './retrieval-report.js';
@@ -118,7 +119,12 @@ async function main(): Promise<void> {
   const index = await openRetrievalIndex({ corpusDir, rebuild: true, persist: false });
   const buildSeconds = (performance.now() - buildStarted) / 1000;
 
-  const seedCommits = new Set(entries.map((entry) => entry.source.commit).filter((commit): commit is string => Boolean(commit)));
+  // Commits the retriever learned from: the corpus entries' and the classifier examples' (a val pair
+  // from one of them has a near-duplicate sibling in training and is not "unseen").
+  const examples = await readCweExamples(corpusDir);
+  const seedCommits = new Set(
+    [...entries.map((entry) => entry.source.commit), ...examples.map((example) => example.source.commit)].filter((commit): commit is string => Boolean(commit)),
+  );
   const corpusCwes = new Set(entries.flatMap((entry) => entry.cwe));
   const sets = (await loadBenchmarkQuerySets(resolve(values.data), seedCommits)).map((set) =>
     set.name === 'generalization' ? { ...set, cases: set.cases.filter((query) => corpusCwes.has(query.cwe)) } : set,

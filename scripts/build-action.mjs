@@ -39,7 +39,7 @@ const SHIPPED = {
 };
 
 /** Repository files shipped at the same relative path below the package root. */
-const DATA = ['corpus/corpus.jsonl', 'corpus/NOTICE', 'src/prompt/templates', 'LICENSE'];
+const DATA = ['corpus/corpus.jsonl', 'corpus/cwe-examples.jsonl', 'corpus/NOTICE', 'src/prompt/templates', 'LICENSE'];
 
 /** Source maps and type declarations are not needed to run. */
 const keep = (path) => !/\.(?:map|d\.ts|d\.cts|d\.mts)$/.test(path);

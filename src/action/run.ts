@@ -11,6 +11,7 @@ import { defaultAnalyzers } from '../analyze/registry.js';
 import type { Analyzer } from '../analyze/types.js';
 import { bundledCorpusDir, resolveCorpusDir } from '../cli/corpus-location.js';
 import { CORPUS_FILE } from '../corpus/local-store.js';
+import { CWE_EXAMPLES_FILE } from '../retrieve/cwe-examples.js';
 import { SarifAlertSource } from '../detect/sarif.js';
 import { readConfigFromApi } from '../github/config-from-api.js';
 import { createCorpusProvider, type CorpusProvider } from '../github/corpus-provider.js';
@@ -68,7 +69,8 @@ async function corpusProvider(inputs: ActionInputs, env: NodeJS.ProcessEnv, work
   if (resolve(root) === resolve(bundledCorpusDir())) {
     const copy = join(workDir, 'seed-corpus');
     await mkdir(copy, { recursive: true });
-    for (const file of [CORPUS_FILE, 'NOTICE']) await copyFile(join(root, file), join(copy, file));
+    // The classifier's labelled examples go along: without them it trains on the corpus labels alone.
+    for (const file of [CORPUS_FILE, CWE_EXAMPLES_FILE, 'NOTICE']) await copyFile(join(root, file), join(copy, file));
     root = copy;
   }
   return createCorpusProvider({ root, cacheDir });

@@ -77,7 +77,7 @@ export interface NamedQuerySet {
   cases: RetrievalQueryCase[];
 }
 
-/** The retrieval benchmark's query sets; none of them is in the seed corpus. */
+/** The retrieval benchmark's query sets; none of them is in the seed corpus. `seedCommits`: commits the retriever learned from. */
 export async function loadBenchmarkQuerySets(datasetsDir: string, seedCommits: ReadonlySet<string>): Promise<NamedQuerySet[]> {
   const sven = join(datasetsDir, 'sven');
   const safecoder = join(datasetsDir, 'safecoder');
@@ -95,7 +95,7 @@ export async function loadBenchmarkQuerySets(datasetsDir: string, seedCommits: R
     { name: 'sven-val', description: 'SVEN val pairs, vulnerable side as query', cases: valPairs },
     {
       name: 'sven-val-unseen',
-      description: 'SVEN val pairs whose commit supplies no seed entry',
+      description: 'SVEN val pairs whose commit supplies no seed entry or CWE example',
       cases: valPairs.filter((query) => !query.commit || !seedCommits.has(query.commit)),
     },
     {

@@ -1,12 +1,14 @@
-// The CWE classifier beside the index: trained from the corpus labels, saved with the hash of the
-// corpus it was trained on, and reused until the corpus changes.
+// The CWE classifier beside the index: trained from the corpus labels (plus the optional labelled
+// examples of corpus/cwe-examples.jsonl), saved with the hash of what it was trained on, and reused
+// until that changes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import { corpusHash } from './corpus-hash.js';
-import { CweClassifier } from './cwe-classifier.js';
+import { asLabelledCode, cweExamplesHash, type CweExample } from './cwe-examples.js';
+import { CweClassifier, type CweClassifierOptions, type LabelledCode } from './cwe-classifier.js';
 
 const CLASSIFIER_FILE = 'cwe-classifier.json';
 
@@ -33,9 +35,25 @@ function trainingSample(entries: readonly CorpusEntry[]): CorpusEntry[] {
   return Array.from({ length: MAX_TRAINING_ENTRIES }, (_, i) => labelled[Math.floor(i * step)] as CorpusEntry);
 }
 
-/** The saved classifier when it was trained on exactly this corpus, else a newly trained one (saved when `dir` is given). */
-export async function classifierFor(entries: readonly CorpusEntry[], dir: string | undefined): Promise<CweClassifier | undefined> {
-  const hash = corpusHash(entries);
+/**
+ * Trains the classifier on the corpus labels, plus optional labelled examples that are not
+ * demonstrations (e.g. vulnerable sides of fix pairs). Shared by the index and the tuning harness.
+ */
+export function trainCorpusClassifier(
+  entries: readonly CorpusEntry[],
+  examples: readonly LabelledCode[] = [],
+  options: CweClassifierOptions = {},
+): CweClassifier | undefined {
+  const documents = [...trainingSample(entries).map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples];
+  return CweClassifier.train(documents, options);
+}
+
+/**
+ * The saved classifier when it was trained on exactly this corpus and these examples, else a newly
+ * trained one (saved when `dir` is given).
+ */
+export async function classifierFor(entries: readonly CorpusEntry[], dir: string | undefined, examples: readonly CweExample[] = []): Promise<CweClassifier | undefined> {
+  const hash = examples.length === 0 ? corpusHash(entries) : `${corpusHash(entries)}+examples:${cweExamplesHash(examples)}`;
   if (dir) {
     try {
       const saved = savedSchema.parse(JSON.parse(await readFile(join(dir, CLASSIFIER_FILE), 'utf8')));
@@ -44,7 +62,7 @@ export async function classifierFor(entries: readonly CorpusEntry[], dir: string
       // Missing or damaged: train anew below.
     }
   }
-  const classifier = CweClassifier.train(trainingSample(entries).map((entry) => ({ code: entry.code, cwe: entry.cwe })));
+  const classifier = trainCorpusClassifier(entries, asLabelledCode(examples));
   if (classifier && dir) {
     await writeChunksAtomic(join(dir, CLASSIFIER_FILE), [JSON.stringify({ format: 1, corpusHash: hash, model: classifier.model })]);
   }

@@ -11,6 +11,7 @@ import { HnswVectorIndex, type HnswOptions } from '../index/hnsw-index.js';
 import { Bm25Index } from './bm25.js';
 import { classifierFor } from './classifier-store.js';
 import { corpusHash } from './corpus-hash.js';
+import { readCweExamples } from './cwe-examples.js';
 import { embedderKey, type EmbedderChoice } from './embedder-choice.js';
 import type { CweClassifier } from './cwe-classifier.js';
 import { judgeManifest, readIndexManifest, writeIndexManifest } from './index-manifest.js';
@@ -146,6 +147,7 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   }
   const bm25 = new Bm25Index();
   bm25.add(entries.map((entry) => entry.code));
-  const classifier = await classifierFor(entries, options.persist === false ? undefined : dir);
+  const examples = await readCweExamples(store.dir);
+  const classifier = await classifierFor(entries, options.persist === false ? undefined : dir, examples);
   return { entries, problems, embedder, vectors, bm25, classifier, status };
 }

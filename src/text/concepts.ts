@@ -29,6 +29,16 @@ const RULES: ConceptRule[] = [
   rule('sizeof', /\bsizeof\b/),
   rule('length-check', /\b(?:len|length|size|count|num|n|idx|index|offset|pos)\w*\s*(?:<=?|>=?)\s*\w+|\b\w+\s*(?:<=?|>=?)\s*\w*(?:len|length|size|count|max|limit)\b/i),
   rule('bounds-error', /\b(?:E2BIG|EOVERFLOW|ERANGE|EINVAL|EFAULT|ENOSPC|out of (?:range|bounds)|too (?:long|large|big)|overflow)\b/i),
+  // How C memory-safety weaknesses differ before the bug (CWE-190/787/125/416/476 entries):
+  // arithmetic inside an allocation size, an inclusive loop bound, a copy whose length is a
+  // variable, a pointer used after it was freed, and lookups that may return NULL.
+  rule('alloc-arith', /\b\w*(?:malloc|calloc|realloc|alloc)\s*\([^;]*?[\w)\]]\s*(?:[*+]|<<)\s*[\w(][^;]*\)/),
+  rule('loop-inclusive-bound', /\bfor\s*\([^;]*;[^;]*<=[^;]*;/),
+  rule('variable-length-copy', /\b(?:memcpy|memmove|memset|strncpy|copy_from_user|copy_to_user)\s*\([^;]*,\s*[A-Za-z_][\w>.-]*\s*\)/),
+  rule('use-after-free', /\b\w*free\s*\(\s*([A-Za-z_]\w*)\s*\)\s*;[^]{0,400}?\b\1\s*(?:->|\[|\.)/),
+  rule('maybe-null-lookup', /=\s*\w*(?:get|find|lookup|search|alloc|open|dup)\w*\s*\([^;]*\)\s*;/),
+  rule('narrow-int', /\b(?:short|char|u8|u16|s8|s16|uint8_t|uint16_t|int8_t|int16_t)\s+\**\w+\s*[=;,)]/),
+  rule('shift', /\w\s*<<\s*\w/),
   // Integer handling.
   rule('int-limit', /\b(?:INT_MAX|INT_MIN|UINT_MAX|SIZE_MAX|LONG_MAX|ULONG_MAX|SSIZE_MAX|U?INT(?:8|16|32|64)_MAX|MAX_INT|MaxInt\d*|Integer\.MAX_VALUE|math\.Max\w+)\b/),
   rule('int-arith', /\b(?:int|long|short|unsigned|size_t|ssize_t|u?int\d+_t|u(?:8|16|32|64)|s(?:8|16|32|64))\b[^;{}]*[+*]/),

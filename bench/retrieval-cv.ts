@@ -1,0 +1,198 @@
+// `npm run bench:retrieval-cv`: the tuning harness. Grouped k-fold cross-validation on the
+// TRAINING pairs only (SVEN train + SafeCoder train); the evaluation sets of `bench:retrieval` are
+// never read. Per fold: a corpus of the other folds' secure sides (cleaned as the seed corpus is),
+// the index built on it exactly as the app builds one, and the held-out pairs' vulnerable sides as
+// queries, asked two ways: the whole vulnerable function, and its shared prefix (the lines before
+// the fix's first change: a prompt that stops before the dangerous line). Pairs sharing a commit
+// or a repository file sit in one fold, so a query's own fix is never in its corpus.
+// Usage: node dist/bench/retrieval-cv.js [--data ../shared/datasets] [--folds 5] [--configs a,b]
+// The CV corpus uses no validation filter (folds never see the evaluation sets); acc@1 differences
+// below about 0.02 on ~1,100 queries are noise.
+import { parseArgs } from 'node:util';
+import { codeHash, normalizeCode, type CorpusEntry } from '../src/corpus/entry.js';
+import { DEFAULT_SEED_MAX_CHARS } from '../src/corpus/seed.js';
+import { DefaultEmbedder } from '../src/embed/default-embedder.js';
+import { groupedFolds } from '../src/eval/grouped-folds.js';
+import { loadTrainingPairs, type TrainingPair } from '../src/eval/training-pairs.js';
+import { HnswVectorIndex } from '../src/index/hnsw-index.js';
+import { languageFamily } from '../src/lang/languages.js';
+import { Bm25Index } from '../src/retrieve/bm25.js';
+import { trainCorpusClassifier } from '../src/retrieve/classifier-store.js';
+import { corpusHash } from '../src/retrieve/corpus-hash.js';
+import type { CweClassifierOptions, LabelledCode } from '../src/retrieve/cwe-classifier.js';
+import { cweExamplesOfPair, EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/retrieve/cwe-examples.js';
+import { Retriever, type RetrieverOptions } from '../src/retrieve/retriever.js';
+
+/** A way of training and using the classifier, compared on the same folds. */
+interface CvConfig {
+  /** Kinds of corpus/cwe-examples.jsonl examples (built from the training folds' pairs) to train on. */
+  examples?: readonly ExampleKind[];
+  /** Take examples from every training pair, not only those whose secure side made the corpus. */
+  examplesFromAllPairs?: boolean;
+  /** Longest example kept (default the corpus's cap). */
+  exampleMaxChars?: number;
+  classifier?: CweClassifierOptions;
+  retriever?: Omit<RetrieverOptions, 'classifier' | 'mode'>;
+}
+
+/** What ships: every kind of example from every training pair, as scripts/build-seed-corpus.ts writes them. */
+const SEED_EXAMPLES: CvConfig = { examples: EXAMPLE_KINDS, examplesFromAllPairs: true };
+
+// Variants measured while tuning are kept so the comparison can be rerun (`--configs a,b`).
+const CONFIGS: Record<string, CvConfig> = {
+  'corpus only': {},
+  'seed examples': SEED_EXAMPLES,
+  vulnerable: { examples: ['vulnerable'] },
+  'vulnerable+prefix': { examples: ['vulnerable', 'prefix'] },
+  'all examples corpus pairs': { examples: EXAMPLE_KINDS },
+  'seed examples uncapped': { ...SEED_EXAMPLES, exampleMaxChars: Number.POSITIVE_INFINITY },
+  'seed examples l2=1e-3': { ...SEED_EXAMPLES, classifier: { l2: 1e-3 } },
+  'seed examples classpow=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 } },
+  'seed examples concept=4': { ...SEED_EXAMPLES, classifier: { conceptWeight: 4 } },
+  'seed examples sim=5': { ...SEED_EXAMPLES, retriever: { similarityWeight: 5 } },
+};
+const DEFAULT_CONFIGS = ['corpus only', 'seed examples'];
+
+const QUERY_KINDS = ['function', 'prefix'] as const;
+type QueryKind = (typeof QUERY_KINDS)[number];
+
+function queryText(pair: TrainingPair, kind: QueryKind): string | undefined {
+  if (kind === 'function') return pair.before;
+  // A prefix this short says nothing about the function (often just its signature).
+  const lines = pair.sharedPrefix.split('\n').filter((line) => line.trim() !== '').length;
+  return lines >= MIN_PREFIX_LINES ? pair.sharedPrefix : undefined;
+}
+
+/** Secure sides as the seed corpus takes them: changed, not too long, duplicates merged. */
+function corpusOf(pairs: readonly TrainingPair[]): CorpusEntry[] {
+  const byHash = new Map<string, CorpusEntry>();
+  for (const pair of pairs) {
+    const code = normalizeCode(pair.after);
+    if (code === normalizeCode(pair.before) || pair.after.length > DEFAULT_SEED_MAX_CHARS) continue;
+    const sha256 = codeHash(code);
+    const earlier = byHash.get(sha256);
+    if (earlier) {
+      if (!earlier.cwe.includes(pair.cwe)) earlier.cwe.push(pair.cwe);
+      continue;
+    }
+    byHash.set(sha256, {
+      id: `cv-${sha256.slice(0, 16)}`,
+      language: pair.language,
+      code,
+      cwe: [pair.cwe],
+      source: { repo: pair.repo, commit: pair.commit, path: pair.file, dataset: pair.dataset },
+      origin: 'seed',
+      addedAt: '2024-07-14T00:00:00.000Z',
+      sha256,
+    });
+  }
+  return [...byHash.values()];
+}
+
+/** The examples the seed script would write for these pairs: only fixes whose secure side is in the corpus. */
+function examplesOf(pairs: readonly TrainingPair[], entries: readonly CorpusEntry[], config: CvConfig): LabelledCode[] {
+  const inCorpus = new Set(entries.map((entry) => entry.sha256));
+  const kinds = config.examples ?? [];
+  return pairs
+    .filter((pair) => config.examplesFromAllPairs === true || inCorpus.has(codeHash(pair.after)))
+    .flatMap((pair) => cweExamplesOfPair(pair, config.exampleMaxChars ?? DEFAULT_SEED_MAX_CHARS))
+    .filter((example) => kinds.includes(example.kind))
+    .map((example) => ({ code: example.code, cwe: example.cwe }));
+}
+
+interface Tally {
+  hits: number;
+  n: number;
+}
+
+type Results = Map<string, Map<string, Tally>>; // retriever × "kind|language" → tally
+
+function count(results: Results, retriever: string, key: string, hit: boolean): void {
+  const byKey = results.get(retriever) ?? new Map<string, Tally>();
+  results.set(retriever, byKey);
+  const tally = byKey.get(key) ?? { hits: 0, n: 0 };
+  byKey.set(key, tally);
+  tally.n += 1;
+  if (hit) tally.hits += 1;
+}
+
+async function runFold(pairs: TrainingPair[], folds: number[], fold: number, configs: [string, CvConfig][], results: Results): Promise<void> {
+  const training = pairs.filter((_, i) => folds[i] !== fold);
+  const heldOut = pairs.filter((pair, i) => folds[i] === fold && normalizeCode(pair.before) !== normalizeCode(pair.after));
+  const entries = corpusOf(training);
+  const embedder = await DefaultEmbedder.train(
+    entries.map((entry) => entry.code),
+    { entries: entries.length, corpusHash: corpusHash(entries) },
+  );
+  const vectors = new HnswVectorIndex(embedder.dim);
+  vectors.add(await embedder.embed(entries.map((entry) => entry.code)));
+  const bm25 = new Bm25Index();
+  bm25.add(entries.map((entry) => entry.code));
+  const retrievers: [string, Retriever][] = [['bm25+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'bm25' })]];
+  for (const [name, config] of configs) {
+    const classifier = trainCorpusClassifier(entries, examplesOf(training, entries, config), config.classifier);
+    retrievers.push([name, new Retriever(entries, embedder, vectors, bm25, { ...config.retriever, mode: 'cwe-aware', classifier })]);
+  }
+  for (const pair of heldOut) {
+    for (const kind of QUERY_KINDS) {
+      const code = queryText(pair, kind);
+      if (code === undefined) continue;
+      for (const [name, retriever] of retrievers) {
+        const [top] = await retriever.retrieve({ code, language: pair.language, k: 1 });
+        const hit = top?.entry.cwe.includes(pair.cwe) ?? false;
+        count(results, name, `${kind}|${languageFamily(pair.language)}`, hit);
+        count(results, name, `${kind}|all`, hit);
+      }
+    }
+  }
+  console.error(`fold ${fold + 1}: corpus ${entries.length}, held-out pairs ${heldOut.length}`);
+}
+
+function renderTable(results: Results): string {
+  const columns = [...new Set([...results.values()].flatMap((byKey) => [...byKey.keys()]))].sort((a, b) => {
+    const [ka, la] = a.split('|') as [string, string];
+    const [kb, lb] = b.split('|') as [string, string];
+    return ka.localeCompare(kb) || (la === 'all' ? -1 : lb === 'all' ? 1 : la.localeCompare(lb));
+  });
+  const n = (key: string) => [...results.values()][0]?.get(key)?.n ?? 0;
+  const lines = [
+    `| retriever | ${columns.map((key) => `${key.replace('|', ' ')} (${n(key)})`).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} |`,
+  ];
+  for (const [name, byKey] of results) {
+    const cells = columns.map((key) => {
+      const tally = byKey.get(key);
+      return tally && tally.n > 0 ? (tally.hits / tally.n).toFixed(3) : '–';
+    });
+    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string', default: '../shared/datasets' },
+      folds: { type: 'string', default: '5' },
+      configs: { type: 'string', default: DEFAULT_CONFIGS.join(',') },
+    },
+  });
+  const k = Number(values.folds);
+  if (!Number.isInteger(k) || k < 2) throw new Error(`--folds must be an integer ≥ 2, got ${values.folds}`);
+  const configs = values.configs.split(',').map((name) => name.trim()).map((name): [string, CvConfig] => {
+    const config = CONFIGS[name];
+    if (!config) throw new Error(`unknown config ${name}: one of ${Object.keys(CONFIGS).join(', ')}`);
+    return [name, config];
+  });
+  const pairs = await loadTrainingPairs(values.data);
+  const folds = groupedFolds(
+    pairs.map((pair) => [pair.commit ? `commit:${pair.commit}` : `pair:${pair.id}`, `file:${pair.repo ?? ''}/${pair.file}`]),
+    k,
+  );
+  const results: Results = new Map();
+  for (let fold = 0; fold < k; fold += 1) await runFold(pairs, folds, fold, configs, results);
+  console.log(`Grouped ${k}-fold CV on training pairs (${pairs.length}); acc@1 of the top demonstration, language filter on.\n`);
+  console.log(renderTable(results));
+}
+
+await main();
