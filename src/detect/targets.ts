@@ -6,7 +6,7 @@ import { functionOfAlert } from './alert-mapping.js';
 import { changedFunctions, type ChangedFile } from './diff.js';
 import { analyzeSource, enclosingFunction, type SourceAnalysis } from './functions.js';
 import { firstMatchingGlob } from './glob.js';
-import { riskScore } from './risk-score.js';
+import { riskConcepts, riskScore } from './risk-score.js';
 import type { Alert, FunctionInfo, SkippedTarget, Target, TargetReason } from './types.js';
 
 /** Vendored, generated and minified code, and lockfiles: not the author's to harden. */
@@ -45,6 +45,12 @@ export interface TargetOptions {
   ignore: readonly string[];
   /** Only these languages (default: every supported language). */
   languages?: readonly Language[];
+  /**
+   * Skip functions without an alert in which no risky operation is found (no SQL, shell, file,
+   * memory, deserialization, markup, crypto, ... concept; `riskConcepts`): there is nothing for
+   * a secure demonstration to teach, and a model asked anyway only adds noise. Default false.
+   */
+  skipRiskless?: boolean;
   targets: TargetKinds;
 }
 
@@ -323,6 +329,11 @@ export async function selectTargets(input: TargetInput): Promise<TargetSelection
     .sort((a, b) => severityRank(b.alerts) - severityRank(a.alerts) || b.alerts.length - a.alerts.length || byPosition(a, b));
   const scored = usable
     .filter((candidate) => candidate.alerts.length === 0)
+    .filter((candidate) => {
+      if (!options.skipRiskless || riskConcepts(candidate.function.code).length > 0) return true;
+      selection.skip({ path: candidate.file.path, function: qualified(candidate.function), reason: 'no-risk', detail: 'no risky operation found in it' });
+      return false;
+    })
     .map((candidate) => ({ candidate, score: riskScore(candidate.function.code, candidate.changedLines) }))
     .sort((a, b) => b.score - a.score || byPosition(a.candidate, b.candidate))
     .map(({ candidate }) => candidate);

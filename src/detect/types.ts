@@ -58,6 +58,6 @@ export interface Target {
 export interface SkippedTarget {
   path: string;
   function?: string;
-  reason: 'ignored-path' | 'language' | 'too-large' | 'cap-reached' | 'alert-outside-function' | 'unsupported-file' | 'parse-error';
+  reason: 'ignored-path' | 'language' | 'too-large' | 'cap-reached' | 'alert-outside-function' | 'unsupported-file' | 'parse-error' | 'no-risk';
   detail?: string;
 }

@@ -47,6 +47,7 @@ const SKIP_ROWS: readonly [SkippedTarget['reason'], string][] = [
 const RARE_SKIP_ROWS: readonly [SkippedTarget['reason'], string][] = [
   ['alert-outside-function', 'Skipped: alert outside any function'],
   ['unsupported-file', 'Skipped: unsupported file'],
+  ['no-risk', 'Skipped: no risky operation'],
 ];
 
 function rejectionsOf(outcome: TargetOutcome): number {

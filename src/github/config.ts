@@ -45,6 +45,12 @@ export const secCoderConfigSchema = z.strictObject({
       alerts: z.boolean().default(true),
       /** Functions the pull request adds or changes. Default true. */
       'new-functions': z.boolean().default(true),
+      /**
+       * Also changed functions in which no risky operation is found (no SQL, shell, file, memory,
+       * deserialization, markup, crypto, ...). Default false: they are skipped as "no risky
+       * operation", which keeps the model's cost and the review's noise down.
+       */
+      'riskless-functions': z.boolean().default(false),
     })
     .prefault({}),
 
@@ -316,6 +322,7 @@ export function toTargetOptions(config: SecCoderConfig): TargetOptions {
     ignore: ignoreGlobs(config),
     ...(config.languages ? { languages: [...new Set(config.languages)] } : {}),
     targets: { alerts: config.targets.alerts, newFunctions: config.targets['new-functions'] },
+    skipRiskless: !config.targets['riskless-functions'],
   };
 }
 

@@ -48,6 +48,23 @@ const VIEWS = source('app/views.py', [
   '        os.remove(path)', //                    18
 ]);
 
+describe('selectTargets with skipRiskless', () => {
+  const MATH = source('app/stats.py', ['def is_admin(user):', '    return user.role == "admin"', '', 'def run(cmd):', '    os.system(cmd)']);
+
+  it('skips a changed function with no risky operation, keeps one that runs a shell, and says why', async () => {
+    const { targets, skipped } = await selectTargets({ files: [MATH], diff: [modified('app/stats.py', [2, 5])], options: { skipRiskless: true } });
+    expect(targets.map((t) => t.function.name)).toEqual(['run']);
+    expect(skipped).toEqual([{ path: 'app/stats.py', function: 'is_admin', reason: 'no-risk', detail: 'no risky operation found in it' }]);
+  });
+
+  it('never skips a function that holds an alert, and skips nothing when off', async () => {
+    const withAlert = await selectTargets({ files: [MATH], alerts: [alert('app/stats.py', 2, 'py/incomplete-authorization')], options: { skipRiskless: true } });
+    expect(withAlert.targets.map((t) => t.function.name)).toEqual(['is_admin']);
+    const off = await selectTargets({ files: [MATH], diff: [modified('app/stats.py', [2, 5])] });
+    expect(off.targets.map((t) => t.function.name).sort()).toEqual(['is_admin', 'run']);
+  });
+});
+
 describe('selectTargets from a diff', () => {
   it('makes changed and new functions targets, with reasons and the file context, and skips untouched ones', async () => {
     const { targets, skipped } = await selectTargets({ files: [VIEWS], diff: [modified('app/views.py', [7, 14, 15, 16, 17, 18])] });

@@ -16,7 +16,7 @@ import {
 
 const DEFAULTS: SecCoderConfig = {
   enabled: true,
-  targets: { alerts: true, 'new-functions': true },
+  targets: { alerts: true, 'new-functions': true, 'riskless-functions': false },
   paths: { ignore: [], 'ignore-defaults': true },
   maxTargets: 10,
   demonstrations: 1,
@@ -51,7 +51,7 @@ describe('defaults', () => {
   it('fills the keys left out of partly written sections', () => {
     expect(valid({ targets: { alerts: false }, model: { samples: 5, name: 'gpt-4o-mini' }, growth: { label: 'sec' }, dryRun: true })).toEqual({
       ...DEFAULTS,
-      targets: { alerts: false, 'new-functions': true },
+      targets: { alerts: false, 'new-functions': true, 'riskless-functions': false },
       model: { temperature: 0.4, samples: 5, name: 'gpt-4o-mini' },
       growth: { enabled: true, label: 'sec' },
       dryRun: true,
@@ -109,7 +109,7 @@ describe('problems', () => {
 
   it('treats __proto__ and constructor as the unknown keys they are', () => {
     expect(problems(JSON.parse('{"__proto__": {"enabled": false}, "targets": {"constructor": 1}}'))).toEqual([
-      { key: 'targets.constructor', message: 'unknown key; known keys here: alerts, new-functions' },
+      { key: 'targets.constructor', message: 'unknown key; known keys here: alerts, new-functions, riskless-functions' },
       { key: '__proto__', message: expect.stringMatching(/^unknown key; known keys here: enabled, /) },
     ]);
   });
@@ -157,7 +157,9 @@ describe('mapping onto the other modules', () => {
       maxFunctionLines: 200,
       ignore: [...DEFAULT_IGNORE],
       targets: { alerts: true, newFunctions: true },
+      skipRiskless: true,
     });
+    expect(toTargetOptions(valid({ targets: { 'riskless-functions': true } })).skipRiskless).toBe(false);
   });
 
   it('extends the built-in ignore list, or replaces it with ignore-defaults: false', () => {
@@ -168,6 +170,7 @@ describe('mapping onto the other modules', () => {
       ignore: [...DEFAULT_IGNORE, 'legacy/**'],
       languages: ['python'],
       targets: { alerts: true, newFunctions: false },
+      skipRiskless: true,
     });
     const replaced = valid({ paths: { ignore: ['legacy/**'], 'ignore-defaults': false } });
     expect(toTargetOptions(replaced).ignore).toEqual(['legacy/**']);
