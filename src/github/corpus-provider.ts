@@ -5,6 +5,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Octokit } from '@octokit/rest';
+import { CorpusNotFoundError } from '../corpus/errors.js';
 import { serializeEntry } from '../corpus/jsonl.js';
 import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
@@ -35,12 +36,19 @@ export interface CorpusProviderOptions {
   cacheDir?: string;
 }
 
+const EMPTY: Demonstrations = { source: { retrieve: async () => [] }, corpusSize: 0 };
+
 /** Opens each folder's retrieval index once per version of its corpus file. */
 class IndexCache {
   readonly #open = new Map<string, { stamp: string; demonstrations: Promise<Demonstrations> }>();
 
   async demonstrations(dir: string): Promise<Demonstrations> {
-    const info = await stat(join(dir, CORPUS_FILE));
+    const file = join(dir, CORPUS_FILE);
+    const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new CorpusNotFoundError(file) : error;
+    });
+    // A corpus not grown yet (a new org repository): reviews run, with no demonstration to show.
+    if (info.size === 0) return EMPTY;
     const stamp = `${info.size}:${info.mtimeMs}`;
     const cached = this.#open.get(dir);
     if (cached?.stamp === stamp) return cached.demonstrations;

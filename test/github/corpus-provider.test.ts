@@ -58,6 +58,14 @@ describe('local corpora', () => {
   });
 });
 
+describe('a corpus that is missing or empty', () => {
+  it('a folder without corpus.jsonl is CorpusNotFoundError naming the file', async () => {
+    const root = temp.make();
+    const corpus = createCorpusProvider({ root }).corpusFor({ store: 'local', folder: 'team-b' }, noOctokit);
+    await expect(corpus.demonstrations()).rejects.toMatchObject({ name: 'CorpusNotFoundError', path: join(root, 'team-b', 'corpus.jsonl') });
+  });
+});
+
 describe('an org-repository corpus', () => {
   /** The default branch is looked up once per store. */
   function mockDefaultBranch(): void {
@@ -90,5 +98,14 @@ describe('an org-repository corpus', () => {
 
     mockRepositoryCorpus(text);
     expect(await corpus.demonstrations()).toBe(first);
+  });
+
+  it('that has no file yet gives no demonstrations (reviews still run) rather than failing', async () => {
+    const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
+    mockDefaultBranch();
+    nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
+    const demonstrations = await corpus.demonstrations();
+    expect(demonstrations.corpusSize).toBe(0);
+    expect(await demonstrations.source.retrieve({ ...sqlQuery, k: 3 })).toEqual([]);
   });
 });
