@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { languageFromPath } from '../lang/languages.js';
 import { codeHash, normalizeCode, normalizeCwe, type CorpusEntry } from './entry.js';
+import { validationHashes } from './validation-hashes.js';
 
 /** Default cap on a demonstration's length: longer functions crowd out the prompt. */
 export const DEFAULT_SEED_MAX_CHARS = 4000;
@@ -56,21 +57,6 @@ async function seedSources(datasetsDir: string): Promise<SeedSource[]> {
   ];
 }
 
-/** Hashes of the secure functions of the validation splits. */
-async function heldOutHashes(datasetsDir: string): Promise<Set<string>> {
-  const svenVal = join(datasetsDir, 'sven', 'data_train_val', 'val');
-  const files = [
-    ...(await readdir(svenVal)).filter((name) => name.endsWith('.jsonl')).map((name) => join(svenVal, name)),
-    ...['sec-new-desc.jsonl', 'sec-desc.jsonl'].map((name) => join(datasetsDir, 'safecoder', 'data_train_val', 'val', name)),
-  ];
-  const hashes = new Set<string>();
-  for (const file of files) {
-    for (const line of (await readFile(file, 'utf8')).split('\n')) {
-      if (line.trim() !== '') hashes.add(codeHash(pairSchema.pick({ func_src_after: true }).parse(JSON.parse(line)).func_src_after));
-    }
-  }
-  return hashes;
-}
 
 function entryFromPair(pair: Pair, source: SeedSource): CorpusEntry | 'unknown-language' {
   const language = languageFromPath(pair.file_name);
@@ -101,7 +87,7 @@ function entryFromPair(pair: Pair, source: SeedSource): CorpusEntry | 'unknown-l
 export async function buildSeedCorpus(options: SeedOptions): Promise<{ entries: CorpusEntry[]; report: SeedReport }> {
   const maxChars = options.maxChars ?? DEFAULT_SEED_MAX_CHARS;
   const report: SeedReport = { read: 0, identical: 0, tooLong: 0, unknownLanguage: 0, duplicates: 0, heldOut: 0, kept: 0 };
-  const heldOut = await heldOutHashes(options.datasetsDir);
+  const heldOut = await validationHashes(options.datasetsDir, ['after']);
   const seen = new Map<string, CorpusEntry>();
   const entries: CorpusEntry[] = [];
   for (const source of await seedSources(options.datasetsDir)) {

@@ -3,37 +3,14 @@
 // side is too long to be a demonstration: long C functions are where the classifier needs the most
 // help (measured by `bench:retrieval-cv`). Pairs with a side identical to a function of a validation
 // split are left out, as the seed corpus leaves them out.
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { codeHash } from '../corpus/entry.js';
+import { validationHashes } from '../corpus/validation-hashes.js';
 import { loadTrainingPairs } from '../eval/training-pairs.js';
 import { cweExamplesOfPair, type CweExample } from './cwe-examples.js';
 
-const validationPairSchema = z.object({ func_src_before: z.string(), func_src_after: z.string() }).loose();
-
-/** Hashes of both sides of every validation pair. */
-async function validationHashes(datasetsDir: string): Promise<Set<string>> {
-  const svenVal = join(datasetsDir, 'sven', 'data_train_val', 'val');
-  const files = [
-    ...(await readdir(svenVal)).filter((name) => name.endsWith('.jsonl')).map((name) => join(svenVal, name)),
-    ...['sec-new-desc.jsonl', 'sec-desc.jsonl'].map((name) => join(datasetsDir, 'safecoder', 'data_train_val', 'val', name)),
-  ];
-  const hashes = new Set<string>();
-  for (const file of files) {
-    for (const line of (await readFile(file, 'utf8')).split('\n')) {
-      if (line.trim() === '') continue;
-      const pair = validationPairSchema.parse(JSON.parse(line));
-      hashes.add(codeHash(pair.func_src_before));
-      hashes.add(codeHash(pair.func_src_after));
-    }
-  }
-  return hashes;
-}
-
 /** Examples of every training pair, each at most `maxChars` long, duplicates merged (keeping every CWE label). */
 export async function buildSeedCweExamples(datasetsDir: string, maxChars: number): Promise<CweExample[]> {
-  const heldOut = await validationHashes(datasetsDir);
+  const heldOut = await validationHashes(datasetsDir, ['before', 'after']);
   const byKey = new Map<string, CweExample>();
   for (const pair of await loadTrainingPairs(datasetsDir)) {
     if (heldOut.has(codeHash(pair.before)) || heldOut.has(codeHash(pair.after))) continue;

@@ -6,9 +6,6 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { defaultAnalyzers } from '../../analyze/registry.js';
-import { OpenAiCompatibleModel } from '../../model/openai-client.js';
-import { modelTargetConfig } from '../../model/presets.js';
-import type { CodeModel } from '../../model/types.js';
 import type { Retriever } from '../../retrieve/retriever.js';
 import { CompletionCache } from '../../eval/security/completion-cache.js';
 import { JudgeSelector } from '../../eval/security/judges.js';
@@ -19,6 +16,7 @@ import { SyntaxChecker } from '../../eval/security/samples.js';
 import { loadEvalScenarios, parseScenarioSet, type EvalScenario } from '../../eval/security/scenario-sets.js';
 import { renderEvalMarkdown } from '../../eval/security/report-markdown.js';
 import { writeEvalReport } from '../../eval/security/write-report.js';
+import { modelFromFlags } from '../model-flags.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
 
 interface EvalOptions {
@@ -73,21 +71,6 @@ function settingsFrom(options: EvalOptions): EvalSettings {
   };
 }
 
-function modelFrom(options: EvalOptions, settings: EvalSettings): CodeModel | undefined {
-  const url = options.modelUrl ?? process.env.SECCODER_MODEL_URL;
-  if (!url) return undefined;
-  const name = options.model ?? process.env.SECCODER_MODEL;
-  if (!name) throw new Error('--model <name> is required with --model-url (or set SECCODER_MODEL)');
-  const target = modelTargetConfig(url);
-  return new OpenAiCompatibleModel({
-    ...target,
-    model: name,
-    apiKeyEnv: options.apiKeyEnv ?? target.apiKeyEnv,
-    temperature: settings.temperature,
-    topP: settings.topP,
-    maxTokens: settings.maxTokens,
-  });
-}
 
 /** A bar on stderr while sampling, only on a terminal. */
 function samplingProgress(stream: NodeJS.WriteStream = process.stderr): { onProgress: (done: number, total: number) => void; stop: () => void } {
@@ -135,7 +118,7 @@ export function registerEvalCommand(program: Command): void {
       if (!existsSync(dataDir)) throw new Error(`data folder ${dataDir} not found: pass --data <folder holding sven/ and safecoder/>`);
       const setNames = [...new Set(list(options.sets).map(parseScenarioSet))];
       if (setNames.length === 0) throw new Error('--sets lists no scenario set');
-      const model = modelFrom(options, settings);
+      const model = modelFromFlags(options, { temperature: settings.temperature, topP: settings.topP, maxTokens: settings.maxTokens });
 
       const scenarios: EvalScenario[] = [];
       const sets: { name: string; scenarios: number }[] = [];

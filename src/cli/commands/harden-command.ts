@@ -9,10 +9,8 @@ import { SarifAlertSource } from '../../detect/sarif.js';
 import { selectTargets, type SourceFile } from '../../detect/targets.js';
 import type { Alert } from '../../detect/types.js';
 import { languageFromPath, parseLanguage } from '../../lang/languages.js';
-import { OpenAiCompatibleModel } from '../../model/openai-client.js';
-import { modelTargetConfig } from '../../model/presets.js';
-import type { CodeModel } from '../../model/types.js';
 import { hardenTargets } from '../../review/pipeline.js';
+import { modelFromFlags } from '../model-flags.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
 import { readInputFile } from '../read-input.js';
 import { printOutcomes, type HardenReport } from '../harden-output.js';
@@ -53,19 +51,6 @@ function positiveInteger(value: string, flag: string): number {
   return number;
 }
 
-function modelFrom(options: HardenOptions): CodeModel | undefined {
-  const url = options.modelUrl ?? process.env.SECCODER_MODEL_URL;
-  if (!url || options.dryRun) return undefined;
-  const name = options.model ?? process.env.SECCODER_MODEL;
-  if (!name) throw new Error('--model <name> is required with --model-url (or set SECCODER_MODEL)');
-  const target = modelTargetConfig(url);
-  return new OpenAiCompatibleModel({
-    ...target,
-    model: name,
-    apiKeyEnv: options.apiKeyEnv ?? target.apiKeyEnv,
-    samples: positiveInteger(options.samples, '--samples'),
-  });
-}
 
 export function registerHardenCommand(program: Command): void {
   program
@@ -95,7 +80,7 @@ export function registerHardenCommand(program: Command): void {
       if (options.diff) diff = parseUnifiedDiff(options.diff === '-' ? await readStdin() : await readInputFile(options.diff));
       let alerts: Alert[] | undefined;
       if (options.sarif.length > 0) alerts = await new SarifAlertSource(options.sarif, { roots: [process.cwd()] }).alerts();
-      const model = modelFrom(options);
+      const model = options.dryRun ? undefined : modelFromFlags(options, { samples: positiveInteger(options.samples, '--samples') });
 
       const selection = await selectTargets({ files, diff, alerts, options: { maxTargets: positiveInteger(options.maxTargets, '--max-targets') } });
       const targets = options.function ? selection.targets.filter((target) => target.function.name === options.function) : selection.targets;

@@ -1,6 +1,7 @@
 // How demonstrations are chosen for an evaluation run: none (the baseline), a random same-language
 // pick (the paper's weakest baseline), or one of the retriever's rankings.
 import { createHash } from 'node:crypto';
+import { seededRandom as seededGenerator } from '../../embed/lsa/random.js';
 import type { CorpusEntry } from '../../corpus/entry.js';
 import { languageFamily, type Language } from '../../lang/languages.js';
 import type { Retriever } from '../../retrieve/retriever.js';
@@ -22,16 +23,9 @@ export function parseEvalMode(value: string): EvalMode {
   throw new UnknownEvalModeError(value);
 }
 
-/** A number in [0, 1) per call, the same sequence for the same seed (mulberry32). */
+/** A number in [0, 1) per call, the same sequence for the same seed string. */
 export function seededRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededGenerator(createHash('sha256').update(seed).digest().readUInt32LE(0));
 }
 
 /**
