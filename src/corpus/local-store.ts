@@ -10,6 +10,7 @@ import { CorpusNotFoundError } from './errors.js';
 import { withFileLock, type LockOptions } from './file-lock.js';
 import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js';
 import type { AppendResult, CorpusStore } from './types.js';
+import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, readCweExamples, serializeCweExample, type CweExample } from '../retrieve/cwe-examples.js';
 
 export const CORPUS_FILE = 'corpus.jsonl';
 
@@ -48,9 +49,34 @@ export class LocalCorpusStore implements CorpusStore {
     );
   }
 
+  async readExamples(): Promise<CweExample[]> {
+    return readCweExamples(this.dir);
+  }
+
+  async appendExamples(examples: CweExample[]): Promise<CweExample[]> {
+    await this.requireDir();
+    const file = join(this.dir, CWE_EXAMPLES_FILE);
+    return withFileLock(
+      `${file}.lock`,
+      async () => {
+        await this.removeAbandonedTempFiles(CWE_EXAMPLES_FILE);
+        const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return '';
+          throw error;
+        });
+        const added = newCweExamples(parseCweExamples(existing, file), examples);
+        if (added.length === 0) return added;
+        const head = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
+        await writeChunksAtomic(file, [head, ...added.map((example) => `${serializeCweExample(example)}\n`)]);
+        return added;
+      },
+      this.lockOptions,
+    );
+  }
+
   /** Temp files of writers killed mid-write; holding the lock, no live writer owns one. */
-  private async removeAbandonedTempFiles(): Promise<void> {
-    const prefix = `.${CORPUS_FILE}.`;
+  private async removeAbandonedTempFiles(name = CORPUS_FILE): Promise<void> {
+    const prefix = `.${name}.`;
     for (const name of await readdir(this.dir)) {
       if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
     }

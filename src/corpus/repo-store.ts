@@ -14,6 +14,7 @@ import { CorpusRepoApi, type Committer } from './repo-api.js';
 import { CorpusBranchNotFoundError, CorpusConflictError } from './repo-errors.js';
 import type { AppendResult, CorpusStore } from './types.js';
 import { splitNewEntries } from './dedupe.js';
+import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, serializeCweExample, type CweExample } from '../retrieve/cwe-examples.js';
 
 export { splitNewEntries };
 
@@ -64,12 +65,15 @@ const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(res
 
 
 /** The existing bytes verbatim (even lines that fail validation: never lose data), then the new lines. */
-function withAppended(existing: Buffer, added: readonly CorpusEntry[]): Buffer {
+function withAppended(existing: Buffer, lines: readonly string[]): Buffer {
   const separator = existing.length > 0 && existing[existing.length - 1] !== 0x0a ? '\n' : '';
-  return Buffer.concat([existing, Buffer.from(separator + added.map((entry) => `${serializeEntry(entry)}\n`).join(''), 'utf8')]);
+  return Buffer.concat([existing, Buffer.from(separator + lines.map((line) => `${line}\n`).join(''), 'utf8')]);
 }
 
-type AttemptOutcome = { kind: 'done'; result: AppendResult } | { kind: 'conflict'; githubMessage: string };
+type AttemptOutcome<R> = { kind: 'done'; result: R } | { kind: 'conflict'; githubMessage: string };
+
+/** What to write on top of a file's current bytes: the lines to append (none: nothing to do), the result, the commit message. */
+type Merge<R> = (existing: Buffer) => { result: R; lines: string[]; message: () => string };
 
 export class GitHubRepoCorpusStore implements CorpusStore {
   readonly owner: string;
@@ -124,17 +128,51 @@ export class GitHubRepoCorpusStore implements CorpusStore {
   }
 
   async append(entries: CorpusEntry[]): Promise<AppendResult> {
-    const run = this.queue.then(() => this.appendWithRetries(entries));
+    return this.appendToFile(
+      this.path,
+      (existing) => {
+        const result = splitNewEntries(parseCorpusJsonl(existing.toString('utf8'), this.location).entries, entries);
+        return { result, lines: result.added.map(serializeEntry), message: () => this.message(result.added) };
+      },
+    );
+  }
+
+  /** The examples file beside the corpus file (`corpus/cwe-examples.jsonl`). */
+  get examplesPath(): string {
+    const folder = this.path.includes('/') ? this.path.slice(0, this.path.lastIndexOf('/') + 1) : '';
+    return `${folder}${CWE_EXAMPLES_FILE}`;
+  }
+
+  async readExamples(): Promise<CweExample[]> {
+    const file = await this.api.file(this.examplesPath, await this.branch());
+    return file ? parseCweExamples(file.bytes.toString('utf8'), this.examplesLocation) : [];
+  }
+
+  async appendExamples(examples: CweExample[]): Promise<CweExample[]> {
+    return this.appendToFile(this.examplesPath, (existing) => {
+      const added = newCweExamples(parseCweExamples(existing.toString('utf8'), this.examplesLocation), examples);
+      const count = added.length === 1 ? '1 labelled example' : `${added.length} labelled examples`;
+      return { result: added, lines: added.map(serializeCweExample), message: () => `seccoder: add ${count} for the CWE classifier` };
+    });
+  }
+
+  private get examplesLocation(): string {
+    return `https://github.com/${this.owner}/${this.repo}/blob/${this.options.branch ?? 'HEAD'}/${this.examplesPath}`;
+  }
+
+  /** Appends to one file: this instance's appends one after another, other writers handled by retrying. */
+  private async appendToFile<R>(path: string, merge: Merge<R>): Promise<R> {
+    const run = this.queue.then(() => this.appendWithRetries(path, merge));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async appendWithRetries(entries: CorpusEntry[]): Promise<AppendResult> {
+  private async appendWithRetries<R>(path: string, merge: Merge<R>): Promise<R> {
     const branch = await this.branch();
     let githubMessage = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       if (attempt > 1) await this.sleep(this.retryDelayMs(attempt - 1));
-      const outcome = await this.tryAppend(branch, entries);
+      const outcome = await this.tryAppend(branch, path, merge);
       if (outcome.kind === 'done') return outcome.result;
       githubMessage = outcome.githubMessage;
     }
@@ -142,36 +180,35 @@ export class GitHubRepoCorpusStore implements CorpusStore {
   }
 
   /** One attempt from the current head; 'conflict' when another writer moved the branch first. */
-  private async tryAppend(branch: string, entries: CorpusEntry[]): Promise<AttemptOutcome> {
+  private async tryAppend<R>(branch: string, path: string, merge: Merge<R>): Promise<AttemptOutcome<R>> {
     const head = await this.api.headCommit(branch);
     if (head.kind === 'missing-branch') {
       await this.api.defaultBranch(); // CorpusRepoNotFoundError when it is the repository that is missing
       throw new CorpusBranchNotFoundError(this.api.repository, branch);
     }
     if (head.kind === 'empty-repository') {
-      const result = splitNewEntries([], entries);
-      if (result.added.length === 0) return { kind: 'done', result };
+      const merged = merge(Buffer.alloc(0));
+      if (merged.lines.length === 0) return { kind: 'done', result: merged.result };
       const created = await this.api.createFile({
-        path: this.path,
+        path,
         branch,
-        bytes: withAppended(Buffer.alloc(0), result.added),
-        message: this.message(result.added),
+        bytes: withAppended(Buffer.alloc(0), merged.lines),
+        message: merged.message(),
         ...this.committer(),
       });
-      return created.ok ? { kind: 'done', result } : { kind: 'conflict', githubMessage: created.githubMessage };
+      return created.ok ? { kind: 'done', result: merged.result } : { kind: 'conflict', githubMessage: created.githubMessage };
     }
 
     const tree = await this.api.commitTree(head.sha);
-    const existing = (await this.api.file(this.path, head.sha))?.bytes ?? Buffer.alloc(0);
-    const known = parseCorpusJsonl(existing.toString('utf8'), this.location).entries;
-    const result = splitNewEntries(known, entries);
-    if (result.added.length === 0) return { kind: 'done', result };
+    const existing = (await this.api.file(path, head.sha))?.bytes ?? Buffer.alloc(0);
+    const merged = merge(existing);
+    if (merged.lines.length === 0) return { kind: 'done', result: merged.result };
 
-    const blob = await this.api.createBlob(withAppended(existing, result.added));
-    const newTree = await this.api.createTree(tree, this.path, blob);
-    const commit = await this.api.createCommit({ message: this.message(result.added), tree: newTree, parent: head.sha, ...this.committer() });
+    const blob = await this.api.createBlob(withAppended(existing, merged.lines));
+    const newTree = await this.api.createTree(tree, path, blob);
+    const commit = await this.api.createCommit({ message: merged.message(), tree: newTree, parent: head.sha, ...this.committer() });
     const moved = await this.api.updateRef(branch, commit);
-    return moved.ok ? { kind: 'done', result } : { kind: 'conflict', githubMessage: moved.githubMessage };
+    return moved.ok ? { kind: 'done', result: merged.result } : { kind: 'conflict', githubMessage: moved.githubMessage };
   }
 
   private async branch(): Promise<string> {

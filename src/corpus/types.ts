@@ -1,6 +1,7 @@
 // Where the corpus lives. The local folder store is the first implementation; an org-repository
 // store (shared by app instances and the Action) implements the same interface.
 import type { CorpusEntry } from './entry.js';
+import type { CweExample } from '../retrieve/cwe-examples.js';
 import type { ParsedCorpus } from './jsonl.js';
 
 export interface AppendResult {
@@ -17,4 +18,11 @@ export interface CorpusStore {
   read(): Promise<ParsedCorpus>;
   /** Appends entries atomically; concurrent appends never interleave or lose one. */
   append(entries: CorpusEntry[]): Promise<AppendResult>;
+  /**
+   * The labelled examples of vulnerable code beside the corpus (`cwe-examples.jsonl`), which train
+   * the CWE classifier and are never shown as demonstrations; empty when there are none.
+   */
+  readExamples(): Promise<CweExample[]>;
+  /** Appends examples atomically, leaving out those already there; returns those written. */
+  appendExamples(examples: CweExample[]): Promise<CweExample[]>;
 }

@@ -1,5 +1,5 @@
 // The org corpus a repository's config points at, as a store to append to and as demonstrations
-// to retrieve from. A local folder is indexed in place; a corpus kept in an org repository is
+// to retrieve from (with the labelled examples beside it, which train the CWE classifier). A local folder is indexed in place; a corpus kept in an org repository is
 // mirrored into a cache folder and indexed there. Either way the index is persisted and, when the
 // corpus only grew, extended with the new entries instead of rebuilt (`openRetrievalIndex`).
 import { mkdir, readFile, stat } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
 import type { CorpusStore } from '../corpus/types.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
+import { CWE_EXAMPLES_FILE, serializeCweExample } from '../retrieve/cwe-examples.js';
 import { openRetrievalIndex } from '../retrieve/open-index.js';
 import { retrieverFor } from '../cli/open-retriever.js';
 import type { CorpusLocation } from './config.js';
@@ -49,7 +50,9 @@ class IndexCache {
     });
     // A corpus not grown yet (a new org repository): reviews run, with no demonstration to show.
     if (info.size === 0) return EMPTY;
-    const stamp = `${info.size}:${info.mtimeMs}`;
+    // The examples file trains the classifier too: a change to it re-opens the index.
+    const examples = await stat(join(dir, CWE_EXAMPLES_FILE)).catch(() => undefined);
+    const stamp = `${info.size}:${info.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
     const cached = this.#open.get(dir);
     if (cached?.stamp === stamp) return cached.demonstrations;
     const demonstrations = openRetrievalIndex({ corpusDir: dir }).then((index) => ({
@@ -86,8 +89,9 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
       return {
         store,
         async demonstrations() {
-          const { entries } = await store.read();
+          const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
           await mkdir(dir, { recursive: true });
+          await mirror(join(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}\n`).join(''));
           await mirror(join(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}\n`).join(''));
           return cache.demonstrations(dir);
         },

@@ -1,7 +1,8 @@
 // Growing the org's secure corpus from one merged pull request: read the config → guard (disabled,
 // redelivered, written by the bot, author or merger without write access) → the functions the merge
-// contributes → gate each (parses, fits, new, analyzers clean) → append with provenance → extend
-// the index → comment once. Every function left out is logged with its reason: the corpus is the
+// contributes → gate each (parses, fits, new, analyzers clean) → append with provenance, and the
+// fixed code's vulnerable version as labelled examples for the CWE classifier → extend the index →
+// comment once. Every function left out is logged with its reason: the corpus is the
 // trust anchor of every later suggestion, so nothing joins it by default.
 import { analyzersFor } from '../analyze/registry.js';
 import type { Analyzer } from '../analyze/types.js';
@@ -9,6 +10,7 @@ import type { CorpusEntry } from '../corpus/entry.js';
 import { EntryRejectedError } from '../corpus/errors.js';
 import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../corpus/prepare-entry.js';
 import { parseUnifiedDiff } from '../detect/diff.js';
+import { cweExamplesOfFix, type CweExample } from '../retrieve/cwe-examples.js';
 import { corpusLocation, ignoreGlobs, type SecCoderConfig } from './config.js';
 import type { CorpusProvider, OrgCorpus } from './corpus-provider.js';
 import type { RecentDeliveries } from './deliveries.js';
@@ -122,10 +124,12 @@ async function toEntries(
   functions: readonly MergedFunction[],
   corpus: OrgCorpus,
   deps: GrowthDependencies,
-): Promise<{ entries: CorpusEntry[]; rejected: Rejection[] }> {
+): Promise<{ entries: CorpusEntry[]; fixes: Map<string, MergedFunction>; rejected: Rejection[] }> {
   const { owner, repo, pull } = request;
   const known = new Set((await corpus.store.read()).entries.map((entry) => entry.sha256));
   const entries: CorpusEntry[] = [];
+  /** The merged function of each entry, by its hash. */
+  const fixes = new Map<string, MergedFunction>();
   const rejected: Rejection[] = [];
   for (const fn of functions) {
     const name = qualified(fn);
@@ -167,8 +171,26 @@ async function toEntries(
     }
     known.add(entry.sha256);
     entries.push(entry);
+    fixes.set(entry.sha256, fn);
   }
-  return { entries, rejected };
+  return { entries, fixes, rejected };
+}
+
+/**
+ * What the fixes of alerts teach the CWE classifier: each function as it was before the fix (the
+ * kind of code reviews ask about), its lines up to the fix and the lines the fix added, labelled
+ * with the alert's CWE. Functions without a CWE teach it nothing.
+ */
+function examplesOf(added: readonly CorpusEntry[], fixes: ReadonlyMap<string, MergedFunction>, maxChars: number): CweExample[] {
+  return added.flatMap((entry) => {
+    const fix = fixes.get(entry.sha256);
+    if (!fix?.before) return [];
+    const { repo, commit, path } = entry.source;
+    return cweExamplesOfFix(
+      { language: fix.language, cwe: fix.cwe, before: fix.before.code, after: fix.function.code, source: { ...(repo ? { repo } : {}), ...(commit ? { commit } : {}), ...(path ? { path } : {}) } },
+      maxChars,
+    );
+  });
 }
 
 async function grow(request: GrowthRequest, config: SecCoderConfig, deps: GrowthDependencies): Promise<GrowthResult> {
@@ -184,7 +206,7 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
   if (found.alertsUnavailable) deps.log.info({ ...where, reason: found.alertsUnavailable }, 'code-scanning alerts unavailable; only a labelled pull request can add functions');
 
   const corpus = deps.corpus.corpusFor(corpusLocation(config, owner), octokit);
-  const { entries, rejected } = await toEntries(request, found.functions, corpus, deps);
+  const { entries, fixes, rejected } = await toEntries(request, found.functions, corpus, deps);
   rejected.push(...found.unusable.map((unusable) => ({ path: unusable.path, ...(unusable.function ? { function: unusable.function } : {}), reason: unusable.reason })));
   for (const rejection of rejected) deps.log.info({ ...where, path: rejection.path, function: rejection.function, reason: rejection.reason }, 'not added to the corpus');
 
@@ -196,6 +218,8 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
   if (added.length === 0) return { status: 'grown', added, rejected, commented: false };
 
   deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, 'added merged functions to the corpus');
+  const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
+  if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, 'added labelled examples of the fixed code for the CWE classifier');
   // The entries are safe in the corpus; an index that cannot be extended now is rebuilt on the next review.
   await corpus.demonstrations().catch((error: unknown) => deps.log.warn({ ...where, err: error }, 'could not extend the index after the append'));
   await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(added, corpus.store.location) });

@@ -34,6 +34,8 @@ export interface MergedFunction {
   cwe: string[];
   /** The alerts it fixed. */
   alerts: Alert[];
+  /** The function as it was at the base, for a fixed alert: the vulnerable code. */
+  before?: FunctionInfo;
   why: 'fixed-alert' | 'labelled-fix';
 }
 
@@ -126,7 +128,7 @@ export async function mergedFunctions(
   const found = new Map<string, MergedFunction>();
   const changed = new Map(diff.filter((file) => file.status !== 'deleted' && !file.binary).map((file) => [file.path, file]));
 
-  const take = async (path: string, language: Language, wanted: Pick<FunctionInfo, 'name' | 'className'>, why: MergedFunction['why'], alert?: Alert) => {
+  const take = async (path: string, language: Language, wanted: FunctionInfo, why: MergedFunction['why'], alert?: Alert) => {
     const merged = await files.functions(path, language, pull.mergeCommitSha);
     const fn = merged?.find((candidate) => candidate.name === wanted.name && candidate.className === wanted.className);
     if (!fn) {
@@ -139,6 +141,7 @@ export async function mergedFunctions(
       entry.alerts.push(alert);
       entry.cwe = [...new Set([...entry.cwe, ...alert.cwe])];
       entry.why = 'fixed-alert';
+      entry.before = wanted;
     }
     found.set(key, entry);
   };

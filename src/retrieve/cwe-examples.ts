@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { normalizeCode } from '../corpus/entry.js';
+import { codeHash, normalizeCode } from '../corpus/entry.js';
 import { LANGUAGES } from '../lang/languages.js';
-import type { TrainingPair } from '../eval/training-pairs.js';
+import { sharedPrefixOf, type TrainingPair } from '../eval/training-pairs.js';
 import type { LabelledCode } from './cwe-classifier.js';
 
 export const CWE_EXAMPLES_FILE = 'cwe-examples.jsonl';
@@ -37,26 +37,83 @@ function nonBlankLines(code: string): number {
   return code.split('\n').filter((line) => line.trim() !== '').length;
 }
 
-/** The examples one fix pair gives, each at most `maxChars` long; none when its two sides do not differ. */
-export function cweExamplesOfPair(pair: TrainingPair, maxChars = Number.POSITIVE_INFINITY): CweExample[] {
-  const before = normalizeCode(pair.before);
-  if (before === normalizeCode(pair.after)) return [];
-  const base = {
-    language: pair.language,
-    cwe: [pair.cwe],
-    source: { repo: pair.repo, commit: pair.commit, path: pair.file, dataset: pair.dataset },
-  };
+/** One vulnerability fix: the function before and after, what it fixed, and where it came from. */
+export interface FixedFunction {
+  language: CweExample['language'];
+  cwe: string[];
+  before: string;
+  after: string;
+  /** Lines both sides share before the first change. Default: computed from the two sides. */
+  sharedPrefix?: string;
+  source: CweExample['source'];
+}
+
+/** The examples one fix gives, each at most `maxChars` long; none when its two sides do not differ or it has no CWE. */
+export function cweExamplesOfFix(fix: FixedFunction, maxChars = Number.POSITIVE_INFINITY): CweExample[] {
+  const before = normalizeCode(fix.before);
+  if (fix.cwe.length === 0 || before === normalizeCode(fix.after)) return [];
+  const base = { language: fix.language, cwe: [...fix.cwe], source: fix.source };
   const examples: CweExample[] = [{ ...base, kind: 'vulnerable', code: before }];
-  const prefix = normalizeCode(pair.sharedPrefix);
+  const prefix = normalizeCode(fix.sharedPrefix ?? sharedPrefixOf(fix.before, fix.after));
   if (nonBlankLines(prefix) >= MIN_PREFIX_LINES && prefix !== before) examples.push({ ...base, kind: 'prefix', code: prefix });
-  const old = new Set(pair.before.split('\n').map((line) => line.trim()));
-  const added = pair.after.split('\n').filter((line) => line.trim() !== '' && !old.has(line.trim()));
+  const old = new Set(fix.before.split('\n').map((line) => line.trim()));
+  const added = fix.after.split('\n').filter((line) => line.trim() !== '' && !old.has(line.trim()));
   if (added.length > 0) examples.push({ ...base, kind: 'fix-lines', code: normalizeCode(added.join('\n')) });
   return examples.filter((example) => example.code.length <= maxChars);
 }
 
+/** The examples one training pair gives (`cweExamplesOfFix`). */
+export function cweExamplesOfPair(pair: TrainingPair, maxChars = Number.POSITIVE_INFINITY): CweExample[] {
+  return cweExamplesOfFix(
+    {
+      language: pair.language,
+      cwe: [pair.cwe],
+      before: pair.before,
+      after: pair.after,
+      sharedPrefix: pair.sharedPrefix,
+      source: { repo: pair.repo, commit: pair.commit, path: pair.file, dataset: pair.dataset },
+    },
+    maxChars,
+  );
+}
+
+/** Identity of an example for deduplication: its kind and normalized code. */
+export function cweExampleKey(example: CweExample): string {
+  return `${example.kind}:${codeHash(example.code)}`;
+}
+
+/** The examples not already among `existing` (nor earlier in `incoming`). */
+export function newCweExamples(existing: readonly CweExample[], incoming: readonly CweExample[]): CweExample[] {
+  const known = new Set(existing.map(cweExampleKey));
+  return incoming.filter((example) => {
+    const key = cweExampleKey(example);
+    if (known.has(key)) return false;
+    known.add(key);
+    return true;
+  });
+}
+
 export function serializeCweExample(example: CweExample): string {
   return JSON.stringify(example);
+}
+
+/** Examples from the text of an examples file; `file` names it in errors. Damaged lines are an error. */
+export function parseCweExamples(text: string, file: string): CweExample[] {
+  return text
+    .split('\n')
+    .map((line, index) => ({ line, index }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, index }) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (error) {
+        throw new Error(`${file}:${index + 1}: not valid JSON (${(error as Error).message})`);
+      }
+      const parsed = cweExampleSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`${file}:${index + 1}: not a CWE example: ${parsed.error.message}`);
+      return parsed.data;
+    });
 }
 
 /** The examples file of a corpus folder; empty when there is none. Damaged lines are an error, as in the corpus. */
@@ -69,15 +126,7 @@ export async function readCweExamples(corpusDir: string): Promise<CweExample[]> 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return text
-    .split('\n')
-    .map((line, index) => ({ line, index }))
-    .filter(({ line }) => line.trim() !== '')
-    .map(({ line, index }) => {
-      const parsed = cweExampleSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${index + 1}: not a CWE example: ${parsed.error.message}`);
-      return parsed.data;
-    });
+  return parseCweExamples(text, file);
 }
 
 export function asLabelledCode(examples: readonly CweExample[]): LabelledCode[] {

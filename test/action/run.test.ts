@@ -198,6 +198,8 @@ describe('the Action with corpus: owner/repo', () => {
       .get('/repos/acme/sec-corpus/contents/corpus%2Fcorpus.jsonl')
       .query({ ref: 'main' })
       .reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), path: 'corpus/corpus.jsonl', sha: '3d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(text).toString('base64') });
+    // No classifier examples in this corpus repository.
+    nock(GITHUB).get('/repos/acme/sec-corpus/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     mockModel(bodies);
 
     await runAction();

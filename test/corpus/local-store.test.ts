@@ -8,6 +8,7 @@ import { CorpusLockTimeoutError, CorpusNotFoundError } from '../../src/corpus/er
 import { parseCorpusJsonl, serializeEntry } from '../../src/corpus/jsonl.js';
 import { LocalCorpusStore } from '../../src/corpus/local-store.js';
 import { withFileLock } from '../../src/corpus/file-lock.js';
+import type { CweExample } from '../../src/retrieve/cwe-examples.js';
 import { makeEntry } from '../helpers/entries.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
@@ -96,6 +97,28 @@ describe('LocalCorpusStore', () => {
     expect((await store.append([extra])).added).toHaveLength(1);
     expect((await store.read()).entries.at(-1)?.id).toBe(extra.id);
     expect(readdirSync(dir).filter((name) => name.includes('stale') || name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('LocalCorpusStore examples', () => {
+  const vulnerable: CweExample = { kind: 'vulnerable', language: 'c', cwe: ['CWE-416'], code: 'void f(char *p) {\n    free(p);\n    puts(p);\n}', source: { path: 'src/f.c' } };
+  const prefix: CweExample = { ...vulnerable, kind: 'prefix', code: 'void f(char *p) {\n    free(p);\n    log_it();' };
+
+  it('appends labelled examples beside the corpus, leaving out those already there, and reads them back', async () => {
+    const dir = tempDir();
+    const store = new LocalCorpusStore(dir);
+    expect(await store.readExamples()).toEqual([]);
+    expect(await store.appendExamples([vulnerable])).toEqual([vulnerable]);
+    expect(await store.appendExamples([{ ...vulnerable, source: {} }, prefix, prefix])).toEqual([prefix]);
+    expect(await store.readExamples()).toEqual([vulnerable, prefix]);
+    expect(readFileSync(join(dir, 'cwe-examples.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('refuses a damaged examples file with its line number, and changes nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'cwe-examples.jsonl'), '{"kind": "vulnerable"}\n');
+    await expect(new LocalCorpusStore(dir).appendExamples([vulnerable])).rejects.toThrow(/cwe-examples\.jsonl:1: not a CWE example/);
+    expect(readFileSync(join(dir, 'cwe-examples.jsonl'), 'utf8')).toBe('{"kind": "vulnerable"}\n');
   });
 });
 

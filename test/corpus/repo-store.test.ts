@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
+import { serializeCweExample, type CweExample } from '../../src/retrieve/cwe-examples.js';
 import { describe, expect, it } from 'vitest';
 import type { CorpusEntry } from '../../src/corpus/entry.js';
 import { serializeEntry } from '../../src/corpus/jsonl.js';
@@ -93,11 +94,11 @@ function capture(list: Json[]) {
   };
 }
 
-/** One attempt of an append from the head `head` (tree `tree`) whose corpus file is `text`. */
-function mockAttempt(scope: nock.Scope, posted: Posted, head: { commit: string; tree: string; text: string | undefined }, refStatus = 200): void {
+/** One attempt of an append from the head `head` (tree `tree`) whose file (default: the corpus) is `text`. */
+function mockAttempt(scope: nock.Scope, posted: Posted, head: { commit: string; tree: string; text: string | undefined }, refStatus = 200, file = CONTENTS): void {
   scope.get(GET_REF).reply(200, refTo(head.commit));
   scope.get(`${REPO}/git/commits/${head.commit}`).reply(200, commitOf(head.commit, head.tree));
-  const contents = scope.get(CONTENTS).query({ ref: head.commit });
+  const contents = scope.get(file).query({ ref: head.commit });
   if (head.text === undefined) contents.reply(404, fixture('not-found.json'));
   else contents.reply(200, contentsOf(head.text));
   scope.post(`${REPO}/git/blobs`, capture(posted.blobs)).reply(201, fixture('created-blob.json'));
@@ -427,5 +428,30 @@ describe('GitHubRepoCorpusStore options', () => {
     expect(() => new GitHubRepoCorpusStore({ octokit, owner: 'acme', repo: 'acme/.seccoder' })).toThrow(/without its owner/);
     expect(() => new GitHubRepoCorpusStore({ octokit, owner: 'acme', path: '/corpus.jsonl' })).toThrow(/file path inside the repository/);
     expect(() => new GitHubRepoCorpusStore({ octokit, owner: 'acme', maxAttempts: 0 })).toThrow(/at least 1/);
+  });
+});
+
+describe('GitHubRepoCorpusStore examples', () => {
+  const EXAMPLES = `${REPO}/contents/corpus%2Fcwe-examples.jsonl`;
+  const vulnerable: CweExample = { kind: 'vulnerable', language: 'python', cwe: ['CWE-89'], code: 'def f(db, n):\n    return db.execute("SELECT * FROM t WHERE n = \'" + n + "\'")', source: { repo: 'acme/shop' } };
+  const fixLines: CweExample = { ...vulnerable, kind: 'fix-lines', code: '    return db.execute("SELECT * FROM t WHERE n = ?", (n,))' };
+
+  it('appends labelled examples to corpus/cwe-examples.jsonl beside the corpus, leaving out those already there', async () => {
+    const posted = newPosted();
+    mockAttempt(nock(API), posted, { commit: HEAD, tree: TREE, text: `${serializeCweExample(vulnerable)}\n` }, 200, EXAMPLES);
+
+    const added = await makeStore({ branch: 'main' }).appendExamples([vulnerable, fixLines]);
+
+    expect(added).toEqual([fixLines]);
+    expect(decoded(posted.blobs[0])).toBe(`${serializeCweExample(vulnerable)}\n${serializeCweExample(fixLines)}\n`);
+    expect(posted.trees[0]).toMatchObject({ tree: [expect.objectContaining({ path: 'corpus/cwe-examples.jsonl' })] });
+    expect(posted.commits[0]).toMatchObject({ message: 'seccoder: add 1 labelled example for the CWE classifier' });
+  });
+
+  it('reads them back, and none when the file is missing', async () => {
+    nock(API).get(EXAMPLES).query({ ref: 'main' }).reply(200, contentsOf(`${serializeCweExample(fixLines)}\n`));
+    expect(await makeStore({ branch: 'main' }).readExamples()).toEqual([fixLines]);
+    nock(API).get(EXAMPLES).query({ ref: 'main' }).reply(404, fixture('not-found.json'));
+    expect(await makeStore({ branch: 'main' }).readExamples()).toEqual([]);
   });
 });

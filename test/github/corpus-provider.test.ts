@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serializeEntry } from '../../src/corpus/jsonl.js';
+import { serializeCweExample } from '../../src/retrieve/cwe-examples.js';
 import { LocalCorpusStore } from '../../src/corpus/local-store.js';
 import { createCorpusProvider } from '../../src/github/corpus-provider.js';
 import { createOctokit } from '../../src/github/octokit.js';
@@ -72,7 +73,10 @@ describe('an org-repository corpus', () => {
     nock(API).get('/repos/acme/.seccoder').reply(200, { name: '.seccoder', full_name: 'acme/.seccoder', default_branch: 'main' });
   }
 
-  function mockRepositoryCorpus(text: string): void {
+  function mockRepositoryCorpus(text: string, examples?: string): void {
+    const examplesFile = nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' });
+    if (examples === undefined) examplesFile.reply(404, { message: 'Not Found' });
+    else examplesFile.reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(examples), path: 'corpus/cwe-examples.jsonl', sha: '5d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(examples).toString('base64') });
     nock(API)
       .get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl')
       .query({ ref: 'main' })
@@ -88,15 +92,17 @@ describe('an org-repository corpus', () => {
     const corpus = provider.corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
     expect(corpus.store.location).toBe('https://github.com/acme/.seccoder/blob/HEAD/corpus/corpus.jsonl');
 
+    const examples = `${serializeCweExample({ kind: 'vulnerable', language: 'python', cwe: ['CWE-89'], code: sqlQuery.code, source: { repo: 'acme/shop' } })}\n`;
     mockDefaultBranch();
-    mockRepositoryCorpus(text);
+    mockRepositoryCorpus(text, examples);
     const first = await corpus.demonstrations();
     expect(first.corpusSize).toBe(entries.length);
     expect(await readFile(join(cacheDir, 'acme', '.seccoder', 'corpus.jsonl'), 'utf8')).toBe(text);
+    expect(await readFile(join(cacheDir, 'acme', '.seccoder', 'cwe-examples.jsonl'), 'utf8')).toBe(examples);
     const [top] = await first.source.retrieve({ ...sqlQuery, k: 1 });
     expect(top?.entry.cwe).toEqual(['CWE-89']);
 
-    mockRepositoryCorpus(text);
+    mockRepositoryCorpus(text, examples);
     expect(await corpus.demonstrations()).toBe(first);
   });
 
@@ -104,6 +110,7 @@ describe('an org-repository corpus', () => {
     const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
     mockDefaultBranch();
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
+    nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     const demonstrations = await corpus.demonstrations();
     expect(demonstrations.corpusSize).toBe(0);
     expect(await demonstrations.source.retrieve({ ...sqlQuery, k: 3 })).toEqual([]);

@@ -10,7 +10,9 @@ import { createApp, type AppDependencies } from '../../../src/app.js';
 import { parseCorpusJsonl } from '../../../src/corpus/jsonl.js';
 import { createCorpusProvider } from '../../../src/github/corpus-provider.js';
 import { GROWTH_MARKER } from '../../../src/github/growth-comment.js';
+import { readCweExamples } from '../../../src/retrieve/cwe-examples.js';
 import { readIndexManifest } from '../../../src/retrieve/index-manifest.js';
+import { FIXED_LINE } from '../../fixtures/review/flask-app.js';
 import { BOT_LOGIN } from '../../fixtures/github/app-events.js';
 import {
   AUTHOR,
@@ -145,6 +147,16 @@ describe('the merge of a pull request that fixed a code-scanning alert', () => {
     });
     expect(added?.code).toContain('WHERE email = ?", (email,))');
     expect(added?.code.startsWith('@app.route("/users/<email>")\ndef user_by_email(email):')).toBe(true);
+
+    // The code as it was before the fix teaches the CWE classifier, labelled with the alert's CWE.
+    const examples = await readCweExamples(dir);
+    expect(examples.map((example) => [example.kind, example.cwe, example.source])).toEqual([
+      ['vulnerable', ['CWE-89'], { repo: 'acme/shop', commit: VIEWS_PULL.mergeSha, path: 'app/views.py' }],
+      ['prefix', ['CWE-89'], { repo: 'acme/shop', commit: VIEWS_PULL.mergeSha, path: 'app/views.py' }],
+      ['fix-lines', ['CWE-89'], { repo: 'acme/shop', commit: VIEWS_PULL.mergeSha, path: 'app/views.py' }],
+    ]);
+    expect(examples[0]?.code).toContain(`WHERE email = '" + email + "'"`);
+    expect(examples[2]?.code).toBe(FIXED_LINE.trim());
 
     // The persisted index was extended with the new entry, not left behind.
     const manifest = await readIndexManifest(join(dir, '.index', 'default'));
