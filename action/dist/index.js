@@ -63216,12 +63216,12 @@ async function analyzersFor(language2, analyzers) {
 
 // src/cli/corpus-location.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { dirname as dirname2, join as join6, resolve as resolve2 } from "node:path";
+import { dirname as dirname2, join as join7, resolve as resolve2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
 // src/corpus/local-store.ts
-import { readdir as readdir2, readFile as readFile4, rm as rm4, stat as stat2 } from "node:fs/promises";
-import { join as join5, resolve } from "node:path";
+import { readdir as readdir2, readFile as readFile5, rm as rm4, stat as stat2 } from "node:fs/promises";
+import { join as join6, resolve } from "node:path";
 
 // src/fs/atomic-write.ts
 import { randomBytes } from "node:crypto";
@@ -63546,13 +63546,108 @@ function serializeEntry(entry) {
   return JSON.stringify(entry);
 }
 
+// src/retrieve/cwe-examples.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readFile as readFile4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/eval/training-pairs.ts
+var trainingPairSchema = external_exports.object({
+  func_src_before: external_exports.string(),
+  func_src_after: external_exports.string(),
+  commit_link: external_exports.string(),
+  file_name: external_exports.string(),
+  vul_type: external_exports.string()
+}).loose();
+function sharedPrefixOf(before, after) {
+  const [a2, b] = [before.split("\n"), after.split("\n")];
+  let shared = 0;
+  while (shared < a2.length && shared < b.length && a2[shared]?.trimEnd() === b[shared]?.trimEnd()) shared += 1;
+  return a2.slice(0, shared).join("\n");
+}
+
+// src/retrieve/cwe-examples.ts
+var CWE_EXAMPLES_FILE = "cwe-examples.jsonl";
+var EXAMPLE_KINDS = ["vulnerable", "prefix", "fix-lines"];
+var cweExampleSchema = external_exports.object({
+  kind: external_exports.enum(EXAMPLE_KINDS),
+  language: external_exports.enum(LANGUAGES),
+  cwe: external_exports.array(external_exports.string().regex(/^CWE-[1-9]\d*$/)).min(1),
+  code: external_exports.string().min(1),
+  source: external_exports.object({ repo: external_exports.string().optional(), commit: external_exports.string().optional(), path: external_exports.string().optional(), dataset: external_exports.string().optional() }).strict()
+}).strict();
+var MIN_PREFIX_LINES = 3;
+function nonBlankLines(code) {
+  return code.split("\n").filter((line) => line.trim() !== "").length;
+}
+function cweExamplesOfFix(fix, maxChars = Number.POSITIVE_INFINITY) {
+  const before = normalizeCode(fix.before);
+  if (fix.cwe.length === 0 || before === normalizeCode(fix.after)) return [];
+  const base = { language: fix.language, cwe: [...fix.cwe], source: fix.source };
+  const examples = [{ ...base, kind: "vulnerable", code: before }];
+  const prefix = normalizeCode(fix.sharedPrefix ?? sharedPrefixOf(fix.before, fix.after));
+  if (nonBlankLines(prefix) >= MIN_PREFIX_LINES && prefix !== before) examples.push({ ...base, kind: "prefix", code: prefix });
+  const old = new Set(fix.before.split("\n").map((line) => line.trim()));
+  const added = fix.after.split("\n").filter((line) => line.trim() !== "" && !old.has(line.trim()));
+  if (added.length > 0) examples.push({ ...base, kind: "fix-lines", code: normalizeCode(added.join("\n")) });
+  return examples.filter((example) => example.code.length <= maxChars);
+}
+function cweExampleKey(example) {
+  return `${example.kind}:${codeHash(example.code)}`;
+}
+function newCweExamples(existing, incoming) {
+  const known = new Set(existing.map(cweExampleKey));
+  return incoming.filter((example) => {
+    const key = cweExampleKey(example);
+    if (known.has(key)) return false;
+    known.add(key);
+    return true;
+  });
+}
+function serializeCweExample(example) {
+  return JSON.stringify(example);
+}
+function parseCweExamples(text, file2) {
+  return text.split("\n").map((line, index2) => ({ line, index: index2 })).filter(({ line }) => line.trim() !== "").map(({ line, index: index2 }) => {
+    let json2;
+    try {
+      json2 = JSON.parse(line);
+    } catch (error63) {
+      throw new Error(`${file2}:${index2 + 1}: not valid JSON (${error63.message})`);
+    }
+    const parsed = cweExampleSchema.safeParse(json2);
+    if (!parsed.success) throw new Error(`${file2}:${index2 + 1}: not a CWE example: ${parsed.error.message}`);
+    return parsed.data;
+  });
+}
+async function readCweExamples(corpusDir) {
+  const file2 = join5(corpusDir, CWE_EXAMPLES_FILE);
+  let text;
+  try {
+    text = await readFile4(file2, "utf8");
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+  return parseCweExamples(text, file2);
+}
+function asLabelledCode(examples) {
+  return examples.map((example) => ({ code: example.code, cwe: example.cwe }));
+}
+function cweExamplesHash(examples) {
+  const hash2 = createHash2("sha256");
+  for (const example of examples) hash2.update(`${serializeCweExample(example)}
+`);
+  return hash2.digest("hex");
+}
+
 // src/corpus/local-store.ts
 var CORPUS_FILE = "corpus.jsonl";
 var LocalCorpusStore = class {
   constructor(dir, lockOptions = {}) {
     this.lockOptions = lockOptions;
     this.dir = resolve(dir);
-    this.file = join5(this.dir, CORPUS_FILE);
+    this.file = join6(this.dir, CORPUS_FILE);
   }
   lockOptions;
   dir;
@@ -63581,11 +63676,36 @@ var LocalCorpusStore = class {
       this.lockOptions
     );
   }
+  async readExamples() {
+    return readCweExamples(this.dir);
+  }
+  async appendExamples(examples) {
+    await this.requireDir();
+    const file2 = join6(this.dir, CWE_EXAMPLES_FILE);
+    return withFileLock(
+      `${file2}.lock`,
+      async () => {
+        await this.removeAbandonedTempFiles(CWE_EXAMPLES_FILE);
+        const existing = await readFile5(file2, "utf8").catch((error63) => {
+          if (error63.code === "ENOENT") return "";
+          throw error63;
+        });
+        const added = newCweExamples(parseCweExamples(existing, file2), examples);
+        if (added.length === 0) return added;
+        const head = existing === "" || existing.endsWith("\n") ? existing : `${existing}
+`;
+        await writeChunksAtomic(file2, [head, ...added.map((example) => `${serializeCweExample(example)}
+`)]);
+        return added;
+      },
+      this.lockOptions
+    );
+  }
   /** Temp files of writers killed mid-write; holding the lock, no live writer owns one. */
-  async removeAbandonedTempFiles() {
-    const prefix = `.${CORPUS_FILE}.`;
-    for (const name of await readdir2(this.dir)) {
-      if (name.startsWith(prefix) && name.endsWith(".tmp")) await rm4(join5(this.dir, name), { force: true });
+  async removeAbandonedTempFiles(name = CORPUS_FILE) {
+    const prefix = `.${name}.`;
+    for (const name2 of await readdir2(this.dir)) {
+      if (name2.startsWith(prefix) && name2.endsWith(".tmp")) await rm4(join6(this.dir, name2), { force: true });
     }
   }
   async requireDir() {
@@ -63594,7 +63714,7 @@ var LocalCorpusStore = class {
   }
   async readText(options = {}) {
     try {
-      return await readFile4(this.file, "utf8");
+      return await readFile5(this.file, "utf8");
     } catch (error63) {
       if (error63.code !== "ENOENT") throw error63;
       if (options.allowMissingFile) return "";
@@ -63606,56 +63726,15 @@ var LocalCorpusStore = class {
 // src/cli/corpus-location.ts
 function bundledCorpusDir() {
   let dir = dirname2(fileURLToPath4(import.meta.url));
-  while (!existsSync3(join6(dir, "package.json")) && dirname2(dir) !== dir) dir = dirname2(dir);
-  return join6(dir, "corpus");
+  while (!existsSync3(join7(dir, "package.json")) && dirname2(dir) !== dir) dir = dirname2(dir);
+  return join7(dir, "corpus");
 }
 function resolveCorpusDir(option, env = process.env) {
   if (option) return resolve2(option);
   if (env.SECCODER_CORPUS) return resolve2(env.SECCODER_CORPUS);
   const local = resolve2("corpus");
-  if (existsSync3(join6(local, CORPUS_FILE))) return local;
+  if (existsSync3(join7(local, CORPUS_FILE))) return local;
   return bundledCorpusDir();
-}
-
-// src/retrieve/cwe-examples.ts
-import { createHash as createHash2 } from "node:crypto";
-import { readFile as readFile5 } from "node:fs/promises";
-import { join as join7 } from "node:path";
-var CWE_EXAMPLES_FILE = "cwe-examples.jsonl";
-var EXAMPLE_KINDS = ["vulnerable", "prefix", "fix-lines"];
-var cweExampleSchema = external_exports.object({
-  kind: external_exports.enum(EXAMPLE_KINDS),
-  language: external_exports.enum(LANGUAGES),
-  cwe: external_exports.array(external_exports.string().regex(/^CWE-[1-9]\d*$/)).min(1),
-  code: external_exports.string().min(1),
-  source: external_exports.object({ repo: external_exports.string().optional(), commit: external_exports.string().optional(), path: external_exports.string().optional(), dataset: external_exports.string().optional() }).strict()
-}).strict();
-function serializeCweExample(example) {
-  return JSON.stringify(example);
-}
-async function readCweExamples(corpusDir) {
-  const file2 = join7(corpusDir, CWE_EXAMPLES_FILE);
-  let text;
-  try {
-    text = await readFile5(file2, "utf8");
-  } catch (error63) {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  }
-  return text.split("\n").map((line, index2) => ({ line, index: index2 })).filter(({ line }) => line.trim() !== "").map(({ line, index: index2 }) => {
-    const parsed = cweExampleSchema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`${file2}:${index2 + 1}: not a CWE example: ${parsed.error.message}`);
-    return parsed.data;
-  });
-}
-function asLabelledCode(examples) {
-  return examples.map((example) => ({ code: example.code, cwe: example.cwe }));
-}
-function cweExamplesHash(examples) {
-  const hash2 = createHash2("sha256");
-  for (const example of examples) hash2.update(`${serializeCweExample(example)}
-`);
-  return hash2.digest("hex");
 }
 
 // src/detect/sarif.ts
@@ -65388,7 +65467,11 @@ async function selectTargets(input2) {
     }
   }
   const alertTargets = usable.filter((candidate) => candidate.alerts.length > 0).sort((a2, b) => severityRank(b.alerts) - severityRank(a2.alerts) || b.alerts.length - a2.alerts.length || byPosition(a2, b));
-  const scored = usable.filter((candidate) => candidate.alerts.length === 0).map((candidate) => ({ candidate, score: riskScore(candidate.function.code, candidate.changedLines) })).sort((a2, b) => b.score - a2.score || byPosition(a2.candidate, b.candidate)).map(({ candidate }) => candidate);
+  const scored = usable.filter((candidate) => candidate.alerts.length === 0).filter((candidate) => {
+    if (!options.skipRiskless || riskConcepts(candidate.function.code).length > 0) return true;
+    selection.skip({ path: candidate.file.path, function: qualified(candidate.function), reason: "no-risk", detail: "no risky operation found in it" });
+    return false;
+  }).map((candidate) => ({ candidate, score: riskScore(candidate.function.code, candidate.changedLines) })).sort((a2, b) => b.score - a2.score || byPosition(a2.candidate, b.candidate)).map(({ candidate }) => candidate);
   const ranked = [...alertTargets, ...scored];
   const kept = ranked.slice(0, Math.max(0, options.maxTargets));
   for (const dropped of ranked.slice(kept.length)) {
@@ -65497,7 +65580,13 @@ var secCoderConfigSchema = external_exports.strictObject({
     /** Functions that hold open code-scanning alerts. Default true. */
     alerts: external_exports.boolean().default(true),
     /** Functions the pull request adds or changes. Default true. */
-    "new-functions": external_exports.boolean().default(true)
+    "new-functions": external_exports.boolean().default(true),
+    /**
+     * Also changed functions in which no risky operation is found (no SQL, shell, file, memory,
+     * deserialization, markup, crypto, ...). Default false: they are skipped as "no risky
+     * operation", which keeps the model's cost and the review's noise down.
+     */
+    "riskless-functions": external_exports.boolean().default(false)
   }).prefault({}),
   /**
    * Only files in these languages (names or aliases: `python`, `py`, `c++`, `ts`, …).
@@ -65702,7 +65791,8 @@ function toTargetOptions(config3) {
     maxFunctionLines: DEFAULT_TARGET_OPTIONS.maxFunctionLines,
     ignore: ignoreGlobs(config3),
     ...config3.languages ? { languages: [...new Set(config3.languages)] } : {},
-    targets: { alerts: config3.targets.alerts, newFunctions: config3.targets["new-functions"] }
+    targets: { alerts: config3.targets.alerts, newFunctions: config3.targets["new-functions"] },
+    skipRiskless: !config3.targets["riskless-functions"]
   };
 }
 function toHardenOptions(config3) {
@@ -66029,9 +66119,9 @@ function defaultRetryDelayMs(attempt) {
   return base / 2 + Math.random() * (base / 2);
 }
 var timerSleep = (ms) => new Promise((resolve9) => setTimeout(resolve9, ms));
-function withAppended(existing, added) {
+function withAppended(existing, lines) {
   const separator = existing.length > 0 && existing[existing.length - 1] !== 10 ? "\n" : "";
-  return Buffer.concat([existing, Buffer.from(separator + added.map((entry) => `${serializeEntry(entry)}
+  return Buffer.concat([existing, Buffer.from(separator + lines.map((line) => `${line}
 `).join(""), "utf8")]);
 }
 var GitHubRepoCorpusStore = class {
@@ -66084,50 +66174,78 @@ var GitHubRepoCorpusStore = class {
     return parseCorpusJsonl(file2.bytes.toString("utf8"), this.location);
   }
   async append(entries) {
-    const run3 = this.queue.then(() => this.appendWithRetries(entries));
+    return this.appendToFile(
+      this.path,
+      (existing) => {
+        const result = splitNewEntries(parseCorpusJsonl(existing.toString("utf8"), this.location).entries, entries);
+        return { result, lines: result.added.map(serializeEntry), message: () => this.message(result.added) };
+      }
+    );
+  }
+  /** The examples file beside the corpus file (`corpus/cwe-examples.jsonl`). */
+  get examplesPath() {
+    const folder = this.path.includes("/") ? this.path.slice(0, this.path.lastIndexOf("/") + 1) : "";
+    return `${folder}${CWE_EXAMPLES_FILE}`;
+  }
+  async readExamples() {
+    const file2 = await this.api.file(this.examplesPath, await this.branch());
+    return file2 ? parseCweExamples(file2.bytes.toString("utf8"), this.examplesLocation) : [];
+  }
+  async appendExamples(examples) {
+    return this.appendToFile(this.examplesPath, (existing) => {
+      const added = newCweExamples(parseCweExamples(existing.toString("utf8"), this.examplesLocation), examples);
+      const count3 = added.length === 1 ? "1 labelled example" : `${added.length} labelled examples`;
+      return { result: added, lines: added.map(serializeCweExample), message: () => `seccoder: add ${count3} for the CWE classifier` };
+    });
+  }
+  get examplesLocation() {
+    return `https://github.com/${this.owner}/${this.repo}/blob/${this.options.branch ?? "HEAD"}/${this.examplesPath}`;
+  }
+  /** Appends to one file: this instance's appends one after another, other writers handled by retrying. */
+  async appendToFile(path7, merge3) {
+    const run3 = this.queue.then(() => this.appendWithRetries(path7, merge3));
     this.queue = run3.catch(() => void 0);
     return run3;
   }
-  async appendWithRetries(entries) {
+  async appendWithRetries(path7, merge3) {
     const branch = await this.branch();
     let githubMessage = "";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       if (attempt > 1) await this.sleep(this.retryDelayMs(attempt - 1));
-      const outcome = await this.tryAppend(branch, entries);
+      const outcome = await this.tryAppend(branch, path7, merge3);
       if (outcome.kind === "done") return outcome.result;
       githubMessage = outcome.githubMessage;
     }
     throw new CorpusConflictError(this.api.repository, branch, this.maxAttempts, githubMessage);
   }
   /** One attempt from the current head; 'conflict' when another writer moved the branch first. */
-  async tryAppend(branch, entries) {
+  async tryAppend(branch, path7, merge3) {
     const head = await this.api.headCommit(branch);
     if (head.kind === "missing-branch") {
       await this.api.defaultBranch();
       throw new CorpusBranchNotFoundError(this.api.repository, branch);
     }
     if (head.kind === "empty-repository") {
-      const result2 = splitNewEntries([], entries);
-      if (result2.added.length === 0) return { kind: "done", result: result2 };
+      const merged2 = merge3(Buffer.alloc(0));
+      if (merged2.lines.length === 0) return { kind: "done", result: merged2.result };
       const created = await this.api.createFile({
-        path: this.path,
+        path: path7,
         branch,
-        bytes: withAppended(Buffer.alloc(0), result2.added),
-        message: this.message(result2.added),
+        bytes: withAppended(Buffer.alloc(0), merged2.lines),
+        message: merged2.message(),
         ...this.committer()
       });
-      return created.ok ? { kind: "done", result: result2 } : { kind: "conflict", githubMessage: created.githubMessage };
+      return created.ok ? { kind: "done", result: merged2.result } : { kind: "conflict", githubMessage: created.githubMessage };
     }
     const tree = await this.api.commitTree(head.sha);
-    const existing = (await this.api.file(this.path, head.sha))?.bytes ?? Buffer.alloc(0);
-    const known = parseCorpusJsonl(existing.toString("utf8"), this.location).entries;
-    const result = splitNewEntries(known, entries);
-    if (result.added.length === 0) return { kind: "done", result };
-    const blob = await this.api.createBlob(withAppended(existing, result.added));
-    const newTree = await this.api.createTree(tree, this.path, blob);
-    const commit = await this.api.createCommit({ message: this.message(result.added), tree: newTree, parent: head.sha, ...this.committer() });
+    const existing = (await this.api.file(path7, head.sha))?.bytes ?? Buffer.alloc(0);
+    const merged = merge3(existing);
+    if (merged.lines.length === 0) return { kind: "done", result: merged.result };
+    const blob = await this.api.createBlob(withAppended(existing, merged.lines));
+    const newTree = await this.api.createTree(tree, path7, blob);
+    const commit = await this.api.createCommit({ message: merged.message(), tree: newTree, parent: head.sha, ...this.committer() });
     const moved = await this.api.updateRef(branch, commit);
-    return moved.ok ? { kind: "done", result } : { kind: "conflict", githubMessage: moved.githubMessage };
+    return moved.ok ? { kind: "done", result: merged.result } : { kind: "conflict", githubMessage: moved.githubMessage };
   }
   async branch() {
     return this.options.branch ?? this.api.defaultBranch();
@@ -70685,11 +70803,17 @@ function retrieverFor(index2, mode) {
 }
 
 // src/github/corpus-provider.ts
+var EMPTY = { source: { retrieve: async () => [] }, corpusSize: 0 };
 var IndexCache = class {
   #open = /* @__PURE__ */ new Map();
   async demonstrations(dir) {
-    const info2 = await stat5(join16(dir, CORPUS_FILE));
-    const stamp = `${info2.size}:${info2.mtimeMs}`;
+    const file2 = join16(dir, CORPUS_FILE);
+    const info2 = await stat5(file2).catch((error63) => {
+      throw error63.code === "ENOENT" ? new CorpusNotFoundError(file2) : error63;
+    });
+    if (info2.size === 0) return EMPTY;
+    const examples = await stat5(join16(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
+    const stamp = `${info2.size}:${info2.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
     const cached2 = this.#open.get(dir);
     if (cached2?.stamp === stamp) return cached2.demonstrations;
     const demonstrations = openRetrievalIndex({ corpusDir: dir }).then((index2) => ({
@@ -70722,8 +70846,10 @@ function createCorpusProvider(options) {
       return {
         store,
         async demonstrations() {
-          const { entries } = await store.read();
+          const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
           await mkdir5(dir, { recursive: true });
+          await mirror(join16(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
+`).join(""));
           await mirror(join16(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
 `).join(""));
           return cache3.demonstrations(dir);
@@ -71174,6 +71300,7 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
       entry.alerts.push(alert);
       entry.cwe = [.../* @__PURE__ */ new Set([...entry.cwe, ...alert.cwe])];
       entry.why = "fixed-alert";
+      entry.before = wanted;
     }
     found.set(key, entry);
   };
@@ -71274,6 +71401,7 @@ async function toEntries(request2, functions, corpus, deps) {
   const { owner, repo, pull } = request2;
   const known = new Set((await corpus.store.read()).entries.map((entry) => entry.sha256));
   const entries = [];
+  const fixes = /* @__PURE__ */ new Map();
   const rejected = [];
   for (const fn of functions) {
     const name = qualified2(fn);
@@ -71315,8 +71443,20 @@ async function toEntries(request2, functions, corpus, deps) {
     }
     known.add(entry.sha256);
     entries.push(entry);
+    fixes.set(entry.sha256, fn);
   }
-  return { entries, rejected };
+  return { entries, fixes, rejected };
+}
+function examplesOf(added, fixes, maxChars) {
+  return added.flatMap((entry) => {
+    const fix = fixes.get(entry.sha256);
+    if (!fix?.before) return [];
+    const { repo, commit, path: path7 } = entry.source;
+    return cweExamplesOfFix(
+      { language: fix.language, cwe: fix.cwe, before: fix.before.code, after: fix.function.code, source: { ...repo ? { repo } : {}, ...commit ? { commit } : {}, ...path7 ? { path: path7 } : {} } },
+      maxChars
+    );
+  });
 }
 async function grow(request2, config3, deps) {
   const { octokit, owner, repo, pull } = request2;
@@ -71330,7 +71470,7 @@ async function grow(request2, config3, deps) {
   });
   if (found.alertsUnavailable) deps.log.info({ ...where, reason: found.alertsUnavailable }, "code-scanning alerts unavailable; only a labelled pull request can add functions");
   const corpus = deps.corpus.corpusFor(corpusLocation(config3, owner), octokit);
-  const { entries, rejected } = await toEntries(request2, found.functions, corpus, deps);
+  const { entries, fixes, rejected } = await toEntries(request2, found.functions, corpus, deps);
   rejected.push(...found.unusable.map((unusable) => ({ path: unusable.path, ...unusable.function ? { function: unusable.function } : {}, reason: unusable.reason })));
   for (const rejection of rejected) deps.log.info({ ...where, path: rejection.path, function: rejection.function, reason: rejection.reason }, "not added to the corpus");
   const { added, duplicates } = entries.length > 0 ? await corpus.store.append(entries) : { added: [], duplicates: [] };
@@ -71339,6 +71479,8 @@ async function grow(request2, config3, deps) {
   }
   if (added.length === 0) return { status: "grown", added, rejected, commented: false };
   deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, "added merged functions to the corpus");
+  const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
+  if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, "added labelled examples of the fixed code for the CWE classifier");
   await corpus.demonstrations().catch((error63) => deps.log.warn({ ...where, err: error63 }, "could not extend the index after the append"));
   await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(added, corpus.store.location) });
   return { status: "grown", added, rejected, commented: true };
@@ -77248,7 +77390,8 @@ var SKIP_ROWS = [
 ];
 var RARE_SKIP_ROWS = [
   ["alert-outside-function", "Skipped: alert outside any function"],
-  ["unsupported-file", "Skipped: unsupported file"]
+  ["unsupported-file", "Skipped: unsupported file"],
+  ["no-risk", "Skipped: no risky operation"]
 ];
 function rejectionsOf(outcome) {
   return Object.values(outcome.rejections).reduce((sum, count3) => sum + (count3 ?? 0), 0);
