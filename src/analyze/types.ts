@@ -29,3 +29,12 @@ export interface Analyzer {
   judges(cwe: string, language: Language): boolean;
   analyze(input: AnalyzeInput): Promise<Finding[]>;
 }
+
+/**
+ * Findings that say an analyzer could not check the code at all (it does not parse or compile on
+ * its own), rather than that the code is wrong.
+ */
+export const NOT_ANALYZED_RULES: ReadonlySet<string> = new Set(['syntax-error', 'compile-error']);
+
+/** Findings of code an analyzer refuses to run on (an include of a system file, a comment silencing it). */
+export const REFUSED_RULES: ReadonlySet<string> = new Set(['unsafe-include', 'analyzer-suppression']);

@@ -5,7 +5,7 @@
 // comment once. Every function left out is logged with its reason: the corpus is the
 // trust anchor of every later suggestion, so nothing joins it by default.
 import { analyzersFor } from '../analyze/registry.js';
-import type { Analyzer } from '../analyze/types.js';
+import { NOT_ANALYZED_RULES, type Analyzer } from '../analyze/types.js';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { EntryRejectedError } from '../corpus/errors.js';
 import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../corpus/prepare-entry.js';
@@ -113,7 +113,10 @@ async function analyzerProblem(fn: MergedFunction, analyzers: readonly Analyzer[
     } catch (error) {
       return `analyzer ${analyzer.name} failed: ${(error as Error).message.split('\n')[0] ?? ''}`;
     }
-    const first = findings[0];
+    // A lone function from a real project rarely compiles on its own (its types and macros live in
+    // headers): the analyzer could not judge it, which is not a finding against it. Code it refuses
+    // to run on (a comment silencing it, say) is one.
+    const first = findings.find((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId));
     if (first) return `analyzer ${analyzer.name} reports ${first.ruleId}${first.cwe.length > 0 ? ` (${first.cwe.join(', ')})` : ''} on line ${first.line}`;
   }
   return undefined;

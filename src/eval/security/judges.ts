@@ -5,7 +5,7 @@
 import { mentionsWeakness } from '../../analyze/cwe.js';
 import { CodeqlAnalyzer } from '../../analyze/codeql.js';
 import { analyzersFor } from '../../analyze/registry.js';
-import type { Analyzer, Finding } from '../../analyze/types.js';
+import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type Finding } from '../../analyze/types.js';
 import type { EvalScenario } from './scenario-sets.js';
 
 export type Verdict =
@@ -28,7 +28,7 @@ export interface ScenarioJudge {
 }
 
 /** Findings that say an analyzer did not check the code, rather than that the code is wrong. */
-const NOT_CHECKED = new Set(['syntax-error', 'compile-error', 'unsafe-include', 'analyzer-suppression']);
+const NOT_CHECKED = new Set([...NOT_ANALYZED_RULES, ...REFUSED_RULES]);
 
 /** CodeQL languages a single-file database can be built for without a build command. */
 const CODEQL_PACKS: Partial<Record<EvalScenario['language'], string>> = { python: 'python', javascript: 'javascript', typescript: 'javascript' };

@@ -6,6 +6,10 @@ import nock from 'nock';
 import type { Probot } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BanditAnalyzer } from '../../../src/analyze/bandit.js';
+import { ClangAnalyzer } from '../../../src/analyze/clang.js';
+import { CppcheckAnalyzer } from '../../../src/analyze/cppcheck.js';
+import { GccAnalyzer } from '../../../src/analyze/gcc.js';
+import type { Analyzer } from '../../../src/analyze/types.js';
 import { createApp, type AppDependencies } from '../../../src/app.js';
 import { parseCorpusJsonl } from '../../../src/corpus/jsonl.js';
 import { createCorpusProvider } from '../../../src/github/corpus-provider.js';
@@ -22,6 +26,7 @@ import {
   MERGER,
   modifiedListed,
   pullRequestClosed,
+  SESSION_PULL,
   TOOLS_PULL,
   VIEWS_PULL,
   type MergedPullFixture,
@@ -57,7 +62,7 @@ function reasons(logged: readonly Logged[]): string[] {
   return logged.flatMap((line) => (typeof line.details.reason === 'string' ? [line.details.reason] : line.message.startsWith('not growing') ? [line.message] : []));
 }
 
-async function setUp(): Promise<{ dir: string; probot: Probot; deps: AppDependencies; logged: Logged[] }> {
+async function setUp(analyzers: Analyzer[] = [new BanditAnalyzer()]): Promise<{ dir: string; probot: Probot; deps: AppDependencies; logged: Logged[] }> {
   const dir = temp.make();
   await appendEntries(dir, await snippetEntries(SNIPPETS));
   const corpus = createCorpusProvider({ root: dir });
@@ -66,7 +71,7 @@ async function setUp(): Promise<{ dir: string; probot: Probot; deps: AppDependen
   const logged: Logged[] = [];
   const record = (details: object, message: string) => logged.push({ details: details as Record<string, unknown>, message });
   const deps: AppDependencies = {
-    analyzers: [new BanditAnalyzer()],
+    analyzers,
     corpus,
     botLogin: BOT_LOGIN,
     log: { info: record, warn: record, error: record },
@@ -291,6 +296,31 @@ describe('a pull request labelled security-fix', () => {
     expect(added).toMatchObject({ origin: 'merged-fix', cwe: [], source: { path: 'app/tools.py', function: 'disk_usage', pullRequest: 13 } });
     expect(added?.code).toContain('["du", "-sh", "--", path]');
     expect(String((bodies.one('comment-13') as { body: string }).body)).toContain('`disk_usage` in `app/tools.py`');
+  });
+});
+
+describe('a C fix that does not compile on its own', () => {
+  it('joins: gcc and clang could not judge it (its types are in project headers), which is not a finding; cppcheck could', async () => {
+    const { dir, probot } = await setUp([new GccAnalyzer(), new ClangAnalyzer(), new CppcheckAnalyzer()]);
+    const bodies = new Bodies();
+    mockInstallationToken();
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    nock(GITHUB).get(`${REPO_PATH}/pulls/14/files`).query({ per_page: 100 }).reply(200, [modifiedListed(SESSION_PULL)]);
+    nock(GITHUB).get(`${REPO_PATH}/code-scanning/alerts`).query({ ref: 'refs/pull/14/merge', per_page: 100 }).reply(CODE_SCANNING_OFF.status, CODE_SCANNING_OFF.body);
+    mockContent(SESSION_PULL, SESSION_PULL.headSha, SESSION_PULL.after);
+    mockContent(SESSION_PULL, SESSION_PULL.mergeSha, SESSION_PULL.after);
+    mockComment(bodies, SESSION_PULL);
+
+    await deliver(probot, 'merge-c', pullRequestClosed(SESSION_PULL));
+
+    const added = (await corpusEntries(dir)).at(-1);
+    expect(added).toMatchObject({ language: 'c', origin: 'merged-fix', source: { path: 'src/session.c', function: 'set_name', pullRequest: 14 } });
+    expect(added?.code).toContain('if (strlen(name) >= MAX_NAME) return -1;');
+    // What made the difference: gcc could not compile the function alone.
+    const gcc = await new GccAnalyzer().analyze({ code: added?.code ?? '', language: 'c', fileName: 'session.c' });
+    expect(gcc.map((finding) => finding.ruleId)).toEqual(['compile-error']);
   });
 });
 
