@@ -70859,6 +70859,9 @@ function createCorpusProvider(options) {
   };
 }
 
+// src/analyze/types.ts
+var NOT_ANALYZED_RULES = /* @__PURE__ */ new Set(["syntax-error", "compile-error"]);
+
 // src/corpus/prepare-entry.ts
 var DEFAULT_MAX_ENTRY_CHARS = 4e3;
 function resolveLanguage(input2) {
@@ -71392,7 +71395,7 @@ async function analyzerProblem(fn, analyzers) {
     } catch (error63) {
       return `analyzer ${analyzer.name} failed: ${error63.message.split("\n")[0] ?? ""}`;
     }
-    const first = findings[0];
+    const first = findings.find((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId));
     if (first) return `analyzer ${analyzer.name} reports ${first.ruleId}${first.cwe.length > 0 ? ` (${first.cwe.join(", ")})` : ""} on line ${first.line}`;
   }
   return void 0;
