@@ -97,7 +97,7 @@ export class ModelResponseError extends ModelRequestError {
   ) {
     super(
       `model endpoint ${endpoint} sent an unusable reply (HTTP ${status}): ${reason}; ` +
-        `check --model-url points at an OpenAI-compatible API (usually ending in /v1). Response: ${excerpt || '(empty)'}`,
+        `check the model URL (--model-url, or model.url in .github/seccoder.yml) points at an OpenAI-compatible API (usually ending in /v1). Response: ${excerpt || '(empty)'}`,
       endpoint,
       status,
       1,
@@ -124,7 +124,7 @@ export class ModelNetworkError extends ModelRequestError {
   override name = 'ModelNetworkError';
   constructor(endpoint: string, readonly reason: string, attempts: number, options?: ErrorOptions) {
     super(
-      `could not reach ${endpoint} (${reason})${afterAttempts(attempts)}: check --model-url and that the server is running`,
+      `could not reach ${endpoint} (${reason})${afterAttempts(attempts)}: check the model URL (--model-url, or model.url) and that the server is running`,
       endpoint,
       undefined,
       attempts,

@@ -14,7 +14,7 @@ export function statusHint(status: number, { model, apiKeyEnv }: HintContext): s
       : `check that ${apiKeyEnv} holds a valid key with access to model "${model}"` +
           ' (for GitHub Models in Actions, grant `permissions: models: read`)';
   }
-  if (status === 404) return `not found: check --model-url and that the server serves model "${model}" at this endpoint`;
+  if (status === 404) return `not found: check the model URL (--model-url, or model.url) and that the server serves model "${model}" at this endpoint`;
   if (status === 413) return 'the request is too large: shorten the prompt or lower maxTokens';
   if (status === 429) return 'rate limited: lower concurrency or samples, or try again later';
   if (status >= 500) return 'the model server failed: check its logs or try again later';

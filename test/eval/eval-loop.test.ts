@@ -204,7 +204,7 @@ describe('seccoder eval errors', () => {
     const out = temp.make();
     const code = await evalCli('--modes', 'none', '--samples', '1', '--model-url', 'http://127.0.0.1:9/v1', '--model', 'stand-in', '--no-cache', '--out', out);
     expect(code).toBe(1);
-    expect(errors.at(-1)).toMatch(/^seccoder: could not reach http:\/\/127\.0\.0\.1:9\/v1\/completions \(.*\) after 4 attempts: check --model-url/);
+    expect(errors.at(-1)).toMatch(/^seccoder: could not reach http:\/\/127\.0\.0\.1:9\/v1\/completions \(.*\) after 4 attempts: check the model URL/);
     expect(existsSync(join(out, 'report.json'))).toBe(false);
   });
 

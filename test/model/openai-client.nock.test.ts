@@ -227,7 +227,7 @@ describe('retries', () => {
 
     expect(error).toBeInstanceOf(ModelNetworkError);
     expect((error as ModelNetworkError).attempts).toBe(2);
-    expect((error as Error).message).toContain('check --model-url');
+    expect((error as Error).message).toContain('check the model URL');
     expect(delays).toHaveLength(1);
     expectNoSecret(error, KEY);
   });
@@ -258,7 +258,7 @@ describe('unusable replies', () => {
     expect(response.reason).toContain('not JSON');
     expect(response.excerpt.length).toBeLessThanOrEqual(200);
     expect(response.excerpt.startsWith('<!doctype html>')).toBe(true);
-    expect(response.message).toContain('check --model-url');
+    expect(response.message).toContain('check the model URL');
     expectNoSecret(error, KEY);
   });
 

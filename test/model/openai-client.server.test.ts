@@ -157,7 +157,7 @@ describe('against a local server', () => {
     expect(error).toBeInstanceOf(ModelNetworkError);
     expect((error as ModelNetworkError).attempts).toBe(3);
     expect((error as Error).message).toContain('ECONNREFUSED');
-    expect((error as Error).message).toContain('check --model-url and that the server is running');
+    expect((error as Error).message).toContain('check the model URL (--model-url, or model.url) and that the server is running');
     expectNoSecret(error, KEY);
   });
 });

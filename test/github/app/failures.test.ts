@@ -64,7 +64,7 @@ describe('model failure', () => {
         title: 'Model or analyzer failed on 1 of 1 function',
         summary: summary({ targets: 1, suggestions: 0, posted: 0, errors: 1 }),
         text: functionsText(
-          '**failed**: model: model endpoint https://models.example.test/v1/chat/completions sent an unusable reply \\(HTTP 200\\): the body is not JSON; check --model-url points at an OpenAI-compatible API \\(usually ending in /v1\\). Response: \\<html\\>\\<body\\>502 Bad Gateway\\</body\\>\\</html\\>',
+          '**failed**: model: model endpoint https://models.example.test/v1/chat/completions sent an unusable reply \\(HTTP 200\\): the body is not JSON; check the model URL \\(--model-url, or model.url in .github/seccoder.yml\\) points at an OpenAI-compatible API \\(usually ending in /v1\\). Response: \\<html\\>\\<body\\>502 Bad Gateway\\</body\\>\\</html\\>',
         ),
       }),
     );
