@@ -146,18 +146,21 @@ export async function mergedFunctions(
     found.set(key, entry);
   };
 
+  // A fixed alert's location is where it was last seen: in a renamed file, the old path.
+  const byOldPath = new Map([...changed.values()].flatMap((file) => (file.oldPath ? [[file.oldPath, file] as const] : [])));
   const { alerts, unavailable } = await fixedAlerts(octokit, where.owner, where.repo, pull, options.log);
   for (const alert of alerts) {
-    const language = languageFromPath(alert.path);
+    const file = changed.get(alert.path) ?? byOldPath.get(alert.path);
+    const language = file ? languageFromPath(file.path) : undefined;
     // Alerts in files the pull request did not change were fixed by something else.
-    if (!language || !changed.has(alert.path) || firstMatchingGlob(alert.path, options.ignore) !== undefined) continue;
-    const base = await files.functions(changed.get(alert.path)?.oldPath ?? alert.path, language, pull.baseSha);
+    if (!file || !language || firstMatchingGlob(file.path, options.ignore) !== undefined) continue;
+    const base = await files.functions(file.oldPath ?? file.path, language, pull.baseSha);
     const fn = base ? functionOfAlert(alert, base) : undefined;
     if (!fn) {
-      unusable.push({ path: alert.path, reason: `alert ${alert.ruleId} (line ${alert.startLine}) is outside any function of the base` });
+      unusable.push({ path: file.path, reason: `alert ${alert.ruleId} (line ${alert.startLine}) is outside any function of the base` });
       continue;
     }
-    await take(alert.path, language, fn, 'fixed-alert', alert);
+    await take(file.path, language, fn, 'fixed-alert', alert);
   }
 
   if (options.labelled) {

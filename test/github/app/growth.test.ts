@@ -213,6 +213,30 @@ describe('the merge of a pull request that fixed a code-scanning alert', () => {
   });
 });
 
+describe('the merge of a pull request that renamed the file it fixed', () => {
+  it('maps the alert, seen at the old path, to the function in the renamed file', async () => {
+    const { dir, probot } = await setUp();
+    const bodies = new Bodies();
+    const renamed = { ...VIEWS_PULL, path: 'app/users.py' };
+    mockInstallationToken();
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    nock(GITHUB)
+      .get(`${REPO_PATH}/pulls/12/files`)
+      .query({ per_page: 100 })
+      .reply(200, [{ ...modifiedListed(renamed), status: 'renamed', previous_filename: 'app/views.py' }]);
+    nock(GITHUB).get(`${REPO_PATH}/code-scanning/alerts`).query({ ref: 'refs/pull/12/merge', per_page: 100 }).reply(200, [fixedAlert(VIEWS_PULL, 12)]);
+    mockContent(VIEWS_PULL, BASE_SHA, VIEWS_PULL.before);
+    mockContent(renamed, renamed.mergeSha, renamed.after);
+    mockComment(bodies, renamed);
+
+    await deliver(probot, 'merge-renamed', pullRequestClosed(renamed));
+
+    expect((await corpusEntries(dir)).at(-1)).toMatchObject({ cwe: ['CWE-89'], source: { path: 'app/users.py', function: 'user_by_email' } });
+  });
+});
+
 describe('the gates against poisoning', () => {
   it('rejects a merge by a user without write access: nothing read, appended or commented', async () => {
     const { dir, probot, logged } = await setUp();
