@@ -71307,17 +71307,19 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
     }
     found.set(key, entry);
   };
+  const byOldPath = new Map([...changed.values()].flatMap((file2) => file2.oldPath ? [[file2.oldPath, file2]] : []));
   const { alerts, unavailable } = await fixedAlerts(octokit, where.owner, where.repo, pull, options.log);
   for (const alert of alerts) {
-    const language2 = languageFromPath(alert.path);
-    if (!language2 || !changed.has(alert.path) || firstMatchingGlob(alert.path, options.ignore) !== void 0) continue;
-    const base = await files.functions(changed.get(alert.path)?.oldPath ?? alert.path, language2, pull.baseSha);
+    const file2 = changed.get(alert.path) ?? byOldPath.get(alert.path);
+    const language2 = file2 ? languageFromPath(file2.path) : void 0;
+    if (!file2 || !language2 || firstMatchingGlob(file2.path, options.ignore) !== void 0) continue;
+    const base = await files.functions(file2.oldPath ?? file2.path, language2, pull.baseSha);
     const fn = base ? functionOfAlert(alert, base) : void 0;
     if (!fn) {
-      unusable.push({ path: alert.path, reason: `alert ${alert.ruleId} (line ${alert.startLine}) is outside any function of the base` });
+      unusable.push({ path: file2.path, reason: `alert ${alert.ruleId} (line ${alert.startLine}) is outside any function of the base` });
       continue;
     }
-    await take(alert.path, language2, fn, "fixed-alert", alert);
+    await take(file2.path, language2, fn, "fixed-alert", alert);
   }
   if (options.labelled) {
     for (const file2 of changed.values()) {
@@ -75970,7 +75972,7 @@ var ModelHttpError = class extends ModelRequestError {
 var ModelResponseError = class extends ModelRequestError {
   constructor(endpoint2, status, reason, excerpt) {
     super(
-      `model endpoint ${endpoint2} sent an unusable reply (HTTP ${status}): ${reason}; check --model-url points at an OpenAI-compatible API (usually ending in /v1). Response: ${excerpt || "(empty)"}`,
+      `model endpoint ${endpoint2} sent an unusable reply (HTTP ${status}): ${reason}; check the model URL (--model-url, or model.url in .github/seccoder.yml) points at an OpenAI-compatible API (usually ending in /v1). Response: ${excerpt || "(empty)"}`,
       endpoint2,
       status,
       1
@@ -75998,7 +76000,7 @@ var ModelTimeoutError = class extends ModelRequestError {
 var ModelNetworkError = class extends ModelRequestError {
   constructor(endpoint2, reason, attempts, options) {
     super(
-      `could not reach ${endpoint2} (${reason})${afterAttempts(attempts)}: check --model-url and that the server is running`,
+      `could not reach ${endpoint2} (${reason})${afterAttempts(attempts)}: check the model URL (--model-url, or model.url) and that the server is running`,
       endpoint2,
       void 0,
       attempts,
@@ -76158,7 +76160,7 @@ function statusHint(status, { model, apiKeyEnv }) {
   if (status === 401 || status === 403) {
     return apiKeyEnv === void 0 ? "the server wants an API key: export it in an environment variable and set apiKeyEnv to its name" : `check that ${apiKeyEnv} holds a valid key with access to model "${model}" (for GitHub Models in Actions, grant \`permissions: models: read\`)`;
   }
-  if (status === 404) return `not found: check --model-url and that the server serves model "${model}" at this endpoint`;
+  if (status === 404) return `not found: check the model URL (--model-url, or model.url) and that the server serves model "${model}" at this endpoint`;
   if (status === 413) return "the request is too large: shorten the prompt or lower maxTokens";
   if (status === 429) return "rate limited: lower concurrency or samples, or try again later";
   if (status >= 500) return "the model server failed: check its logs or try again later";
