@@ -2,8 +2,8 @@
 // the user (on stderr) what was rebuilt and why, and hand back a Retriever.
 import { formatProblem } from '../corpus/jsonl.js';
 import { parseEmbedderChoice } from '../retrieve/embedder-choice.js';
-import { openRetrievalIndex, type RetrievalIndex } from '../retrieve/open-index.js';
-import { Retriever, RETRIEVAL_MODES, type RetrievalMode } from '../retrieve/retriever.js';
+import { openRetrievalIndex, retrieverFor, type RetrievalIndex } from '../retrieve/open-index.js';
+import { RETRIEVAL_MODES, type RetrievalMode } from '../retrieve/retriever.js';
 import { resolveCorpusDir } from './corpus-location.js';
 import { indexProgressBar } from './progress.js';
 
@@ -39,6 +39,4 @@ export function parseMode(value: string): RetrievalMode {
   throw new Error(`invalid --mode ${JSON.stringify(value)}: use one of ${RETRIEVAL_MODES.join(', ')}`);
 }
 
-export function retrieverFor(index: RetrievalIndex, mode: RetrievalMode): Retriever {
-  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, classifier: index.classifier });
-}
+export { retrieverFor };

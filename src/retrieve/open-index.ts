@@ -15,6 +15,7 @@ import { readCweExamples } from './cwe-examples.js';
 import { embedderKey, type EmbedderChoice } from './embedder-choice.js';
 import type { CweClassifier } from './cwe-classifier.js';
 import { judgeManifest, readIndexManifest, writeIndexManifest } from './index-manifest.js';
+import { Retriever, type RetrievalMode } from './retriever.js';
 
 export const INDEX_FOLDER = '.index';
 
@@ -150,4 +151,9 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   const examples = await readCweExamples(store.dir);
   const classifier = await classifierFor(entries, options.persist === false ? undefined : dir, examples);
   return { entries, problems, embedder, vectors, bm25, classifier, status };
+}
+
+/** A retriever over an opened index, ranking in `mode`. */
+export function retrieverFor(index: RetrievalIndex, mode: RetrievalMode): Retriever {
+  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, classifier: index.classifier });
 }

@@ -10,8 +10,7 @@ import { createApp, type AppDependencies } from '../../../src/app.js';
 import { createCorpusProvider, type CorpusProvider } from '../../../src/github/corpus-provider.js';
 import type { Demonstrations } from '../../../src/github/review-pull-request.js';
 import { OpenAiCompatibleModel } from '../../../src/model/openai-client.js';
-import { openRetrievalIndex } from '../../../src/retrieve/open-index.js';
-import { retrieverFor } from '../../../src/cli/open-retriever.js';
+import { openRetrievalIndex, retrieverFor } from '../../../src/retrieve/open-index.js';
 import {
   addedFileDiff,
   addedFileListed,
