@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Builds the GitHub Action into action/dist (or the folder given as the first argument):
-// - index.js: action/src/index.ts bundled by esbuild (ESM, node20), everything inlined except the
+// - main.js: action/src/index.ts bundled by esbuild (ESM, node20), everything inlined except the
 //   packages below that load files of their own;
-// - node_modules/: exactly those packages, trimmed to what they load at run time on the Actions
+// - index.js: the entry action.yml names; it links node_modules -> packages beside itself (where
+//   Node looks for the packages main.js imports), then imports main.js. A folder named
+//   node_modules is not committed, so the packages ship as packages/;
+// - packages/: exactly those packages, trimmed to what they load at run time on the Actions
 //   runner (linux-x64): onnxruntime-node (+ onnxruntime-common) with its linux-x64 binaries,
 //   hnswlib-node with its compiled addon (+ bindings, file-uri-to-path), web-tree-sitter with its
 //   runtime wasm, and each tree-sitter grammar's package.json and .wasm;
@@ -38,6 +41,23 @@ const SHIPPED = {
   'tree-sitter-ruby': ['package.json', 'LICENSE', 'tree-sitter-ruby.wasm'],
 };
 
+/** The entry: make the shipped packages resolvable, then run the bundle. */
+const ENTRY = `// Built by scripts/build-action.mjs; do not edit. Node resolves the packages main.js imports
+// from node_modules/ beside it: link that name to the shipped packages/, then run main.js.
+import { symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+try {
+  symlinkSync('packages', join(here, 'node_modules'), 'dir');
+} catch (error) {
+  // Already linked by an earlier run (or a concurrent one).
+  if (error.code !== 'EEXIST') throw error;
+}
+await import('./main.js');
+`;
+
 /** Repository files shipped at the same relative path below the package root. */
 const DATA = ['corpus/corpus.jsonl', 'corpus/cwe-examples.jsonl', 'corpus/NOTICE', 'src/prompt/templates', 'LICENSE'];
 
@@ -58,7 +78,7 @@ mkdirSync(out, { recursive: true });
 await build({
   absWorkingDir: root,
   entryPoints: ['action/src/index.ts'],
-  outfile: join(out, 'index.js'),
+  outfile: join(out, 'main.js'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -75,8 +95,9 @@ writeFileSync(
   join(out, 'package.json'),
   `${JSON.stringify({ name: 'seccoder-action-dist', private: true, type: 'module', description: 'Built by scripts/build-action.mjs; do not edit.' }, null, 2)}\n`,
 );
+writeFileSync(join(out, 'index.js'), ENTRY);
 for (const [pkg, files] of Object.entries(SHIPPED)) {
-  for (const file of files) copy(join(modules, pkg, file), join(out, 'node_modules', pkg, file));
+  for (const file of files) copy(join(modules, pkg, file), join(out, 'packages', pkg, file));
 }
 for (const file of DATA) copy(join(root, file), join(out, file));
 copy(join(root, 'src', 'analyze', 'bandit-runner.py'), join(out, 'bandit-runner.py'));
