@@ -13,6 +13,7 @@ import type { SourceFile } from '../detect/targets.js';
 import type { Alert, AlertSource } from '../detect/types.js';
 import { languageFromPath, type Language } from '../lang/languages.js';
 import { readFingerprints, type Fingerprint } from './fingerprint.js';
+import { httpStatus } from './http-status.js';
 
 /**
  * The part of an Octokit the gathering uses: REST methods and pagination. Probot's
@@ -85,14 +86,6 @@ interface ListedFile {
   patch?: string;
 }
 
-interface HttpFailure {
-  status: number;
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as Partial<HttpFailure> | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
 
 /**
  * A unified diff built from the `patch` of each listed file, for when GitHub refuses the whole
@@ -134,10 +127,11 @@ async function readDiff(octokit: GitHubClient, ref: PullRequestRef, listed: read
   }
 }
 
-type FileRead = { ok: true; content: string } | { ok: false; reason: FileSkipReason };
+export type FileRead = { ok: true; content: string } | { ok: false; reason: FileSkipReason };
 
-async function readFile(octokit: GitHubClient, ref: PullRequestRef, path: string, maxBytes: number): Promise<FileRead> {
-  const { data } = await octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path, ref: ref.headSha });
+/** A text file of the repository at a commit, or why it cannot be read as one. */
+export async function readTextFile(octokit: GitHubClient, where: { owner: string; repo: string }, path: string, commit: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<FileRead> {
+  const { data } = await octokit.rest.repos.getContent({ owner: where.owner, repo: where.repo, path, ref: commit });
   if (Array.isArray(data) || data.type !== 'file') return { ok: false, reason: 'not-a-file' };
   const file = data as { size: number; encoding?: string; content?: string };
   if (file.size > maxBytes) return { ok: false, reason: 'too-large' };
@@ -225,7 +219,7 @@ export async function gatherPullRequest(octokit: GitHubClient, ref: PullRequestR
       skippedFiles.push({ path, reason: 'binary' });
       continue;
     }
-    const read = await readFile(octokit, ref, path, maxBytes);
+    const read = await readTextFile(octokit, ref, path, ref.headSha, maxBytes);
     if (read.ok) files.push({ path, content: read.content, language });
     else skippedFiles.push({ path, reason: read.reason });
   }

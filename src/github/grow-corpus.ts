@@ -18,6 +18,7 @@ import { diffFromPatches, type GitHubClient } from './gather.js';
 import { blobUrl, renderGrowthComment } from './growth-comment.js';
 import { mergedFunctions, type MergedFunction, type MergedPull } from './merged-functions.js';
 import { readRepositoryConfig } from './read-config.js';
+import { resolveValue } from './resolve-value.js';
 import type { ReviewLog } from './review-pull-request.js';
 import { hasWriteAccess } from './write-access.js';
 
@@ -88,10 +89,6 @@ export type GrowthResult =
   | { status: 'grown'; added: CorpusEntry[]; rejected: Rejection[]; commented: boolean };
 
 const qualified = (fn: MergedFunction) => (fn.function.className ? `${fn.function.className}.${fn.function.name}` : fn.function.name);
-
-async function resolve<T>(value: T | (() => Promise<T>)): Promise<T> {
-  return typeof value === 'function' ? (value as () => Promise<T>)() : value;
-}
 
 /** Why the people behind the pull request may not add to the corpus, or undefined when they may. */
 async function peopleProblem(request: GrowthRequest, botLogin: string): Promise<string | undefined> {
@@ -242,7 +239,7 @@ export async function growCorpusFromMerge(request: GrowthRequest, deps: GrowthDe
     if (!parsed.ok) return skip(`invalid .github/seccoder.yml (${parsed.problems.map((problem) => problem.key).join(', ')})`);
     const { config } = parsed;
     if (!config.enabled || !config.growth.enabled) return skip('growth is disabled in .github/seccoder.yml');
-    const people = await peopleProblem(request, await resolve(deps.botLogin));
+    const people = await peopleProblem(request, await resolveValue(deps.botLogin));
     if (people) return skip(people);
     return await grow(request, config, deps);
   } catch (error) {

@@ -13,7 +13,8 @@ import { GitHubAlertSource } from '../detect/github-alerts.js';
 import { firstMatchingGlob } from '../detect/glob.js';
 import type { Alert, FunctionInfo } from '../detect/types.js';
 import { languageFromPath, type Language } from '../lang/languages.js';
-import type { GitHubClient } from './gather.js';
+import { readTextFile, type GitHubClient } from './gather.js';
+import { httpStatus } from './http-status.js';
 
 /** A merged pull request, as the merge handler knows it from the webhook. */
 export interface MergedPull {
@@ -85,14 +86,10 @@ class CommitFiles {
 
   private async read(path: string, ref: string): Promise<string | undefined> {
     try {
-      const { data } = await this.octokit.rest.repos.getContent({ owner: this.owner, repo: this.repo, path, ref });
-      if (Array.isArray(data) || data.type !== 'file') return undefined;
-      const file = data as { encoding?: string; content?: string };
-      if (file.encoding !== 'base64' || file.content === undefined) return undefined;
-      const bytes = Buffer.from(file.content, 'base64');
-      return bytes.includes(0) ? undefined : bytes.toString('utf8');
+      const read = await readTextFile(this.octokit, { owner: this.owner, repo: this.repo }, path, ref);
+      return read.ok ? read.content : undefined;
     } catch (error) {
-      if ((error as { status?: unknown }).status === 404) return undefined;
+      if (httpStatus(error) === 404) return undefined;
       throw error;
     }
   }

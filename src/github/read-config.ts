@@ -2,11 +2,7 @@
 // file that is not YAML, or not a valid config, is the repository's to fix and comes back as
 // problems naming the key.
 import { parseSecCoderConfig, TOP_LEVEL_KEY, type ConfigParseResult } from './config.js';
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
+import { httpStatus } from './http-status.js';
 
 /** `read` returns the parsed YAML (null or undefined: no file), e.g. `() => context.config('seccoder.yml')`. */
 export async function readRepositoryConfig(read: () => Promise<unknown>): Promise<ConfigParseResult> {

@@ -13,11 +13,9 @@ import { checkRunForInvalidConfig, checkRunOutput, type CheckRunOutput } from '.
 import {
   corpusLocation,
   modelEndpoint,
-  parseSecCoderConfig,
   toHardenOptions,
   toTargetOptions,
   ignoreGlobs,
-  TOP_LEVEL_KEY,
   type ConfigProblem,
   type CorpusLocation,
   type ModelEndpoint,
@@ -28,6 +26,8 @@ import type { RecentDeliveries } from './deliveries.js';
 import type { Fingerprint } from './fingerprint.js';
 import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
 import { escapeMarkdown } from './markdown.js';
+import { readRepositoryConfig } from './read-config.js';
+import { resolveValue } from './resolve-value.js';
 import { planReview, renderOutdatedReply, renderReviewBody, splitAlreadySuggested, type ReviewComment, type ReviewCounts } from './review-plan.js';
 
 /** The check run's name on the pull request. */
@@ -121,23 +121,6 @@ export type ReviewResult =
   | { status: 'invalid-config'; problems: ConfigProblem[] }
   | { status: 'reviewed'; conclusion: CheckRunOutput['conclusion']; posted: boolean; counts: ReviewCounts; preview: ReviewPreview };
 
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-async function readConfig(request: ReviewRequest): Promise<ReturnType<typeof parseSecCoderConfig>> {
-  let raw: unknown;
-  try {
-    raw = await request.readConfig();
-  } catch (error) {
-    // GitHub failing to answer is a failure of the run; a file that is not YAML is the repository's to fix.
-    if (httpStatus(error) !== undefined) throw error;
-    return { ok: false, problems: [{ key: TOP_LEVEL_KEY, message: `could not be read as YAML: ${(error as Error).message.split('\n')[0] ?? ''}` }] };
-  }
-  return parseSecCoderConfig(raw);
-}
-
 /** The check run of one review: created once, completed once; in a dry run, neither. */
 class CheckRun {
   #id: number | undefined;
@@ -186,10 +169,6 @@ function failureOutput(error: unknown): CheckRunOutput {
   };
 }
 
-async function resolve<T>(value: T | (() => Promise<T>)): Promise<T> {
-  return typeof value === 'function' ? (value as () => Promise<T>)() : value;
-}
-
 /** The model for this repository's config, or why there is none. */
 function modelFor(config: SecCoderConfig, dependency: ModelDependency | undefined): { model?: CodeModel; note?: string } {
   if (!dependency) return {};
@@ -235,7 +214,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   const material = await gatherPullRequest(
     octokit,
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
-    { botLogin: await resolve(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log, ...(deps.alerts ? { alerts: deps.alerts } : {}) },
+    { botLogin: await resolveValue(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log, ...(deps.alerts ? { alerts: deps.alerts } : {}) },
   );
   const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config) });
   const skipped = mergeSkips(material, selection.skipped);
@@ -317,7 +296,7 @@ export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDepe
 
   const checkRun = new CheckRun(request, deps.now ?? (() => new Date()));
   try {
-    const parsed = await readConfig(request);
+    const parsed = await readRepositoryConfig(request.readConfig);
     if (!parsed.ok) {
       deps.log.warn({ ...where, problems: parsed.problems }, 'invalid .github/seccoder.yml');
       await checkRun.complete(checkRunForInvalidConfig(parsed.problems));
