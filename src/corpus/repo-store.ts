@@ -127,6 +127,17 @@ export class GitHubRepoCorpusStore implements CorpusStore {
     return parseCorpusJsonl(file.bytes.toString('utf8'), this.location);
   }
 
+  /**
+   * The commit the corpus branch points at (`empty` in an empty repository): one request, so a
+   * reader can tell the corpus has not changed without downloading it.
+   */
+  async version(): Promise<string> {
+    const branch = await this.branch();
+    const head = await this.api.headCommit(branch);
+    if (head.kind === 'missing-branch') throw new CorpusBranchNotFoundError(this.api.repository, branch);
+    return head.kind === 'commit' ? head.sha : 'empty';
+  }
+
   async append(entries: CorpusEntry[]): Promise<AppendResult> {
     return this.appendToFile(
       this.path,

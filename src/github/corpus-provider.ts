@@ -76,6 +76,8 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
   const root = resolve(options.root);
   const cacheDir = resolve(options.cacheDir ?? join(root, '.repositories'));
   const cache = new IndexCache();
+  /** The corpus commit each repository mirror was last written from. */
+  const mirrored = new Map<string, string>();
   return {
     corpusFor(location, octokit) {
       if (location.store === 'local') {
@@ -88,10 +90,15 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
       return {
         store,
         async demonstrations() {
-          const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
-          await mkdir(dir, { recursive: true });
-          await mirror(join(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}\n`).join(''));
-          await mirror(join(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}\n`).join(''));
+          // Reviews ask on every pull request: download the corpus only when its branch moved.
+          const version = await store.version();
+          if (mirrored.get(dir) !== version) {
+            const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
+            await mkdir(dir, { recursive: true });
+            await mirror(join(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}\n`).join(''));
+            await mirror(join(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}\n`).join(''));
+            mirrored.set(dir, version);
+          }
           return cache.demonstrations(dir);
         },
       };

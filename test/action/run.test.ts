@@ -195,6 +195,9 @@ describe('the Action with corpus: owner/repo', () => {
     mockPullRequestReads();
     nock(GITHUB).get('/repos/acme/sec-corpus').reply(200, { name: 'sec-corpus', full_name: 'acme/sec-corpus', default_branch: 'main' });
     nock(GITHUB)
+      .get('/repos/acme/sec-corpus/git/ref/heads%2Fmain')
+      .reply(200, { ref: 'refs/heads/main', object: { sha: '4f9d404e86af0583e133595974e9ab303ebf62ea', type: 'commit' } });
+    nock(GITHUB)
       .get('/repos/acme/sec-corpus/contents/corpus%2Fcorpus.jsonl')
       .query({ ref: 'main' })
       .reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), path: 'corpus/corpus.jsonl', sha: '3d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(text).toString('base64') });

@@ -73,6 +73,11 @@ describe('an org-repository corpus', () => {
     nock(API).get('/repos/acme/.seccoder').reply(200, { name: '.seccoder', full_name: 'acme/.seccoder', default_branch: 'main' });
   }
 
+  /** The corpus branch's head commit, asked before each use. */
+  function mockHead(sha = '4f9d404e86af0583e133595974e9ab303ebf62ea'): void {
+    nock(API).get('/repos/acme/.seccoder/git/ref/heads%2Fmain').reply(200, { ref: 'refs/heads/main', object: { sha, type: 'commit' } });
+  }
+
   function mockRepositoryCorpus(text: string, examples?: string): void {
     const examplesFile = nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' });
     if (examples === undefined) examplesFile.reply(404, { message: 'Not Found' });
@@ -94,6 +99,7 @@ describe('an org-repository corpus', () => {
 
     const examples = `${serializeCweExample({ kind: 'vulnerable', language: 'python', cwe: ['CWE-89'], code: sqlQuery.code, source: { repo: 'acme/shop' } })}\n`;
     mockDefaultBranch();
+    mockHead();
     mockRepositoryCorpus(text, examples);
     const first = await corpus.demonstrations();
     expect(first.corpusSize).toBe(entries.length);
@@ -102,13 +108,29 @@ describe('an org-repository corpus', () => {
     const [top] = await first.source.retrieve({ ...sqlQuery, k: 1 });
     expect(top?.entry.cwe).toEqual(['CWE-89']);
 
-    mockRepositoryCorpus(text, examples);
+    // The branch has not moved: nothing is downloaded again.
+    mockHead();
     expect(await corpus.demonstrations()).toBe(first);
+  });
+
+  it('is downloaded again once its branch has moved, and the index follows', async () => {
+    const entries = await snippetEntries(SNIPPETS);
+    const lines = (list: typeof entries) => list.map((entry) => `${serializeEntry(entry)}\n`).join('');
+    const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
+    mockDefaultBranch();
+    mockHead('4f9d404e86af0583e133595974e9ab303ebf62ea');
+    mockRepositoryCorpus(lines(entries.slice(0, -1)));
+    expect((await corpus.demonstrations()).corpusSize).toBe(entries.length - 1);
+
+    mockHead('9b0d3c5e2f7a41d8b6c1e0f2a3d4b5c6e7f80912');
+    mockRepositoryCorpus(lines(entries));
+    expect((await corpus.demonstrations()).corpusSize).toBe(entries.length);
   });
 
   it('that has no file yet gives no demonstrations (reviews still run) rather than failing', async () => {
     const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
     mockDefaultBranch();
+    mockHead();
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     const demonstrations = await corpus.demonstrations();
