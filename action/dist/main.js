@@ -2165,9 +2165,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve9, reject2) => {
+          return new Promise((resolve7, reject2) => {
             this.close((err, data) => {
-              return err ? reject2(err) : resolve9(data);
+              return err ? reject2(err) : resolve7(data);
             });
           });
         }
@@ -2205,12 +2205,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve9, reject2) => {
+          return new Promise((resolve7, reject2) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject2(err2)
-              ) : resolve9(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -4477,8 +4477,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve9, reject2) => {
-        res = resolve9;
+      const promise2 = new Promise((resolve7, reject2) => {
+        res = resolve7;
         rej = reject2;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6729,12 +6729,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve9, reject2) => {
+      const waitForDrain = () => new Promise((resolve7, reject2) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve9;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7404,12 +7404,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve9, reject2) => {
+      const waitForDrain = () => new Promise((resolve7, reject2) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject2(socket[kError]);
         } else {
-          callback = resolve9;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7888,16 +7888,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve9) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve9;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve9(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve9) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7908,7 +7908,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve9(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7959,7 +7959,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve9, reject2) => {
+        const socket = await new Promise((resolve7, reject2) => {
           client[kConnector]({
             host,
             hostname: hostname4,
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
             if (err) {
               reject2(err);
             } else {
-              resolve9(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8307,8 +8307,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve9) => {
-            this[kClosedResolve] = resolve9;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9577,7 +9577,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve9, reject2) => {
+        return await new Promise((resolve7, reject2) => {
           if (this[kContentLength] > limit2) {
             this.destroy(new AbortError());
           }
@@ -9590,7 +9590,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject2(signal.reason ?? new AbortError());
             } else {
-              resolve9(null);
+              resolve7(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit2 -= chunk.length;
@@ -9609,7 +9609,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve9, reject2) => {
+      return new Promise((resolve7, reject2) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9626,7 +9626,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve9,
+              resolve: resolve7,
               reject: reject2,
               length: 0,
               body: []
@@ -9696,18 +9696,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve9, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve9(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve9(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve9(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve9(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve9(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9964,9 +9964,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject2) => {
+        return new Promise((resolve7, reject2) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve9(data);
+            return err ? reject2(err) : resolve7(data);
           });
         });
       }
@@ -10189,9 +10189,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject2) => {
+        return new Promise((resolve7, reject2) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject2(err) : resolve9(data);
+            return err ? reject2(err) : resolve7(data);
           });
         });
       }
@@ -10476,9 +10476,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject2) => {
+        return new Promise((resolve7, reject2) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve9(data);
+            return err ? reject2(err) : resolve7(data);
           });
         });
       }
@@ -10570,9 +10570,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject2) => {
+        return new Promise((resolve7, reject2) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject2(err) : resolve9(data);
+            return err ? reject2(err) : resolve7(data);
           });
         });
       }
@@ -14435,7 +14435,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve9, reject2) => agent.dispatch(
+        return new Promise((resolve7, reject2) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14511,7 +14511,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve9({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14554,7 +14554,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve9({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18295,8 +18295,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve9) => {
-        setTimeout(resolve9, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -19248,12 +19248,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve9, reject2) {
+        return new Promise(function(resolve7, reject2) {
           isexe(path7, options || {}, function(er, is) {
             if (er) {
               reject2(er);
             } else {
-              resolve9(is);
+              resolve7(is);
             }
           });
         });
@@ -19319,27 +19319,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve9, reject2) => {
+      const step = (i2) => new Promise((resolve7, reject2) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve9(found) : reject2(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve7(found) : reject2(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path7.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve9(subStep(p, i2, 0));
+        resolve7(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve9, reject2) => {
+      const subStep = (p, i2, ii) => new Promise((resolve7, reject2) => {
         if (ii === pathExt.length)
-          return resolve9(step(i2 + 1));
+          return resolve7(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve9(p + ext);
+              return resolve7(p + ext);
           }
-          return resolve9(subStep(p, i2, ii + 1));
+          return resolve7(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -27080,7 +27080,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index2 = 2, pending = true;
       while (index2 < arguments.length)
         params[offset++] = arguments[index2++];
-      return new Promise(function executor(resolve9, reject2) {
+      return new Promise(function executor(resolve7, reject2) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -27090,7 +27090,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve9.apply(null, params2);
+              resolve7.apply(null, params2);
             }
           }
         };
@@ -33319,8 +33319,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve9, reject2) {
-            return setTimeout(resolve9, t);
+          return new this.Promise(function(resolve7, reject2) {
+            return setTimeout(resolve7, t);
           });
         }
         computePenalty() {
@@ -33531,15 +33531,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject2, resolve9, returned, task;
+          var args, cb, error63, reject2, resolve7, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve9, reject: reject2 } = this._queue.shift());
+            ({ task, args, resolve: resolve7, reject: reject2 } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve9(returned);
+                  return resolve7(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -33554,13 +33554,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject2, resolve9;
-          resolve9 = reject2 = null;
+          var promise2, reject2, resolve7;
+          resolve7 = reject2 = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve9 = _resolve;
+            resolve7 = _resolve;
             return reject2 = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve9, reject: reject2 });
+          this._queue.push({ task, args, resolve: resolve7, reject: reject2 });
           this._tryToRun();
           return promise2;
         }
@@ -33961,14 +33961,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve9, reject2) => {
+              return new this.Promise((resolve7, reject2) => {
                 if (finished7()) {
-                  return resolve9();
+                  return resolve7();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve9();
+                      return resolve7();
                     }
                   });
                 }
@@ -34061,9 +34061,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve9, reject2) {
+              return new this.Promise(function(resolve7, reject2) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject2 : resolve9)(args3);
+                  return (args3[0] != null ? reject2 : resolve7)(args3);
                 });
               });
             };
@@ -34188,7 +34188,7 @@ var require_light = __commonJS({
 // src/action/run.ts
 import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join18, resolve as resolve8 } from "node:path";
+import { join as join18, resolve as resolve6 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -34352,11 +34352,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject2) {
+  return new (P || (P = Promise))(function(resolve7, reject2) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -34372,7 +34372,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36382,8 +36382,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve9, reject2) => {
-    Object.assign(methods, { resolve: resolve9, reject: reject2 });
+  const promise2 = new Promise((resolve7, reject2) => {
+    Object.assign(methods, { resolve: resolve7, reject: reject2 });
   });
   return Object.assign(promise2, methods);
 };
@@ -41026,11 +41026,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises3 = weakMap.get(stream);
   const promise2 = createDeferred();
   promises3.push(promise2);
-  const resolve9 = promise2.resolve.bind(promise2);
-  return { resolve: resolve9, promises: promises3 };
+  const resolve7 = promise2.resolve.bind(promise2);
+  return { resolve: resolve7, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve9, promises: promises3 }, subprocess) => {
-  resolve9();
+var waitForConcurrentStreams = async ({ resolve: resolve7, promises: promises3 }, subprocess) => {
+  resolve7();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -46805,7 +46805,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve9) {
+function isRecursive(inst, stack, resolve7) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -46815,7 +46815,7 @@ function isRecursive(inst, stack, resolve9) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve9);
+      const answer = isRecursive(child, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -46826,7 +46826,7 @@ function isRecursive(inst, stack, resolve9) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve9) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -46890,7 +46890,7 @@ function isRecursive(inst, stack, resolve9) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve9 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -62475,7 +62475,7 @@ async function breakStaleLock(lockPath, staleContent) {
   if (moved !== staleContent) await link(aside, lockPath).catch(() => void 0);
   await unlink2(aside).catch(() => void 0);
 }
-var sleep = (ms) => new Promise((resolve9) => setTimeout(resolve9, ms));
+var sleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
 async function withFileLock(lockPath, work, options = {}) {
   const timeoutMs = options.timeoutMs ?? 3e4;
   let wait = options.retryMs ?? 5;
@@ -65247,7 +65247,7 @@ function defaultRetryDelayMs(attempt) {
   const base = Math.min(2e3, 200 * 2 ** (attempt - 1));
   return base / 2 + Math.random() * (base / 2);
 }
-var timerSleep = (ms) => new Promise((resolve9) => setTimeout(resolve9, ms));
+var timerSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
 function withAppended(existing, lines) {
   const separator = existing.length > 0 && existing[existing.length - 1] !== 10 ? "\n" : "";
   return Buffer.concat([existing, Buffer.from(separator + lines.map((line) => `${line}
@@ -65301,6 +65301,16 @@ var GitHubRepoCorpusStore = class {
       return { entries: [], problems: [] };
     }
     return parseCorpusJsonl(file2.bytes.toString("utf8"), this.location);
+  }
+  /**
+   * The commit the corpus branch points at (`empty` in an empty repository): one request, so a
+   * reader can tell the corpus has not changed without downloading it.
+   */
+  async version() {
+    const branch = await this.branch();
+    const head = await this.api.headCommit(branch);
+    if (head.kind === "missing-branch") throw new CorpusBranchNotFoundError(this.api.repository, branch);
+    return head.kind === "commit" ? head.sha : "empty";
   }
   async append(entries) {
     return this.appendToFile(
@@ -69959,6 +69969,7 @@ function createCorpusProvider(options) {
   const root = resolve4(options.root);
   const cacheDir = resolve4(options.cacheDir ?? join16(root, ".repositories"));
   const cache3 = new IndexCache();
+  const mirrored = /* @__PURE__ */ new Map();
   return {
     corpusFor(location, octokit) {
       if (location.store === "local") {
@@ -69970,12 +69981,16 @@ function createCorpusProvider(options) {
       return {
         store,
         async demonstrations() {
-          const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
-          await mkdir5(dir, { recursive: true });
-          await mirror(join16(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
+          const version2 = await store.version();
+          if (mirrored.get(dir) !== version2) {
+            const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
+            await mkdir5(dir, { recursive: true });
+            await mirror(join16(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
 `).join(""));
-          await mirror(join16(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
+            await mirror(join16(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
 `).join(""));
+            mirrored.set(dir, version2);
+          }
           return cache3.demonstrations(dir);
         }
       };
@@ -70218,12 +70233,14 @@ function readFingerprints(bodies) {
   return [...found.values()];
 }
 
-// src/github/gather.ts
-var DEFAULT_MAX_FILE_BYTES = 512 * 1024;
+// src/github/http-status.ts
 function httpStatus(error63) {
   const status = error63?.status;
   return typeof status === "number" ? status : void 0;
 }
+
+// src/github/gather.ts
+var DEFAULT_MAX_FILE_BYTES = 512 * 1024;
 function diffFromPatches(files) {
   const sections = [];
   for (const file2 of files) {
@@ -70258,8 +70275,8 @@ async function readDiff(octokit, ref, listed) {
     return parseUnifiedDiff(diffFromPatches(listed));
   }
 }
-async function readFile14(octokit, ref, path7, maxBytes) {
-  const { data } = await octokit.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path: path7, ref: ref.headSha });
+async function readTextFile(octokit, where, path7, commit, maxBytes = DEFAULT_MAX_FILE_BYTES) {
+  const { data } = await octokit.rest.repos.getContent({ owner: where.owner, repo: where.repo, path: path7, ref: commit });
   if (Array.isArray(data) || data.type !== "file") return { ok: false, reason: "not-a-file" };
   const file2 = data;
   if (file2.size > maxBytes) return { ok: false, reason: "too-large" };
@@ -70324,7 +70341,7 @@ async function gatherPullRequest(octokit, ref, options) {
       skippedFiles.push({ path: path7, reason: "binary" });
       continue;
     }
-    const read = await readFile14(octokit, ref, path7, maxBytes);
+    const read = await readTextFile(octokit, ref, path7, ref.headSha, maxBytes);
     if (read.ok) files.push({ path: path7, content: read.content, language: language2 });
     else skippedFiles.push({ path: path7, reason: read.reason });
   }
@@ -70381,14 +70398,10 @@ var CommitFiles = class {
   }
   async read(path7, ref) {
     try {
-      const { data } = await this.octokit.rest.repos.getContent({ owner: this.owner, repo: this.repo, path: path7, ref });
-      if (Array.isArray(data) || data.type !== "file") return void 0;
-      const file2 = data;
-      if (file2.encoding !== "base64" || file2.content === void 0) return void 0;
-      const bytes = Buffer.from(file2.content, "base64");
-      return bytes.includes(0) ? void 0 : bytes.toString("utf8");
+      const read = await readTextFile(this.octokit, { owner: this.owner, repo: this.repo }, path7, ref);
+      return read.ok ? read.content : void 0;
     } catch (error63) {
-      if (error63.status === 404) return void 0;
+      if (httpStatus(error63) === 404) return void 0;
       throw error63;
     }
   }
@@ -70459,19 +70472,20 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
 }
 
 // src/github/read-config.ts
-function httpStatus2(error63) {
-  const status = error63?.status;
-  return typeof status === "number" ? status : void 0;
-}
 async function readRepositoryConfig(read) {
   let raw;
   try {
     raw = await read();
   } catch (error63) {
-    if (httpStatus2(error63) !== void 0) throw error63;
+    if (httpStatus(error63) !== void 0) throw error63;
     return { ok: false, problems: [{ key: TOP_LEVEL_KEY, message: `could not be read as YAML: ${error63.message.split("\n")[0] ?? ""}` }] };
   }
   return parseSecCoderConfig(raw);
+}
+
+// src/github/resolve-value.ts
+async function resolveValue(value) {
+  return typeof value === "function" ? value() : value;
 }
 
 // src/github/write-access.ts
@@ -70482,7 +70496,7 @@ async function hasWriteAccess(octokit, owner, repo, username) {
     if (CAN_WRITE.has(data.permission)) return { ok: true };
     return { ok: false, reason: `@${username} has ${data.permission} access to ${owner}/${repo}, not write` };
   } catch (error63) {
-    if (error63.status === 404) return { ok: false, reason: `@${username} is not a collaborator of ${owner}/${repo}` };
+    if (httpStatus(error63) === 404) return { ok: false, reason: `@${username} is not a collaborator of ${owner}/${repo}` };
     throw error63;
   }
 }
@@ -70500,9 +70514,6 @@ function growthPullOf(pull) {
   };
 }
 var qualified2 = (fn) => fn.function.className ? `${fn.function.className}.${fn.function.name}` : fn.function.name;
-async function resolve5(value) {
-  return typeof value === "function" ? value() : value;
-}
 async function peopleProblem(request2, botLogin) {
   const { author, mergedBy } = request2.pull;
   if (author.login === botLogin) return "the pull request was opened by SecCoder itself";
@@ -70626,7 +70637,7 @@ async function growCorpusFromMerge(request2, deps) {
     if (!parsed.ok) return skip(`invalid .github/seccoder.yml (${parsed.problems.map((problem) => problem.key).join(", ")})`);
     const { config: config3 } = parsed;
     if (!config3.enabled || !config3.growth.enabled) return skip("growth is disabled in .github/seccoder.yml");
-    const people = await peopleProblem(request2, await resolve5(deps.botLogin));
+    const people = await peopleProblem(request2, await resolveValue(deps.botLogin));
     if (people) return skip(people);
     return await grow(request2, config3, deps);
   } catch (error63) {
@@ -75270,7 +75281,7 @@ var Semaphore = class {
       this.#active += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve9) => this.#waiting.push(resolve9));
+    return new Promise((resolve7) => this.#waiting.push(resolve7));
   }
   #release() {
     const next = this.#waiting.shift();
@@ -75453,7 +75464,7 @@ function fetchFailureReason(error63) {
   return error63.message;
 }
 function realSleep(ms) {
-  return new Promise((resolve9) => setTimeout(resolve9, ms));
+  return new Promise((resolve7) => setTimeout(resolve7, ms));
 }
 
 // src/prompt/templates.ts
@@ -76636,20 +76647,6 @@ function checkRunForInvalidConfig(problems) {
 
 // src/github/review-pull-request.ts
 var CHECK_RUN_NAME = "SecCoder";
-function httpStatus3(error63) {
-  const status = error63?.status;
-  return typeof status === "number" ? status : void 0;
-}
-async function readConfig(request2) {
-  let raw;
-  try {
-    raw = await request2.readConfig();
-  } catch (error63) {
-    if (httpStatus3(error63) !== void 0) throw error63;
-    return { ok: false, problems: [{ key: TOP_LEVEL_KEY, message: `could not be read as YAML: ${error63.message.split("\n")[0] ?? ""}` }] };
-  }
-  return parseSecCoderConfig(raw);
-}
 var CheckRun = class {
   constructor(request2, now) {
     this.request = request2;
@@ -76698,9 +76695,6 @@ Re-run the check to try again.`,
     conclusion: "failure"
   };
 }
-async function resolve6(value) {
-  return typeof value === "function" ? value() : value;
-}
 function modelFor(config3, dependency) {
   if (!dependency) return {};
   const endpoint2 = modelEndpoint(config3, dependency.settings);
@@ -76735,7 +76729,7 @@ async function run(request2, config3, deps) {
   const material = await gatherPullRequest(
     octokit,
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
-    { botLogin: await resolve6(deps.botLogin), ignore: ignoreGlobs(config3), ...config3.languages ? { languages: config3.languages } : {}, log: deps.log, ...deps.alerts ? { alerts: deps.alerts } : {} }
+    { botLogin: await resolveValue(deps.botLogin), ignore: ignoreGlobs(config3), ...config3.languages ? { languages: config3.languages } : {}, log: deps.log, ...deps.alerts ? { alerts: deps.alerts } : {} }
   );
   const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config3) });
   const skipped = mergeSkips(material, selection.skipped);
@@ -76808,7 +76802,7 @@ async function reviewPullRequest(request2, deps) {
   if (request2.pull.open === false) return skip("pull request is closed");
   const checkRun = new CheckRun(request2, deps.now ?? (() => /* @__PURE__ */ new Date()));
   try {
-    const parsed = await readConfig(request2);
+    const parsed = await readRepositoryConfig(request2.readConfig);
     if (!parsed.ok) {
       deps.log.warn({ ...where, problems: parsed.problems }, "invalid .github/seccoder.yml");
       await checkRun.complete(checkRunForInvalidConfig(parsed.problems));
@@ -76841,7 +76835,7 @@ var ActionInputError = class extends Error {
 };
 
 // src/action/event.ts
-import { readFile as readFile15 } from "node:fs/promises";
+import { readFile as readFile14 } from "node:fs/promises";
 var repositorySchema2 = external_exports.object({
   name: external_exports.string().min(1),
   owner: external_exports.object({ login: external_exports.string().min(1) }),
@@ -76870,7 +76864,7 @@ async function readEvent(env) {
   if (!PULL_REQUEST_EVENTS.has(name) && name !== "push") return { kind: "other", name };
   let payload;
   try {
-    payload = JSON.parse(await readFile15(path7, "utf8"));
+    payload = JSON.parse(await readFile14(path7, "utf8"));
   } catch (error63) {
     throw new ActionInputError("event", `cannot read the ${name} event from ${path7}: ${error63.message}`);
   }
@@ -76887,7 +76881,7 @@ async function readEvent(env) {
 
 // src/action/inputs.ts
 import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
-import { isAbsolute, resolve as resolve7 } from "node:path";
+import { isAbsolute, resolve as resolve5 } from "node:path";
 
 // src/model/presets.ts
 var MODEL_PRESETS = {
@@ -76944,7 +76938,7 @@ function optional2(name) {
 }
 function readCorpus(value, workspace) {
   if (value === void 0) return { kind: "folder" };
-  const dir = resolve7(workspace, value);
+  const dir = resolve5(workspace, value);
   if (existsSync5(dir)) {
     if (!statSync2(dir).isDirectory()) throw new ActionInputError("corpus", `${value} is a file; give the folder holding corpus.jsonl`);
     return { kind: "folder", dir };
@@ -76972,7 +76966,7 @@ function readInputs(workspace) {
   if (!githubToken) throw new ActionInputError("github-token", "is empty; the default is the workflow token, ${{ github.token }}");
   setSecret(githubToken);
   const sarifInput = optional2("sarif");
-  const sarif = sarifInput === void 0 ? void 0 : resolve7(workspace, sarifInput);
+  const sarif = sarifInput === void 0 ? void 0 : resolve5(workspace, sarifInput);
   if (sarif !== void 0 && !existsSync5(sarif)) {
     throw new ActionInputError("sarif", `no file or folder ${sarifInput} (relative paths start at the workspace); leave it empty to read code-scanning alerts`);
   }
@@ -77054,7 +77048,7 @@ async function corpusProvider(inputs, env, workDir) {
     return { corpusFor: (_location, octokit) => provider.corpusFor({ store: "repository", owner: corpus.owner, repo: corpus.repo }, octokit) };
   }
   let root = corpus.dir ?? resolveCorpusDir(void 0, env);
-  if (resolve8(root) === resolve8(bundledCorpusDir())) {
+  if (resolve6(root) === resolve6(bundledCorpusDir())) {
     const copy = join18(workDir, "seed-corpus");
     await mkdir6(copy, { recursive: true });
     for (const file2 of [CORPUS_FILE, CWE_EXAMPLES_FILE, "NOTICE"]) await copyFile2(join18(root, file2), join18(copy, file2));
@@ -77084,12 +77078,12 @@ async function act(inputs, event, env, deps, workDir) {
   const corpus = await corpusProvider(inputs, env, workDir);
   const analyzers = deps.analyzers ?? defaultAnalyzers();
   const deliveryId = `actions-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-  const readConfig2 = async () => withMaxTargets(await readConfigFromApi(octokit, owner, repo, inputs.configPath), inputs.maxTargets);
+  const readConfig = async () => withMaxTargets(await readConfigFromApi(octokit, owner, repo, inputs.configPath), inputs.maxTargets);
   const grow2 = async (pull2) => {
     if (!pull2.merge_commit_sha) return { kind: "skipped", reason: `pull request #${pull2.number} has no merge commit` };
     if (inputs.dryRun) return { kind: "skipped", reason: `dry run: the corpus is not grown from pull request #${pull2.number}` };
     const result2 = await growCorpusFromMerge(
-      { octokit, owner, repo, pull: growthPullOf({ ...pull2, merge_commit_sha: pull2.merge_commit_sha }), deliveryId, readConfig: readConfig2 },
+      { octokit, owner, repo, pull: growthPullOf({ ...pull2, merge_commit_sha: pull2.merge_commit_sha }), deliveryId, readConfig },
       { corpus, analyzers, botLogin: inputs.botLogin, log: actionLog }
     );
     return { kind: "growth", pull: pull2.number, result: result2 };
@@ -77119,7 +77113,7 @@ async function act(inputs, event, env, deps, workDir) {
       repo,
       pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false, open: pull.state === "open" },
       deliveryId,
-      readConfig: readConfig2,
+      readConfig,
       dryRun: inputs.dryRun
     },
     {
