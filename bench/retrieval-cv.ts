@@ -20,7 +20,8 @@ import { Bm25Index } from '../src/retrieve/bm25.js';
 import { trainCorpusClassifier } from '../src/retrieve/classifier-store.js';
 import { corpusHash } from '../src/retrieve/corpus-hash.js';
 import type { CweClassifierOptions, LabelledCode } from '../src/retrieve/cwe-classifier.js';
-import { cweExamplesOfPair, EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/retrieve/cwe-examples.js';
+import { EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/retrieve/cwe-examples.js';
+import { cweExamplesOfPair } from '../src/eval/seed-cwe-examples.js';
 import { Retriever, type RetrieverOptions } from '../src/retrieve/retriever.js';
 
 /** A way of training and using the classifier, compared on the same folds. */
@@ -50,6 +51,12 @@ const CONFIGS: Record<string, CvConfig> = {
   'seed examples classpow=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 } },
   'seed examples concept=4': { ...SEED_EXAMPLES, classifier: { conceptWeight: 4 } },
   'seed examples sim=5': { ...SEED_EXAMPLES, retriever: { similarityWeight: 5 } },
+  'seed examples lang-penalty=1': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 1 } },
+  'seed examples lang-penalty=2': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 2 } },
+  'seed examples lang-penalty=4': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 4 } },
+  'seed examples classpow=1.5': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1.5 } },
+  'seed examples classpow=1 lang-penalty=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 }, retriever: { otherLanguagePenalty: 1 } },
+  'seed examples classpow=1 lang-penalty=2': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 }, retriever: { otherLanguagePenalty: 2 } },
 };
 const DEFAULT_CONFIGS = ['corpus only', 'seed examples'];
 
@@ -105,7 +112,10 @@ interface Tally {
   n: number;
 }
 
-type Results = Map<string, Map<string, Tally>>; // retriever × "kind|language" → tally
+type Results = Map<string, Map<string, Tally>>; // retriever × "kind|language" or "kind|cwe:CWE-n" → tally
+
+/** Per-CWE tallies, averaged into a macro column: the evaluation scenario sets hold a few queries per CWE, not the training mix. */
+const CWE_KEY = 'cwe:';
 
 function count(results: Results, retriever: string, key: string, hit: boolean): void {
   const byKey = results.get(retriever) ?? new Map<string, Tally>();
@@ -142,29 +152,38 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
         const hit = top?.entry.cwe.includes(pair.cwe) ?? false;
         count(results, name, `${kind}|${languageFamily(pair.language)}`, hit);
         count(results, name, `${kind}|all`, hit);
+        count(results, name, `${kind}|${CWE_KEY}${pair.cwe}`, hit);
       }
     }
   }
   console.error(`fold ${fold + 1}: corpus ${entries.length}, held-out pairs ${heldOut.length}`);
 }
 
+/** Mean over CWEs of each CWE's acc@1, per query kind. */
+function macroAccuracy(byKey: Map<string, Tally>, kind: string): number {
+  const perCwe = [...byKey].filter(([key, tally]) => key.startsWith(`${kind}|${CWE_KEY}`) && tally.n > 0).map(([, tally]) => tally.hits / tally.n);
+  return perCwe.reduce((sum, value) => sum + value, 0) / (perCwe.length || 1);
+}
+
 function renderTable(results: Results): string {
-  const columns = [...new Set([...results.values()].flatMap((byKey) => [...byKey.keys()]))].sort((a, b) => {
-    const [ka, la] = a.split('|') as [string, string];
-    const [kb, lb] = b.split('|') as [string, string];
-    return ka.localeCompare(kb) || (la === 'all' ? -1 : lb === 'all' ? 1 : la.localeCompare(lb));
-  });
+  const columns = [...new Set([...results.values()].flatMap((byKey) => [...byKey.keys()]))]
+    .filter((key) => !key.includes(CWE_KEY))
+    .sort((a, b) => {
+      const [ka, la] = a.split('|') as [string, string];
+      const [kb, lb] = b.split('|') as [string, string];
+      return ka.localeCompare(kb) || (la === 'all' ? -1 : lb === 'all' ? 1 : la.localeCompare(lb));
+    });
   const n = (key: string) => [...results.values()][0]?.get(key)?.n ?? 0;
   const lines = [
-    `| retriever | ${columns.map((key) => `${key.replace('|', ' ')} (${n(key)})`).join(' | ')} |`,
-    `| --- | ${columns.map(() => '---').join(' | ')} |`,
+    `| retriever | ${QUERY_KINDS.map((kind) => `${kind} macro`).join(' | ')} | ${columns.map((key) => `${key.replace('|', ' ')} (${n(key)})`).join(' | ')} |`,
+    `| --- | ${[...QUERY_KINDS, ...columns].map(() => '---').join(' | ')} |`,
   ];
   for (const [name, byKey] of results) {
     const cells = columns.map((key) => {
       const tally = byKey.get(key);
       return tally && tally.n > 0 ? (tally.hits / tally.n).toFixed(3) : '–';
     });
-    lines.push(`| ${name} | ${cells.join(' | ')} |`);
+    lines.push(`| ${name} | ${QUERY_KINDS.map((kind) => macroAccuracy(byKey, kind).toFixed(3)).join(' | ')} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }

@@ -9,7 +9,7 @@ import { serializeEntry } from '../src/corpus/jsonl.js';
 import { CORPUS_FILE } from '../src/corpus/local-store.js';
 import { buildSeedCorpus, DEFAULT_SEED_MAX_CHARS } from '../src/corpus/seed.js';
 import { CWE_EXAMPLES_FILE, serializeCweExample } from '../src/retrieve/cwe-examples.js';
-import { buildSeedCweExamples } from '../src/retrieve/seed-cwe-examples.js';
+import { buildSeedCweExamples } from '../src/eval/seed-cwe-examples.js';
 
 const { values } = parseArgs({
   options: {

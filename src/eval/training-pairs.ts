@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { normalizeCwe } from '../corpus/entry.js';
 import { languageFromPath, type Language } from '../lang/languages.js';
+import { sharedPrefixOf } from '../text/shared-prefix.js';
 
 const trainingPairSchema = z
   .object({
@@ -33,14 +34,6 @@ export interface TrainingPair {
   file: string;
   /** Lines both sides share before the first change: the vulnerable function up to the fix. */
   sharedPrefix: string;
-}
-
-/** The leading lines both sides share (not every pair carries line_changes, so they are compared here). */
-export function sharedPrefixOf(before: string, after: string): string {
-  const [a, b] = [before.split('\n'), after.split('\n')];
-  let shared = 0;
-  while (shared < a.length && shared < b.length && a[shared]?.trimEnd() === b[shared]?.trimEnd()) shared += 1;
-  return a.slice(0, shared).join('\n');
 }
 
 async function readPairs(file: string, dataset: TrainingPair['dataset']): Promise<TrainingPair[]> {

@@ -209,7 +209,8 @@ function limit(issue: { origin?: string; inclusive?: boolean }, bound: unknown, 
 }
 
 /** Sub-keys of the config object at `path`, for "did you mean" hints. */
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
+/** The schema a config path leads to, wrappers (default, optional, pipe) removed; undefined off the schema. */
+function schemaAt(path: readonly PropertyKey[]): z.core.$ZodType | undefined {
   let schema: z.core.$ZodType = secCoderConfigSchema;
   const unwrap = () => {
     for (;;) {
@@ -221,14 +222,26 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   };
   for (const part of path) {
     unwrap();
-    if (!(schema instanceof z.ZodObject) || typeof part !== 'string') return [];
+    if (!(schema instanceof z.ZodObject) || typeof part !== 'string') return undefined;
     const shape = schema.shape as Record<string, z.core.$ZodType>;
     const next = Object.hasOwn(shape, part) ? shape[part] : undefined;
-    if (!next) return [];
+    if (!next) return undefined;
     schema = next;
   }
   unwrap();
+  return schema;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  const schema = schemaAt(path);
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+/** What an invalid_type issue expected, in words; zod reports a whole-number schema as expecting "number". */
+function expectedAt(path: readonly PropertyKey[], expected: string): string {
+  const schema = schemaAt(path);
+  if (expected === 'number' && schema instanceof z.ZodNumber && schema.format === 'safeint') return EXPECTED.int as string;
+  return EXPECTED[expected] ?? expected;
 }
 
 function squash(key: string): string {
@@ -265,7 +278,7 @@ function problemsOf(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
         return issue.keys.map((key) => ({ key: keyOf([...issue.path, key]), message: unknownKeyMessage(key, known) }));
       }
       case 'invalid_type':
-        return [{ key: keyOf(issue.path), message: `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(issue.input)}` }];
+        return [{ key: keyOf(issue.path), message: `must be ${expectedAt(issue.path, issue.expected)}, not ${describeValue(issue.input)}` }];
       case 'too_big':
         return [{ key: keyOf(issue.path), message: limit(issue, issue.maximum, true) }];
       case 'too_small':

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { codeHash, normalizeCode } from '../corpus/entry.js';
 import { LANGUAGES } from '../lang/languages.js';
-import { sharedPrefixOf, type TrainingPair } from '../eval/training-pairs.js';
+import { sharedPrefixOf } from '../text/shared-prefix.js';
 import type { LabelledCode } from './cwe-classifier.js';
 
 export const CWE_EXAMPLES_FILE = 'cwe-examples.jsonl';
@@ -60,21 +60,6 @@ export function cweExamplesOfFix(fix: FixedFunction, maxChars = Number.POSITIVE_
   const added = fix.after.split('\n').filter((line) => line.trim() !== '' && !old.has(line.trim()));
   if (added.length > 0) examples.push({ ...base, kind: 'fix-lines', code: normalizeCode(added.join('\n')) });
   return examples.filter((example) => example.code.length <= maxChars);
-}
-
-/** The examples one training pair gives (`cweExamplesOfFix`). */
-export function cweExamplesOfPair(pair: TrainingPair, maxChars = Number.POSITIVE_INFINITY): CweExample[] {
-  return cweExamplesOfFix(
-    {
-      language: pair.language,
-      cwe: [pair.cwe],
-      before: pair.before,
-      after: pair.after,
-      sharedPrefix: pair.sharedPrefix,
-      source: { repo: pair.repo, commit: pair.commit, path: pair.file, dataset: pair.dataset },
-    },
-    maxChars,
-  );
 }
 
 /** Identity of an example for deduplication: its kind and normalized code. */

@@ -51,6 +51,18 @@ export interface RetrieverOptions {
   fusionPool?: number;
   /** RRF constant (default 60, as in Cormack et al.). */
   rrfK?: number;
+  /**
+   * 'cwe-aware' only: how much a demonstration in another language family loses, in log-probability
+   * units. Default Infinity: every same-language entry comes first. A finite value lets an example
+   * of a far likelier weakness in another language beat a same-language example of an unlikely one.
+   */
+  otherLanguagePenalty?: number;
+}
+
+/** A soft language filter: entries of another language family compete, `penalty` behind. */
+interface LanguagePreference {
+  sameLanguage: (label: number) => boolean;
+  penalty: number;
 }
 
 interface Ranked {
@@ -81,16 +93,27 @@ export class Retriever {
     const sameLanguage = (label: number) => family === undefined || languageFamily(this.entryAt(label).language) === family;
     const hasCwe = (label: number) => query.cwe !== undefined && this.entryAt(label).cwe.includes(query.cwe);
 
-    // Tiers, best first; each fills what the previous left of k.
+    // Tiers, best first; each fills what the previous left of k. A known CWE comes before the
+    // language: an example of the alert's weakness in another language teaches more than an
+    // example of another weakness in the same one.
+    const penalty = this.options.otherLanguagePenalty ?? Number.POSITIVE_INFINITY;
+    const softLanguage = this.mode === 'cwe-aware' && Number.isFinite(penalty);
     const tiers: ((label: number) => boolean)[] = [];
-    if (query.cwe) tiers.push((label) => sameLanguage(label) && hasCwe(label));
-    tiers.push((label) => sameLanguage(label) && !hasCwe(label));
-    if (family) tiers.push((label) => !sameLanguage(label));
+    if (query.cwe) {
+      tiers.push((label) => sameLanguage(label) && hasCwe(label));
+      if (family) tiers.push((label) => !sameLanguage(label) && hasCwe(label));
+    }
+    if (softLanguage) tiers.push((label) => !hasCwe(label));
+    else {
+      tiers.push((label) => sameLanguage(label) && !hasCwe(label));
+      if (family) tiers.push((label) => !sameLanguage(label) && !hasCwe(label));
+    }
+    const languagePreference = softLanguage && family ? { sameLanguage, penalty } : undefined;
 
     const results: Demonstration[] = [];
     for (const tier of tiers) {
       if (results.length >= k) break;
-      for (const hit of this.rank(query.code, vector, k - results.length, tier)) {
+      for (const hit of this.rank(query, vector, k - results.length, tier, languagePreference)) {
         results.push({
           entry: this.entryAt(hit.label),
           score: hit.score,
@@ -109,14 +132,15 @@ export class Retriever {
     return entry;
   }
 
-  private rank(code: string, vector: Float32Array | undefined, k: number, filter: (label: number) => boolean): Ranked[] {
+  private rank(query: RetrievalQuery, vector: Float32Array | undefined, k: number, filter: (label: number) => boolean, languagePreference?: LanguagePreference): Ranked[] {
+    const { code } = query;
     if (this.mode === 'dense' && vector) {
       return this.vectors.search(vector, k, filter).map((hit) => ({ ...hit, similarity: hit.score }));
     }
     if (this.mode === 'bm25' || !vector) {
       return this.bm25.search(code, k, filter).map((hit) => ({ label: hit.doc, score: hit.score }));
     }
-    if (this.mode === 'cwe-aware' && this.options.classifier) return this.rankByPredictedCwe(code, vector, k, filter, this.options.classifier);
+    if (this.mode === 'cwe-aware' && this.options.classifier) return this.rankByPredictedCwe(query, vector, k, filter, languagePreference, this.options.classifier);
     const pool = Math.max(this.options.fusionPool ?? 50, 5 * k);
     const rrfK = this.options.rrfK ?? 60;
     const dense = this.vectors.search(vector, pool, filter);
@@ -137,19 +161,21 @@ export class Retriever {
    * the next ones cover the next likely weaknesses when the classifier is unsure.
    */
   private rankByPredictedCwe(
-    code: string,
+    query: RetrievalQuery,
     vector: Float32Array,
     k: number,
     filter: (label: number) => boolean,
+    languagePreference: LanguagePreference | undefined,
     classifier: CweClassifier,
   ): Ranked[] {
-    const probabilities = classifier.predict(code);
+    const probabilities = classifier.predict(query.code);
     const probability = new Map(classifier.classes.map((cwe, i) => [cwe, probabilities[i] as number]));
     const floor = Math.log(1e-6);
     const beta = this.options.similarityWeight ?? 2;
     const scoreOf = (label: number, similarity: number) => {
       const best = Math.max(floor, ...this.entryAt(label).cwe.map((cwe) => Math.log(probability.get(cwe) ?? 1e-6)));
-      return best + beta * similarity;
+      const penalty = languagePreference && !languagePreference.sameLanguage(label) ? languagePreference.penalty : 0;
+      return best + beta * similarity - penalty;
     };
     const likely = classifier.classes
       .map((cwe, i) => ({ cwe, p: probabilities[i] as number }))
@@ -161,15 +187,24 @@ export class Retriever {
         if (!ranked.has(hit.label)) ranked.set(hit.label, { label: hit.label, score: scoreOf(hit.label, hit.score), similarity: hit.score });
       }
     };
+    // With a soft language filter each side is searched on its own, so the penalty cannot hide
+    // a same-language entry behind more similar ones in other languages.
+    const sides: ((label: number) => boolean)[] = languagePreference
+      ? [(label) => filter(label) && languagePreference.sameLanguage(label), (label) => filter(label) && !languagePreference.sameLanguage(label)]
+      : [filter];
     const bestOfClass: Ranked[] = [];
     for (const { cwe } of likely) {
-      const hits = this.vectors.search(vector, k, (label) => filter(label) && this.entryAt(label).cwe.includes(cwe));
-      consider(hits);
-      const best = hits[0] && ranked.get(hits[0].label);
+      let best: Ranked | undefined;
+      for (const side of sides) {
+        const hits = this.vectors.search(vector, k, (label) => side(label) && this.entryAt(label).cwe.includes(cwe));
+        consider(hits);
+        const candidate = hits[0] && ranked.get(hits[0].label);
+        if (candidate && (!best || candidate.score > best.score)) best = candidate;
+      }
       if (best) bestOfClass.push(best);
     }
     // Entries of the other CWEs (or none) still compete on similarity.
-    consider(this.vectors.search(vector, k, filter));
+    for (const side of sides) consider(this.vectors.search(vector, k, side));
     const byScore = [...ranked.values()].sort((a, b) => b.score - a.score || a.label - b.label);
     if (this.options.diversify === false) return byScore.slice(0, k);
     const first = byScore.slice(0, 1);

@@ -136,7 +136,7 @@ describe('problems', () => {
       [
         '| key | problem |',
         '| --- | --- |',
-        '| `maxTargets` | must be a number, not text |',
+        '| `maxTargets` | must be a whole number, not text |',
         '| `x\\|y<img src=x onerror=alert(1)>` | unknown key; known keys here: enabled, targets, languages, paths, maxTargets, demonstrations, minSimilarity, model, corpus, growth, drafts, dryRun |',
         '| ``tick`s`` | unknown key; known keys here: enabled, targets, languages, paths, maxTargets, demonstrations, minSimilarity, model, corpus, growth, drafts, dryRun |',
       ].join('\n'),

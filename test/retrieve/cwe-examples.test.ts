@@ -2,8 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedPrefixOf, type TrainingPair } from '../../src/eval/training-pairs.js';
-import { CWE_EXAMPLES_FILE, cweExamplesHash, cweExamplesOfPair, readCweExamples, serializeCweExample } from '../../src/retrieve/cwe-examples.js';
+import { cweExamplesOfPair } from '../../src/eval/seed-cwe-examples.js';
+import type { TrainingPair } from '../../src/eval/training-pairs.js';
+import { sharedPrefixOf } from '../../src/text/shared-prefix.js';
+import { CWE_EXAMPLES_FILE, cweExamplesHash, readCweExamples, serializeCweExample } from '../../src/retrieve/cwe-examples.js';
 
 const before = ['int get(int *a, int n, int i) {', '  int x = 0;', '  x += 1;', '  return a[i] + x;', '}'].join('\n');
 const after = ['int get(int *a, int n, int i) {', '  int x = 0;', '  x += 1;', '  if (i < 0 || i >= n) return -1;', '  return a[i] + x;', '}'].join('\n');

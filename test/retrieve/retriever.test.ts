@@ -101,6 +101,17 @@ describe('Retriever', () => {
         expect(plain[0]!.cweMatch).toBe(false);
       });
 
+      it('with a CWE the language lacks, that CWE in other languages comes before the language', async () => {
+        const sql = entries.filter((entry) => entry.cwe.includes('CWE-89'));
+        expect(sql.some(isCFamily)).toBe(false);
+        const results = await retriever(mode).retrieve({ code: SQL_QUERY, language: 'c', cwe: 'CWE-89', k: sql.length + 3 });
+        expect(results).toHaveLength(sql.length + 3);
+        const head = results.slice(0, sql.length);
+        expect(new Set(head.map((demo) => demo.entry.id))).toEqual(new Set(sql.map((entry) => entry.id)));
+        expect(head.every((demo) => demo.cweMatch && !demo.sameLanguage)).toBe(true);
+        expect(results.slice(sql.length).every((demo) => !demo.cweMatch && demo.sameLanguage)).toBe(true);
+      });
+
       it('fills with other languages when the language has fewer than k entries', async () => {
         const code = 'const html = escapeHtml(comment.body); element.textContent = String(html);';
         const results = await retriever(mode).retrieve({ code, language: 'typescript', k: 8 });
@@ -149,6 +160,27 @@ describe('Retriever', () => {
     const firstCwes = results[0]!.entry.cwe;
     expect(results[1]!.entry.cwe.some((cwe) => !firstCwes.includes(cwe))).toBe(true);
     expect(likely.slice(0, 5).map((l) => l.cwe)).toEqual(expect.arrayContaining([results[1]!.entry.cwe[0]!]));
+  });
+
+  it('cwe-aware with a finite otherLanguagePenalty lets a far likelier CWE in another language come first', async () => {
+    const withPenalty = (otherLanguagePenalty?: number) =>
+      new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode: 'cwe-aware', classifier: index.classifier, otherLanguagePenalty });
+    const strict = await withPenalty().retrieve({ code: SQL_QUERY, language: 'c', k: 3 });
+    expect(strict.every((demo) => demo.sameLanguage && isCFamily(demo.entry))).toBe(true);
+    // A huge penalty picks the strict first demonstration (the next ones cover other likely CWEs in any language).
+    expect((await withPenalty(1e6).retrieve({ code: SQL_QUERY, language: 'c', k: 1 }))[0]!.entry.id).toBe(strict[0]!.entry.id);
+
+    const soft = await withPenalty(0.5).retrieve({ code: SQL_QUERY, language: 'c', k: 3 });
+    expect(soft[0]!.sameLanguage).toBe(false);
+    expect(soft[0]!.entry.cwe).toContain('CWE-89');
+    // The score is log P(CWE) + 2·cosine − the penalty, and beats the best C entry's.
+    const probabilities = index.classifier!.predict(SQL_QUERY);
+    const p89 = probabilities[index.classifier!.classes.indexOf('CWE-89')]!;
+    expect(soft[0]!.score).toBeCloseTo(Math.log(p89) + 2 * soft[0]!.similarity! - 0.5, 6);
+    expect(soft[0]!.score).toBeGreaterThan(strict[0]!.score);
+    // A C entry still wins when the weakness it shows is as likely.
+    const bounds = await withPenalty(0.5).retrieve({ code: BOUNDS_QUERY, language: 'c', k: 1 });
+    expect(bounds[0]!.sameLanguage).toBe(true);
   });
 
   it('hybrid score is the reciprocal-rank fusion of the dense and BM25 rankings', async () => {

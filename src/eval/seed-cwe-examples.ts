@@ -5,8 +5,23 @@
 // split are left out, as the seed corpus leaves them out.
 import { codeHash } from '../corpus/entry.js';
 import { validationHashes } from '../corpus/validation-hashes.js';
-import { loadTrainingPairs } from '../eval/training-pairs.js';
-import { cweExamplesOfPair, type CweExample } from './cwe-examples.js';
+import { cweExamplesOfFix, type CweExample } from '../retrieve/cwe-examples.js';
+import { loadTrainingPairs, type TrainingPair } from './training-pairs.js';
+
+/** The examples one training pair gives (`cweExamplesOfFix`). */
+export function cweExamplesOfPair(pair: TrainingPair, maxChars = Number.POSITIVE_INFINITY): CweExample[] {
+  return cweExamplesOfFix(
+    {
+      language: pair.language,
+      cwe: [pair.cwe],
+      before: pair.before,
+      after: pair.after,
+      sharedPrefix: pair.sharedPrefix,
+      source: { repo: pair.repo, commit: pair.commit, path: pair.file, dataset: pair.dataset },
+    },
+    maxChars,
+  );
+}
 
 /** Examples of every training pair, each at most `maxChars` long, duplicates merged (keeping every CWE label). */
 export async function buildSeedCweExamples(datasetsDir: string, maxChars: number): Promise<CweExample[]> {
