@@ -30,6 +30,8 @@ interface CvConfig {
   examples?: readonly ExampleKind[];
   /** Take examples from every training pair, not only those whose secure side made the corpus. */
   examplesFromAllPairs?: boolean;
+  /** Also each vulnerable example cut after these fractions of its lines (prompts stop anywhere). */
+  truncations?: readonly number[];
   /** Longest example kept (default the corpus's cap). */
   exampleMaxChars?: number;
   classifier?: CweClassifierOptions;
@@ -51,6 +53,10 @@ const CONFIGS: Record<string, CvConfig> = {
   'seed examples classpow=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 } },
   'seed examples concept=4': { ...SEED_EXAMPLES, classifier: { conceptWeight: 4 } },
   'seed examples sim=5': { ...SEED_EXAMPLES, retriever: { similarityWeight: 5 } },
+  'seed examples halves': { ...SEED_EXAMPLES, truncations: [0.5] },
+  'seed examples thirds': { ...SEED_EXAMPLES, truncations: [0.33, 0.67] },
+  'seed examples sim=1': { ...SEED_EXAMPLES, retriever: { similarityWeight: 1 } },
+  'seed examples sim=3': { ...SEED_EXAMPLES, retriever: { similarityWeight: 3 } },
   'seed examples lang-penalty=1': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 1 } },
   'seed examples lang-penalty=2': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 2 } },
   'seed examples lang-penalty=4': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 4 } },
@@ -104,7 +110,13 @@ function examplesOf(pairs: readonly TrainingPair[], entries: readonly CorpusEntr
     .filter((pair) => config.examplesFromAllPairs === true || inCorpus.has(codeHash(pair.after)))
     .flatMap((pair) => cweExamplesOfPair(pair, config.exampleMaxChars ?? DEFAULT_SEED_MAX_CHARS))
     .filter((example) => kinds.includes(example.kind))
-    .map((example) => ({ code: example.code, cwe: example.cwe }));
+    .flatMap((example) => {
+      const whole = { code: example.code, cwe: example.cwe };
+      if (example.kind !== 'vulnerable') return [whole];
+      const lines = example.code.split('\n');
+      const cuts = (config.truncations ?? []).map((fraction) => lines.slice(0, Math.round(lines.length * fraction)).join('\n'));
+      return [whole, ...cuts.filter((code) => code.split('\n').length >= MIN_PREFIX_LINES).map((code) => ({ code, cwe: example.cwe }))];
+    });
 }
 
 interface Tally {

@@ -6,7 +6,7 @@ export interface RetrievalReportView {
   corpus: { entries: number };
   sets: { name: string; description: string; n: number }[];
   quality: Record<string, Record<string, RetrievalScores>>;
-  knownCwe: { coverable: number; acc1: number; missingCells: string[] };
+  knownCwe: { coverable: number; acc1: number; missingCells: string[]; crossLanguage: { n: number; acc1: number } };
   index: { buildSeconds: number; embedder: string; dim: number };
   speed: { queryChars: number; latency: Record<string, { p50Ms: number; p99Ms: number }>; ratioToBm25: Record<string, number> };
   scale?: ScaleReport;
@@ -27,7 +27,8 @@ export function renderMarkdown(report: RetrievalReportView): string {
     lines.push(`| ${retriever} | ${cells.join(' | ')} |`);
   }
   lines.push('', `Known CWE (from an alert): acc@1 ${f2(report.knownCwe.acc1)} over ${report.knownCwe.coverable} queries whose (language, CWE) the corpus has.`);
-  lines.push(`Cells the corpus lacks: ${report.knownCwe.missingCells.join(', ') || 'none'}.`, '');
+  lines.push(`Cells the corpus lacks: ${report.knownCwe.missingCells.join(', ') || 'none'}.`);
+  lines.push(`Of those, queries whose CWE the corpus has in another language: ${report.knownCwe.crossLanguage.n}, acc@1 ${f2(report.knownCwe.crossLanguage.acc1)} (that language's example comes first).`, '');
   lines.push(`## Speed`, '', `Index build (train default embedder + embed + index): ${report.index.buildSeconds.toFixed(1)} s, ${report.index.embedder}.`, '');
   lines.push(`| mode | p50 ms | p99 ms | p50 ÷ BM25 p50 |`, '| --- | --- | --- | --- |');
   for (const [mode, latency] of Object.entries(report.speed.latency)) {

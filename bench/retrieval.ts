@@ -61,23 +61,36 @@ function evaluateRandom(entries: CorpusEntry[], cases: RetrievalQueryCase[]): Re
 /** With the CWE known (from an alert), the top demonstration must carry it wherever the corpus can. */
 async function knownCweCheck(index: RetrievalIndex, sets: NamedQuerySet[]) {
   const cells = new Set(index.entries.flatMap((entry) => entry.cwe.map((cwe) => `${languageFamily(entry.language)}|${cwe}`)));
+  const anyLanguage = new Set(index.entries.flatMap((entry) => entry.cwe));
   const retriever = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { classifier: index.classifier });
   const missingCells = new Set<string>();
   let coverable = 0;
   let correct = 0;
+  // Queries whose language lacks the CWE but another language has it: shown that one instead.
+  const crossLanguage = { n: 0, correct: 0 };
   for (const set of sets) {
     for (const query of set.cases) {
       const cell = `${languageFamily(query.language)}|${query.cwe}`;
+      const [top] = await retriever.retrieve({ code: query.code, language: query.language, cwe: query.cwe, k: 1 });
+      const hit = top?.entry.cwe.includes(query.cwe) ?? false;
       if (!cells.has(cell)) {
         missingCells.add(cell);
+        if (anyLanguage.has(query.cwe)) {
+          crossLanguage.n += 1;
+          if (hit) crossLanguage.correct += 1;
+        }
         continue;
       }
       coverable += 1;
-      const [top] = await retriever.retrieve({ code: query.code, language: query.language, cwe: query.cwe, k: 1 });
-      if (top?.entry.cwe.includes(query.cwe)) correct += 1;
+      if (hit) correct += 1;
     }
   }
-  return { coverable, acc1: coverable === 0 ? Number.NaN : correct / coverable, missingCells: [...missingCells].sort() };
+  return {
+    coverable,
+    acc1: coverable === 0 ? Number.NaN : correct / coverable,
+    missingCells: [...missingCells].sort(),
+    crossLanguage: { n: crossLanguage.n, acc1: crossLanguage.n === 0 ? Number.NaN : crossLanguage.correct / crossLanguage.n },
+  };
 }
 
 async function speed(index: RetrievalIndex, entries: CorpusEntry[]) {

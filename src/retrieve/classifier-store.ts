@@ -12,6 +12,9 @@ import { CweClassifier, type CweClassifierOptions, type LabelledCode } from './c
 
 const CLASSIFIER_FILE = 'cwe-classifier.json';
 
+/** Bumped when training changes, so a classifier saved by an older version is trained again. */
+const TRAINING_VERSION = 2;
+
 /** Above this many labelled entries an evenly spaced sample trains the classifier. */
 const MAX_TRAINING_ENTRIES = 20_000;
 
@@ -53,7 +56,8 @@ export function trainCorpusClassifier(
  * trained one (saved when `dir` is given).
  */
 export async function classifierFor(entries: readonly CorpusEntry[], dir: string | undefined, examples: readonly CweExample[] = []): Promise<CweClassifier | undefined> {
-  const hash = examples.length === 0 ? corpusHash(entries) : `${corpusHash(entries)}+examples:${cweExamplesHash(examples)}`;
+  const trained = `training:${TRAINING_VERSION}+${corpusHash(entries)}`;
+  const hash = examples.length === 0 ? trained : `${trained}+examples:${cweExamplesHash(examples)}`;
   if (dir) {
     try {
       const saved = savedSchema.parse(JSON.parse(await readFile(join(dir, CLASSIFIER_FILE), 'utf8')));

@@ -9,6 +9,8 @@ import type { VectorIndex } from '../index/types.js';
 import type { Bm25Index } from './bm25.js';
 import type { CweClassifier } from './cwe-classifier.js';
 
+const DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
+
 export const RETRIEVAL_MODES = ['cwe-aware', 'hybrid', 'dense', 'bm25'] as const;
 export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
 
@@ -53,8 +55,9 @@ export interface RetrieverOptions {
   rrfK?: number;
   /**
    * 'cwe-aware' only: how much a demonstration in another language family loses, in log-probability
-   * units. Default Infinity: every same-language entry comes first. A finite value lets an example
-   * of a far likelier weakness in another language beat a same-language example of an unlikely one.
+   * units (default 1: it must show a weakness e times likelier). An example of the likely weakness
+   * in another language teaches more than one of an unlikely weakness in the same language; the
+   * CV harness measured 1 above 2, 4 and Infinity (every same-language entry first).
    */
   otherLanguagePenalty?: number;
 }
@@ -96,7 +99,7 @@ export class Retriever {
     // Tiers, best first; each fills what the previous left of k. A known CWE comes before the
     // language: an example of the alert's weakness in another language teaches more than an
     // example of another weakness in the same one.
-    const penalty = this.options.otherLanguagePenalty ?? Number.POSITIVE_INFINITY;
+    const penalty = this.options.otherLanguagePenalty ?? DEFAULT_OTHER_LANGUAGE_PENALTY;
     const softLanguage = this.mode === 'cwe-aware' && Number.isFinite(penalty);
     const tiers: ((label: number) => boolean)[] = [];
     if (query.cwe) {

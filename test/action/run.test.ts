@@ -228,7 +228,7 @@ describe('the Action on an invalid .github/seccoder.yml', () => {
     expect(errors()).toEqual([]);
     expect(bodies.one('check-create')).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: 'Invalid .github/seccoder.yml' } });
     expect(readOutputs(files.outputFile).suggestions).toBe('0');
-    expect(await readFile(files.summaryFile, 'utf8')).toContain('| `maxTargets` | must be a number, not text |');
+    expect(await readFile(files.summaryFile, 'utf8')).toContain('| `maxTargets` | must be a whole number, not text |');
   });
 });
 

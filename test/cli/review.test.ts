@@ -84,7 +84,7 @@ describe('seccoder review --dry-run', () => {
     mockPullRequest();
     mockConfig('maxTargets: many\n');
     expect(await review('--dry-run')).toBe(0);
-    expect(printed.join('\n')).toBe('.github/seccoder.yml is invalid:\n  maxTargets: must be a number, not text');
+    expect(printed.join('\n')).toBe('.github/seccoder.yml is invalid:\n  maxTargets: must be a whole number, not text');
   });
 });
 

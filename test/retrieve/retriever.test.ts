@@ -31,12 +31,14 @@ beforeAll(async () => {
 });
 afterAll(() => temp.cleanup());
 
-function retriever(mode: RetrievalMode, options: { fusionPool?: number; rrfK?: number; diversify?: boolean } = {}): Retriever {
+function retriever(mode: RetrievalMode, options: { fusionPool?: number; rrfK?: number; diversify?: boolean; otherLanguagePenalty?: number } = {}): Retriever {
   return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, classifier: index.classifier, ...options });
 }
 
 const isCFamily = (entry: CorpusEntry) => languageFamily(entry.language) === 'c-family';
 const labelOf = (demo: Demonstration) => entries.indexOf(demo.entry);
+/** cwe-aware's language preference is soft by default; these tests check the strict tiers every mode can give. */
+const STRICT_LANGUAGE = { otherLanguagePenalty: Number.POSITIVE_INFINITY };
 /** Entries sharing at least one token with the query: everything BM25 can rank. */
 const candidates = (code: string) => index.bm25.search(code, entries.length).map((hit) => entries[hit.doc]!);
 
@@ -71,7 +73,7 @@ describe('Retriever', () => {
       });
 
       it('with language "c", all C/C++ entries come before any other language', async () => {
-        const results = await retriever(mode).retrieve({ code: SQL_QUERY, language: 'c', k: 15 });
+        const results = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: SQL_QUERY, language: 'c', k: 15 });
         expect(results).toHaveLength(15);
         results.forEach((demo) => expect(demo.sameLanguage).toBe(isCFamily(demo.entry)));
         // BM25 only ranks entries that share a term with the query; dense and hybrid rank them all.
@@ -88,7 +90,7 @@ describe('Retriever', () => {
 
       it('with CWE-416 and language C, the CWE-416 C/C++ entries come first even for a bounds-looking query', async () => {
         const expected = entries.filter((entry) => isCFamily(entry) && entry.cwe.includes('CWE-416'));
-        const results = await retriever(mode).retrieve({ code: BOUNDS_QUERY, language: 'c', cwe: 'CWE-416', k: 8 });
+        const results = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: BOUNDS_QUERY, language: 'c', cwe: 'CWE-416', k: 8 });
         expect(results).toHaveLength(8);
         const head = results.slice(0, expected.length);
         expect(new Set(head.map((demo) => demo.entry.id))).toEqual(new Set(expected.map((entry) => entry.id)));
@@ -104,7 +106,7 @@ describe('Retriever', () => {
       it('with a CWE the language lacks, that CWE in other languages comes before the language', async () => {
         const sql = entries.filter((entry) => entry.cwe.includes('CWE-89'));
         expect(sql.some(isCFamily)).toBe(false);
-        const results = await retriever(mode).retrieve({ code: SQL_QUERY, language: 'c', cwe: 'CWE-89', k: sql.length + 3 });
+        const results = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: SQL_QUERY, language: 'c', cwe: 'CWE-89', k: sql.length + 3 });
         expect(results).toHaveLength(sql.length + 3);
         const head = results.slice(0, sql.length);
         expect(new Set(head.map((demo) => demo.entry.id))).toEqual(new Set(sql.map((entry) => entry.id)));
@@ -114,7 +116,7 @@ describe('Retriever', () => {
 
       it('fills with other languages when the language has fewer than k entries', async () => {
         const code = 'const html = escapeHtml(comment.body); element.textContent = String(html);';
-        const results = await retriever(mode).retrieve({ code, language: 'typescript', k: 8 });
+        const results = await retriever(mode, STRICT_LANGUAGE).retrieve({ code, language: 'typescript', k: 8 });
         const available = mode === 'bm25' ? candidates(code).length : entries.length;
         expect(available).toBeGreaterThanOrEqual(8);
         expect(results).toHaveLength(8);
@@ -165,12 +167,16 @@ describe('Retriever', () => {
   it('cwe-aware with a finite otherLanguagePenalty lets a far likelier CWE in another language come first', async () => {
     const withPenalty = (otherLanguagePenalty?: number) =>
       new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode: 'cwe-aware', classifier: index.classifier, otherLanguagePenalty });
-    const strict = await withPenalty().retrieve({ code: SQL_QUERY, language: 'c', k: 3 });
+    const strict = await withPenalty(Number.POSITIVE_INFINITY).retrieve({ code: SQL_QUERY, language: 'c', k: 3 });
     expect(strict.every((demo) => demo.sameLanguage && isCFamily(demo.entry))).toBe(true);
     // A huge penalty picks the strict first demonstration (the next ones cover other likely CWEs in any language).
     expect((await withPenalty(1e6).retrieve({ code: SQL_QUERY, language: 'c', k: 1 }))[0]!.entry.id).toBe(strict[0]!.entry.id);
 
     const soft = await withPenalty(0.5).retrieve({ code: SQL_QUERY, language: 'c', k: 3 });
+    // The default is soft (1).
+    expect((await withPenalty().retrieve({ code: SQL_QUERY, language: 'c', k: 3 })).map((demo) => demo.entry.id)).toEqual(
+      (await withPenalty(1).retrieve({ code: SQL_QUERY, language: 'c', k: 3 })).map((demo) => demo.entry.id),
+    );
     expect(soft[0]!.sameLanguage).toBe(false);
     expect(soft[0]!.entry.cwe).toContain('CWE-89');
     // The score is log P(CWE) + 2·cosine − the penalty, and beats the best C entry's.

@@ -52,7 +52,7 @@ describe('.github/seccoder.yml', () => {
           '| key | problem |',
           '| --- | --- |',
           // zod 4 reports the wrong type of z.int() as "expected number", hence not "a whole number".
-          '| `maxTargets` | must be a number, not text |',
+          '| `maxTargets` | must be a whole number, not text |',
           '| `reviewers` | unknown key; known keys here: enabled, targets, languages, paths, maxTargets, demonstrations, minSimilarity, model, corpus, growth, drafts, dryRun |',
         ].join('\n'),
       },
