@@ -41,7 +41,7 @@ export interface RetrieverOptions {
   classifier?: CweClassifier;
   /** Weight of cosine similarity against log P(CWE) in 'cwe-aware' (default 2). */
   similarityWeight?: number;
-  /** Predicted CWEs considered per query in 'cwe-aware' (default 5). */
+  /** Predicted CWEs considered per query in 'cwe-aware' (default 5, and at least k, so k demonstrations can each show a different CWE). */
   topClasses?: number;
   /**
    * 'cwe-aware' only: after the first demonstration, the best one of each next likely CWE
@@ -183,7 +183,7 @@ export class Retriever {
     const likely = classifier.classes
       .map((cwe, i) => ({ cwe, p: probabilities[i] as number }))
       .sort((a, b) => b.p - a.p)
-      .slice(0, this.options.topClasses ?? 5);
+      .slice(0, Math.max(this.options.topClasses ?? 5, k));
     const ranked = new Map<number, Ranked>();
     const consider = (hits: { label: number; score: number }[]) => {
       for (const hit of hits) {
