@@ -164,6 +164,13 @@ describe('Retriever', () => {
     expect(likely.slice(0, 5).map((l) => l.cwe)).toEqual(expect.arrayContaining([results[1]!.entry.cwe[0]!]));
   });
 
+  it('cwe-aware shows k different CWEs in its first k demonstrations, even past the 5 most likely', async () => {
+    const cwes = new Set(entries.flatMap((entry) => entry.cwe));
+    expect(cwes.size).toBe(6);
+    const results = await retriever('cwe-aware').retrieve({ code: BOUNDS_QUERY, k: 6 });
+    expect(new Set(results.map((demo) => demo.entry.cwe[0]))).toEqual(cwes);
+  });
+
   it('cwe-aware with a finite otherLanguagePenalty lets a far likelier CWE in another language come first', async () => {
     const withPenalty = (otherLanguagePenalty?: number) =>
       new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode: 'cwe-aware', classifier: index.classifier, otherLanguagePenalty });
