@@ -19,7 +19,7 @@ import { languageFamily } from '../src/lang/languages.js';
 import { Bm25Index } from '../src/retrieve/bm25.js';
 import { trainCorpusClassifier } from '../src/retrieve/classifier-store.js';
 import { corpusHash } from '../src/retrieve/corpus-hash.js';
-import type { CweClassifierOptions, LabelledCode } from '../src/retrieve/cwe-classifier.js';
+import type { CweClassifierOptions, CwePredictor, LabelledCode } from '../src/retrieve/cwe-classifier.js';
 import { EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/retrieve/cwe-examples.js';
 import { cweExamplesOfPair } from '../src/eval/seed-cwe-examples.js';
 import { Retriever, type RetrieverOptions } from '../src/retrieve/retriever.js';
@@ -36,6 +36,31 @@ interface CvConfig {
   exampleMaxChars?: number;
   classifier?: CweClassifierOptions;
   retriever?: Omit<RetrieverOptions, 'classifier' | 'mode'>;
+  /** Mix the classifier with a vote of the BM25-nearest labelled documents (corpus + examples): weight, neighbours. */
+  knn?: { weight: number; k: number };
+}
+
+/** P(CWE) = (1 − w)·classifier + w·share of the k BM25-nearest labelled documents with that CWE. */
+function knnMix(classifier: CwePredictor, documents: readonly LabelledCode[], weight: number, k: number): CwePredictor {
+  const bm25 = new Bm25Index();
+  bm25.add(documents.map((doc) => doc.code));
+  const classIndex = new Map(classifier.classes.map((cwe, i) => [cwe, i]));
+  return {
+    classes: classifier.classes,
+    predict(code: string): Float64Array {
+      const p = classifier.predict(code);
+      const vote = new Float64Array(p.length);
+      const hits = bm25.search(code, k);
+      for (const hit of hits) {
+        const labels = (documents[hit.doc] as LabelledCode).cwe;
+        for (const cwe of labels) {
+          const c = classIndex.get(cwe);
+          if (c !== undefined) vote[c] = (vote[c] as number) + 1 / labels.length / hits.length;
+        }
+      }
+      return p.map((value, c) => (1 - weight) * value + weight * (vote[c] as number));
+    },
+  };
 }
 
 /** What ships: every kind of example from every training pair, as scripts/build-seed-corpus.ts writes them. */
@@ -55,6 +80,9 @@ const CONFIGS: Record<string, CvConfig> = {
   'seed examples sim=5': { ...SEED_EXAMPLES, retriever: { similarityWeight: 5 } },
   'seed examples halves': { ...SEED_EXAMPLES, truncations: [0.5] },
   'seed examples thirds': { ...SEED_EXAMPLES, truncations: [0.33, 0.67] },
+  'seed examples knn .3/10': { ...SEED_EXAMPLES, knn: { weight: 0.3, k: 10 } },
+  'seed examples knn .5/5': { ...SEED_EXAMPLES, knn: { weight: 0.5, k: 5 } },
+  'seed examples knn .2/3': { ...SEED_EXAMPLES, knn: { weight: 0.2, k: 3 } },
   'seed examples sim=1': { ...SEED_EXAMPLES, retriever: { similarityWeight: 1 } },
   'seed examples sim=3': { ...SEED_EXAMPLES, retriever: { similarityWeight: 3 } },
   'seed examples lang-penalty=1': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 1 } },
@@ -152,7 +180,10 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
   bm25.add(entries.map((entry) => entry.code));
   const retrievers: [string, Retriever][] = [['bm25+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'bm25' })]];
   for (const [name, config] of configs) {
-    const classifier = trainCorpusClassifier(entries, examplesOf(training, entries, config), config.classifier);
+    const examples = examplesOf(training, entries, config);
+    const trained = trainCorpusClassifier(entries, examples, config.classifier);
+    const classifier =
+      trained && config.knn ? knnMix(trained, [...entries.map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples], config.knn.weight, config.knn.k) : trained;
     retrievers.push([name, new Retriever(entries, embedder, vectors, bm25, { ...config.retriever, mode: 'cwe-aware', classifier })]);
   }
   for (const pair of heldOut) {

@@ -27,6 +27,12 @@ export interface CweClassifierOptions {
   minDocumentFrequency?: number;
 }
 
+/** What retrieval needs of a classifier: P(CWE | code) over its classes. */
+export interface CwePredictor {
+  readonly classes: readonly string[];
+  predict(code: string): Float64Array;
+}
+
 export interface LabelledCode {
   code: string;
   cwe: readonly string[];
@@ -78,7 +84,7 @@ function softmaxInPlace(logits: Float64Array): void {
   for (let c = 0; c < logits.length; c += 1) logits[c] = (logits[c] as number) / sum;
 }
 
-export class CweClassifier {
+export class CweClassifier implements CwePredictor {
   private readonly termIndex: Map<string, number>;
 
   private constructor(readonly model: CweClassifierModel) {

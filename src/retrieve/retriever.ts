@@ -7,7 +7,7 @@ import type { Embedder } from '../embed/types.js';
 import { languageFamily, type Language } from '../lang/languages.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Bm25Index } from './bm25.js';
-import type { CweClassifier } from './cwe-classifier.js';
+import type { CwePredictor } from './cwe-classifier.js';
 
 const DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
 
@@ -38,7 +38,7 @@ export interface RetrieverOptions {
   /** Default 'cwe-aware' when a classifier is given, else 'hybrid'. */
   mode?: RetrievalMode;
   /** Needed by 'cwe-aware'; without it that mode ranks as 'hybrid'. */
-  classifier?: CweClassifier;
+  classifier?: CwePredictor;
   /** Weight of cosine similarity against log P(CWE) in 'cwe-aware' (default 2). */
   similarityWeight?: number;
   /** Predicted CWEs considered per query in 'cwe-aware' (default 5, and at least k, so k demonstrations can each show a different CWE). */
@@ -169,7 +169,7 @@ export class Retriever {
     k: number,
     filter: (label: number) => boolean,
     languagePreference: LanguagePreference | undefined,
-    classifier: CweClassifier,
+    classifier: CwePredictor,
   ): Ranked[] {
     const probabilities = classifier.predict(query.code);
     const probability = new Map(classifier.classes.map((cwe, i) => [cwe, probabilities[i] as number]));
