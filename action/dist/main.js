@@ -62680,14 +62680,7 @@ import { createHash as createHash2 } from "node:crypto";
 import { readFile as readFile4 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
-// src/eval/training-pairs.ts
-var trainingPairSchema = external_exports.object({
-  func_src_before: external_exports.string(),
-  func_src_after: external_exports.string(),
-  commit_link: external_exports.string(),
-  file_name: external_exports.string(),
-  vul_type: external_exports.string()
-}).loose();
+// src/text/shared-prefix.ts
 function sharedPrefixOf(before, after) {
   const [a2, b] = [before.split("\n"), after.split("\n")];
   let shared = 0;
@@ -64833,7 +64826,7 @@ function limit(issue3, bound, most) {
   if (issue3.origin === "string") return `must be ${word} ${n2} ${n2 === 1 ? "character" : "characters"}`;
   return `must be ${word} ${n2}`;
 }
-function knownKeysAt(path7) {
+function schemaAt(path7) {
   let schema = secCoderConfigSchema;
   const unwrap = () => {
     for (; ; ) {
@@ -64845,14 +64838,23 @@ function knownKeysAt(path7) {
   };
   for (const part of path7) {
     unwrap();
-    if (!(schema instanceof external_exports.ZodObject) || typeof part !== "string") return [];
+    if (!(schema instanceof external_exports.ZodObject) || typeof part !== "string") return void 0;
     const shape = schema.shape;
     const next = Object.hasOwn(shape, part) ? shape[part] : void 0;
-    if (!next) return [];
+    if (!next) return void 0;
     schema = next;
   }
   unwrap();
+  return schema;
+}
+function knownKeysAt(path7) {
+  const schema = schemaAt(path7);
   return schema instanceof external_exports.ZodObject ? Object.keys(schema.shape) : [];
+}
+function expectedAt(path7, expected) {
+  const schema = schemaAt(path7);
+  if (expected === "number" && schema instanceof external_exports.ZodNumber && schema.format === "safeint") return EXPECTED.int;
+  return EXPECTED[expected] ?? expected;
 }
 function squash(key) {
   return key.toLowerCase().replace(/[-_\s]/g, "");
@@ -64883,7 +64885,7 @@ function problemsOf(issues) {
         return issue3.keys.map((key) => ({ key: keyOf2([...issue3.path, key]), message: unknownKeyMessage(key, known) }));
       }
       case "invalid_type":
-        return [{ key: keyOf2(issue3.path), message: `must be ${EXPECTED[issue3.expected] ?? issue3.expected}, not ${describeValue(issue3.input)}` }];
+        return [{ key: keyOf2(issue3.path), message: `must be ${expectedAt(issue3.path, issue3.expected)}, not ${describeValue(issue3.input)}` }];
       case "too_big":
         return [{ key: keyOf2(issue3.path), message: limit(issue3, issue3.maximum, true) }];
       case "too_small":
@@ -69580,7 +69582,7 @@ var CweClassifier = class _CweClassifier {
         classCounts[c3] = classCounts[c3] + 1 / doc.cwe.length;
       }
     }
-    const power = options.classWeightPower ?? 0.5;
+    const power = options.classWeightPower ?? 1;
     const classWeight = Array.from(classCounts, (count3) => count3 ** -power);
     const meanWeight = labelled.reduce((sum, doc) => sum + doc.cwe.reduce((s, cwe) => s + classWeight[classIndex.get(cwe)], 0) / doc.cwe.length, 0) / n2;
     const C = classes.length;
@@ -69651,6 +69653,7 @@ var CweClassifier = class _CweClassifier {
 
 // src/retrieve/classifier-store.ts
 var CLASSIFIER_FILE = "cwe-classifier.json";
+var TRAINING_VERSION = 2;
 var MAX_TRAINING_ENTRIES = 2e4;
 var savedSchema = external_exports.object({
   format: external_exports.literal(1),
@@ -69675,7 +69678,8 @@ function trainCorpusClassifier(entries, examples = [], options = {}) {
   return CweClassifier.train(documents, options);
 }
 async function classifierFor(entries, dir, examples = []) {
-  const hash2 = examples.length === 0 ? corpusHash(entries) : `${corpusHash(entries)}+examples:${cweExamplesHash(examples)}`;
+  const trained = `training:${TRAINING_VERSION}+${corpusHash(entries)}`;
+  const hash2 = examples.length === 0 ? trained : `${trained}+examples:${cweExamplesHash(examples)}`;
   if (dir) {
     try {
       const saved = savedSchema.parse(JSON.parse(await readFile11(join13(dir, CLASSIFIER_FILE), "utf8")));
@@ -69737,6 +69741,7 @@ function judgeManifest(manifest, entries, embedder) {
 }
 
 // src/retrieve/retriever.ts
+var DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
 var Retriever = class {
   constructor(entries, embedder, vectors, bm25, options = {}) {
     this.entries = entries;
@@ -69760,14 +69765,23 @@ var Retriever = class {
     const family = query.language ? languageFamily(query.language) : void 0;
     const sameLanguage = (label) => family === void 0 || languageFamily(this.entryAt(label).language) === family;
     const hasCwe = (label) => query.cwe !== void 0 && this.entryAt(label).cwe.includes(query.cwe);
+    const penalty = this.options.otherLanguagePenalty ?? DEFAULT_OTHER_LANGUAGE_PENALTY;
+    const softLanguage = this.mode === "cwe-aware" && Number.isFinite(penalty);
     const tiers = [];
-    if (query.cwe) tiers.push((label) => sameLanguage(label) && hasCwe(label));
-    tiers.push((label) => sameLanguage(label) && !hasCwe(label));
-    if (family) tiers.push((label) => !sameLanguage(label));
+    if (query.cwe) {
+      tiers.push((label) => sameLanguage(label) && hasCwe(label));
+      if (family) tiers.push((label) => !sameLanguage(label) && hasCwe(label));
+    }
+    if (softLanguage) tiers.push((label) => !hasCwe(label));
+    else {
+      tiers.push((label) => sameLanguage(label) && !hasCwe(label));
+      if (family) tiers.push((label) => !sameLanguage(label) && !hasCwe(label));
+    }
+    const languagePreference = softLanguage && family ? { sameLanguage, penalty } : void 0;
     const results = [];
     for (const tier of tiers) {
       if (results.length >= k) break;
-      for (const hit of this.rank(query.code, vector, k - results.length, tier)) {
+      for (const hit of this.rank(query, vector, k - results.length, tier, languagePreference)) {
         results.push({
           entry: this.entryAt(hit.label),
           score: hit.score,
@@ -69784,14 +69798,15 @@ var Retriever = class {
     if (!entry) throw new Error(`index label ${label} has no corpus entry: the index is out of date, run \`seccoder index\``);
     return entry;
   }
-  rank(code, vector, k, filter) {
+  rank(query, vector, k, filter, languagePreference) {
+    const { code } = query;
     if (this.mode === "dense" && vector) {
       return this.vectors.search(vector, k, filter).map((hit) => ({ ...hit, similarity: hit.score }));
     }
     if (this.mode === "bm25" || !vector) {
       return this.bm25.search(code, k, filter).map((hit) => ({ label: hit.doc, score: hit.score }));
     }
-    if (this.mode === "cwe-aware" && this.options.classifier) return this.rankByPredictedCwe(code, vector, k, filter, this.options.classifier);
+    if (this.mode === "cwe-aware" && this.options.classifier) return this.rankByPredictedCwe(query, vector, k, filter, languagePreference, this.options.classifier);
     const pool2 = Math.max(this.options.fusionPool ?? 50, 5 * k);
     const rrfK = this.options.rrfK ?? 60;
     const dense = this.vectors.search(vector, pool2, filter);
@@ -69810,30 +69825,36 @@ var Retriever = class {
    * first demonstration is the closest example of the weakness the query most likely has, and
    * the next ones cover the next likely weaknesses when the classifier is unsure.
    */
-  rankByPredictedCwe(code, vector, k, filter, classifier) {
-    const probabilities = classifier.predict(code);
+  rankByPredictedCwe(query, vector, k, filter, languagePreference, classifier) {
+    const probabilities = classifier.predict(query.code);
     const probability = new Map(classifier.classes.map((cwe, i2) => [cwe, probabilities[i2]]));
     const floor = Math.log(1e-6);
     const beta = this.options.similarityWeight ?? 2;
     const scoreOf = (label, similarity) => {
       const best = Math.max(floor, ...this.entryAt(label).cwe.map((cwe) => Math.log(probability.get(cwe) ?? 1e-6)));
-      return best + beta * similarity;
+      const penalty = languagePreference && !languagePreference.sameLanguage(label) ? languagePreference.penalty : 0;
+      return best + beta * similarity - penalty;
     };
-    const likely = classifier.classes.map((cwe, i2) => ({ cwe, p: probabilities[i2] })).sort((a2, b) => b.p - a2.p).slice(0, this.options.topClasses ?? 5);
+    const likely = classifier.classes.map((cwe, i2) => ({ cwe, p: probabilities[i2] })).sort((a2, b) => b.p - a2.p).slice(0, Math.max(this.options.topClasses ?? 5, k));
     const ranked = /* @__PURE__ */ new Map();
     const consider = (hits) => {
       for (const hit of hits) {
         if (!ranked.has(hit.label)) ranked.set(hit.label, { label: hit.label, score: scoreOf(hit.label, hit.score), similarity: hit.score });
       }
     };
+    const sides = languagePreference ? [(label) => filter(label) && languagePreference.sameLanguage(label), (label) => filter(label) && !languagePreference.sameLanguage(label)] : [filter];
     const bestOfClass = [];
     for (const { cwe } of likely) {
-      const hits = this.vectors.search(vector, k, (label) => filter(label) && this.entryAt(label).cwe.includes(cwe));
-      consider(hits);
-      const best = hits[0] && ranked.get(hits[0].label);
+      let best;
+      for (const side of sides) {
+        const hits = this.vectors.search(vector, k, (label) => side(label) && this.entryAt(label).cwe.includes(cwe));
+        consider(hits);
+        const candidate = hits[0] && ranked.get(hits[0].label);
+        if (candidate && (!best || candidate.score > best.score)) best = candidate;
+      }
       if (best) bestOfClass.push(best);
     }
-    consider(this.vectors.search(vector, k, filter));
+    for (const side of sides) consider(this.vectors.search(vector, k, side));
     const byScore = [...ranked.values()].sort((a2, b) => b.score - a2.score || a2.label - b.label);
     if (this.options.diversify === false) return byScore.slice(0, k);
     const first = byScore.slice(0, 1);
