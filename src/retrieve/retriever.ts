@@ -1,7 +1,8 @@
 // Demonstration selection: the corpus entries most similar to a query, by dense cosine, BM25,
 // their reciprocal-rank fusion, or (cwe-aware) similarity weighted by the CWE a classifier trained
-// on the corpus labels predicts for the query. Same-language entries come first; a CWE known from
-// an alert puts that CWE's entries first of all.
+// on the corpus labels predicts for the query. Same-language entries come first (in cwe-aware, an
+// entry of another language may pass them when its weakness is far likelier); a CWE known from an
+// alert puts that CWE's entries first of all, its same-language ones first.
 import type { CorpusEntry } from '../corpus/entry.js';
 import type { Embedder } from '../embed/types.js';
 import { languageFamily, type Language } from '../lang/languages.js';
@@ -16,7 +17,7 @@ export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
 
 export interface RetrievalQuery {
   code: string;
-  /** When given, entries of the same language family rank first. */
+  /** When given, entries of the same language family rank first (softly in cwe-aware: `otherLanguagePenalty`). */
   language?: Language;
   /** When given (e.g. from a code-scanning alert), entries with this CWE rank first. */
   cwe?: string;
