@@ -30,6 +30,8 @@ interface CvConfig {
   examples?: readonly ExampleKind[];
   /** Take examples from every training pair, not only those whose secure side made the corpus. */
   examplesFromAllPairs?: boolean;
+  /** Train on the examples alone, not on the corpus's secure functions. */
+  examplesOnly?: boolean;
   /** Also each vulnerable example cut after these fractions of its lines (prompts stop anywhere). */
   truncations?: readonly number[];
   /** Longest example kept (default the corpus's cap). */
@@ -78,6 +80,7 @@ const CONFIGS: Record<string, CvConfig> = {
   'seed examples classpow=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 } },
   'seed examples concept=4': { ...SEED_EXAMPLES, classifier: { conceptWeight: 4 } },
   'seed examples sim=5': { ...SEED_EXAMPLES, retriever: { similarityWeight: 5 } },
+  'seed examples only': { ...SEED_EXAMPLES, examplesOnly: true },
   'seed examples halves': { ...SEED_EXAMPLES, truncations: [0.5] },
   'seed examples thirds': { ...SEED_EXAMPLES, truncations: [0.33, 0.67] },
   'seed examples knn .3/10': { ...SEED_EXAMPLES, knn: { weight: 0.3, k: 10 } },
@@ -181,7 +184,7 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
   const retrievers: [string, Retriever][] = [['bm25+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'bm25' })]];
   for (const [name, config] of configs) {
     const examples = examplesOf(training, entries, config);
-    const trained = trainCorpusClassifier(entries, examples, config.classifier);
+    const trained = trainCorpusClassifier(config.examplesOnly ? [] : entries, examples, config.classifier);
     const classifier =
       trained && config.knn ? knnMix(trained, [...entries.map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples], config.knn.weight, config.knn.k) : trained;
     retrievers.push([name, new Retriever(entries, embedder, vectors, bm25, { ...config.retriever, mode: 'cwe-aware', classifier })]);
