@@ -77,7 +77,6 @@ const CONFIGS: Record<string, CvConfig> = {
   'all examples corpus pairs': { examples: EXAMPLE_KINDS },
   'seed examples uncapped': { ...SEED_EXAMPLES, exampleMaxChars: Number.POSITIVE_INFINITY },
   'seed examples l2=1e-3': { ...SEED_EXAMPLES, classifier: { l2: 1e-3 } },
-  'seed examples classpow=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 } },
   'seed examples concept=4': { ...SEED_EXAMPLES, classifier: { conceptWeight: 4 } },
   'seed examples sim=5': { ...SEED_EXAMPLES, retriever: { similarityWeight: 5 } },
   'seed examples only': { ...SEED_EXAMPLES, examplesOnly: true },
@@ -88,12 +87,17 @@ const CONFIGS: Record<string, CvConfig> = {
   'seed examples knn .2/3': { ...SEED_EXAMPLES, knn: { weight: 0.2, k: 3 } },
   'seed examples sim=1': { ...SEED_EXAMPLES, retriever: { similarityWeight: 1 } },
   'seed examples sim=3': { ...SEED_EXAMPLES, retriever: { similarityWeight: 3 } },
-  'seed examples lang-penalty=1': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 1 } },
   'seed examples lang-penalty=2': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 2 } },
   'seed examples lang-penalty=4': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: 4 } },
+  // The defaults before class weight power 1 and the soft language filter.
+  'seed examples classpow=0.5': { ...SEED_EXAMPLES, classifier: { classWeightPower: 0.5 } },
+  'seed examples strict language': { ...SEED_EXAMPLES, retriever: { otherLanguagePenalty: Number.POSITIVE_INFINITY } },
+  'seed examples classpow=0.5 strict language': {
+    ...SEED_EXAMPLES,
+    classifier: { classWeightPower: 0.5 },
+    retriever: { otherLanguagePenalty: Number.POSITIVE_INFINITY },
+  },
   'seed examples classpow=1.5': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1.5 } },
-  'seed examples classpow=1 lang-penalty=1': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 }, retriever: { otherLanguagePenalty: 1 } },
-  'seed examples classpow=1 lang-penalty=2': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1 }, retriever: { otherLanguagePenalty: 2 } },
 };
 const DEFAULT_CONFIGS = ['corpus only', 'seed examples'];
 

@@ -208,7 +208,6 @@ function limit(issue: { origin?: string; inclusive?: boolean }, bound: unknown, 
   return `must be ${word} ${n}`;
 }
 
-/** Sub-keys of the config object at `path`, for "did you mean" hints. */
 /** The schema a config path leads to, wrappers (default, optional, pipe) removed; undefined off the schema. */
 function schemaAt(path: readonly PropertyKey[]): z.core.$ZodType | undefined {
   let schema: z.core.$ZodType = secCoderConfigSchema;
@@ -232,6 +231,7 @@ function schemaAt(path: readonly PropertyKey[]): z.core.$ZodType | undefined {
   return schema;
 }
 
+/** Sub-keys of the config object at `path`, for "did you mean" hints. */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   const schema = schemaAt(path);
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
