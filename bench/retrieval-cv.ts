@@ -18,9 +18,9 @@ import { HnswVectorIndex } from '../src/index/hnsw-index.js';
 import { languageFamily } from '../src/lang/languages.js';
 import { Bm25Index } from '../src/retrieve/bm25.js';
 import { trainCorpusClassifier } from '../src/retrieve/classifier-store.js';
-import { corpusHash } from '../src/retrieve/corpus-hash.js';
+import { corpusHash } from '../src/corpus/hash.js';
 import type { CweClassifierOptions, CwePredictor, LabelledCode } from '../src/retrieve/cwe-classifier.js';
-import { EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/retrieve/cwe-examples.js';
+import { EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/corpus/cwe-examples.js';
 import { cweExamplesOfPair } from '../src/eval/seed-cwe-examples.js';
 import { Retriever, type RetrieverOptions } from '../src/retrieve/retriever.js';
 

@@ -9,7 +9,7 @@ import { LocalCorpusStore } from '../src/corpus/local-store.js';
 import { firstMatchRank, randomExpectation, scoreOutcomes, type RetrievalScores } from '../src/eval/retrieval-metrics.js';
 import { loadBenchmarkQuerySets, type NamedQuerySet, type RetrievalQueryCase } from '../src/eval/scenarios.js';
 import { languageFamily } from '../src/lang/languages.js';
-import { readCweExamples } from '../src/retrieve/cwe-examples.js';
+import { readCweExamples } from '../src/corpus/cwe-examples.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../src/retrieve/open-index.js';
 import { Retriever, type RetrievalMode } from '../src/retrieve/retriever.js';
 import { renderMarkdown } from './retrieval-report.js';

@@ -15,13 +15,13 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundledCorpusDir } from '../src/cli/corpus-location.js';
+import { bundledCorpusDir } from '../src/corpus/location.js';
 import { LocalCorpusStore } from '../src/corpus/local-store.js';
 import { DefaultEmbedder } from '../src/embed/default-embedder.js';
 import { HnswVectorIndex } from '../src/index/hnsw-index.js';
 import { FILES } from '../src/index/index-files.js';
 import type { SearchHit } from '../src/index/types.js';
-import { corpusHash } from '../src/retrieve/corpus-hash.js';
+import { corpusHash } from '../src/corpus/hash.js';
 import { SyntheticCorpus } from './scale-synthetic.js';
 import { cosine, mean, mib, percentile, recallAtK, round, TIE_EPSILON } from './scale-stats.js';
 

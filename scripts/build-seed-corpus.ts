@@ -8,7 +8,7 @@ import { writeChunksAtomic } from '../src/fs/atomic-write.js';
 import { serializeEntry } from '../src/corpus/jsonl.js';
 import { CORPUS_FILE } from '../src/corpus/local-store.js';
 import { buildSeedCorpus, DEFAULT_SEED_MAX_CHARS } from '../src/corpus/seed.js';
-import { CWE_EXAMPLES_FILE, serializeCweExample } from '../src/retrieve/cwe-examples.js';
+import { CWE_EXAMPLES_FILE, serializeCweExample } from '../src/corpus/cwe-examples.js';
 import { buildSeedCweExamples } from '../src/eval/seed-cwe-examples.js';
 
 const { values } = parseArgs({

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { CONFIG_PATH } from '../github/config.js';
+import { CONFIG_PATH } from '../config/seccoder-config.js';
 import { modelTargetConfig } from '../model/presets.js';
 import { ActionInputError } from './action-input-error.js';
 

@@ -2,8 +2,8 @@
 // demonstrations and the prompt it would send), then a one-line summary.
 import type { SkippedTarget } from '../detect/types.js';
 import type { SourceFile } from '../detect/targets.js';
-import { renderSuggestionDiff } from '../review/render-diff.js';
-import type { TargetOutcome } from '../review/pipeline.js';
+import { renderSuggestionDiff } from '../harden/render-diff.js';
+import type { TargetOutcome } from '../harden/harden-target.js';
 
 export interface HardenReport {
   model: string | undefined;

@@ -4,7 +4,7 @@ import { formatProblem } from '../corpus/jsonl.js';
 import { parseEmbedderChoice } from '../retrieve/embedder-choice.js';
 import { openRetrievalIndex, retrieverFor, type RetrievalIndex } from '../retrieve/open-index.js';
 import { RETRIEVAL_MODES, type RetrievalMode } from '../retrieve/retriever.js';
-import { resolveCorpusDir } from './corpus-location.js';
+import { resolveCorpusDir } from '../corpus/location.js';
 import { indexProgressBar } from './progress.js';
 
 export interface IndexCliOptions {

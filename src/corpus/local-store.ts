@@ -10,7 +10,7 @@ import { CorpusNotFoundError } from './errors.js';
 import { withFileLock, type LockOptions } from './file-lock.js';
 import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js';
 import type { AppendResult, CorpusStore } from './types.js';
-import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, readCweExamples, serializeCweExample, type CweExample } from '../retrieve/cwe-examples.js';
+import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, readCweExamples, serializeCweExample, type CweExample } from './cwe-examples.js';
 
 export const CORPUS_FILE = 'corpus.jsonl';
 

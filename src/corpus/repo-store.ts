@@ -14,7 +14,7 @@ import { CorpusRepoApi, type Committer } from './repo-api.js';
 import { CorpusBranchNotFoundError, CorpusConflictError } from './repo-errors.js';
 import type { AppendResult, CorpusStore } from './types.js';
 import { splitNewEntries } from './dedupe.js';
-import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, serializeCweExample, type CweExample } from '../retrieve/cwe-examples.js';
+import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, serializeCweExample, type CweExample } from './cwe-examples.js';
 
 export { splitNewEntries };
 

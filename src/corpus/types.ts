@@ -1,7 +1,7 @@
 // Where the corpus lives. The local folder store is the first implementation; an org-repository
 // store (shared by app instances and the Action) implements the same interface.
 import type { CorpusEntry } from './entry.js';
-import type { CweExample } from '../retrieve/cwe-examples.js';
+import type { CweExample } from './cwe-examples.js';
 import type { ParsedCorpus } from './jsonl.js';
 
 export interface AppendResult {

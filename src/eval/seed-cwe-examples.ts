@@ -5,7 +5,7 @@
 // split are left out, as the seed corpus leaves them out.
 import { codeHash } from '../corpus/entry.js';
 import { validationHashes } from '../corpus/validation-hashes.js';
-import { cweExamplesOfFix, type CweExample } from '../retrieve/cwe-examples.js';
+import { cweExamplesOfFix, type CweExample } from '../corpus/cwe-examples.js';
 import { loadTrainingPairs, type TrainingPair } from './training-pairs.js';
 
 /** The examples one training pair gives (`cweExamplesOfFix`). */

@@ -11,11 +11,11 @@ import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
 import type { CorpusStore } from '../corpus/types.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
-import { CWE_EXAMPLES_FILE, serializeCweExample } from '../retrieve/cwe-examples.js';
+import { CWE_EXAMPLES_FILE, serializeCweExample } from '../corpus/cwe-examples.js';
 import { openRetrievalIndex, retrieverFor } from '../retrieve/open-index.js';
-import type { CorpusLocation } from './config.js';
-import type { GitHubClient } from './gather.js';
-import type { Demonstrations } from './review-pull-request.js';
+import type { CorpusLocation } from '../config/seccoder-config.js';
+import type { GitHubClient } from './review/gather.js';
+import type { Demonstrations } from './review/review-pull-request.js';
 
 /** One corpus: where it is written, and the demonstrations read from it as it is now. */
 export interface OrgCorpus {

@@ -1,7 +1,7 @@
 // Whether a user may write to a repository, asked of GitHub. Only people trusted to push code may
 // put code into the secure corpus: everything in it is shown to the model as an example to follow.
-import type { GitHubClient } from './gather.js';
-import { httpStatus } from './http-status.js';
+import type { GitHubClient } from './review/gather.js';
+import { httpStatus } from '../errors/http-status.js';
 
 /** `permission` values of GET /repos/{owner}/{repo}/collaborators/{username}/permission that can push (maintain reads as write). */
 const CAN_WRITE = new Set(['admin', 'write']);

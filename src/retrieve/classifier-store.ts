@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
-import { corpusHash } from './corpus-hash.js';
-import { asLabelledCode, cweExamplesHash, type CweExample } from './cwe-examples.js';
+import { corpusHash } from '../corpus/hash.js';
+import { asLabelledCode, cweExamplesHash, type CweExample } from '../corpus/cwe-examples.js';
 import { CweClassifier, type CweClassifierOptions, type LabelledCode } from './cwe-classifier.js';
 
 const CLASSIFIER_FILE = 'cwe-classifier.json';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
-import { corpusHash } from './corpus-hash.js';
+import { corpusHash } from '../corpus/hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 

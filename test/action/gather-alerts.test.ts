@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { SarifAlertSource } from '../../src/detect/sarif.js';
-import { gatherPullRequest } from '../../src/github/gather.js';
+import { gatherPullRequest } from '../../src/github/review/gather.js';
 import { createOctokit } from '../../src/github/octokit.js';
 import { contentOf, HEAD_SHA, OWNER, PULL_NUMBER, REPO, VIEWS, VIEWS_DIFF, VIEWS_LISTED, VIEWS_PATH } from '../fixtures/github/app-events.js';
 import { useHttpMocks } from '../helpers/http-mocks.js';

@@ -8,7 +8,7 @@ import { CorpusLockTimeoutError, CorpusNotFoundError } from '../../src/corpus/er
 import { parseCorpusJsonl, serializeEntry } from '../../src/corpus/jsonl.js';
 import { LocalCorpusStore } from '../../src/corpus/local-store.js';
 import { withFileLock } from '../../src/corpus/file-lock.js';
-import type { CweExample } from '../../src/retrieve/cwe-examples.js';
+import type { CweExample } from '../../src/corpus/cwe-examples.js';
 import { makeEntry } from '../helpers/entries.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';

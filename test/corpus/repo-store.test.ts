@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import nock from 'nock';
-import { serializeCweExample, type CweExample } from '../../src/retrieve/cwe-examples.js';
+import { serializeCweExample, type CweExample } from '../../src/corpus/cwe-examples.js';
 import { describe, expect, it } from 'vitest';
 import type { CorpusEntry } from '../../src/corpus/entry.js';
 import { serializeEntry } from '../../src/corpus/jsonl.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serializeEntry } from '../../src/corpus/jsonl.js';
-import { serializeCweExample } from '../../src/retrieve/cwe-examples.js';
+import { serializeCweExample } from '../../src/corpus/cwe-examples.js';
 import { LocalCorpusStore } from '../../src/corpus/local-store.js';
 import { createCorpusProvider } from '../../src/github/corpus-provider.js';
 import { createOctokit } from '../../src/github/octokit.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifierFor } from '../../src/retrieve/classifier-store.js';
-import type { CweExample } from '../../src/retrieve/cwe-examples.js';
+import type { CweExample } from '../../src/corpus/cwe-examples.js';
 import { makeEntry } from '../helpers/entries.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 

@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CorpusEntry } from '../../src/corpus/entry.js';
-import { corpusHash } from '../../src/retrieve/corpus-hash.js';
+import { corpusHash } from '../../src/corpus/hash.js';
 import { judgeManifest, MANIFEST_FILE, readIndexManifest, type IndexManifest } from '../../src/retrieve/index-manifest.js';
 import { INDEX_FOLDER, openRetrievalIndex } from '../../src/retrieve/open-index.js';
 import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';

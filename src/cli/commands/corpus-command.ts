@@ -7,7 +7,7 @@ import { formatProblem } from '../../corpus/jsonl.js';
 import { LocalCorpusStore } from '../../corpus/local-store.js';
 import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../../corpus/prepare-entry.js';
 import { corpusStats, formatStats } from '../../corpus/stats.js';
-import { resolveCorpusDir } from '../corpus-location.js';
+import { resolveCorpusDir } from '../../corpus/location.js';
 import { readInputFile } from '../read-input.js';
 
 interface AddOptions {

@@ -9,7 +9,7 @@ import { SarifAlertSource } from '../../detect/sarif.js';
 import { selectTargets, type SourceFile } from '../../detect/targets.js';
 import type { Alert } from '../../detect/types.js';
 import { languageFromPath, parseLanguage } from '../../lang/languages.js';
-import { hardenTargets } from '../../review/pipeline.js';
+import { hardenTargets } from '../../harden/harden-target.js';
 import { modelFromFlags } from '../model-flags.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
 import { readInputFile } from '../read-input.js';

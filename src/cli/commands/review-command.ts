@@ -4,10 +4,10 @@
 // run are posted, as the App posts them (a check run needs a GitHub App or Actions token).
 import type { Command } from 'commander';
 import { defaultAnalyzers } from '../../analyze/registry.js';
-import { CONFIG_PATH } from '../../github/config.js';
+import { CONFIG_PATH } from '../../config/seccoder-config.js';
 import { readConfigFromApi } from '../../github/config-from-api.js';
 import { createOctokit } from '../../github/octokit.js';
-import { reviewPullRequestByNumber, type ReviewResult } from '../../github/review-pull-request.js';
+import { reviewPullRequestByNumber, type ReviewResult } from '../../github/review/review-pull-request.js';
 import { modelTargetConfig } from '../../model/presets.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
 

@@ -8,7 +8,7 @@ import { refusalFindings } from '../../analyze/c-guard.js';
 import { probeCommand } from '../../analyze/run-tool.js';
 import type { Language } from '../../lang/languages.js';
 import { parseSource } from '../../parse/index.js';
-import { codeFromChatReply } from '../../review/extract-reply.js';
+import { codeFromChatReply } from '../../harden/extract-reply.js';
 import type { EvalScenario } from './scenario-sets.js';
 import { truncateCompletion } from './truncate.js';
 

@@ -4,7 +4,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createOctokit } from '../../../src/github/octokit.js';
-import { reviewPullRequest, type ReviewDependencies, type ReviewRequest } from '../../../src/github/review-pull-request.js';
+import { reviewPullRequest, type ReviewDependencies, type ReviewRequest } from '../../../src/github/review/review-pull-request.js';
 import {
   BOT_LOGIN,
   botReviewComment,
@@ -18,7 +18,7 @@ import {
   VIEWS_CHANGED,
 } from '../../fixtures/github/app-events.js';
 import { fencedReply, FIXED_FUNCTION, FIXED_LINE, ORIGINAL_FUNCTION } from '../../fixtures/review/flask-app.js';
-import { codeFingerprint } from '../../../src/github/fingerprint.js';
+import { codeFingerprint } from '../../../src/github/review/fingerprint.js';
 import { functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from './expected.js';
 import { Bodies, mockCheckRunCreate, mockCheckRunUpdate, mockModel, mockReview, mockViewsGather, testDependencies, useAppFixtures } from './harness.js';
 

@@ -1,7 +1,7 @@
 // The texts the App is expected to post, written out: the suggestion comment, the review body and
 // the check run's summary table. Only the fingerprint hashes are computed (codeFingerprint has its
 // own tests); everything else is literal Markdown as GitHub receives it.
-import { codeFingerprint } from '../../../src/github/fingerprint.js';
+import { codeFingerprint } from '../../../src/github/review/fingerprint.js';
 import { HEAD_SHA, VIEWS_PATH } from '../../fixtures/github/app-events.js';
 import { FUNCTION_END, FUNCTION_START } from '../../fixtures/review/flask-app.js';
 import { MODEL_NAME, NOW } from './harness.js';

@@ -6,9 +6,9 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
-import { createApp, type AppDependencies } from '../../../src/app.js';
+import { createApp, type AppDependencies } from '../../../src/github/app.js';
 import { createCorpusProvider, type CorpusProvider } from '../../../src/github/corpus-provider.js';
-import type { Demonstrations } from '../../../src/github/review-pull-request.js';
+import type { Demonstrations } from '../../../src/github/review/review-pull-request.js';
 import { OpenAiCompatibleModel } from '../../../src/model/openai-client.js';
 import { openRetrievalIndex, retrieverFor } from '../../../src/retrieve/open-index.js';
 import {

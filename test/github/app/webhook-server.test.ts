@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEBHOOK_PATH, type ServerSettings } from '../../../src/github/server-settings.js';
-import { startServer } from '../../../src/github/start-server.js';
+import { DEFAULT_WEBHOOK_PATH, type ServerSettings } from '../../../src/github/server/server-settings.js';
+import { startServer } from '../../../src/github/server/start-server.js';
 import { pullRequestOpened } from '../../fixtures/github/app-events.js';
 import { mockConfig, mockInstallationToken, testDependencies, useAppFixtures, WEBHOOK_SECRET } from './harness.js';
 

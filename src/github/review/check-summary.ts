@@ -1,0 +1,179 @@
+// The check run's output for one run: what was found, what was suggested, what was skipped and
+// why. A model or analyzer failure fails the check (no silent green); suggestions make it neutral
+// (they need a human); nothing to suggest is a success. Pure: the caller creates the check run.
+import type { SkippedTarget, Target } from '../../detect/types.js';
+import type { TargetOutcome } from '../../harden/harden-target.js';
+import { CONFIG_PATH, configProblemsMarkdown, type ConfigProblem, type SecCoderConfig } from '../../config/seccoder-config.js';
+import { escapeMarkdown, GITHUB_TEXT_LIMIT, inlineCode, plural, tableCell } from '../../text/markdown.js';
+import { renderBodySection, type ReviewCounts } from './plan.js';
+
+export type CheckConclusion = 'success' | 'neutral' | 'failure';
+
+/** `output` and `conclusion` of `checks.create` / `checks.update`. */
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  conclusion: CheckConclusion;
+}
+
+export interface CheckRunInput {
+  outcomes: readonly TargetOutcome[];
+  /** Targets not sent to the model: their unchanged code's suggestion is still on the pull request. Default none. */
+  alreadySuggested?: readonly Target[];
+  skipped: readonly SkippedTarget[];
+  config: SecCoderConfig;
+  /** Name of the code model; absent in precedent mode. */
+  model?: string;
+  /** Secure examples in the corpus the demonstrations came from. */
+  corpusSize: number;
+  alertsAvailable: boolean;
+  /** Why code-scanning alerts could not be read (e.g. "HTTP 403: Advanced Security must be enabled"). */
+  alertsUnavailableReason?: string;
+  /** Nothing was posted; the text shows what would have been. */
+  dryRun: boolean;
+  /** The review plan's counts, when a review was planned. */
+  review?: ReviewCounts;
+}
+
+const SKIP_ROWS: readonly [SkippedTarget['reason'], string][] = [
+  ['ignored-path', 'Skipped: ignored path'],
+  ['too-large', 'Skipped: too large'],
+  ['cap-reached', 'Skipped: cap reached'],
+  ['language', 'Skipped: language not configured'],
+  ['parse-error', 'Skipped: parse error'],
+];
+/** Reasons shown only when they occurred. */
+const RARE_SKIP_ROWS: readonly [SkippedTarget['reason'], string][] = [
+  ['alert-outside-function', 'Skipped: alert outside any function'],
+  ['unsupported-file', 'Skipped: unsupported file'],
+  ['no-risk', 'Skipped: no risky operation'],
+];
+
+function rejectionsOf(outcome: TargetOutcome): number {
+  return Object.values(outcome.rejections).reduce((sum, count) => sum + (count ?? 0), 0);
+}
+
+function functionLabel(target: Target): string {
+  const fn = target.function;
+  const lines = fn.startLine === fn.endLine ? `line ${fn.startLine}` : `lines ${fn.startLine}–${fn.endLine}`;
+  return `${inlineCode(target.path)} · ${inlineCode(fn.className ? `${fn.className}.${fn.name}` : fn.name)} (${lines})`;
+}
+
+function outcomeLine(outcome: TargetOutcome): string {
+  const label = functionLabel(outcome.target);
+  if (outcome.error !== undefined) return `- ${label}: **failed**: ${escapeMarkdown(outcome.error)}`;
+  if (outcome.suggestion) return `- ${label}: suggestion`;
+  const rejected = Object.entries(outcome.rejections)
+    .filter(([, count]) => (count ?? 0) > 0)
+    .map(([reason, count]) => `${reason} ×${count}`);
+  const why = rejected.length > 0 ? `samples rejected (${rejected.join(', ')})` : outcome.samples === 0 ? 'no samples' : 'no sample passed';
+  return `- ${label}: no suggestion, ${why}`;
+}
+
+function skippedLine(skip: SkippedTarget): string {
+  const what = skip.function ? `${inlineCode(skip.path)} · ${inlineCode(skip.function)}` : inlineCode(skip.path);
+  return `- ${what}: ${skip.reason}${skip.detail ? ` (${escapeMarkdown(skip.detail)})` : ''}`;
+}
+
+/** Adds sections while they fit GitHub's limit, then a note on what was left out. */
+function fitSections(sections: readonly string[]): string {
+  const kept: string[] = [];
+  let length = 0;
+  for (const [i, section] of sections.entries()) {
+    if (length + section.length + 2 > GITHUB_TEXT_LIMIT - 200) {
+      kept.push(`_${sections.length - i} more ${sections.length - i === 1 ? 'section was' : 'sections were'} left out to fit GitHub's size limit._`);
+      break;
+    }
+    kept.push(section);
+    length += section.length + 2;
+  }
+  return kept.join('\n\n');
+}
+
+export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
+  const { outcomes, skipped, config } = input;
+  const alreadySuggested = input.alreadySuggested ?? [];
+  const targets = outcomes.length + alreadySuggested.length;
+  const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+  const suggested = outcomes.filter((outcome) => outcome.suggestion !== undefined);
+  const skipCount = (reason: SkippedTarget['reason']) => skipped.filter((skip) => skip.reason === reason).length;
+
+  const rows: [string, string][] = [
+    ['Targets found', String(targets)],
+    ['Suggestions', String(suggested.length)],
+  ];
+  if (input.review) {
+    const fresh = input.review.inline + input.review.inBody;
+    rows.push([input.dryRun ? 'Would be posted (dry run)' : 'Posted now', String(fresh)]);
+    rows.push(['Already on the pull request', String(input.review.alreadyPosted)]);
+    if (input.review.tooLong > 0) rows.push(['Too long for a GitHub comment', String(input.review.tooLong)]);
+  }
+  for (const [reason, label] of SKIP_ROWS) {
+    rows.push([reason === 'cap-reached' ? `${label} (maxTargets ${config.maxTargets})` : label, String(skipCount(reason))]);
+  }
+  for (const [reason, label] of RARE_SKIP_ROWS) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
+  rows.push(['Samples rejected by validation', String(outcomes.reduce((sum, outcome) => sum + rejectionsOf(outcome), 0))]);
+  rows.push(['Model or analyzer errors', String(failed.length)]);
+
+  const summary = [
+    '| | count |',
+    '| --- | ---: |',
+    ...rows.map(([label, value]) => `| ${tableCell(label)} | ${value} |`),
+    '',
+    `- Model: ${input.model ? inlineCode(input.model) : 'none (precedent mode: demonstrations only, no rewrites)'}`,
+    `- Corpus: ${input.corpusSize.toLocaleString('en-US')} secure ${input.corpusSize === 1 ? 'example' : 'examples'}`,
+  ];
+  if (!input.alertsAvailable) {
+    summary.push(`- Code-scanning alerts unavailable: ${escapeMarkdown(input.alertsUnavailableReason ?? 'no reason given')}`);
+  }
+  if (input.dryRun) summary.push('', '**Dry run**: nothing was posted on the pull request; the details show what would have been.');
+
+  const sections: string[] = [];
+  if (targets > 0) {
+    const standing = alreadySuggested.map((target) => `- ${functionLabel(target)}: unchanged since its suggestion, not sent to the model again`);
+    sections.push(['### Functions', '', ...outcomes.map(outcomeLine), ...standing].join('\n'));
+  }
+  if (skipped.length > 0) sections.push(['### Skipped', '', ...skipped.map(skippedLine)].join('\n'));
+  if (input.dryRun && suggested.length > 0) {
+    sections.push('### Suggestions (dry run)');
+    for (const outcome of suggested) if (outcome.suggestion) sections.push(renderBodySection(outcome.suggestion));
+  }
+
+  let title: string;
+  let conclusion: CheckConclusion;
+  if (failed.length > 0) {
+    conclusion = 'failure';
+    title = `Model or analyzer failed on ${failed.length} of ${plural(targets, 'function')}`;
+  } else if (suggested.length > 0) {
+    conclusion = 'neutral';
+    title = `${plural(suggested.length, 'security suggestion')}${input.dryRun ? ' (dry run, not posted)' : ''}`;
+  } else if (alreadySuggested.length > 0) {
+    // The earlier suggestions still stand and still need a human.
+    conclusion = 'neutral';
+    title = `${plural(alreadySuggested.length, 'earlier security suggestion')} still open`;
+  } else {
+    conclusion = 'success';
+    title = outcomes.length > 0 ? `No security suggestions for ${plural(outcomes.length, 'function')}` : 'No functions to harden';
+  }
+
+  return {
+    title,
+    summary: summary.join('\n'),
+    ...(sections.length > 0 ? { text: fitSections(sections) } : {}),
+    conclusion,
+  };
+}
+
+/** The check run when `.github/seccoder.yml` is invalid: a failure naming each key to fix. */
+export function checkRunForInvalidConfig(problems: readonly ConfigProblem[]): CheckRunOutput {
+  return {
+    title: `Invalid ${CONFIG_PATH}`,
+    summary: [
+      `SecCoder did not run: ${CONFIG_PATH} has ${plural(problems.length, 'problem')}. Fix ${problems.length === 1 ? 'it' : 'them'} on the default branch.`,
+      '',
+      configProblemsMarkdown(problems),
+    ].join('\n'),
+    conclusion: 'failure',
+  };
+}

@@ -1,0 +1,97 @@
+// The App server's settings from its environment: each missing or unusable variable stops the
+// server with one line naming what to set.
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadServerSettings, ServerSettingsError } from '../../../src/github/server/server-settings.js';
+
+const PEM = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const COMPLETE = { APP_ID: '123', PRIVATE_KEY: PEM, WEBHOOK_SECRET: 's3cret' };
+
+/** The error `loadServerSettings` throws for `env`, with the file system never touched unless given. */
+function failure(env: NodeJS.ProcessEnv, readFile: (path: string) => string = () => PEM): ServerSettingsError {
+  try {
+    loadServerSettings(env, readFile);
+  } catch (error) {
+    if (error instanceof ServerSettingsError) return error;
+    throw error;
+  }
+  throw new Error('expected a ServerSettingsError');
+}
+
+describe('loadServerSettings', () => {
+  it('a complete environment: the settings with their defaults', () => {
+    expect(loadServerSettings(COMPLETE)).toEqual({
+      appId: 123,
+      privateKey: PEM,
+      webhookSecret: 's3cret',
+      port: 3000,
+      webhookPath: '/api/github/webhooks',
+      logLevel: 'info',
+    });
+  });
+
+  it('WEBHOOK_SECRET missing (or blank)', () => {
+    for (const env of [{ APP_ID: '123', PRIVATE_KEY: PEM }, { ...COMPLETE, WEBHOOK_SECRET: '  ' }]) {
+      const error = failure(env);
+      expect(error.variable).toBe('WEBHOOK_SECRET');
+      expect(error.message).toBe('WEBHOOK_SECRET is not set: set WEBHOOK_SECRET to the webhook secret entered in the GitHub App settings');
+    }
+  });
+
+  it('APP_ID missing, or not a number', () => {
+    expect(failure({ PRIVATE_KEY: PEM, WEBHOOK_SECRET: 's3cret' }).message).toBe('APP_ID is not set: set APP_ID to the GitHub App\'s id (its settings page, "App ID")');
+    expect(failure({ ...COMPLETE, APP_ID: 'seccoder' }).message).toBe(
+      'APP_ID is invalid (must be the numeric id of the GitHub App): set APP_ID to the GitHub App\'s id (its settings page, "App ID")',
+    );
+  });
+
+  it('no private key at all', () => {
+    const error = failure({ APP_ID: '123', WEBHOOK_SECRET: 's3cret' });
+    expect(error.variable).toBe('PRIVATE_KEY');
+    expect(error.message).toBe("no private key: set PRIVATE_KEY to the GitHub App's PEM key, or PRIVATE_KEY_PATH to its .pem file");
+  });
+
+  it('PRIVATE_KEY_PATH that cannot be read: the path and the error code', () => {
+    const error = failure({ APP_ID: '123', WEBHOOK_SECRET: 's3cret', PRIVATE_KEY_PATH: '/nonexistent/seccoder.pem' }, (path) => {
+      throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    });
+    expect(error.variable).toBe('PRIVATE_KEY_PATH');
+    expect(error.message).toBe('PRIVATE_KEY_PATH /nonexistent/seccoder.pem cannot be read (ENOENT): set it to the .pem file downloaded from the GitHub App settings');
+  });
+
+  it('PRIVATE_KEY_PATH read from the real file system when no reader is given', () => {
+    expect(() => loadServerSettings({ APP_ID: '123', WEBHOOK_SECRET: 's3cret', PRIVATE_KEY_PATH: '/nonexistent/seccoder.pem' })).toThrow(
+      'PRIVATE_KEY_PATH /nonexistent/seccoder.pem cannot be read (ENOENT): set it to the .pem file downloaded from the GitHub App settings',
+    );
+  });
+
+  it('a key that is not PEM (in PRIVATE_KEY, or in the file at PRIVATE_KEY_PATH)', () => {
+    expect(failure({ ...COMPLETE, PRIVATE_KEY: 'ghp_notAKeyAtAll' }).message).toBe(
+      'PRIVATE_KEY does not hold a PEM private key (-----BEGIN RSA PRIVATE KEY-----): use the .pem file downloaded from the GitHub App settings',
+    );
+    const fromFile = failure({ APP_ID: '123', WEBHOOK_SECRET: 's3cret', PRIVATE_KEY_PATH: '/keys/app.pem' }, () => 'ssh-rsa AAAAB3NzaC1yc2E');
+    expect(fromFile.variable).toBe('PRIVATE_KEY_PATH');
+    expect(fromFile.message).toBe(
+      'PRIVATE_KEY_PATH does not hold a PEM private key (-----BEGIN RSA PRIVATE KEY-----): use the .pem file downloaded from the GitHub App settings',
+    );
+  });
+
+  it('a PRIVATE_KEY written on one line with literal \\n: the real key', () => {
+    const oneLine = PEM.trimEnd().split('\n').join('\\n');
+    expect(oneLine).not.toContain('\n');
+    expect(loadServerSettings({ ...COMPLETE, PRIVATE_KEY: oneLine }).privateKey).toBe(PEM.trimEnd());
+  });
+
+  it('a PRIVATE_KEY holding the whole PEM file base64-encoded: the decoded key; base64 of anything else is refused', () => {
+    expect(loadServerSettings({ ...COMPLETE, PRIVATE_KEY: Buffer.from(PEM).toString('base64') }).privateKey).toBe(PEM);
+    expect(failure({ ...COMPLETE, PRIVATE_KEY: Buffer.from('not a key').toString('base64') }).variable).toBe('PRIVATE_KEY');
+  });
+
+  it('PORT and LOG_LEVEL out of range', () => {
+    expect(failure({ ...COMPLETE, PORT: '70000' }).message).toBe('PORT is invalid (Too big: expected number to be <=65535): set PORT to a port number between 1 and 65535, or leave it unset for 3000');
+    // probot's types narrow process.env.LOG_LEVEL to its levels; an operator can still write anything.
+    expect(failure({ ...COMPLETE, LOG_LEVEL: 'verbose' as 'info' }).message).toBe(
+      'LOG_LEVEL is invalid (must be one of trace, debug, info, warn, error, fatal): set LOG_LEVEL to one of trace, debug, info, warn, error, fatal, or leave it unset for info',
+    );
+  });
+});
