@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { codeHash, normalizeCode } from './entry.js';
 import { LANGUAGES } from '../lang/languages.js';
 import { sharedPrefixOf } from '../text/shared-prefix.js';
-import type { LabelledCode } from '../retrieve/cwe-classifier.js';
 
 export const CWE_EXAMPLES_FILE = 'cwe-examples.jsonl';
 
@@ -112,6 +111,12 @@ export async function readCweExamples(corpusDir: string): Promise<CweExample[]> 
     throw error;
   }
   return parseCweExamples(text, file);
+}
+
+/** Code with the CWEs it shows: what the CWE classifier trains on. */
+export interface LabelledCode {
+  code: string;
+  cwe: readonly string[];
 }
 
 export function asLabelledCode(examples: readonly CweExample[]): LabelledCode[] {

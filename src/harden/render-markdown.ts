@@ -2,12 +2,8 @@
 // one sentence on what changed, and the demonstration it learned from. Everything that comes from
 // the pull request or the model is escaped or fenced: it is hostile input.
 import { fenceFor } from '../text/fence.js';
+import { escapeMarkdown } from '../text/markdown.js';
 import type { Suggestion, SuggestionDemonstration } from './suggestion.js';
-
-/** Escapes Markdown and HTML control characters in one line of untrusted text. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
-}
 
 /** Text for inside a code span: Markdown is not interpreted there, so only what could end the span or the line goes. */
 function codeSpanText(text: string): string {

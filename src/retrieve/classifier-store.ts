@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { CorpusEntry } from '../corpus/entry.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import { corpusHash } from '../corpus/hash.js';
-import { asLabelledCode, cweExamplesHash, type CweExample } from '../corpus/cwe-examples.js';
-import { CweClassifier, type CweClassifierOptions, type LabelledCode } from './cwe-classifier.js';
+import { asLabelledCode, cweExamplesHash, type CweExample, type LabelledCode } from '../corpus/cwe-examples.js';
+import { CweClassifier, type CweClassifierOptions } from './cwe-classifier.js';
 
 const CLASSIFIER_FILE = 'cwe-classifier.json';
 

@@ -7,6 +7,7 @@
 // trained by full-batch Adam from zero weights: deterministic for the same corpus.
 import { codeTokens, termCounts } from '../text/code-tokens.js';
 import { conceptTokens } from '../text/concepts.js';
+import type { LabelledCode } from '../corpus/cwe-examples.js';
 
 export interface CweClassifierOptions {
   /** L2 penalty on the weights (default 1e-4). */
@@ -31,11 +32,6 @@ export interface CweClassifierOptions {
 export interface CwePredictor {
   readonly classes: readonly string[];
   predict(code: string): Float64Array;
-}
-
-export interface LabelledCode {
-  code: string;
-  cwe: readonly string[];
 }
 
 export interface CweClassifierModel {

@@ -2,9 +2,11 @@
 // come from the pull request, the repository's config or a model: they are hostile, and every one
 // goes through a helper here before it reaches a comment, a review or a check run.
 import { fenceFor } from './fence.js';
-import { escapeMarkdown } from '../harden/render-markdown.js';
 
-export { escapeMarkdown };
+/** Escapes Markdown and HTML control characters in one line of untrusted text. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
+}
 
 /**
  * Untrusted text as an inline code span: on one line, delimited by more backticks than any run

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { extractFunctions } from '../../src/detect/functions.js';
 import { fenceFor } from '../../src/text/fence.js';
 import { renderSuggestionDiff } from '../../src/harden/render-diff.js';
-import { escapeMarkdown, renderSuggestionMarkdown } from '../../src/harden/render-markdown.js';
+import { renderSuggestionMarkdown } from '../../src/harden/render-markdown.js';
+import { escapeMarkdown } from '../../src/text/markdown.js';
 import type { Suggestion } from '../../src/harden/suggestion.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 

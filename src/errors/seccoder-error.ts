@@ -1,0 +1,26 @@
+// The one base class of SecCoder's errors (ky's shape: a named class per failure, carrying what a
+// caller needs). `hint` says what the user can do about it; the CLI, the Action and the App print
+// a SecCoderError as one line (message, then the hint) and anything else as a bug, with its stack.
+
+export interface SecCoderErrorOptions extends ErrorOptions {
+  /** What the user can do about it, e.g. "set SECCODER_MODEL or pass --model". */
+  hint?: string;
+}
+
+export class SecCoderError extends Error {
+  override name = 'SecCoderError';
+  /** What the user can do about it; absent when the message already says. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: SecCoderErrorOptions = {}) {
+    const { hint, ...rest } = options;
+    super(message, rest);
+    this.hint = hint;
+  }
+}
+
+/** The line a user sees for an error: a SecCoderError's message and hint, else undefined (a bug: show its stack). */
+export function userErrorLine(error: unknown): string | undefined {
+  if (!(error instanceof SecCoderError)) return undefined;
+  return error.hint ? `${error.message} (${error.hint})` : error.message;
+}
