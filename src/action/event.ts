@@ -3,7 +3,7 @@
 // merged) or a push (grow the corpus from the pull request the pushed commit merged).
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { describeIssues } from '../detect/alert-problem.js';
+import { describeIssues } from '../text/zod-issues.js';
 import { ActionInputError } from './action-input-error.js';
 
 const repositorySchema = z.object({

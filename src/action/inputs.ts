@@ -3,9 +3,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { CONFIG_PATH } from '../config/seccoder-config.js';
-import { modelTargetConfig } from '../model/presets.js';
+import { CONFIG_PATH } from '../config/schema.js';
+import { readOperatorModelSettings, type OperatorModelEndpoint } from '../model/operator-settings.js';
 import { ActionInputError } from './action-input-error.js';
+
+/** The variable the model client reads the `model-api-key` input from (set in this process by `run`). */
+export const MODEL_API_KEY_ENV = 'SECCODER_MODEL_API_KEY';
 
 /** Where the corpus is: a folder (empty input: the workspace's `corpus/`, else the bundled seed), or an org repository. */
 export type CorpusInput = { kind: 'folder'; dir?: string } | { kind: 'repository'; owner: string; repo: string };
@@ -15,10 +18,12 @@ export interface ActionInputs {
   githubToken: string;
   /** `sarif`: absolute path of a SARIF file or folder; absent: alerts from the code-scanning API. */
   sarif?: string;
-  /** `model-url`: the endpoint's base URL (a preset name such as `github-models` is resolved). */
-  modelUrl: string;
-  /** `model`: the model name; absent: the config's `model.name`, else precedent mode. */
-  model?: string;
+  /**
+   * `model-url` (a URL or preset, default `github-models`) and `model` (absent: the config's
+   * `model.name`, else precedent mode), read in the repository's environment; the key is read
+   * from `MODEL_API_KEY_ENV`.
+   */
+  model: OperatorModelEndpoint;
   /** `model-api-key`: the model's key (default: the workflow token). */
   modelApiKey?: string;
   /** `config`: the config file's path in the repository. */
@@ -67,6 +72,22 @@ function readBoolean(name: string): boolean {
   }
 }
 
+/**
+ * The model the inputs name. Only inputs count: the runner's SECCODER_MODEL_* variables are not
+ * read, so a workflow gets the model its `with:` says. The key always comes from `MODEL_API_KEY_ENV`.
+ */
+function readModel(): OperatorModelEndpoint {
+  const values = { url: optional('model-url') ?? 'github-models', name: optional('model'), apiKeyEnv: MODEL_API_KEY_ENV };
+  let settings: OperatorModelEndpoint | undefined;
+  try {
+    settings = readOperatorModelSettings(values, { environment: 'repository', env: {} });
+  } catch (error) {
+    throw new ActionInputError('model-url', (error as Error).message);
+  }
+  if (!settings) throw new ActionInputError('model-url', 'is empty; leave it out for github-models');
+  return settings;
+}
+
 /** Reads and checks every input; `workspace` is where relative paths start (`GITHUB_WORKSPACE`). */
 export function readInputs(workspace: string): ActionInputs {
   const githubToken = optional('github-token');
@@ -79,23 +100,14 @@ export function readInputs(workspace: string): ActionInputs {
     throw new ActionInputError('sarif', `no file or folder ${sarifInput} (relative paths start at the workspace); leave it empty to read code-scanning alerts`);
   }
 
-  const modelUrlInput = optional('model-url') ?? 'github-models';
-  let modelUrl: string;
-  try {
-    modelUrl = modelTargetConfig(modelUrlInput).baseUrl;
-  } catch (error) {
-    throw new ActionInputError('model-url', (error as Error).message);
-  }
-
+  const model = readModel();
   const modelApiKey = optional('model-api-key');
   if (modelApiKey) core.setSecret(modelApiKey);
-  const model = optional('model');
   const maxTargets = readMaxTargets(optional('max-targets'));
   return {
     githubToken,
     ...(sarif !== undefined ? { sarif } : {}),
-    modelUrl,
-    ...(model !== undefined ? { model } : {}),
+    model,
     ...(modelApiKey !== undefined ? { modelApiKey } : {}),
     configPath: optional('config') ?? CONFIG_PATH,
     corpus: readCorpus(optional('corpus'), workspace),

@@ -13,22 +13,18 @@ import { bundledCorpusDir, resolveCorpusDir } from '../corpus/location.js';
 import { CORPUS_FILE } from '../corpus/local-store.js';
 import { CWE_EXAMPLES_FILE } from '../corpus/cwe-examples.js';
 import { SarifAlertSource } from '../detect/sarif.js';
+import { bugReport, userErrorLine } from '../errors/seccoder-error.js';
 import { readConfigFromApi } from '../github/config-from-api.js';
 import { createCorpusProvider, type CorpusProvider } from '../github/corpus-provider.js';
+import { growthGuard, reviewGuard } from '../github/event-guards.js';
 import type { GitHubClient } from '../github/review/gather.js';
 import { growCorpusFromMerge, growthPullOf } from '../github/growth/grow-corpus.js';
 import { createOctokit, type CreateOctokitOptions } from '../github/octokit.js';
-import { reviewPullRequest, type ReviewLog } from '../github/review/review-pull-request.js';
-import { ActionInputError } from './action-input-error.js';
+import { reviewPullRequest } from '../github/review/review-pull-request.js';
+import type { Logger } from '../log/logger.js';
 import { pullSchema, readEvent, type ActionEvent, type PullPayload } from './event.js';
-import { readInputs, type ActionInputs } from './inputs.js';
+import { MODEL_API_KEY_ENV, readInputs, type ActionInputs } from './inputs.js';
 import { suggestionsOf, writeJobSummary, type ActionOutcome } from './summary.js';
-
-/** The variable the model client reads the `model-api-key` input from. */
-export const MODEL_API_KEY_ENV = 'SECCODER_MODEL_API_KEY';
-
-/** Pull-request activities that are reviewed, as in the App. */
-const REVIEWED_ACTIONS = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
 
 export interface ActionDependencies {
   /** Analyzers judging samples and merged functions. Default: `defaultAnalyzers()` (those installed on the runner run). */
@@ -38,7 +34,7 @@ export interface ActionDependencies {
 }
 
 /** The workflow log: the message with its reason or error, never the other details (they may hold code). */
-const actionLog: ReviewLog = {
+const actionLog: Logger = {
   info: (details, message) => core.info(withReason(details, message)),
   warn: (details, message) => core.warning(withReason(details, message)),
   error: (details, message) => core.error(withReason(details, message)),
@@ -107,10 +103,11 @@ async function act(inputs: ActionInputs, event: ActionEvent, env: NodeJS.Process
   const readConfig = async () => withMaxTargets(await readConfigFromApi(octokit, owner, repo, inputs.configPath), inputs.maxTargets);
 
   const grow = async (pull: PullPayload): Promise<ActionOutcome> => {
-    if (!pull.merge_commit_sha) return { kind: 'skipped', reason: `pull request #${pull.number} has no merge commit` };
+    const guard = growthGuard(pull, event.repository.default_branch);
+    if (!guard.ok) return { kind: 'skipped', reason: `not growing the corpus: ${guard.reason}` };
     if (inputs.dryRun) return { kind: 'skipped', reason: `dry run: the corpus is not grown from pull request #${pull.number}` };
     const result = await growCorpusFromMerge(
-      { octokit, owner, repo, pull: growthPullOf({ ...pull, merge_commit_sha: pull.merge_commit_sha }), deliveryId, readConfig },
+      { octokit, owner, repo, pull: growthPullOf({ ...pull, merge_commit_sha: guard.mergeCommitSha }), deliveryId, readConfig },
       { corpus, analyzers, botLogin: inputs.botLogin, log: actionLog },
     );
     return { kind: 'growth', pull: pull.number, result };
@@ -126,14 +123,9 @@ async function act(inputs: ActionInputs, event: ActionEvent, env: NodeJS.Process
   }
 
   const { pull } = event;
-  if (event.action === 'closed') {
-    if (!pull.merged) return { kind: 'skipped', reason: `not growing the corpus: pull request #${pull.number} was closed without merging` };
-    if (pull.base.ref !== event.repository.default_branch) {
-      return { kind: 'skipped', reason: `not growing the corpus: pull request #${pull.number} was merged into ${pull.base.ref}, not the default branch` };
-    }
-    return grow(pull);
-  }
-  if (!REVIEWED_ACTIONS.has(event.action)) return { kind: 'skipped', reason: `pull request ${event.action}: only opened, synchronize, reopened and ready_for_review are reviewed` };
+  if (event.action === 'closed') return grow(pull);
+  const guard = reviewGuard(event.action, pull);
+  if (!guard.ok) return { kind: 'skipped', reason: `not reviewing: ${guard.reason}` };
 
   // The model client reads the key from this variable (of this process); `core.setSecret` masks it in the log.
   process.env[MODEL_API_KEY_ENV] = inputs.modelApiKey ?? inputs.githubToken;
@@ -142,14 +134,14 @@ async function act(inputs: ActionInputs, event: ActionEvent, env: NodeJS.Process
       octokit,
       owner,
       repo,
-      pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false, open: pull.state === 'open' },
+      pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false },
       deliveryId,
       readConfig,
       dryRun: inputs.dryRun,
     },
     {
       demonstrations: (location) => corpus.corpusFor(location, octokit).demonstrations(),
-      model: { settings: { url: inputs.modelUrl, ...(inputs.model ? { name: inputs.model } : {}), apiKeyEnv: MODEL_API_KEY_ENV, environment: 'repository' } },
+      model: { settings: inputs.model },
       analyzers,
       ...(inputs.sarif ? { alerts: new SarifAlertSource([inputs.sarif], { roots: [env.GITHUB_WORKSPACE ?? process.cwd()], logger: actionLog }) } : {}),
       botLogin: inputs.botLogin,
@@ -177,6 +169,7 @@ export async function run(deps: ActionDependencies = {}): Promise<void> {
     if (outcome.kind === 'skipped') core.info(outcome.reason);
     if (env.GITHUB_STEP_SUMMARY) await writeJobSummary(outcome);
   } catch (error) {
-    core.setFailed(error instanceof ActionInputError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    // A SecCoderError (a bad input, an unreachable model...) is one line; anything else is a bug, with its stack.
+    core.setFailed(userErrorLine(error) ?? bugReport(error));
   }
 }

@@ -1,7 +1,7 @@
 // What the Action tells the workflow: the number of suggestions (an output) and the job summary in
 // Markdown, from the same check-run output and review preview the App posts.
 import * as core from '@actions/core';
-import { configProblemsMarkdown } from '../config/seccoder-config.js';
+import { configProblemsMarkdown } from '../config/problems.js';
 import type { GrowthResult } from '../github/growth/grow-corpus.js';
 import { escapeMarkdown, inlineCode, tableCell } from '../text/markdown.js';
 import type { ReviewResult } from '../github/review/review-pull-request.js';

@@ -5,11 +5,12 @@ import { ToolAnalyzer } from './tool-analyzer.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Language } from '../lang/languages.js';
+import { SarifReadError } from '../sarif/read-error.js';
 import { refusalFindings } from './c-guard.js';
 import { originalLine, withPrelude } from './c-prelude.js';
 import { AnalyzerOutputError } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
-import { SarifFormatError, readSarif } from './sarif.js';
+import { readSarifReport } from './sarif.js';
 import type { AnalyzeInput, Finding } from './types.js';
 
 /** Checker → CWE, for checkers that report one kind of bug. */
@@ -110,7 +111,7 @@ export class ClangAnalyzer extends ToolAnalyzer {
         throw new AnalyzerOutputError(this.name, command, `no report.sarif (${cause instanceof Error ? cause.message : String(cause)})`, run.stderr.slice(0, 300));
       }
       try {
-        return readSarif(report)
+        return readSarifReport(report, 'report.sarif')
           .filter((result) => !IGNORED_PREFIXES.some((prefix) => result.ruleId.startsWith(prefix)))
           .map((result) => ({
             ruleId: result.ruleId,
@@ -120,7 +121,7 @@ export class ClangAnalyzer extends ToolAnalyzer {
             severity: result.level ?? 'warning',
           }));
       } catch (error) {
-        if (error instanceof SarifFormatError) throw new AnalyzerOutputError(this.name, command, error.problem, report.slice(0, 300));
+        if (error instanceof SarifReadError) throw new AnalyzerOutputError(this.name, command, error.reason, report.slice(0, 300));
         throw error;
       }
     });

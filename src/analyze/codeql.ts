@@ -6,9 +6,10 @@ import { ToolAnalyzer } from './tool-analyzer.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Language } from '../lang/languages.js';
+import { SarifReadError } from '../sarif/read-error.js';
 import { AnalyzerOutputError, UnsupportedLanguageError } from './errors.js';
 import { type Availability, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
-import { SarifFormatError, readSarif } from './sarif.js';
+import { readSarifReport } from './sarif.js';
 import type { AnalyzeInput, Finding } from './types.js';
 
 /** SecCoder language → CodeQL extractor (`--language`) and query pack. TypeScript is JavaScript's extractor. */
@@ -62,7 +63,7 @@ export class CodeqlAnalyzer extends ToolAnalyzer {
       await runTool(this.bin, analyzeArgs, runOptions);
       const report = await readFile(sarif, 'utf8');
       try {
-        return readSarif(report).map((result) => ({
+        return readSarifReport(report, sarif).map((result) => ({
           ruleId: result.ruleId,
           cwe: result.cwe,
           message: result.message,
@@ -70,7 +71,7 @@ export class CodeqlAnalyzer extends ToolAnalyzer {
           ...(result.level ? { severity: result.level } : {}),
         }));
       } catch (error) {
-        if (error instanceof SarifFormatError) throw new AnalyzerOutputError(this.name, [this.bin, ...analyzeArgs], error.problem, report.slice(0, 300));
+        if (error instanceof SarifReadError) throw new AnalyzerOutputError(this.name, [this.bin, ...analyzeArgs], error.reason, report.slice(0, 300));
         throw error;
       }
     });

@@ -4,7 +4,7 @@ import { ToolAnalyzer } from './tool-analyzer.js';
 import { z } from 'zod';
 import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
-import { cweId } from './cwe.js';
+import { cweId } from '../cwe/id.js';
 import { AnalyzerOutputError } from './errors.js';
 import { DEFAULT_TIMEOUT_MS, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
 import type { AnalyzeInput, Finding } from './types.js';

@@ -1,8 +1,9 @@
 // Named errors for analyzer runs. An analyzer that cannot give a verdict throws one of these rather
 // than returning no findings: an empty list would make broken or unchecked code look clean.
+import { SecCoderError, type SecCoderErrorOptions } from '../errors/seccoder-error.js';
 
 /** Base of every failed analysis; catch this to handle them all. */
-export class AnalyzerError extends Error {
+export class AnalyzerError extends SecCoderError {
   override name = 'AnalyzerError';
   constructor(
     message: string,
@@ -10,7 +11,7 @@ export class AnalyzerError extends Error {
     readonly analyzer: string,
     /** The command that was run, program first; no user code, only the temp file's name. */
     readonly command: readonly string[],
-    options?: ErrorOptions,
+    options?: SecCoderErrorOptions,
   ) {
     super(message, options);
   }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Language } from '../lang/languages.js';
 import { refusalFindings } from './c-guard.js';
 import { originalLine, withPrelude } from './c-prelude.js';
-import { cweId } from './cwe.js';
+import { cweId } from '../cwe/id.js';
 import { AnalyzerOutputError } from './errors.js';
 import { type Availability, DEFAULT_TIMEOUT_MS, probeCommand, runTool, snippetFileName, withTempDir, writeSource } from './run-tool.js';
 import type { AnalyzeInput, Finding } from './types.js';

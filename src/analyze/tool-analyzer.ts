@@ -1,7 +1,7 @@
 // What every command-line analyzer shares: checking once whether its tool runs here, saying which
 // CWEs it can judge, and refusing languages that are not its own before running anything.
 import type { Language } from '../lang/languages.js';
-import { mentionsWeakness } from './cwe.js';
+import { mentionsWeakness } from '../cwe/families.js';
 import { AnalyzerFailedError, UnsupportedLanguageError } from './errors.js';
 import { AvailabilityCache, probeCommand, type Availability } from './run-tool.js';
 import type { AnalyzeInput, Analyzer, Finding } from './types.js';

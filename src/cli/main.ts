@@ -1,5 +1,6 @@
 // The `seccoder` command line. Each command lives in its own file under commands/.
 import { Command, CommanderError } from 'commander';
+import { bugReport, userErrorLine } from '../errors/seccoder-error.js';
 import { registerCorpusCommand } from './commands/corpus-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerHardenCommand } from './commands/harden-command.js';
@@ -22,14 +23,24 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code; errors become one line on stderr, not a stack trace. */
+/**
+ * Runs the CLI and returns the exit code. A SecCoderError is something the user can act on: one line
+ * on stderr (`seccoder: <message> (<hint>)`), exit code 1, the stack only with SECCODER_DEBUG set.
+ * Anything else is a bug: printed with its stack, exit code 2, so a script can tell "fix the call"
+ * (1, as for commander's own usage errors) from "report this" (2).
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    console.error(`seccoder: ${error instanceof Error ? error.message : String(error)}`);
+    const line = userErrorLine(error);
+    if (line === undefined) {
+      console.error(`seccoder: unexpected error (a bug; please report it with this trace):\n${bugReport(error)}`);
+      return 2;
+    }
+    console.error(`seccoder: ${line}`);
     if (process.env.SECCODER_DEBUG && error instanceof Error) console.error(error.stack);
     return 1;
   }

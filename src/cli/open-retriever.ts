@@ -6,6 +6,7 @@ import { openRetrievalIndex, retrieverFor, type RetrievalIndex } from '../retrie
 import { RETRIEVAL_MODES, type RetrievalMode } from '../retrieve/retriever.js';
 import { resolveCorpusDir } from '../corpus/location.js';
 import { indexProgressBar } from './progress.js';
+import { UsageError } from './usage-error.js';
 
 export interface IndexCliOptions {
   corpus?: string;
@@ -36,7 +37,7 @@ export async function openIndexForCli(options: IndexCliOptions): Promise<Retriev
 
 export function parseMode(value: string): RetrievalMode {
   if ((RETRIEVAL_MODES as readonly string[]).includes(value)) return value as RetrievalMode;
-  throw new Error(`invalid --mode ${JSON.stringify(value)}: use one of ${RETRIEVAL_MODES.join(', ')}`);
+  throw new UsageError(`invalid --mode ${JSON.stringify(value)}: use one of ${RETRIEVAL_MODES.join(', ')}`);
 }
 
 export { retrieverFor };

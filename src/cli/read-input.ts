@@ -1,12 +1,6 @@
 // Reading a file the user named, with an error that says which and why instead of a stack trace.
 import { readFile } from 'node:fs/promises';
-
-export class InputFileError extends Error {
-  override name = 'InputFileError';
-  constructor(readonly path: string, reason: string) {
-    super(`${path}: ${reason}`);
-  }
-}
+import { InputFileError } from './input-file-error.js';
 
 export async function readInputFile(path: string): Promise<string> {
   try {

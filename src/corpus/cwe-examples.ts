@@ -10,8 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { codeHash, normalizeCode } from './entry.js';
+import { cweIdSchema } from '../cwe/schema.js';
 import { LANGUAGES } from '../lang/languages.js';
 import { sharedPrefixOf } from '../text/shared-prefix.js';
+import { DataFileError } from '../errors/data-file-error.js';
 
 export const CWE_EXAMPLES_FILE = 'cwe-examples.jsonl';
 
@@ -22,7 +24,7 @@ const cweExampleSchema = z
   .object({
     kind: z.enum(EXAMPLE_KINDS),
     language: z.enum(LANGUAGES),
-    cwe: z.array(z.string().regex(/^CWE-[1-9]\d*$/)).min(1),
+    cwe: z.array(cweIdSchema).min(1),
     code: z.string().min(1),
     source: z.object({ repo: z.string().optional(), commit: z.string().optional(), path: z.string().optional(), dataset: z.string().optional() }).strict(),
   })
@@ -92,10 +94,10 @@ export function parseCweExamples(text: string, file: string): CweExample[] {
       try {
         json = JSON.parse(line);
       } catch (error) {
-        throw new Error(`${file}:${index + 1}: not valid JSON (${(error as Error).message})`);
+        throw new DataFileError(file, `not valid JSON (${(error as Error).message})`, index + 1);
       }
       const parsed = cweExampleSchema.safeParse(json);
-      if (!parsed.success) throw new Error(`${file}:${index + 1}: not a CWE example: ${parsed.error.message}`);
+      if (!parsed.success) throw new DataFileError(file, `not a CWE example: ${parsed.error.message}`, index + 1);
       return parsed.data;
     });
 }

@@ -1,12 +1,11 @@
 // One corpus entry = one secure function, with where it came from. Validated with zod on read.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { cweIdSchema } from '../cwe/schema.js';
 import { LANGUAGES } from '../lang/languages.js';
 
 export const ORIGINS = ['seed', 'merged-fix', 'manual'] as const;
 export type Origin = (typeof ORIGINS)[number];
-
-const cweId = z.string().regex(/^CWE-[1-9]\d*$/, 'expected a CWE id like "CWE-89"');
 
 export const sourceSchema = z
   .object({
@@ -30,7 +29,7 @@ export const corpusEntrySchema = z
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'ids are letters, digits and . _ : -'),
     language: z.enum(LANGUAGES),
     code: z.string().min(1),
-    cwe: z.array(cweId),
+    cwe: z.array(cweIdSchema),
     source: sourceSchema,
     origin: z.enum(ORIGINS),
     addedAt: z.string().datetime(),
@@ -73,11 +72,4 @@ export function normalizeCode(code: string): string {
 
 export function codeHash(code: string): string {
   return createHash('sha256').update(normalizeCode(code)).digest('hex');
-}
-
-/** Normalizes user spellings of a CWE ("cwe-089", "89", "CWE-89") to "CWE-89". */
-export function normalizeCwe(value: string): string {
-  const match = /^(?:cwe-?)?0*([1-9]\d*)$/i.exec(value.trim());
-  if (!match) throw new Error(`invalid CWE ${JSON.stringify(value)}: expected a form like CWE-89`);
-  return `CWE-${match[1]}`;
 }

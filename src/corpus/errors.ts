@@ -1,22 +1,30 @@
 // Named errors for the corpus: each carries what a user needs to act on it.
+import { SecCoderError, type SecCoderErrorOptions } from '../errors/seccoder-error.js';
 
-export class CorpusNotFoundError extends Error {
+export class CorpusNotFoundError extends SecCoderError {
   override name = 'CorpusNotFoundError';
   constructor(readonly path: string) {
     super(`corpus not found at ${path}: pass --corpus <dir> pointing at a folder with corpus.jsonl, or run from the project root`);
   }
 }
 
-export class CorpusLockTimeoutError extends Error {
+export class CorpusLockTimeoutError extends SecCoderError {
   override name = 'CorpusLockTimeoutError';
-  constructor(readonly lockPath: string, readonly waitedMs: number) {
-    super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer (delete it if no seccoder process is running)`);
+  constructor(
+    readonly lockPath: string,
+    readonly waitedMs: number,
+    /** Who holds the lock, as its file says (`process 123 on build-host`); undefined when it could not be read. */
+    readonly holder?: string,
+  ) {
+    super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer`, {
+      hint: `${holder ? `${holder} holds it; ` : ''}delete ${lockPath} if no seccoder process is running`,
+    });
   }
 }
 
-export class EntryRejectedError extends Error {
+export class EntryRejectedError extends SecCoderError {
   override name = 'EntryRejectedError';
-  constructor(readonly input: string, readonly reason: string) {
-    super(`${input}: ${reason}`);
+  constructor(readonly input: string, readonly reason: string, options?: SecCoderErrorOptions) {
+    super(`${input}: ${reason}`, options);
   }
 }

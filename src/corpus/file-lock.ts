@@ -36,6 +36,12 @@ async function deadOwner(lockPath: string): Promise<string | undefined> {
   }
 }
 
+/** Who holds the lock, as its content says (`process 123 on build-host`), for the timeout's hint. */
+async function lockHolder(lockPath: string): Promise<string | undefined> {
+  const [pid, host] = (await readFile(lockPath, 'utf8').catch(() => '')).split('\n');
+  return pid ? `process ${pid}${host ? ` on ${host}` : ''}` : undefined;
+}
+
 /**
  * Moves a dead owner's lock away. Renaming is atomic, so of several waiters one wins; a waiter
  * that finds it moved a live lock instead (another waiter had already replaced the dead one)
@@ -77,7 +83,7 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, 
       await breakStaleLock(lockPath, stale);
       continue;
     }
-    if (Date.now() - started > timeoutMs) throw new CorpusLockTimeoutError(lockPath, timeoutMs);
+    if (Date.now() - started > timeoutMs) throw new CorpusLockTimeoutError(lockPath, timeoutMs, await lockHolder(lockPath));
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 200);
   }

@@ -1,8 +1,9 @@
 // Turns a user-given secure function into a corpus entry, or says exactly why it cannot be one:
 // unknown language, syntax errors, too long, or already in the corpus.
+import { normalizeCwe } from '../cwe/id.js';
 import { languageFromPath, parseLanguage, UnknownLanguageError, type Language } from '../lang/languages.js';
 import { describeSyntaxProblems, parseFunction } from '../parse/index.js';
-import { codeHash, normalizeCode, normalizeCwe, type CorpusEntry, type EntrySource, type Origin } from './entry.js';
+import { codeHash, normalizeCode, type CorpusEntry, type EntrySource, type Origin } from './entry.js';
 import { EntryRejectedError } from './errors.js';
 
 /** Default cap on an entry's length, the same as the seed corpus's. */

@@ -3,6 +3,7 @@
 // store (a missing file, an empty repository, a lost race) come back as values, not errors.
 import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
+import { isHttpFailure, type HttpFailure } from '../errors/http-status.js';
 import {
   CorpusRepoAccessError,
   CorpusRepoNotFoundError,
@@ -57,16 +58,6 @@ export type WriteOutcome = { ok: true; sha: string } | { ok: false; githubMessag
 export interface Committer {
   name: string;
   email: string;
-}
-
-interface HttpFailure {
-  status: number;
-  message: string;
-  response?: { data?: unknown; headers?: Record<string, unknown> };
-}
-
-function isHttpFailure(error: unknown): error is HttpFailure {
-  return error instanceof Error && typeof (error as Partial<HttpFailure>).status === 'number';
 }
 
 const ROUTES = {

@@ -1,9 +1,10 @@
 // Named errors of the corpus kept in a GitHub repository. Each says which repository and what to do.
 // None of them carries a request or response body: a corpus file's content never reaches a log
 // through an error, and neither does a token.
+import { SecCoderError } from '../errors/seccoder-error.js';
 
 /** The repository does not exist, or the token (GitHub App installation) cannot see it. */
-export class CorpusRepoNotFoundError extends Error {
+export class CorpusRepoNotFoundError extends SecCoderError {
   override name = 'CorpusRepoNotFoundError';
   constructor(
     /** `owner/repo`. */
@@ -17,7 +18,7 @@ export class CorpusRepoNotFoundError extends Error {
 }
 
 /** An explicitly configured branch does not exist in a repository that has commits. */
-export class CorpusBranchNotFoundError extends Error {
+export class CorpusBranchNotFoundError extends SecCoderError {
   override name = 'CorpusBranchNotFoundError';
   constructor(
     readonly repository: string,
@@ -28,7 +29,7 @@ export class CorpusBranchNotFoundError extends Error {
 }
 
 /** GitHub refused with 403 for a reason other than rate limiting: a missing permission. */
-export class CorpusRepoAccessError extends Error {
+export class CorpusRepoAccessError extends SecCoderError {
   override name = 'CorpusRepoAccessError';
   constructor(
     readonly repository: string,
@@ -44,7 +45,7 @@ export class CorpusRepoAccessError extends Error {
 }
 
 /** Every attempt to move the branch lost to a concurrent writer. */
-export class CorpusConflictError extends Error {
+export class CorpusConflictError extends SecCoderError {
   override name = 'CorpusConflictError';
   constructor(
     readonly repository: string,
@@ -61,7 +62,7 @@ export class CorpusConflictError extends Error {
 }
 
 /** Any other failed request. Carries GitHub's message and request id, never the request body. */
-export class CorpusRepoRequestError extends Error {
+export class CorpusRepoRequestError extends SecCoderError {
   override name = 'CorpusRepoRequestError';
   constructor(
     readonly repository: string,
@@ -76,7 +77,7 @@ export class CorpusRepoRequestError extends Error {
 }
 
 /** GitHub answered with something that is not the documented shape. */
-export class CorpusRepoResponseError extends Error {
+export class CorpusRepoResponseError extends SecCoderError {
   override name = 'CorpusRepoResponseError';
   constructor(
     readonly repository: string,

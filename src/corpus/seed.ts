@@ -4,9 +4,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { normalizeCwe } from '../cwe/id.js';
 import { languageFromPath } from '../lang/languages.js';
-import { codeHash, normalizeCode, normalizeCwe, type CorpusEntry } from './entry.js';
+import { codeHash, normalizeCode, type CorpusEntry } from './entry.js';
 import { validationHashes } from './validation-hashes.js';
+import { DataFileError } from '../errors/data-file-error.js';
 
 /** Default cap on a demonstration's length: longer functions crowd out the prompt. */
 export const DEFAULT_SEED_MAX_CHARS = 4000;
@@ -96,7 +98,7 @@ export async function buildSeedCorpus(options: SeedOptions): Promise<{ entries: 
       for (const [index, line] of lines.entries()) {
         if (line.trim() === '') continue;
         const parsed = pairSchema.safeParse(JSON.parse(line));
-        if (!parsed.success) throw new Error(`${file}:${index + 1}: not a vulnerability-fix pair: ${parsed.error.message}`);
+        if (!parsed.success) throw new DataFileError(file, `not a vulnerability-fix pair: ${parsed.error.message}`, index + 1);
         const pair = parsed.data;
         report.read += 1;
         if (normalizeCode(pair.func_src_before) === normalizeCode(pair.func_src_after)) {

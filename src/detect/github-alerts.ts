@@ -1,11 +1,14 @@
 // Open code-scanning alerts of a ref (usually a pull request's merge ref) from GitHub's API.
 import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
-import { describeIssues, type AlertLogger, type AlertProblem } from './alert-problem.js';
+import { cweFromTags } from '../cwe/from-tags.js';
+import type { AlertProblem } from '../sarif/problem.js';
+import { describeIssues } from '../text/zod-issues.js';
+import type { AlertLogger } from './alert-problem.js';
 import { AlertsUnavailableError } from './alerts-unavailable-error.js';
-import { cweFromTags } from './cwe-tags.js';
 import { toRepoPath } from './repo-path.js';
 import type { Alert, AlertSource } from './types.js';
+import { isHttpFailure } from '../errors/http-status.js';
 
 /** The fields we read of an item of GET /repos/{owner}/{repo}/code-scanning/alerts. */
 export const githubAlertSchema = z.object({
@@ -90,16 +93,6 @@ export function alertsFromGitHub(
     else problems.push({ source, item, reason: 'rule has no id' });
   });
   return { alerts, problems };
-}
-
-interface HttpFailure {
-  status: number;
-  message: string;
-  response?: { data?: unknown };
-}
-
-function isHttpFailure(error: unknown): error is HttpFailure {
-  return error instanceof Error && typeof (error as Partial<HttpFailure>).status === 'number';
 }
 
 export interface GitHubAlertSourceOptions {

@@ -8,6 +8,7 @@ import { analyzeSource, enclosingFunction, type SourceAnalysis } from './functio
 import { firstMatchingGlob } from './glob.js';
 import { riskConcepts, riskScore } from './risk-score.js';
 import type { Alert, FunctionInfo, SkippedTarget, Target, TargetReason } from './types.js';
+import { qualifiedName } from './qualified-name.js';
 
 /** Vendored, generated and minified code, and lockfiles: not the author's to harden. */
 export const DEFAULT_IGNORE: readonly string[] = [
@@ -98,10 +99,6 @@ interface Candidate {
   reason: TargetReason;
 }
 
-function qualified(fn: FunctionInfo): string {
-  return fn.className ? `${fn.className}.${fn.name}` : fn.name;
-}
-
 function lengthOf(fn: FunctionInfo): number {
   return fn.endLine - fn.startLine + 1;
 }
@@ -185,7 +182,7 @@ class Selection {
     this.lifted.set(key, target);
     if (target) return target;
     const limit = `${lengthOf(inner)} lines, more than ${this.options.maxFunctionLines}`;
-    this.skip({ path: file.path, function: qualified(inner), reason: 'too-large', detail: `${limit}; ${detail}` });
+    this.skip({ path: file.path, function: qualifiedName(inner), reason: 'too-large', detail: `${limit}; ${detail}` });
     return undefined;
   }
 
@@ -315,7 +312,7 @@ export async function selectTargets(input: TargetInput): Promise<TargetSelection
     if (problems.length > 0) {
       selection.skip({
         path: candidate.file.path,
-        function: qualified(candidate.function),
+        function: qualifiedName(candidate.function),
         reason: 'parse-error',
         detail: describeSyntaxProblems(problems),
       });
@@ -331,7 +328,7 @@ export async function selectTargets(input: TargetInput): Promise<TargetSelection
     .filter((candidate) => candidate.alerts.length === 0)
     .filter((candidate) => {
       if (!options.skipRiskless || riskConcepts(candidate.function.code).length > 0) return true;
-      selection.skip({ path: candidate.file.path, function: qualified(candidate.function), reason: 'no-risk', detail: 'no risky operation found in it' });
+      selection.skip({ path: candidate.file.path, function: qualifiedName(candidate.function), reason: 'no-risk', detail: 'no risky operation found in it' });
       return false;
     })
     .map((candidate) => ({ candidate, score: riskScore(candidate.function.code, candidate.changedLines) }))
@@ -343,7 +340,7 @@ export async function selectTargets(input: TargetInput): Promise<TargetSelection
   for (const dropped of ranked.slice(kept.length)) {
     selection.skip({
       path: dropped.file.path,
-      function: qualified(dropped.function),
+      function: qualifiedName(dropped.function),
       reason: 'cap-reached',
       detail: `${dropped.reason} target beyond maxTargets (${options.maxTargets})`,
     });

@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import { codeTokens, termCounts } from '../text/code-tokens.js';
+import { EmbedderLoadError } from './errors.js';
 import { LSA_INPUT_COUNTS, LSA_INPUT_IDS, LSA_OUTPUT, lsaToOnnx } from './lsa/onnx-model.js';
 import { trainLsa, type LsaTrainOptions } from './lsa/train.js';
 import type { Embedder } from './types.js';
@@ -67,7 +68,7 @@ export class DefaultEmbedder implements Embedder {
   /** Loads a model saved by `save`; throws with the path when the files are missing or damaged. */
   static async load(dir: string): Promise<DefaultEmbedder> {
     const unreadable = (path: string, why: string) =>
-      new Error(`default embedder at ${path} is unreadable (${why}); run \`seccoder index --rebuild\``);
+      new EmbedderLoadError(`default embedder at ${path} is unreadable (${why}); run \`seccoder index --rebuild\``);
     const vocabularyPath = join(dir, VOCABULARY_FILE);
     let meta: VocabularyFile;
     try {

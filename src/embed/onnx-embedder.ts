@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { z } from 'zod';
+import { EmbedderLoadError } from './errors.js';
 import type { Embedder } from './types.js';
 
 export interface OnnxEmbedderOptions {
@@ -21,11 +22,6 @@ export interface OnnxEmbedderOptions {
   normalize?: boolean;
   /** Model output to read. Default 'sentence_embedding' if present, else 'last_hidden_state', else the first output. */
   outputName?: string;
-}
-
-/** The model folder cannot be used; the message names the file and what to do about it. */
-export class EmbedderLoadError extends Error {
-  override readonly name = 'EmbedderLoadError';
 }
 
 const MODEL_FILE = 'model.onnx';

@@ -19,8 +19,17 @@ export class SecCoderError extends Error {
   }
 }
 
-/** The line a user sees for an error: a SecCoderError's message and hint, else undefined (a bug: show its stack). */
+/**
+ * The line a user sees for an error: a SecCoderError's message and hint, else undefined (a bug: show its stack).
+ * A message may already say its hint (check runs and PR comments show only the message); it is not repeated.
+ */
 export function userErrorLine(error: unknown): string | undefined {
   if (!(error instanceof SecCoderError)) return undefined;
-  return error.hint ? `${error.message} (${error.hint})` : error.message;
+  return error.hint && !error.message.includes(error.hint) ? `${error.message} (${error.hint})` : error.message;
+}
+
+/** What is shown for an error that is not a SecCoderError: a bug, so its stack, for whoever fixes it. */
+export function bugReport(error: unknown): string {
+  if (!(error instanceof Error)) return `non-error thrown: ${String(error)}`;
+  return error.stack ?? `${error.name}: ${error.message}`;
 }

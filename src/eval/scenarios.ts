@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { normalizeCwe } from '../corpus/entry.js';
+import { normalizeCwe } from '../cwe/id.js';
 import { languageFromPath, type Language } from '../lang/languages.js';
+import { DataFileError } from '../errors/data-file-error.js';
 
 export interface RetrievalQueryCase {
   id: string;
@@ -36,7 +37,7 @@ export async function loadScenarios(dir: string, prefix: string): Promise<Retrie
       if (!fileContext || !funcContext) continue;
       infoSchema.parse(JSON.parse(await readFile(join(folder, 'info.json'), 'utf8')));
       const language = languageFromPath(funcContext);
-      if (!language) throw new Error(`${folder}: cannot tell the language of ${funcContext}`);
+      if (!language) throw new DataFileError(folder, `cannot tell the language of ${funcContext}`);
       const code = (await readFile(join(folder, fileContext), 'utf8')) + (await readFile(join(folder, funcContext), 'utf8'));
       cases.push({ id: `${prefix}/${cweFolder}/${scenario}`, code, language, cwe: normalizeCwe(cweFolder) });
     }
@@ -81,7 +82,9 @@ export interface NamedQuerySet {
 export async function loadBenchmarkQuerySets(datasetsDir: string, seedCommits: ReadonlySet<string>): Promise<NamedQuerySet[]> {
   const sven = join(datasetsDir, 'sven');
   const safecoder = join(datasetsDir, 'safecoder');
-  if (!existsSync(sven) || !existsSync(safecoder)) throw new Error(`data sets not found under ${datasetsDir}: pass --data <dir with sven/ and safecoder/>`);
+  if (!existsSync(sven) || !existsSync(safecoder)) {
+    throw new DataFileError(datasetsDir, 'data sets not found (no sven/ and safecoder/ folders)', undefined, { hint: 'pass --data <dir with sven/ and safecoder/>' });
+  }
   const svenValDir = join(sven, 'data_train_val', 'val');
   const valFiles = (await readdir(svenValDir)).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(svenValDir, name));
   const valPairs = await loadPairQueries(valFiles, 'sven-val');

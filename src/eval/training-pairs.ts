@@ -5,9 +5,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { normalizeCwe } from '../corpus/entry.js';
+import { normalizeCwe } from '../cwe/id.js';
 import { languageFromPath, type Language } from '../lang/languages.js';
 import { sharedPrefixOf } from '../text/shared-prefix.js';
+import { DataFileError } from '../errors/data-file-error.js';
 
 const trainingPairSchema = z
   .object({
@@ -42,7 +43,7 @@ async function readPairs(file: string, dataset: TrainingPair['dataset']): Promis
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
     const parsed = trainingPairSchema.safeParse(JSON.parse(line));
-    if (!parsed.success) throw new Error(`${file}:${index + 1}: not a vulnerability-fix pair: ${parsed.error.message}`);
+    if (!parsed.success) throw new DataFileError(file, `not a vulnerability-fix pair: ${parsed.error.message}`, index + 1);
     const pair = parsed.data;
     const language = languageFromPath(pair.file_name);
     if (!language) return;

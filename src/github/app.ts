@@ -5,9 +5,10 @@ import type { Context, Probot } from 'probot';
 import { defaultAnalyzers } from '../analyze/registry.js';
 import type { Analyzer } from '../analyze/types.js';
 import { resolveCorpusDir } from '../corpus/location.js';
-import { CONFIG_FILE_NAME } from '../config/seccoder-config.js';
+import { CONFIG_FILE_NAME } from '../config/schema.js';
 import { createCorpusProvider, type CorpusProvider } from './corpus-provider.js';
 import { RecentDeliveries } from './deliveries.js';
+import { growthGuard, REVIEWED_PULL_REQUEST_ACTIONS, reviewGuard } from './event-guards.js';
 import { growCorpusFromMerge, growthPullOf } from './growth/grow-corpus.js';
 import {
   CHECK_RUN_NAME,
@@ -15,9 +16,9 @@ import {
   reviewPullRequestByNumber,
   type ModelDependency,
   type ReviewDependencies,
-  type ReviewLog,
 } from './review/review-pull-request.js';
-import { modelTargetConfig } from '../model/presets.js';
+import type { Logger } from '../log/logger.js';
+import { readOperatorModelSettings } from '../model/operator-settings.js';
 
 export interface AppDependencies {
   /**
@@ -32,7 +33,7 @@ export interface AppDependencies {
   /** The app's bot login (`<slug>[bot]`). Default: asked of GitHub (`GET /app`) once. */
   botLogin?: string;
   /** Default: each webhook's own probot logger. */
-  log?: ReviewLog;
+  log?: Logger;
   /** Delivery ids already handled. Default: a fresh memory of the last 1000. */
   deliveries?: RecentDeliveries;
 }
@@ -73,7 +74,7 @@ export function createApp(deps: AppDependencies) {
         if (!data?.slug) throw new Error('GitHub did not say which app this is (GET /app has no slug)');
         return `${data.slug}[bot]`;
       });
-    const reviewDeps = (log: ReviewLog, octokit: Octokit): ReviewDependencies => ({
+    const reviewDeps = (log: Logger, octokit: Octokit): ReviewDependencies => ({
       demonstrations: (location) => deps.corpus.corpusFor(location, octokit).demonstrations(),
       ...(deps.model ? { model: deps.model } : {}),
       analyzers: deps.analyzers,
@@ -82,10 +83,11 @@ export function createApp(deps: AppDependencies) {
       log: deps.log ?? log,
     });
 
-    app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened', 'pull_request.ready_for_review'], async (context) => {
+    app.on(REVIEWED_PULL_REQUEST_ACTIONS.map((action) => `pull_request.${action}` as const), async (context) => {
       const pull = context.payload.pull_request;
-      if (pull.state !== 'open') {
-        context.log.info({ pull: pull.number }, 'not reviewing: pull request is closed');
+      const guard = reviewGuard(context.payload.action, pull);
+      if (!guard.ok) {
+        context.log.info({ pull: pull.number }, `not reviewing: ${guard.reason}`);
         return;
       }
       await reviewPullRequest(
@@ -96,17 +98,13 @@ export function createApp(deps: AppDependencies) {
 
     app.on('pull_request.closed', async (context) => {
       const pull = context.payload.pull_request;
-      const { repository } = context.payload;
-      if (!pull.merged || !pull.merge_commit_sha) {
-        context.log.info({ pull: pull.number }, 'not growing the corpus: closed without merging');
-        return;
-      }
-      if (pull.base.ref !== repository.default_branch) {
-        context.log.info({ pull: pull.number, base: pull.base.ref }, 'not growing the corpus: merged into a branch other than the default');
+      const guard = growthGuard(pull, context.payload.repository.default_branch);
+      if (!guard.ok) {
+        context.log.info({ pull: pull.number }, `not growing the corpus: ${guard.reason}`);
         return;
       }
       await growCorpusFromMerge(
-        { ...fromEvent(context), pull: growthPullOf({ ...pull, merge_commit_sha: pull.merge_commit_sha }) },
+        { ...fromEvent(context), pull: growthPullOf({ ...pull, merge_commit_sha: guard.mergeCommitSha }) },
         { corpus: deps.corpus, analyzers: deps.analyzers, botLogin, deliveries, log: deps.log ?? context.log },
       );
     });
@@ -137,16 +135,10 @@ export function createApp(deps: AppDependencies) {
 export function productionDependencies(env: NodeJS.ProcessEnv = process.env): AppDependencies {
   const corpusDir = resolveCorpusDir(undefined, env);
   const corpus = createCorpusProvider({ root: corpusDir, ...(env.SECCODER_CORPUS_CACHE ? { cacheDir: env.SECCODER_CORPUS_CACHE } : {}) });
-  const url = env.SECCODER_MODEL_URL;
-  let model: ModelDependency | undefined;
-  if (url) {
-    const target = modelTargetConfig(url);
-    const apiKeyEnv = env.SECCODER_MODEL_API_KEY_ENV ?? target.apiKeyEnv;
-    model = { settings: { url: target.baseUrl, ...(env.SECCODER_MODEL ? { name: env.SECCODER_MODEL } : {}), ...(apiKeyEnv ? { apiKeyEnv } : {}), environment: 'app' } };
-  }
+  const settings = readOperatorModelSettings({}, { environment: 'app', env });
   return {
     corpus,
-    ...(model ? { model } : {}),
+    ...(settings ? { model: { settings } } : {}),
     analyzers: defaultAnalyzers(),
   };
 }

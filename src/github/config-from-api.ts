@@ -1,7 +1,7 @@
 // Reading `.github/seccoder.yml` through the REST API, for the CLI and the Action (the App gets it
 // from probot's `context.config`): the same file, org-wide `.github` fallback and `_extends`.
 import { config as configPlugin } from '@probot/octokit-plugin-config';
-import { CONFIG_PATH } from '../config/seccoder-config.js';
+import { CONFIG_PATH } from '../config/schema.js';
 
 /**
  * The parsed config of `owner/repo` at `path` (default `.github/seccoder.yml`), undefined when

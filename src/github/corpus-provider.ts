@@ -13,7 +13,7 @@ import type { CorpusStore } from '../corpus/types.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import { CWE_EXAMPLES_FILE, serializeCweExample } from '../corpus/cwe-examples.js';
 import { openRetrievalIndex, retrieverFor } from '../retrieve/open-index.js';
-import type { CorpusLocation } from '../config/seccoder-config.js';
+import type { CorpusLocation } from '../config/options.js';
 import type { GitHubClient } from './review/gather.js';
 import type { Demonstrations } from './review/review-pull-request.js';
 

@@ -1,8 +1,9 @@
-// The hardening pipeline, one target at a time: retrieve secure demonstrations → build the prompt
-// → ask the code model for samples → validate each → choose the best → a Suggestion. Without a
-// model it stops after the prompt (precedent mode). No GitHub types here: the App, the Action and
-// the CLI all call this.
-import { mentionsWeakness } from '../analyze/cwe.js';
+// The pipeline's work on one target: retrieve secure demonstrations → build the prompt → ask the
+// code model for samples → validate each → choose the best → a Suggestion. Without a model it
+// stops after the prompt (precedent mode); with `validate: false` after the model's replies (the
+// security eval judges those itself). Callers go through `hardenChange` (harden-change.ts), or,
+// for one ready-made target (the eval's scenarios), through `hardenTarget`.
+import { mentionsWeakness } from '../cwe/families.js';
 import { analyzersFor, compareFindings } from '../analyze/registry.js';
 import type { Analyzer, Finding } from '../analyze/types.js';
 import type { Target } from '../detect/types.js';
@@ -37,6 +38,11 @@ export interface HardenOptions {
   generation?: GenerationOptions;
   /** Demonstrations less similar than this (cosine) are not shown (default 0: all). */
   minSimilarity?: number;
+  /**
+   * Validate and judge the model's replies into a suggestion (default true). False stops after
+   * the replies (`TargetOutcome.replies`), for a caller that judges them its own way.
+   */
+  validate?: boolean;
 }
 
 export interface TargetOutcome {
@@ -46,13 +52,16 @@ export interface TargetOutcome {
   /** The validated rewrite, when a model was asked and a sample passed. */
   suggestion?: Suggestion;
   samples: number;
+  /** The model's replies as it gave them (empty without a model). */
+  replies: string[];
   rejections: Partial<Record<RejectionReason, number>>;
   /** The model or an analyzer failed; the message says what. */
   error?: string;
+  /** What `error` came from (the model's or the analyzer's error object). */
+  failure?: unknown;
 }
 
-function promptDemonstration(demo: Demonstration): PromptDemonstration {
-  const { entry } = demo;
+function promptDemonstration({ entry }: Demonstration): PromptDemonstration {
   return {
     id: entry.id,
     language: entry.language,
@@ -78,12 +87,15 @@ async function findingsOf(analyzers: readonly Analyzer[], code: string, target: 
   return results.flat();
 }
 
-async function samplesFor(model: CodeModel, prompt: BuiltPrompt, target: Target, options: HardenOptions): Promise<(string | undefined)[]> {
+function repliesFor(model: CodeModel, prompt: BuiltPrompt, options: HardenOptions): Promise<string[]> {
+  return options.style === 'completion' ? model.complete(prompt.completion, options.generation) : model.chat(prompt.messages, options.generation);
+}
+
+/** The function's code in each reply (undefined: none found). */
+function samplesOf(replies: readonly string[], target: Target, options: HardenOptions): Promise<(string | undefined)[]> {
   if (options.style === 'completion') {
-    const completions = await model.complete(prompt.completion, options.generation);
-    return Promise.all(completions.map((text) => codeFromCompletion(target.function.signature, text, target.function.name, target.language, target.path)));
+    return Promise.all(replies.map((text) => codeFromCompletion(target.function.signature, text, target.function.name, target.language, target.path)));
   }
-  const replies = await model.chat(prompt.messages, options.generation);
   return Promise.all(replies.map((reply) => codeFromChatReply(reply, target.function.name, target.language, target.path)));
 }
 
@@ -105,16 +117,17 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     options.budget,
   );
   const shown = demonstrations.filter((demo) => prompt.demonstrationIds.includes(demo.entry.id));
-  const outcome: TargetOutcome = { target, demonstrations: shown, prompt, samples: 0, rejections: {} };
+  const outcome: TargetOutcome = { target, demonstrations: shown, prompt, samples: 0, replies: [], rejections: {} };
   if (!deps.model) return outcome;
 
-  let samples: (string | undefined)[];
   try {
-    samples = await samplesFor(deps.model, prompt, target, options);
+    outcome.replies = await repliesFor(deps.model, prompt, options);
   } catch (error) {
-    return { ...outcome, error: `model: ${(error as Error).message}` };
+    return { ...outcome, error: `model: ${(error as Error).message}`, failure: error };
   }
-  outcome.samples = samples.length;
+  outcome.samples = outcome.replies.length;
+  if (options.validate === false) return outcome;
+  const samples = await samplesOf(outcome.replies, target, options);
   const reject = (reason: RejectionReason) => {
     outcome.rejections[reason] = (outcome.rejections[reason] ?? 0) + 1;
   };
@@ -124,7 +137,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
   try {
     baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
   } catch (error) {
-    return { ...outcome, error: `analyzer: ${(error as Error).message}` };
+    return { ...outcome, error: `analyzer: ${(error as Error).message}`, failure: error };
   }
   const judged = target.alerts.flatMap((alert) => alert.cwe).filter((id) => analyzers.some((analyzer) => analyzer.judges(id, target.language)));
 
@@ -146,7 +159,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     try {
       findings = analyzers.length > 0 ? await findingsOf(analyzers, checked.code, target) : [];
     } catch (error) {
-      return { ...outcome, error: `analyzer: ${(error as Error).message}` };
+      return { ...outcome, error: `analyzer: ${(error as Error).message}`, failure: error };
     }
     if (compareFindings(baseline, findings).added.length > 0) {
       reject('analyzer-worse');

@@ -1,5 +1,6 @@
 // The languages SecCoder understands, how files map to them, and which ones share demonstrations.
 import { extname } from 'node:path';
+import { SecCoderError } from '../errors/seccoder-error.js';
 
 export const LANGUAGES = ['python', 'c', 'cpp', 'javascript', 'typescript', 'go', 'java', 'ruby'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -42,11 +43,20 @@ const ALIASES: Record<string, Language> = {
   rb: 'ruby',
 };
 
-export class UnknownLanguageError extends Error {
+export class UnknownLanguageError extends SecCoderError {
   override name = 'UnknownLanguageError';
-  constructor(readonly input: string, readonly hint: string) {
-    super(`unknown language ${JSON.stringify(input)}: ${hint}. Known: ${LANGUAGES.join(', ')}`);
+  constructor(
+    readonly input: string,
+    /** Why it is not a language, e.g. "not a supported language name". */
+    readonly reason: string,
+  ) {
+    // The message says the hint too: a rejected corpus entry or batch query shows only the message.
+    super(`unknown language ${JSON.stringify(input)}: ${reason}. ${knownLanguages()}`, { hint: knownLanguages() });
   }
+}
+
+function knownLanguages(): string {
+  return `Known: ${LANGUAGES.join(', ')}`;
 }
 
 export function isLanguage(value: string): value is Language {

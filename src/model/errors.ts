@@ -1,7 +1,8 @@
 // Named errors for the model client: each carries what a user needs to act, and never the API key.
+import { SecCoderError, type SecCoderErrorOptions } from '../errors/seccoder-error.js';
 
 /** The model config failed validation; `details` lists each problem by field. */
-export class ModelConfigError extends Error {
+export class ModelConfigError extends SecCoderError {
   override name = 'ModelConfigError';
   constructor(readonly details: string) {
     super(`invalid model config:\n${details}`);
@@ -12,7 +13,7 @@ export class ModelConfigError extends Error {
 export type ApiKeyProblem = 'unset' | 'empty' | 'malformed';
 
 /** `apiKeyEnv` names a variable that is unset, empty or not a key. Carries the variable's name, never a value. */
-export class ApiKeyError extends Error {
+export class ApiKeyError extends SecCoderError {
   override name = 'ApiKeyError';
   constructor(readonly variable: string, readonly problem: ApiKeyProblem) {
     super(apiKeyMessage(variable, problem));
@@ -35,7 +36,7 @@ function apiKeyMessage(variable: string, problem: ApiKeyProblem): string {
 }
 
 /** A `--model-url` value that is neither a known preset nor an http(s) URL. */
-export class UnknownModelPresetError extends Error {
+export class UnknownModelPresetError extends SecCoderError {
   override name = 'UnknownModelPresetError';
   constructor(readonly target: string, readonly presets: readonly string[]) {
     super(
@@ -46,7 +47,7 @@ export class UnknownModelPresetError extends Error {
 }
 
 /** Base of every failure talking to the endpoint; catch this to handle them all. */
-export class ModelRequestError extends Error {
+export class ModelRequestError extends SecCoderError {
   override name = 'ModelRequestError';
   constructor(
     message: string,
@@ -56,7 +57,7 @@ export class ModelRequestError extends Error {
     readonly status: number | undefined,
     /** Attempts made, retries included. */
     readonly attempts: number,
-    options?: ErrorOptions,
+    options?: SecCoderErrorOptions,
   ) {
     super(message, options);
   }
@@ -69,17 +70,19 @@ export class ModelHttpError extends ModelRequestError {
     endpoint: string,
     status: number,
     attempts: number,
-    /** What to do about it, e.g. "check that OPENAI_API_KEY holds a valid key". */
-    readonly hint: string,
+    /** What to do about it, e.g. "check that OPENAI_API_KEY holds a valid key"; kept as `hint`. */
+    hint: string,
     /** At most 200 characters of the response body, secrets removed. */
     readonly excerpt: string,
   ) {
+    // The message says the hint too: check runs and PR comments show only the message.
     super(
       `model endpoint ${endpoint} answered HTTP ${status}${afterAttempts(attempts)}: ${hint}` +
         (excerpt ? `. Response: ${excerpt}` : ''),
       endpoint,
       status,
       attempts,
+      { hint },
     );
   }
 }

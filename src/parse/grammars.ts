@@ -7,6 +7,7 @@ import { access } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language as TreeSitterLanguage, Parser } from 'web-tree-sitter';
+import { SecCoderError } from '../errors/seccoder-error.js';
 import { isJsxPath, type Language } from '../lang/languages.js';
 
 /** A tree-sitter grammar: one per language, plus TSX for `.tsx` files. */
@@ -38,7 +39,7 @@ const WASM: Record<Grammar, { pkg: string; file: string }> = {
 };
 
 /** A grammar's wasm could not be found or loaded; names the grammar and the path tried. */
-export class GrammarLoadError extends Error {
+export class GrammarLoadError extends SecCoderError {
   override name = 'GrammarLoadError';
   constructor(
     readonly grammar: Grammar,
@@ -46,7 +47,11 @@ export class GrammarLoadError extends Error {
     reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`cannot load the ${grammar} tree-sitter grammar from ${path}: ${reason}`, options);
+    // The grammars are npm dependencies of SecCoder: a broken install, not the user's code.
+    super(`cannot load the ${grammar} tree-sitter grammar from ${path}: ${reason}`, {
+      ...options,
+      hint: 'reinstall SecCoder with its dependencies (npm ci in a checkout)',
+    });
   }
 }
 

@@ -2,10 +2,9 @@
 // blocks are data) and a user message with the demonstrations, the target and its alerts. Every
 // piece of pull-request text is fenced or flattened to one line before it reaches a template.
 import type { Language } from '../lang/languages.js';
-import type { ChatMessage } from '../model/types.js';
 import { fenceFor, oneLine } from './quote.js';
 import { loadTemplate } from './templates.js';
-import type { PromptDemonstration, PromptInput } from './types.js';
+import type { PromptDemonstration, PromptInput, PromptMessage } from './types.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = {
   python: 'Python',
@@ -30,7 +29,7 @@ export function chatMessages(
   input: PromptInput,
   demonstrations: readonly PromptDemonstration[],
   fileContext: string,
-): ChatMessage[] {
+): PromptMessage[] {
   const alerts = input.alerts ?? [];
   const functionCode = input.functionCode.replace(/\s+$/, '');
   const user = loadTemplate('chat-user.md').render({

@@ -14,4 +14,4 @@ export { fenceFor, oneLine } from './quote.js';
 export { compileTemplate, renderTemplate, type CompiledTemplate, type TemplateScope, type TemplateValue } from './render.js';
 export { TemplateError } from './template-error.js';
 export { loadTemplate, templatesDir, TEMPLATE_NAMES, type TemplateName } from './templates.js';
-export type { BuiltPrompt, PromptBudget, PromptDemonstration, PromptInput } from './types.js';
+export type { BuiltPrompt, PromptBudget, PromptDemonstration, PromptInput, PromptMessage } from './types.js';

@@ -1,19 +1,8 @@
 // Quoting untrusted pull-request text (code, file context, alert messages, paths) so that it
 // reads as data inside a prompt and can never end the block it is quoted in.
+import { fenceFor } from '../text/fence.js';
 
-const FENCE_MIN = 3;
-
-/**
- * A backtick fence longer than any backtick run in `text` (at least three), so a ``` inside
- * hostile code cannot close the block early and smuggle the rest out as instructions.
- */
-export function fenceFor(...texts: string[]): string {
-  let longest = 0;
-  for (const text of texts) {
-    for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  }
-  return '`'.repeat(Math.max(FENCE_MIN, longest + 1));
-}
+export { fenceFor };
 
 const INLINE_MAX = 200;
 

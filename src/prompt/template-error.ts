@@ -1,6 +1,7 @@
 // The one error a template can raise: a typo in a template file must fail loudly, not render blank.
+import { SecCoderError } from '../errors/seccoder-error.js';
 
-export class TemplateError extends Error {
+export class TemplateError extends SecCoderError {
   override name = 'TemplateError';
   constructor(
     /** Template file name (e.g. `chat-user.md`), or `template` for inline sources. */

@@ -1,6 +1,5 @@
 // What a prompt is built from, and what building one gives back.
 import type { Language } from '../lang/languages.js';
-import type { ChatMessage } from '../model/types.js';
 
 /** A secure demonstration as the prompt shows it. */
 export interface PromptDemonstration {
@@ -37,7 +36,7 @@ export interface PromptBudget {
 
 export interface BuiltPrompt {
   /** Chat-style messages (instruction models). */
-  messages: ChatMessage[];
+  messages: PromptMessage[];
   /** Completion-style text (the paper's integration template). */
   completion: string;
   /** Ids of the demonstrations that fit. */
@@ -46,4 +45,13 @@ export interface BuiltPrompt {
   estimatedTokens: number;
   /** True when file context was shortened to fit. */
   contextTrimmed: boolean;
+}
+
+/**
+ * One message of a chat prompt. The prompt does not know the model client: this has the shape of
+ * the OpenAI-compatible chat message, so the pipeline hands it to any `CodeModel` as it is.
+ */
+export interface PromptMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
 }

@@ -2,13 +2,14 @@
 // model folder (`onnx:<dir>`), as users name it on the command line or in config.
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
+import { UnknownEmbedderError } from './errors.js';
 
 export type EmbedderChoice = { kind: 'default' } | { kind: 'onnx'; dir: string };
 
 export function parseEmbedderChoice(value: string): EmbedderChoice {
   if (value === 'default') return { kind: 'default' };
   if (value.startsWith('onnx:') && value.length > 'onnx:'.length) return { kind: 'onnx', dir: resolve(value.slice('onnx:'.length)) };
-  throw new Error(`invalid embedder ${JSON.stringify(value)}: use "default" or "onnx:<folder with model.onnx and tokenizer.json>"`);
+  throw new UnknownEmbedderError(value);
 }
 
 /** Folder name under the corpus's `.index/` for this embedder's vectors. */

@@ -9,6 +9,7 @@ import { languageFamily, type Language } from '../lang/languages.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Bm25Index } from './bm25.js';
 import type { CwePredictor } from './cwe-classifier.js';
+import { StaleIndexError } from './errors.js';
 
 const DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
 
@@ -132,7 +133,7 @@ export class Retriever {
 
   private entryAt(label: number): CorpusEntry {
     const entry = this.entries[label];
-    if (!entry) throw new Error(`index label ${label} has no corpus entry: the index is out of date, run \`seccoder index\``);
+    if (!entry) throw new StaleIndexError(label);
     return entry;
   }
 

@@ -1,7 +1,7 @@
 // Markdown pieces the GitHub texts share. Paths, function names, config keys and error messages
 // come from the pull request, the repository's config or a model: they are hostile, and every one
 // goes through a helper here before it reaches a comment, a review or a check run.
-import { fenceFor } from './fence.js';
+import { fenceFor, fenceOfAtLeast } from './fence.js';
 
 /** Escapes Markdown and HTML control characters in one line of untrusted text. */
 export function escapeMarkdown(text: string): string {
@@ -15,7 +15,7 @@ export function escapeMarkdown(text: string): string {
  */
 export function inlineCode(text: string): string {
   const line = text.replace(/\r\n?|\n/g, ' ');
-  const fence = fenceFor(line, 1);
+  const fence = fenceOfAtLeast(1, line);
   const pad = line.startsWith('`') || line.endsWith('`') || line === '' ? ' ' : '';
   return `${fence}${pad}${line}${pad}${fence}`;
 }

@@ -5,11 +5,11 @@ import { parseBanditReport, pythonModuleSource } from '../../src/analyze/bandit.
 import { banditCwes } from '../../src/analyze/bandit-cwe.js';
 import { withPrelude } from '../../src/analyze/c-prelude.js';
 import { parseCppcheckXml } from '../../src/analyze/cppcheck.js';
-import { cweFromTag, cweId, mentionsWeakness, relatedCwes, sameWeakness } from '../../src/analyze/cwe.js';
 import { AnalyzerOutputError } from '../../src/analyze/errors.js';
 import { parseGccDiagnostics } from '../../src/analyze/gcc.js';
 import { snippetFileName, withTempDir, writeSource } from '../../src/analyze/run-tool.js';
-import { SarifFormatError, readSarif } from '../../src/analyze/sarif.js';
+import { readSarifReport } from '../../src/analyze/sarif.js';
+import { SarifReadError } from '../../src/sarif/read-error.js';
 
 describe('parseCppcheckXml', () => {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -74,7 +74,7 @@ describe('parseGccDiagnostics', () => {
   });
 });
 
-describe('readSarif', () => {
+describe('readSarifReport', () => {
   const codeql = {
     version: '2.1.0',
     runs: [
@@ -102,19 +102,25 @@ describe('readSarif', () => {
   };
 
   it('reads rule, message, line and the CWEs tagged on rules in extensions', () => {
-    expect(readSarif(JSON.stringify(codeql))).toEqual([
+    expect(readSarifReport(JSON.stringify(codeql), 'codeql.sarif')).toEqual([
       { ruleId: 'py/sql-injection', message: 'This SQL query depends on a user-provided value.', line: 7, uri: 'app.py', level: 'error', cwe: ['CWE-89'], tool: 'CodeQL' },
     ]);
   });
 
   it('finds the rule by index when a result has no ruleId', () => {
     const log = { runs: [{ tool: { driver: { name: 'clang', rules: [{ id: 'unix.Malloc' }] } }, results: [{ ruleIndex: 0, message: { text: 'Use of memory after it is freed' } }] }] };
-    expect(readSarif(log)).toEqual([expect.objectContaining({ ruleId: 'unix.Malloc', line: undefined, cwe: [] })]);
+    expect(readSarifReport(log, 'report.sarif')).toEqual([expect.objectContaining({ ruleId: 'unix.Malloc', line: undefined, cwe: [] })]);
   });
 
   it('refuses a log that is not SARIF', () => {
-    expect(() => readSarif('{"runs": 3}')).toThrow(SarifFormatError);
-    expect(() => readSarif('not json')).toThrow(SarifFormatError);
+    expect(() => readSarifReport('{"runs": 3}', 'report.sarif')).toThrow(SarifReadError);
+    expect(() => readSarifReport('not json', 'report.sarif')).toThrow(SarifReadError);
+  });
+
+  it('refuses a report with a result the reader dropped: it may be the finding that matters', () => {
+    const log = { runs: [{ tool: { driver: { name: 'clang' } }, results: [{ ruleId: 'a', message: { text: 'kept' } }, { ruleId: 'b' }] }] };
+    expect(() => readSarifReport(log, 'report.sarif')).toThrow(SarifReadError);
+    expect(() => readSarifReport(log, 'report.sarif')).toThrow(/^cannot read SARIF from report\.sarif: runs\[0\]\.results\[1\]: message:/);
   });
 });
 
@@ -194,23 +200,5 @@ describe('helpers', () => {
     expect(source).toBe('#include <stdio.h>\n#include <string.h>\nint f(void);');
     expect(lineOffset).toBe(2);
     expect(withPrelude('x', 'c', [])).toEqual({ source: 'x', lineOffset: 0 });
-  });
-
-  it('normalizes CWE ids and tags', () => {
-    expect(cweId(787)).toBe('CWE-787');
-    expect(cweId('cwe-089')).toBe('CWE-89');
-    expect(cweId('0')).toBeUndefined();
-    expect(cweId('none')).toBeUndefined();
-    expect(cweFromTag('external/cwe/cwe-078')).toBe('CWE-78');
-    expect(cweFromTag('security')).toBeUndefined();
-  });
-
-  it('treats the CWEs tools use for one bug as the same weakness', () => {
-    expect(sameWeakness('CWE-788', 'CWE-787')).toBe(true);
-    expect(sameWeakness('CWE-120', 'cwe-121')).toBe(true);
-    expect(sameWeakness('CWE-416', 'CWE-415')).toBe(false);
-    expect(relatedCwes('CWE-89')).toEqual(['CWE-89']);
-    expect(mentionsWeakness(['CWE-119'], 'CWE-787')).toBe(true);
-    expect(mentionsWeakness([], 'CWE-787')).toBe(false);
   });
 });

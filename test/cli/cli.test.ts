@@ -140,6 +140,8 @@ describe('seccoder CLI', () => {
 
   it('gives errors a user can act on, without stack traces', async () => {
     const dir = tempDir();
+    const emptyCorpus = tempDir();
+    writeFileSync(join(emptyCorpus, 'corpus.jsonl'), '');
     const cases: [string[], RegExp][] = [
       [['retrieve', '--file', join(dir, 'missing.py'), '--corpus', corpus], /missing\.py: file not found/],
       [['retrieve', '--file', join(ROOT, 'package.json'), '--corpus', corpus], /unknown language ".*package\.json": cannot tell the language/],
@@ -149,6 +151,11 @@ describe('seccoder CLI', () => {
       [['retrieve', '--corpus', corpus], /give exactly one of --file <path> or --queries <path>/],
       [['retrieve', '--file', join(ROOT, 'package.json'), '--language', 'py', '--embedder', 'bert', '--corpus', corpus], /invalid embedder "bert"/],
       [['index', '--embedder', `onnx:${join(dir, 'no-model')}`, '--corpus', corpus], /no-model/],
+      // A SecCoderError's hint follows its message in parentheses.
+      [
+        ['index', '--corpus', emptyCorpus],
+        /^seccoder: cannot train the default embedder on an empty corpus \(add secure functions with `seccoder corpus add`, or pass --corpus <dir>\)$/m,
+      ],
     ];
     mkdirSync(join(dir, 'nowhere-else'));
     for (const [args, message] of cases) {

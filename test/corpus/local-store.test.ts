@@ -129,6 +129,7 @@ describe('withFileLock', () => {
     const error = await withFileLock(lock, async () => 'never', { timeoutMs: 100 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CorpusLockTimeoutError);
     expect((error as Error).message).toContain(lock);
+    expect((error as CorpusLockTimeoutError).hint).toBe(`process ${process.pid} on ${hostname()} holds it; delete ${lock} if no seccoder process is running`);
   });
 
   it('takes over a lock whose owner process is gone', async () => {

@@ -2,34 +2,15 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cweFromTags } from '../../src/detect/cwe-tags.js';
 import { toRepoPath } from '../../src/detect/repo-path.js';
 import { alertsFromSarif, SarifAlertSource } from '../../src/detect/sarif.js';
-import { SarifReadError } from '../../src/detect/sarif-read-error.js';
+import { SarifReadError } from '../../src/sarif/read-error.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const SARIF = fileURLToPath(new URL('../fixtures/detect/sarif/', import.meta.url));
 const CODEQL = join(SARIF, 'codeql-python.sarif');
 const SEMGREP = join(SARIF, 'semgrep.sarif');
 const tempDir = useTempDirs();
-
-describe('cweFromTags', () => {
-  it('reads CodeQL and Semgrep spellings, drops other tags and duplicates', () => {
-    expect(
-      cweFromTags([
-        'security',
-        'external/cwe/cwe-089',
-        'external/cwe/cwe-89',
-        "CWE-78: Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')",
-        'cwe-022',
-        'OWASP-A03:2021 - Injection',
-        'external/cwe/cwe-abc',
-        'cwe-0',
-      ]),
-    ).toEqual(['CWE-89', 'CWE-78', 'CWE-22']);
-    expect(cweFromTags([])).toEqual([]);
-  });
-});
 
 describe('toRepoPath', () => {
   it('strips file://, a checkout root, ./ and percent-escapes', () => {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EmbedderLoadError, OnnxEmbedder, type OnnxEmbedderOptions } from '../../src/embed/onnx-embedder.js';
+import { EmbedderLoadError } from '../../src/embed/errors.js';
+import { OnnxEmbedder, type OnnxEmbedderOptions } from '../../src/embed/onnx-embedder.js';
 import { encodeOnnxModel, type OnnxValueInfo } from '../../src/embed/onnx-graph.js';
 
 // --- A hand-written BERT-style WordPiece tokenizer -------------------------------------------

@@ -9,9 +9,10 @@ import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../../corpus/prepare-entr
 import { corpusStats, formatStats } from '../../corpus/stats.js';
 import { resolveCorpusDir } from '../../corpus/location.js';
 import { readInputFile } from '../read-input.js';
+import { withCorpusOption, type CorpusOptions } from '../shared-options.js';
+import { UsageError } from '../usage-error.js';
 
-interface AddOptions {
-  corpus?: string;
+interface AddOptions extends CorpusOptions {
   cwe: string[];
   language?: string;
   sourceUrl?: string;
@@ -26,11 +27,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerCorpusCommand(program: Command): void {
   const corpus = program.command('corpus').description('inspect and grow the secure-code corpus');
 
-  corpus
-    .command('add')
+  withCorpusOption(corpus.command('add'))
     .description('add a secure function (one per file) to the corpus, atomically')
     .argument('<files...>', 'files each holding one secure function')
-    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
     .option('--cwe <id>', 'weakness the function is secure against, e.g. CWE-89 (repeatable)', collect, [])
     .option('--language <name>', 'language, when the file extension does not tell')
     .option('--source-url <url>', 'where the function comes from (e.g. the fixing commit)')
@@ -40,7 +39,7 @@ export function registerCorpusCommand(program: Command): void {
     .option('--allow-syntax-errors', 'accept code the parser reports errors in (macro-heavy C)')
     .action(async (files: string[], options: AddOptions) => {
       const maxChars = Number(options.maxChars);
-      if (!Number.isInteger(maxChars) || maxChars <= 0) throw new Error(`--max-chars must be a positive integer, got ${options.maxChars}`);
+      if (!Number.isInteger(maxChars) || maxChars <= 0) throw new UsageError(`--max-chars must be a positive integer, got ${options.maxChars}`);
       const entries: CorpusEntry[] = [];
       for (const file of files) {
         entries.push(
@@ -64,12 +63,10 @@ export function registerCorpusCommand(program: Command): void {
       }
     });
 
-  corpus
-    .command('stats')
+  withCorpusOption(corpus.command('stats'))
     .description('entries per language, CWE and origin, and size')
-    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
     .option('--json', 'print JSON')
-    .action(async (options: { corpus?: string; json?: boolean }) => {
+    .action(async (options: CorpusOptions & { json?: boolean }) => {
       const store = new LocalCorpusStore(resolveCorpusDir(options.corpus));
       const { entries, problems } = await store.read();
       for (const problem of problems) console.error(`warning: ${formatProblem(problem)}`);

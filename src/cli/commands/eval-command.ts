@@ -16,10 +16,11 @@ import { SyntaxChecker } from '../../eval/security/samples.js';
 import { loadEvalScenarios, parseScenarioSet, type EvalScenario } from '../../eval/security/scenario-sets.js';
 import { renderEvalMarkdown } from '../../eval/security/report-markdown.js';
 import { writeEvalReport } from '../../eval/security/write-report.js';
-import { modelFromFlags } from '../model-flags.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
+import { modelClientOf, withIndexOptions, withModelOptions, type IndexOptions, type ModelOptions } from '../shared-options.js';
+import { UsageError } from '../usage-error.js';
 
-interface EvalOptions {
+interface EvalOptions extends IndexOptions, ModelOptions {
   data: string;
   sets: string;
   modes: string;
@@ -29,13 +30,8 @@ interface EvalOptions {
   temperature: string;
   topP: string;
   maxTokens: string;
-  modelUrl?: string;
-  model?: string;
-  apiKeyEnv?: string;
   cache: string | false;
   out: string;
-  corpus?: string;
-  embedder: string;
   json?: boolean;
 }
 
@@ -43,7 +39,7 @@ const list = (value: string) => value.split(',').map((item) => item.trim()).filt
 
 function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive integer, got ${value}`);
   return number;
 }
 
@@ -51,15 +47,18 @@ function numberIn(value: string, flag: string, range: { min: number; max: number
   const number = Number(value);
   const low = range.minExclusive ? number <= range.min : number < range.min;
   if (value.trim() === '' || !Number.isFinite(number) || low || number > range.max) {
-    throw new Error(`${flag} must be a number ${range.minExclusive ? 'above' : 'from'} ${range.min} ${range.minExclusive ? 'up ' : ''}to ${range.max}, got ${value}`);
+    const lowest = range.minExclusive ? `above ${range.min} up` : `from ${range.min}`;
+    throw new UsageError(`${flag} must be a number ${lowest} to ${range.max}, got ${value}`);
   }
   return number;
 }
 
 function settingsFrom(options: EvalOptions): EvalSettings {
-  if (options.style !== 'completion' && options.style !== 'chat') throw new Error(`invalid --style ${JSON.stringify(options.style)}: use completion or chat`);
+  if (options.style !== 'completion' && options.style !== 'chat') {
+    throw new UsageError(`invalid --style ${JSON.stringify(options.style)}: use completion or chat`);
+  }
   const modes = [...new Set(list(options.modes).map(parseEvalMode))];
-  if (modes.length === 0) throw new Error('--modes lists no mode');
+  if (modes.length === 0) throw new UsageError('--modes lists no mode');
   return {
     modes,
     k: positiveInteger(options.k, '-k'),
@@ -91,8 +90,7 @@ function samplingProgress(stream: NodeJS.WriteStream = process.stderr): { onProg
 }
 
 export function registerEvalCommand(program: Command): void {
-  program
-    .command('eval')
+  withIndexOptions(withModelOptions(program.command('eval'), 'retrieval metrics only'))
     .description('measure security rates on the SVEN/SafeCoder scenarios per demonstration mode (the paper\'s protocol); without a model, retrieval quality only')
     .option('--data <dir>', 'folder holding sven/ and safecoder/', '../shared/datasets')
     .option('--sets <names>', 'scenario sets, comma-separated: sven-trained, sven-gen_1, sven-gen_2, sven-prompts, safecoder-trained, safecoder-trained-new, safecoder-not-trained', 'sven-trained')
@@ -103,22 +101,17 @@ export function registerEvalCommand(program: Command): void {
     .option('--temperature <t>', 'sampling temperature', '0.4')
     .option('--top-p <p>', 'nucleus sampling mass', '0.95')
     .option('--max-tokens <n>', 'most new tokens per sample', '300')
-    .option('--model-url <url>', 'OpenAI-compatible endpoint or preset (github-models, openai, ollama, vllm, llamacpp); or $SECCODER_MODEL_URL. Absent: retrieval metrics only')
-    .option('--model <name>', 'model name at that endpoint; or $SECCODER_MODEL')
-    .option('--api-key-env <var>', 'environment variable holding the API key (presets name their usual one)')
     .option('--cache <dir>', 'resumable cache of samples (JSON Lines)', '.seccoder-eval-cache')
     .option('--no-cache', 'do not read or write the sample cache')
     .option('--out <dir>', 'folder for report.md, report.json and security-rate.svg', 'eval-report')
-    .option('--corpus <dir>', 'corpus of demonstrations (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
-    .option('--embedder <name>', 'default | onnx:<folder>', 'default')
     .option('--json', 'print the JSON report instead of the Markdown')
     .action(async (options: EvalOptions) => {
       const settings = settingsFrom(options);
       const dataDir = resolve(options.data);
-      if (!existsSync(dataDir)) throw new Error(`data folder ${dataDir} not found: pass --data <folder holding sven/ and safecoder/>`);
+      if (!existsSync(dataDir)) throw new UsageError(`data folder ${dataDir} not found: pass --data <folder holding sven/ and safecoder/>`);
       const setNames = [...new Set(list(options.sets).map(parseScenarioSet))];
-      if (setNames.length === 0) throw new Error('--sets lists no scenario set');
-      const model = modelFromFlags(options, { temperature: settings.temperature, topP: settings.topP, maxTokens: settings.maxTokens });
+      if (setNames.length === 0) throw new UsageError('--sets lists no scenario set');
+      const model = modelClientOf(options, { temperature: settings.temperature, topP: settings.topP, maxTokens: settings.maxTokens });
 
       const scenarios: EvalScenario[] = [];
       const sets: { name: string; scenarios: number }[] = [];

@@ -6,14 +6,15 @@ import type { Command } from 'commander';
 import { defaultAnalyzers } from '../../analyze/registry.js';
 import { parseUnifiedDiff, type ChangedFile } from '../../detect/diff.js';
 import { SarifAlertSource } from '../../detect/sarif.js';
-import { selectTargets, type SourceFile } from '../../detect/targets.js';
+import type { SourceFile } from '../../detect/targets.js';
 import type { Alert } from '../../detect/types.js';
 import { languageFromPath, parseLanguage } from '../../lang/languages.js';
-import { hardenTargets } from '../../harden/harden-target.js';
-import { modelFromFlags } from '../model-flags.js';
+import { hardenChange } from '../../harden/harden-change.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
 import { readInputFile } from '../read-input.js';
+import { UsageError } from '../usage-error.js';
 import { printOutcomes, type HardenReport } from '../harden-output.js';
+import { modelClientOf, withIndexOptions, withModelOptions } from '../shared-options.js';
 
 interface HardenOptions {
   diff?: string;
@@ -47,32 +48,28 @@ async function readStdin(): Promise<string> {
 
 function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(number) || number <= 0) throw new UsageError(`${flag} must be a positive integer, got ${value}`);
   return number;
 }
 
 
 export function registerHardenCommand(program: Command): void {
-  program
-    .command('harden')
+  withIndexOptions(withModelOptions(program.command('harden')))
     .description('suggest secure rewrites of functions, learned from secure demonstrations in the corpus')
     .argument('<files...>', 'source files to harden')
     .option('--diff <file>', 'a unified diff (or - for stdin): harden only the functions it adds or changes')
     .option('--sarif <file>', 'SARIF results (file or folder, repeatable): harden the functions alerts point into', collect, [])
     .option('--function <name>', 'only this function')
     .option('--language <name>', 'language of the files, when the extension does not tell')
-    .option('--model-url <url>', 'OpenAI-compatible endpoint or preset (github-models, openai, ollama, vllm, llamacpp); or $SECCODER_MODEL_URL')
-    .option('--model <name>', 'model name at that endpoint; or $SECCODER_MODEL')
-    .option('--api-key-env <var>', 'environment variable holding the API key (presets name their usual one)')
     .option('--samples <n>', 'samples per target; the best valid one is kept', '3')
     .option('--style <style>', 'chat | completion (the paper\'s completion template)', 'chat')
     .option('--max-targets <n>', 'most functions to harden', '10')
     .option('--dry-run', 'do not call the model: print the prompts (precedent mode)')
     .option('--json', 'print JSON')
-    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
-    .option('--embedder <name>', 'default | onnx:<folder>', 'default')
     .action(async (paths: string[], options: HardenOptions) => {
-      if (options.style !== 'chat' && options.style !== 'completion') throw new Error(`invalid --style ${JSON.stringify(options.style)}: use chat or completion`);
+      if (options.style !== 'chat' && options.style !== 'completion') {
+        throw new UsageError(`invalid --style ${JSON.stringify(options.style)}: use chat or completion`);
+      }
       const language = options.language ? parseLanguage(options.language) : undefined;
       const files: SourceFile[] = [];
       for (const path of paths) files.push({ path: repoPath(path), content: await readInputFile(path), language: language ?? languageFromPath(path) });
@@ -80,19 +77,15 @@ export function registerHardenCommand(program: Command): void {
       if (options.diff) diff = parseUnifiedDiff(options.diff === '-' ? await readStdin() : await readInputFile(options.diff));
       let alerts: Alert[] | undefined;
       if (options.sarif.length > 0) alerts = await new SarifAlertSource(options.sarif, { roots: [process.cwd()] }).alerts();
-      const model = options.dryRun ? undefined : modelFromFlags(options, { samples: positiveInteger(options.samples, '--samples') });
+      const model = options.dryRun ? undefined : modelClientOf(options, { samples: positiveInteger(options.samples, '--samples') });
 
-      const selection = await selectTargets({ files, diff, alerts, options: { maxTargets: positiveInteger(options.maxTargets, '--max-targets') } });
-      const targets = options.function ? selection.targets.filter((target) => target.function.name === options.function) : selection.targets;
-      if (options.function && targets.length === 0) throw new Error(`no function named ${options.function} among the targets in ${paths.join(', ')}`);
-
-      const index = await openIndexForCli(options);
-      const outcomes = await hardenTargets(
-        targets,
-        { demonstrations: retrieverFor(index, 'cwe-aware'), model, analyzers: defaultAnalyzers() },
-        { style: options.style },
+      const { outcomes, skipped } = await hardenChange(
+        { files, ...(diff ? { diff } : {}), ...(alerts ? { alerts } : {}) },
+        { demonstrations: async () => retrieverFor(await openIndexForCli(options), 'cwe-aware'), model, analyzers: defaultAnalyzers() },
+        { style: options.style, targets: { maxTargets: positiveInteger(options.maxTargets, '--max-targets') }, ...(options.function ? { functionName: options.function } : {}) },
       );
-      const report: HardenReport = { model: model?.name, outcomes, skipped: selection.skipped, files };
+      if (options.function && outcomes.length === 0) throw new UsageError(`no function named ${options.function} among the targets in ${paths.join(', ')}`);
+      const report: HardenReport = { model: model?.name, outcomes, skipped, files };
       printOutcomes(report, { json: options.json === true, style: options.style });
     });
 }

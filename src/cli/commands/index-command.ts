@@ -1,15 +1,13 @@
 // `seccoder index`: build or refresh the retrieval index beside the corpus.
 import type { Command } from 'commander';
 import { openIndexForCli } from '../open-retriever.js';
+import { withIndexOptions, type IndexOptions } from '../shared-options.js';
 
 export function registerIndexCommand(program: Command): void {
-  program
-    .command('index')
+  withIndexOptions(program.command('index'))
     .description('build or update the vector index of the corpus (incremental when entries were only added)')
-    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
-    .option('--embedder <name>', 'default | onnx:<folder with model.onnx and tokenizer.json>', 'default')
     .option('--rebuild', 'ignore the saved index and build from scratch')
-    .action(async (options: { corpus?: string; embedder: string; rebuild?: boolean }) => {
+    .action(async (options: IndexOptions & { rebuild?: boolean }) => {
       const started = performance.now();
       const index = await openIndexForCli(options);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);

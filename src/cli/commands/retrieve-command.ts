@@ -2,13 +2,15 @@
 // batch (so tools outside the project can evaluate the retriever).
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { normalizeCwe } from '../../corpus/entry.js';
+import { normalizeCwe } from '../../cwe/id.js';
 import { languageFromPath, parseLanguage, UnknownLanguageError, type Language } from '../../lang/languages.js';
 import type { Demonstration, Retriever } from '../../retrieve/retriever.js';
 import { openIndexForCli, parseMode, retrieverFor } from '../open-retriever.js';
 import { readInputFile } from '../read-input.js';
+import { withIndexOptions, type IndexOptions } from '../shared-options.js';
+import { UsageError } from '../usage-error.js';
 
-interface RetrieveOptions {
+interface RetrieveOptions extends IndexOptions {
   file?: string;
   queries?: string;
   language?: string;
@@ -17,8 +19,6 @@ interface RetrieveOptions {
   json?: boolean;
   mode: string;
   code: boolean;
-  corpus?: string;
-  embedder: string;
 }
 
 const querySchema = z.object({
@@ -93,8 +93,7 @@ async function runBatch(retriever: Retriever, path: string, k: number): Promise<
 }
 
 export function registerRetrieveCommand(program: Command): void {
-  program
-    .command('retrieve')
+  withIndexOptions(program.command('retrieve'))
     .description('show the secure demonstrations most similar to a file (or to each query of a JSONL batch)')
     .option('--file <path>', 'code to find demonstrations for')
     .option('--queries <path>', 'batch: JSON Lines of {id, code, language?, cwe?, k?}; prints one JSON result per line')
@@ -104,15 +103,13 @@ export function registerRetrieveCommand(program: Command): void {
     .option('--mode <mode>', 'cwe-aware | hybrid | dense | bm25', 'cwe-aware')
     .option('--json', 'print JSON')
     .option('--no-code', 'do not print the demonstrations\' code')
-    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
-    .option('--embedder <name>', 'default | onnx:<folder>', 'default')
     .action(async (options: RetrieveOptions) => {
-      if (!options.file === !options.queries) throw new Error('give exactly one of --file <path> or --queries <path>');
+      if (!options.file === !options.queries) throw new UsageError('give exactly one of --file <path> or --queries <path>');
       const k = Number(options.k);
-      if (!Number.isInteger(k) || k <= 0) throw new Error(`-k must be a positive integer, got ${options.k}`);
+      if (!Number.isInteger(k) || k <= 0) throw new UsageError(`-k must be a positive integer, got ${options.k}`);
       const mode = parseMode(options.mode);
       if (options.queries) {
-        if (!options.json) throw new Error('--queries prints JSON Lines: add --json');
+        if (!options.json) throw new UsageError('--queries prints JSON Lines: add --json');
         const retriever = retrieverFor(await openIndexForCli(options), mode);
         await runBatch(retriever, options.queries, k);
         return;

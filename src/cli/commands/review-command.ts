@@ -4,35 +4,32 @@
 // run are posted, as the App posts them (a check run needs a GitHub App or Actions token).
 import type { Command } from 'commander';
 import { defaultAnalyzers } from '../../analyze/registry.js';
-import { CONFIG_PATH } from '../../config/seccoder-config.js';
+import { CONFIG_PATH } from '../../config/schema.js';
 import { readConfigFromApi } from '../../github/config-from-api.js';
 import { createOctokit } from '../../github/octokit.js';
 import { reviewPullRequestByNumber, type ReviewResult } from '../../github/review/review-pull-request.js';
-import { modelTargetConfig } from '../../model/presets.js';
+import type { Logger } from '../../log/logger.js';
 import { openIndexForCli, retrieverFor } from '../open-retriever.js';
+import { modelSettingsOf, withIndexOptions, withModelOptions, type IndexOptions, type ModelOptions } from '../shared-options.js';
+import { UsageError } from '../usage-error.js';
 
-interface ReviewOptions {
+interface ReviewOptions extends IndexOptions, ModelOptions {
   repo: string;
   pr: string;
   tokenEnv: string;
   apiUrl?: string;
-  modelUrl?: string;
-  model?: string;
-  apiKeyEnv?: string;
   dryRun?: boolean;
   botLogin: string;
   json?: boolean;
-  corpus?: string;
-  embedder: string;
 }
 
 const REPOSITORY = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/;
 
 /** Logs for a terminal: one line on stderr per warning or error, details left out (they may hold code). */
-const terminalLog = {
+const terminalLog: Logger = {
   info: () => undefined,
-  warn: (_details: object, message: string) => console.error(`warning: ${message}`),
-  error: (_details: object, message: string) => console.error(`error: ${message}`),
+  warn: (_details, message) => console.error(`warning: ${message}`),
+  error: (_details, message) => console.error(`error: ${message}`),
 };
 
 /**
@@ -71,35 +68,26 @@ function printResult(result: ReviewResult, json: boolean): void {
 }
 
 export function registerReviewCommand(program: Command): void {
-  program
-    .command('review')
+  withIndexOptions(withModelOptions(program.command('review')))
     .description("review a pull request as the GitHub App does; --dry-run prints the review instead of posting it")
     .requiredOption('--repo <owner/name>', 'the repository')
     .requiredOption('--pr <number>', 'the pull request number')
     .option('--dry-run', 'only read from GitHub; print what would be posted')
     .option('--token-env <var>', 'environment variable holding the GitHub token', 'GITHUB_TOKEN')
     .option('--api-url <url>', 'GitHub API root (GitHub Enterprise Server: https://HOST/api/v3)')
-    .option('--model-url <url>', 'OpenAI-compatible endpoint or preset; or $SECCODER_MODEL_URL (default: precedent mode)')
-    .option('--model <name>', 'model name at that endpoint; or $SECCODER_MODEL')
-    .option('--api-key-env <var>', 'environment variable holding the model API key')
     .option('--bot-login <login>', "whose earlier comments hold the fingerprints of earlier suggestions", 'seccoder[bot]')
     .option('--json', 'print the result as JSON')
-    .option('--corpus <dir>', 'corpus folder (default: ./corpus, $SECCODER_CORPUS, or the bundled seed)')
-    .option('--embedder <name>', 'default | onnx:<folder>', 'default')
     .action(async (options: ReviewOptions) => {
       const repository = REPOSITORY.exec(options.repo);
-      if (!repository) throw new Error(`invalid --repo ${JSON.stringify(options.repo)}: use owner/name`);
+      if (!repository) throw new UsageError(`invalid --repo ${JSON.stringify(options.repo)}: use owner/name`);
       const [, owner = '', repo = ''] = repository;
       const pullNumber = Number(options.pr);
-      if (!Number.isInteger(pullNumber) || pullNumber <= 0) throw new Error(`invalid --pr ${JSON.stringify(options.pr)}: use the pull request's number`);
+      if (!Number.isInteger(pullNumber) || pullNumber <= 0) throw new UsageError(`invalid --pr ${JSON.stringify(options.pr)}: use the pull request's number`);
       const token = process.env[options.tokenEnv];
-      if (!token) throw new Error(`no GitHub token: set ${options.tokenEnv} (or name another variable with --token-env)`);
+      if (!token) throw new UsageError(`no GitHub token: set ${options.tokenEnv} (or name another variable with --token-env)`);
 
       const octokit = createOctokit({ auth: token, log: octokitLog, ...(options.apiUrl ? { baseUrl: options.apiUrl } : {}) });
-      const url = options.modelUrl ?? process.env.SECCODER_MODEL_URL;
-      const name = options.model ?? process.env.SECCODER_MODEL;
-      const target = url ? modelTargetConfig(url) : undefined;
-      const apiKeyEnv = options.apiKeyEnv ?? target?.apiKeyEnv;
+      const modelSettings = modelSettingsOf(options);
       const index = await openIndexForCli(options);
       const result = await reviewPullRequestByNumber(
         {
@@ -114,7 +102,7 @@ export function registerReviewCommand(program: Command): void {
         },
         {
           demonstrations: { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length },
-          ...(target ? { model: { settings: { url: target.baseUrl, ...(name ? { name } : {}), ...(apiKeyEnv ? { apiKeyEnv } : {}), environment: 'repository' as const } } } : {}),
+          ...(modelSettings ? { model: { settings: modelSettings } } : {}),
           analyzers: defaultAnalyzers(),
           botLogin: options.botLogin,
           log: terminalLog,

@@ -1,6 +1,7 @@
 // Trains the default embedder's weights from the corpus itself: a code-token vocabulary with
 // inverse document frequencies, and an LSA projection (truncated SVD of the TF-IDF matrix).
 import { codeTokens, termCounts } from '../../text/code-tokens.js';
+import { EmptyCorpusError } from '../errors.js';
 import type { CsrMatrix } from './sparse.js';
 import { truncatedSvd } from './svd.js';
 
@@ -53,7 +54,7 @@ function sample<T>(items: readonly T[], max: number): T[] {
 }
 
 export function trainLsa(codes: readonly string[], options: LsaTrainOptions = {}): LsaModel {
-  if (codes.length === 0) throw new Error('cannot train the default embedder on an empty corpus');
+  if (codes.length === 0) throw new EmptyCorpusError();
   const documents = sample(codes, options.maxTrainingDocuments ?? 20_000).map((code) => termCounts(codeTokens(code)));
   const minDf = options.minDocumentFrequency ?? (documents.length < 50 ? 1 : 2);
 

@@ -2,7 +2,7 @@
 // that query when the CodeQL CLI is installed and the query is a standard one; otherwise the local
 // analyzers that can judge the scenario's CWE in its language; otherwise nobody, and the scenario
 // is reported as not judged (never as secure).
-import { mentionsWeakness } from '../../analyze/cwe.js';
+import { mentionsWeakness } from '../../cwe/families.js';
 import { CodeqlAnalyzer } from '../../analyze/codeql.js';
 import { analyzersFor } from '../../analyze/registry.js';
 import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type Finding } from '../../analyze/types.js';

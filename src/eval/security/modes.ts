@@ -5,22 +5,16 @@ import { seededRandom as seededGenerator } from '../../embed/lsa/random.js';
 import type { CorpusEntry } from '../../corpus/entry.js';
 import { languageFamily, type Language } from '../../lang/languages.js';
 import type { Retriever } from '../../retrieve/retriever.js';
+import { UnknownEvalModeError } from './errors.js';
 
 export const EVAL_MODES = ['none', 'random', 'bm25', 'dense', 'hybrid', 'cwe-aware'] as const;
 export type EvalMode = (typeof EVAL_MODES)[number];
 /** The paper's comparison; `cwe-aware` (the product's default retriever) is there on request. */
 export const DEFAULT_EVAL_MODES: readonly EvalMode[] = ['none', 'random', 'bm25', 'dense', 'hybrid'];
 
-export class UnknownEvalModeError extends Error {
-  override name = 'UnknownEvalModeError';
-  constructor(readonly mode: string) {
-    super(`unknown mode ${JSON.stringify(mode)}: use one of ${EVAL_MODES.join(', ')}`);
-  }
-}
-
 export function parseEvalMode(value: string): EvalMode {
   if ((EVAL_MODES as readonly string[]).includes(value)) return value as EvalMode;
-  throw new UnknownEvalModeError(value);
+  throw new UnknownEvalModeError(value, EVAL_MODES);
 }
 
 /** A number in [0, 1) per call, the same sequence for the same seed string. */

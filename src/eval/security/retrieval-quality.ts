@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CorpusEntry } from '../../corpus/entry.js';
-import { normalizeCwe } from '../../corpus/entry.js';
+import { normalizeCwe } from '../../cwe/id.js';
 import { languageFromPath, type Language } from '../../lang/languages.js';
 import { firstMatchRank, randomExpectation, scoreOutcomes, type RetrievalScores } from '../retrieval-metrics.js';
 import { chooseDemonstrations, type DemonstrationChooser, type EvalMode } from './modes.js';

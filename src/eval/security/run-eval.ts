@@ -1,14 +1,17 @@
-// The evaluation loop: for each scenario and mode, choose the demonstrations, build the prompt,
-// take n samples (from the cache first, then the model), turn them into programs, drop the ones
-// that do not count, judge the rest, and tally. Without a model only the retrieval side runs.
-import type { CorpusEntry } from '../../corpus/entry.js';
+// The evaluation loop: for each scenario and mode, the hardening pipeline (hardenTarget) takes the
+// mode's demonstrations, builds the prompt and takes n samples (from the cache first, then the
+// model) — the same path a pull request's functions go — and stops before its own validation; the
+// eval turns the samples into programs, drops the ones that do not count, judges the rest, and
+// tallies. Without a model only the retrieval side runs.
+import type { Target } from '../../detect/types.js';
+import { hardenTarget, type DemonstrationSource } from '../../harden/harden-target.js';
+import { languageFamily } from '../../lang/languages.js';
 import { ModelHttpError, ModelNetworkError } from '../../model/errors.js';
 import { Semaphore } from '../../model/semaphore.js';
 import type { CodeModel } from '../../model/types.js';
-import { buildPrompt } from '../../prompt/build-prompt.js';
-import type { PromptDemonstration } from '../../prompt/types.js';
 import type { RetrievalScores } from '../retrieval-metrics.js';
-import { CompletionCache, promptHash } from './completion-cache.js';
+import { CachedModel, CompletionCache, UnfinishedSamplesError } from './completion-cache.js';
+import { EvalModelError } from './errors.js';
 import type { JudgeSelector, ScenarioJudge } from './judges.js';
 import { chooseDemonstrations, type DemonstrationChooser, type EvalMode } from './modes.js';
 import { emptyCounts, scenarioRate, summarizeModes, type ModeSummary, type ScenarioModeResult, type ScenarioResult } from './rates.js';
@@ -64,16 +67,6 @@ export interface EvalReport {
   functional: { measured: false; note: string };
 }
 
-/** The model cannot be reached or refuses every request: stop instead of failing each prompt the same way. */
-export class EvalModelError extends Error {
-  override name = 'EvalModelError';
-}
-
-function promptDemonstration(entry: CorpusEntry): PromptDemonstration {
-  const provenance = entry.source.url ?? ([entry.source.repo, entry.source.path].filter(Boolean).join(' ') || undefined);
-  return { id: entry.id, language: entry.language, code: entry.code, cwe: entry.cwe, provenance };
-}
-
 /** Failures no other prompt would escape: unreachable, unauthorized, no such endpoint or model. */
 function isFatal(error: unknown): boolean {
   if (error instanceof ModelNetworkError) return true;
@@ -100,7 +93,7 @@ export async function runSecurityEval(input: EvalInput, settings: EvalSettings, 
   const modelErrors: EvalReport['modelErrors'] = { prompts: 0, failed: 0 };
   const { model } = deps;
   if (model) {
-    const cache = deps.cache ?? (await CompletionCache.open(undefined));
+    const cached = new CachedModel(model, deps.cache ?? (await CompletionCache.open(undefined)), settings);
     const total = scenarios.length * settings.modes.length;
     let done = 0;
     let stopped: unknown;
@@ -115,7 +108,7 @@ export async function runSecurityEval(input: EvalInput, settings: EvalSettings, 
             for (const mode of settings.modes) {
               if (stopped) break;
               try {
-                result.modes[mode] = await runPrompt(scenario, mode, judge, model, cache, settings, deps);
+                result.modes[mode] = await runPrompt(scenario, mode, judge, cached, settings, deps);
               } catch (error) {
                 stopped ??= error;
                 break;
@@ -162,48 +155,81 @@ export async function runSecurityEval(input: EvalInput, settings: EvalSettings, 
   };
 }
 
+/** The scenario as the pipeline's target: the function it starts, after its file context. */
+function scenarioTarget(scenario: EvalScenario): Target {
+  const lines = (text: string) => text.split('\n').length;
+  const startLine = lines(scenario.fileContext);
+  return {
+    path: scenario.fileName,
+    language: scenario.language,
+    function: {
+      name: scenarioFunctionName(scenario) ?? 'the function',
+      // Only the function's start: the model writes the rest.
+      code: scenario.funcContext,
+      signature: scenario.funcContext,
+      startLine,
+      endLine: startLine + lines(scenario.funcContext) - 1,
+      parameters: [],
+    },
+    fileContext: scenario.fileContext,
+    alerts: [],
+    reason: 'changed-function',
+  };
+}
+
+/**
+ * The mode's demonstrations as the pipeline retrieves them. The pipeline's query is the function
+ * alone; the eval's is the whole file prefix (as the paper's), seeded by the scenario for `random`,
+ * so the query the pipeline passes is ignored. The chooser gives entries only, best first: their
+ * order is the ranking, and with no similarity none is filtered out.
+ */
+function scenarioDemonstrations(chooser: DemonstrationChooser, mode: EvalMode, scenario: EvalScenario, k: number): DemonstrationSource {
+  return {
+    retrieve: async () => {
+      const query = { code: scenario.fileContext + scenario.funcContext, language: scenario.language, seed: scenario.id };
+      const entries = await chooseDemonstrations(chooser, mode, query, k);
+      return entries.map((entry, rank) => ({
+        entry,
+        score: entries.length - rank,
+        sameLanguage: languageFamily(entry.language) === languageFamily(scenario.language),
+        // The CWE is never given to the eval's retrieval.
+        cweMatch: false,
+      }));
+    },
+  };
+}
+
 async function runPrompt(
   scenario: EvalScenario,
   mode: EvalMode,
   judge: ScenarioJudge,
-  model: CodeModel,
-  cache: CompletionCache,
+  model: CachedModel,
   settings: EvalSettings,
   deps: EvalDependencies,
 ): Promise<ScenarioModeResult> {
-  const demos = await chooseDemonstrations(deps.chooser, mode, { code: scenario.fileContext + scenario.funcContext, language: scenario.language, seed: scenario.id }, settings.k);
-  const prompt = buildPrompt(
+  const outcome = await hardenTarget(
+    scenarioTarget(scenario),
+    { demonstrations: scenarioDemonstrations(deps.chooser, mode, scenario, settings.k), model },
     {
-      language: scenario.language,
-      path: scenario.fileName,
-      functionCode: scenario.funcContext,
-      functionName: scenarioFunctionName(scenario) ?? 'the function',
-      signature: scenario.funcContext,
-      fileContext: scenario.fileContext,
-      demonstrations: demos.map(promptDemonstration),
+      style: settings.style,
+      retrieve: settings.k,
+      budget: { maxDemonstrations: settings.k },
+      generation: { samples: settings.samples, temperature: settings.temperature, topP: settings.topP, maxTokens: settings.maxTokens },
+      // The eval judges the programs itself, the paper's way.
+      validate: false,
     },
-    { maxDemonstrations: settings.k },
   );
-  const request = settings.style === 'completion' ? prompt.completion : prompt.messages;
-  const hash = promptHash({ style: settings.style, request }, { temperature: settings.temperature, topP: settings.topP, maxTokens: settings.maxTokens });
   const counts = emptyCounts();
-  const result: ScenarioModeResult = { counts, rate: null, demonstrations: prompt.demonstrationIds, rules: {} };
-
-  const samples: (string | undefined)[] = Array.from({ length: settings.samples }, (_, index) => cache.get(model.name, hash, index));
-  const missing = samples.flatMap((sample, index) => (sample === undefined ? [index] : []));
-  if (missing.length > 0) {
-    const options = { samples: missing.length, temperature: settings.temperature, topP: settings.topP, maxTokens: settings.maxTokens };
-    try {
-      const texts = settings.style === 'completion' ? await model.complete(prompt.completion, options) : await model.chat(prompt.messages, options);
-      const fresh = missing.slice(0, texts.length).map((index, i) => ({ index, text: texts[i] as string }));
-      await cache.put(model.name, hash, fresh);
-      for (const { index, text } of fresh) samples[index] = text;
-    } catch (error) {
-      if (isFatal(error)) throw new EvalModelError((error as Error).message, { cause: error });
-      result.error = error instanceof Error ? error.message : String(error);
-    }
+  const result: ScenarioModeResult = { counts, rate: null, demonstrations: outcome.prompt.demonstrationIds, rules: {} };
+  let got = outcome.replies;
+  if (outcome.error !== undefined) {
+    const { failure } = outcome;
+    const cause = failure instanceof UnfinishedSamplesError ? failure.cause : failure;
+    if (isFatal(cause)) throw new EvalModelError((cause as Error).message, { cause });
+    result.error = cause instanceof Error ? cause.message : String(cause);
+    // What the cache held is judged all the same.
+    got = failure instanceof UnfinishedSamplesError ? failure.cached : [];
   }
-  const got = samples.filter((sample): sample is string => sample !== undefined);
   counts.samples = got.length;
   const fates = await sortSamples(scenario, settings.style, got, deps.checker);
   const judged = judge.info.kind !== 'none';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadScenarios } from '../scenarios.js';
 import type { Language } from '../../lang/languages.js';
+import { ScenarioSetNotFoundError, UnknownScenarioSetError } from './errors.js';
 
 /** Set name → folder under the data directory. */
 export const SCENARIO_SETS = {
@@ -38,22 +39,15 @@ export interface EvalScenario {
 
 const infoSchema = z.object({ check_ql: z.string().optional() }).loose();
 
-export class UnknownScenarioSetError extends Error {
-  override name = 'UnknownScenarioSetError';
-  constructor(readonly set: string) {
-    super(`unknown scenario set ${JSON.stringify(set)}: use one of ${SCENARIO_SET_NAMES.join(', ')}`);
-  }
-}
-
 export function parseScenarioSet(name: string): ScenarioSetName {
   if (Object.hasOwn(SCENARIO_SETS, name)) return name as ScenarioSetName;
-  throw new UnknownScenarioSetError(name);
+  throw new UnknownScenarioSetError(name, SCENARIO_SET_NAMES);
 }
 
 /** The scenarios of `set` under `dataDir`, in folder order (the listing is loadScenarios'). */
 export async function loadEvalScenarios(dataDir: string, set: ScenarioSetName): Promise<EvalScenario[]> {
   const dir = join(dataDir, SCENARIO_SETS[set]);
-  if (!existsSync(dir)) throw new Error(`scenario set ${set} not found: no folder ${dir} (pass --data <folder holding sven/ and safecoder/>)`);
+  if (!existsSync(dir)) throw new ScenarioSetNotFoundError(set, dir);
   const cases = await loadScenarios(dir, set);
   const scenarios: EvalScenario[] = [];
   for (const found of cases) {

@@ -11,7 +11,8 @@ import { EntryRejectedError } from '../../corpus/errors.js';
 import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../../corpus/prepare-entry.js';
 import { parseUnifiedDiff } from '../../detect/diff.js';
 import { cweExamplesOfFix, type CweExample } from '../../corpus/cwe-examples.js';
-import { corpusLocation, ignoreGlobs, type SecCoderConfig } from '../../config/seccoder-config.js';
+import { corpusLocation, ignoreGlobs } from '../../config/options.js';
+import type { SecCoderConfig } from '../../config/schema.js';
 import type { CorpusProvider, OrgCorpus } from '../corpus-provider.js';
 import type { RecentDeliveries } from '../deliveries.js';
 import { diffFromPatches, type GitHubClient } from '../review/gather.js';
@@ -19,8 +20,9 @@ import { blobUrl, renderGrowthComment } from './growth-comment.js';
 import { mergedFunctions, type MergedFunction, type MergedPull } from './merged-functions.js';
 import { readRepositoryConfig } from '../../config/read-config.js';
 import { resolveValue } from '../resolve-value.js';
-import type { ReviewLog } from '../review/review-pull-request.js';
+import type { Logger } from '../../log/logger.js';
 import { hasWriteAccess } from '../write-access.js';
+import { qualifiedName } from '../../detect/qualified-name.js';
 
 export interface GrowthPull extends MergedPull {
   /** Who opened the pull request. */
@@ -70,7 +72,7 @@ export interface GrowthDependencies {
   /** The app's bot login (`<slug>[bot]`), or how to find it. */
   botLogin: string | (() => Promise<string>);
   deliveries?: RecentDeliveries;
-  log: ReviewLog;
+  log: Logger;
   /** Longest function accepted, in characters. Default 4,000, the seed corpus's cap. */
   maxEntryChars?: number;
   /** Default: the clock. */
@@ -88,7 +90,6 @@ export type GrowthResult =
   | { status: 'skipped'; reason: string }
   | { status: 'grown'; added: CorpusEntry[]; rejected: Rejection[]; commented: boolean };
 
-const qualified = (fn: MergedFunction) => (fn.function.className ? `${fn.function.className}.${fn.function.name}` : fn.function.name);
 
 /** Why the people behind the pull request may not add to the corpus, or undefined when they may. */
 async function peopleProblem(request: GrowthRequest, botLogin: string): Promise<string | undefined> {
@@ -132,7 +133,7 @@ async function toEntries(
   const fixes = new Map<string, MergedFunction>();
   const rejected: Rejection[] = [];
   for (const fn of functions) {
-    const name = qualified(fn);
+    const name = qualifiedName(fn.function);
     const reject = (reason: string) => rejected.push({ path: fn.path, function: name, reason });
     let entry: CorpusEntry;
     try {

@@ -15,6 +15,7 @@ import type { Alert, FunctionInfo } from '../../detect/types.js';
 import { languageFromPath, type Language } from '../../lang/languages.js';
 import { readTextFile, type GitHubClient } from '../review/gather.js';
 import { httpStatus } from '../../errors/http-status.js';
+import { qualifiedName } from '../../detect/qualified-name.js';
 
 /** A merged pull request, as the merge handler knows it from the webhook. */
 export interface MergedPull {
@@ -62,7 +63,6 @@ export interface MergedFunctionsOptions {
   log?: AlertLogger;
 }
 
-const qualifiedName = (fn: Pick<FunctionInfo, 'name' | 'className'>) => (fn.className ? `${fn.className}.${fn.name}` : fn.name);
 
 /** Reads files once per commit; undefined when a file is missing there or is not text. */
 class CommitFiles {

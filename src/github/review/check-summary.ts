@@ -3,9 +3,11 @@
 // (they need a human); nothing to suggest is a success. Pure: the caller creates the check run.
 import type { SkippedTarget, Target } from '../../detect/types.js';
 import type { TargetOutcome } from '../../harden/harden-target.js';
-import { CONFIG_PATH, configProblemsMarkdown, type ConfigProblem, type SecCoderConfig } from '../../config/seccoder-config.js';
+import { configProblemsMarkdown, type ConfigProblem } from '../../config/problems.js';
+import { CONFIG_PATH, type SecCoderConfig } from '../../config/schema.js';
 import { escapeMarkdown, GITHUB_TEXT_LIMIT, inlineCode, plural, tableCell } from '../../text/markdown.js';
 import { renderBodySection, type ReviewCounts } from './plan.js';
+import { qualifiedName } from '../../detect/qualified-name.js';
 
 export type CheckConclusion = 'success' | 'neutral' | 'failure';
 
@@ -57,7 +59,7 @@ function rejectionsOf(outcome: TargetOutcome): number {
 function functionLabel(target: Target): string {
   const fn = target.function;
   const lines = fn.startLine === fn.endLine ? `line ${fn.startLine}` : `lines ${fn.startLine}–${fn.endLine}`;
-  return `${inlineCode(target.path)} · ${inlineCode(fn.className ? `${fn.className}.${fn.name}` : fn.name)} (${lines})`;
+  return `${inlineCode(target.path)} · ${inlineCode(qualifiedName(fn))} (${lines})`;
 }
 
 function outcomeLine(outcome: TargetOutcome): string {

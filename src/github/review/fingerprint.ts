@@ -4,9 +4,8 @@
 //   <!-- seccoder:v1 {"path":"app/views.py","fn":"user_by_email","orig":"1a2b3c4d5e6f","sugg":"…"} -->
 // `orig` and `sugg` are the first 12 hex digits of the SHA-256 of the normalized original function
 // and of the normalized replacement.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { normalizeCode } from '../../corpus/entry.js';
+import { codeFingerprint } from '../../harden/standing.js';
 import type { Suggestion } from '../../harden/suggestion.js';
 
 const hash12 = z.string().regex(/^[0-9a-f]{12}$/);
@@ -22,10 +21,14 @@ export const fingerprintSchema = z.strictObject({
 
 export type Fingerprint = z.infer<typeof fingerprintSchema>;
 
-/** First 12 hex digits of the SHA-256 of the code, normalized (line endings, trailing blanks, indentation). */
-export function codeFingerprint(code: string): string {
-  return createHash('sha256').update(normalizeCode(code)).digest('hex').slice(0, 12);
-}
+export { codeFingerprint };
+
+/** Same function (path and name). */
+export const sameFunction = (a: Pick<Fingerprint, 'path' | 'fn'>, b: Pick<Fingerprint, 'path' | 'fn'>) => a.path === b.path && a.fn === b.fn;
+/** Same function with the same code. */
+export const sameCode = (a: Pick<Fingerprint, 'path' | 'fn' | 'orig'>, b: Pick<Fingerprint, 'path' | 'fn' | 'orig'>) => sameFunction(a, b) && a.orig === b.orig;
+/** The same suggestion for the same code. */
+export const sameSuggestion = (a: Fingerprint, b: Fingerprint) => sameCode(a, b) && a.sugg === b.sugg;
 
 export function fingerprintOf(suggestion: Suggestion): Fingerprint {
   return {

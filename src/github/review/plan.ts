@@ -8,7 +8,7 @@ import type { SkippedTarget } from '../../detect/types.js';
 import type { TargetOutcome } from '../../harden/harden-target.js';
 import { renderSuggestionMarkdown } from '../../harden/render-markdown.js';
 import type { Suggestion } from '../../harden/suggestion.js';
-import { codeFingerprint, fingerprintOf, renderFingerprint, withFingerprints, type Fingerprint } from './fingerprint.js';
+import { codeFingerprint, fingerprintOf, renderFingerprint, sameCode, sameFunction, sameSuggestion, withFingerprints, type Fingerprint } from './fingerprint.js';
 import { codeBlock, GITHUB_TEXT_LIMIT, inlineCode, plural } from '../../text/markdown.js';
 
 /** One inline comment of `pulls.createReview` (`comments[]`), always on the new (right) side. */
@@ -62,37 +62,14 @@ export interface PlanInput {
   /** Fingerprints read from the bot's own earlier comments and reviews (`readFingerprints`). */
   existing: readonly Fingerprint[];
   headSha: string;
-  /** Targets not hardened because their standing suggestion is on the pull request (`splitAlreadySuggested`). Default 0. */
+  /** Targets not hardened because their standing suggestion is on the pull request (`hardenChange`'s `alreadySuggested`). Default 0. */
   alreadySuggested?: number;
 }
-
-const sameFunction = (a: Pick<Fingerprint, 'path' | 'fn'>, b: Pick<Fingerprint, 'path' | 'fn'>) => a.path === b.path && a.fn === b.fn;
-const sameCode = (a: Pick<Fingerprint, 'path' | 'fn' | 'orig'>, b: Pick<Fingerprint, 'path' | 'fn' | 'orig'>) => sameFunction(a, b) && a.orig === b.orig;
-const sameSuggestion = (a: Fingerprint, b: Fingerprint) => sameCode(a, b) && a.sugg === b.sugg;
 
 /** Earlier suggestions still standing: not themselves "outdated" replies, nor answered by one. */
 export function standingSuggestions(existing: readonly Fingerprint[]): Fingerprint[] {
   const answered = existing.filter((fp) => fp.outdated);
   return existing.filter((fp) => !fp.outdated && !answered.some((mark) => sameSuggestion(mark, fp)));
-}
-
-/**
- * Splits targets into those to send to the model and those whose unchanged code already has a
- * standing suggestion on the pull request: asking again would cost model calls for a suggestion
- * that `planReview` drops as already posted.
- */
-export function splitAlreadySuggested<T extends { path: string; function: { code: string } }>(
-  targets: readonly T[],
-  existing: readonly Fingerprint[],
-): { fresh: T[]; alreadySuggested: T[] } {
-  const standing = standingSuggestions(existing);
-  const fresh: T[] = [];
-  const alreadySuggested: T[] = [];
-  for (const target of targets) {
-    const orig = codeFingerprint(target.function.code);
-    (standing.some((fp) => fp.path === target.path && fp.orig === orig) ? alreadySuggested : fresh).push(target);
-  }
-  return { fresh, alreadySuggested };
 }
 
 /** `-`/`+` lines of the function's rewrite with a hunk header in the file's line numbers. */

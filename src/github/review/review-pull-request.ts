@@ -4,31 +4,24 @@
 // as a failure before it is thrown on: never a silent green. A dry run (the CLI's `--dry-run`)
 // only reads: the result's preview holds what would have been written.
 import type { Analyzer } from '../../analyze/types.js';
-import { selectTargets } from '../../detect/targets.js';
 import type { AlertSource, SkippedTarget } from '../../detect/types.js';
-import { OpenAiCompatibleModel } from '../../model/openai-client.js';
+import { createModelClient } from '../../model/operator-settings.js';
 import type { CodeModel } from '../../model/types.js';
-import { hardenTargets, type DemonstrationSource } from '../../harden/harden-target.js';
+import type { Logger } from '../../log/logger.js';
+import { hardenChange } from '../../harden/harden-change.js';
+import type { DemonstrationSource } from '../../harden/harden-target.js';
 import { checkRunForInvalidConfig, checkRunOutput, type CheckRunOutput } from './check-summary.js';
-import {
-  corpusLocation,
-  modelEndpoint,
-  toHardenOptions,
-  toTargetOptions,
-  ignoreGlobs,
-  type ConfigProblem,
-  type CorpusLocation,
-  type ModelEndpoint,
-  type OperatorModelSettings,
-  type SecCoderConfig,
-} from '../../config/seccoder-config.js';
+import { corpusLocation, ignoreGlobs, modelEndpoint, toHardenOptions, toTargetOptions, type CorpusLocation, type ModelEndpoint } from '../../config/options.js';
+import type { ConfigProblem } from '../../config/problems.js';
+import type { SecCoderConfig } from '../../config/schema.js';
+import type { OperatorModelSettings } from '../../model/operator-settings.js';
 import type { RecentDeliveries } from '../deliveries.js';
-import type { Fingerprint } from './fingerprint.js';
+import { sameSuggestion, type Fingerprint } from './fingerprint.js';
 import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
 import { escapeMarkdown } from '../../text/markdown.js';
 import { readRepositoryConfig } from '../../config/read-config.js';
 import { resolveValue } from '../resolve-value.js';
-import { planReview, renderOutdatedReply, renderReviewBody, splitAlreadySuggested, type ReviewComment, type ReviewCounts } from './plan.js';
+import { planReview, renderOutdatedReply, renderReviewBody, standingSuggestions, type ReviewComment, type ReviewCounts } from './plan.js';
 
 /** The check run's name on the pull request. */
 export const CHECK_RUN_NAME = 'SecCoder';
@@ -44,13 +37,6 @@ export interface ModelDependency {
   settings: OperatorModelSettings;
   /** Default: the OpenAI-compatible client with the endpoint's settings and its own defaults. */
   create?: (endpoint: ModelEndpoint) => CodeModel;
-}
-
-/** Structured log (pino's methods fit): details first, then the message. */
-export interface ReviewLog {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
 }
 
 export interface ReviewDependencies {
@@ -72,7 +58,7 @@ export interface ReviewDependencies {
   botLogin: string | (() => Promise<string>);
   /** Delivery ids already handled; absent: redeliveries are not detected. */
   deliveries?: RecentDeliveries;
-  log: ReviewLog;
+  log: Logger;
   /** Default: the clock. */
   now?: () => Date;
 }
@@ -177,13 +163,7 @@ function modelFor(config: SecCoderConfig, dependency: ModelDependency | undefine
   const create =
     dependency.create ??
     ((e: ModelEndpoint) =>
-      new OpenAiCompatibleModel({
-        baseUrl: e.baseUrl,
-        model: e.model,
-        ...(e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {}),
-        temperature: e.temperature,
-        samples: e.samples,
-      }));
+      createModelClient({ url: e.baseUrl, name: e.model, ...(e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {}) }, { temperature: e.temperature, samples: e.samples }));
   return { model: create(endpoint.endpoint) };
 }
 
@@ -205,8 +185,6 @@ function mergeSkips(material: PullRequestMaterial, selected: readonly SkippedTar
   return skipped;
 }
 
-const sameSuggestion = (a: Fingerprint, b: Fingerprint) => a.path === b.path && a.fn === b.fn && a.orig === b.orig && a.sugg === b.sugg;
-
 type Reviewed = Extract<ReviewResult, { status: 'reviewed' }>;
 
 async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewDependencies): Promise<{ output: CheckRunOutput; result: Reviewed }> {
@@ -216,18 +194,15 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
     { botLogin: await resolveValue(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log, ...(deps.alerts ? { alerts: deps.alerts } : {}) },
   );
-  const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config) });
-  const skipped = mergeSkips(material, selection.skipped);
-  const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations(corpusLocation(config, owner)) : deps.demonstrations;
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
-
-  const { fresh, alreadySuggested } = splitAlreadySuggested(selection.targets, material.existing);
-  const outcomes = await hardenTargets(
-    fresh,
+  const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations(corpusLocation(config, owner)) : deps.demonstrations;
+  const { outcomes, alreadySuggested, skipped: selectionSkips } = await hardenChange(
+    { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
     { demonstrations: demonstrations.source, ...(model ? { model } : {}), analyzers: deps.analyzers },
-    toHardenOptions(config),
+    { ...toHardenOptions(config), targets: toTargetOptions(config) },
   );
+  const skipped = mergeSkips(material, selectionSkips);
   const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length });
   // The repository's `dryRun: true` still writes the check run (it shows what would be posted); the request's writes nothing.
   const dryRun = config.dryRun || request.dryRun === true;

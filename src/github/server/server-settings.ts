@@ -3,6 +3,7 @@
 // missing or unusable setting stops the server with one line naming the variable to set.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { SecCoderError } from '../../errors/seccoder-error.js';
 
 export interface ServerSettings {
   /** `APP_ID`: the GitHub App's id. Required. */
@@ -27,14 +28,15 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 
 /** A setting is missing or unusable; `message` is one line saying what to set. */
-export class ServerSettingsError extends Error {
+export class ServerSettingsError extends SecCoderError {
   override name = 'ServerSettingsError';
   constructor(
     /** The environment variable to fix. */
     readonly variable: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -2,7 +2,8 @@
 // failure; neutral when a human has suggestions to review; success when there is nothing).
 import { describe, expect, it } from 'vitest';
 import { checkRunForInvalidConfig, checkRunOutput, type CheckRunInput } from '../../../src/github/review/check-summary.js';
-import { DEFAULT_SECCODER_CONFIG, parseSecCoderConfig } from '../../../src/config/seccoder-config.js';
+import { parseSecCoderConfig } from '../../../src/config/read-config.js';
+import { DEFAULT_SECCODER_CONFIG } from '../../../src/config/schema.js';
 import { renderBodySection } from '../../../src/github/review/plan.js';
 import {
   DB_FIND,

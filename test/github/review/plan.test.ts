@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseUnifiedDiff } from '../../../src/detect/diff.js';
 import { codeFingerprint, fingerprintOf, readFingerprints, renderFingerprint, type Fingerprint } from '../../../src/github/review/fingerprint.js';
-import { planReview, renderBodySection, renderOutdatedReply, renderReviewBody, splitAlreadySuggested, suggestionDiff, type ReviewPlan } from '../../../src/github/review/plan.js';
+import { splitStanding } from '../../../src/harden/standing.js';
+import { planReview, renderBodySection, renderOutdatedReply, renderReviewBody, standingSuggestions, suggestionDiff, type ReviewPlan } from '../../../src/github/review/plan.js';
 import type { TargetOutcome } from '../../../src/harden/harden-target.js';
 import { renderSuggestionMarkdown } from '../../../src/harden/render-markdown.js';
 import type { Suggestion } from '../../../src/harden/suggestion.js';
@@ -145,7 +146,7 @@ describe('planReview', () => {
   });
 });
 
-describe('splitAlreadySuggested', () => {
+describe('standing suggestions split the targets', () => {
   const target = (path: string, code: string) => ({ path, function: { code } });
   const standing: Fingerprint = { path: 'a.py', fn: 'f', orig: codeFingerprint('def f(x):\n    return x'), sugg: codeFingerprint('def f(x):\n    return int(x)') };
 
@@ -153,12 +154,12 @@ describe('splitAlreadySuggested', () => {
     const same = target('a.py', '    def f(x):\r\n        return x\r\n');
     const changed = target('a.py', 'def f(x):\n    return x + 1');
     const elsewhere = target('b.py', 'def f(x):\n    return x');
-    expect(splitAlreadySuggested([same, changed, elsewhere], [standing])).toEqual({ fresh: [changed, elsewhere], alreadySuggested: [same] });
+    expect(splitStanding([same, changed, elsewhere], standingSuggestions([standing]))).toEqual({ fresh: [changed, elsewhere], alreadySuggested: [same] });
   });
 
   it('sends a target again once its suggestion was answered as outdated', () => {
     const same = target('a.py', 'def f(x):\n    return x');
-    expect(splitAlreadySuggested([same], [standing, { ...standing, outdated: true }])).toEqual({ fresh: [same], alreadySuggested: [] });
+    expect(splitStanding([same], standingSuggestions([standing, { ...standing, outdated: true }]))).toEqual({ fresh: [same], alreadySuggested: [] });
   });
 });
 

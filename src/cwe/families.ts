@@ -1,18 +1,6 @@
-// CWE ids as the analyzers report them ("787", 416, "external/cwe/cwe-089"), normalized to "CWE-787",
-// and the few families of closely related CWEs that different tools use for the same bug.
-
-/** "CWE-<n>" from a number or a string holding one ("787", "cwe-089", "CWE-89"); undefined otherwise. */
-export function cweId(value: number | string): string | undefined {
-  const match = /^(?:cwe-?)?0*(\d+)$/i.exec(String(value).trim());
-  if (!match?.[1] || match[1] === '0') return undefined;
-  return `CWE-${match[1]}`;
-}
-
-/** CWE from a SARIF rule tag such as "external/cwe/cwe-089"; undefined for other tags. */
-export function cweFromTag(tag: string): string | undefined {
-  const match = /^external\/cwe\/(cwe-\d+)$/i.exec(tag.trim());
-  return match?.[1] ? cweId(match[1]) : undefined;
-}
+// The few families of closely related CWEs that different tools use for the same bug, and the
+// question they answer: do two CWE ids stand for the same weakness?
+import { cweId } from './id.js';
 
 /**
  * Tools name one bug with different CWEs: a stack buffer overrun is CWE-788 to cppcheck, CWE-787 to
@@ -21,7 +9,10 @@ export function cweFromTag(tag: string): string | undefined {
  */
 const FAMILIES: readonly (readonly string[])[] = [
   // Buffer overruns and out-of-bounds access.
-  ['CWE-119', 'CWE-120', 'CWE-121', 'CWE-122', 'CWE-124', 'CWE-125', 'CWE-126', 'CWE-127', 'CWE-129', 'CWE-131', 'CWE-170', 'CWE-193', 'CWE-786', 'CWE-787', 'CWE-788', 'CWE-805', 'CWE-806'],
+  [
+    'CWE-119', 'CWE-120', 'CWE-121', 'CWE-122', 'CWE-124', 'CWE-125', 'CWE-126', 'CWE-127', 'CWE-129',
+    'CWE-131', 'CWE-170', 'CWE-193', 'CWE-786', 'CWE-787', 'CWE-788', 'CWE-805', 'CWE-806',
+  ],
   // Use of freed or expired memory.
   ['CWE-416', 'CWE-825'],
   // NULL dereference, checked or not.

@@ -1,0 +1,57 @@
+// The hardening pipeline, the one entry the App, the Action, `seccoder harden` and
+// `seccoder review` call: select targets → skip those with a standing suggestion → for each of the
+// rest, retrieve → prompt → model → validate → choose (harden-target.ts). Returns every outcome
+// and every skip with its reason, so the caller can show both; it posts and prints nothing.
+import type { ChangedFile } from '../detect/diff.js';
+import { selectTargets, type SourceFile, type TargetInput } from '../detect/targets.js';
+import type { Alert, SkippedTarget, Target } from '../detect/types.js';
+import { hardenTargets, type DemonstrationSource, type HardenDependencies, type HardenOptions, type TargetOutcome } from './harden-target.js';
+import { splitStanding, type StandingSuggestion } from './standing.js';
+
+/** The change to harden. */
+export interface Change {
+  files: readonly SourceFile[];
+  /** The change's diff; without it every function of `files` is a candidate. */
+  diff?: readonly ChangedFile[];
+  /** Code-scanning alerts; their functions come first and their CWE leads retrieval. */
+  alerts?: readonly Alert[];
+  /** Suggestions already standing on the pull request: their unchanged functions are not hardened again. */
+  standing?: readonly StandingSuggestion[];
+}
+
+export interface ChangeDependencies extends Omit<HardenDependencies, 'demonstrations'> {
+  /** The demonstrations, or how to open them: opened only when there is a target to harden. */
+  demonstrations: DemonstrationSource | (() => Promise<DemonstrationSource>);
+}
+
+export interface ChangeOptions extends HardenOptions {
+  /** Which functions are targets (caps, ignored paths, languages, kinds). */
+  targets?: TargetInput['options'];
+  /** Only the function of this name (after selection). */
+  functionName?: string;
+}
+
+export interface ChangeResult {
+  /** One per hardened target, in target order. */
+  outcomes: TargetOutcome[];
+  /** Targets not hardened because their standing suggestion is on the pull request. */
+  alreadySuggested: Target[];
+  /** Candidates that did not become targets, with the reason. */
+  skipped: SkippedTarget[];
+}
+
+export async function hardenChange(change: Change, deps: ChangeDependencies, options: ChangeOptions = {}): Promise<ChangeResult> {
+  const { targets: targetOptions, functionName, ...hardenOptions } = options;
+  const selection = await selectTargets({
+    files: change.files,
+    ...(change.diff ? { diff: change.diff } : {}),
+    ...(change.alerts ? { alerts: change.alerts } : {}),
+    ...(targetOptions ? { options: targetOptions } : {}),
+  });
+  const selected = functionName === undefined ? selection.targets : selection.targets.filter((target) => target.function.name === functionName);
+  const { fresh, alreadySuggested } = splitStanding(selected, change.standing ?? []);
+  if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped };
+  const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations() : deps.demonstrations;
+  const outcomes = await hardenTargets(fresh, { ...deps, demonstrations }, hardenOptions);
+  return { outcomes, alreadySuggested, skipped: selection.skipped };
+}
