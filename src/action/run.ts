@@ -140,7 +140,7 @@ async function act(inputs: ActionInputs, event: ActionEvent, env: NodeJS.Process
       dryRun: inputs.dryRun,
     },
     {
-      demonstrations: (location) => corpus.corpusFor(location, octokit).demonstrations(),
+      retrieval: (location) => corpus.corpusFor(location, octokit).retrieval(),
       model: { settings: inputs.model },
       analyzers,
       ...(inputs.sarif ? { alerts: new SarifAlertSource([inputs.sarif], { roots: [env.GITHUB_WORKSPACE ?? process.cwd()], logger: actionLog }) } : {}),

@@ -75,7 +75,7 @@ export function createApp(deps: AppDependencies) {
         return `${data.slug}[bot]`;
       });
     const reviewDeps = (log: Logger, octokit: Octokit): ReviewDependencies => ({
-      demonstrations: (location) => deps.corpus.corpusFor(location, octokit).demonstrations(),
+      retrieval: (location) => deps.corpus.corpusFor(location, octokit).retrieval(),
       ...(deps.model ? { model: deps.model } : {}),
       analyzers: deps.analyzers,
       botLogin,

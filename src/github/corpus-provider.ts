@@ -15,13 +15,19 @@ import { CWE_EXAMPLES_FILE, serializeCweExample } from '../corpus/cwe-examples.j
 import { openRetrievalIndex, retrieverFor } from '../retrieve/open-index.js';
 import type { CorpusLocation } from '../config/options.js';
 import type { GitHubClient } from './review/gather.js';
-import type { Demonstrations } from './review/review-pull-request.js';
+import type { DemonstrationSource } from '../harden/harden-target.js';
 
-/** One corpus: where it is written, and the demonstrations read from it as it is now. */
+/** Retrieval over one corpus as it is now, and how many secure examples it holds. */
+export interface CorpusRetrieval {
+  retriever: DemonstrationSource;
+  corpusSize: number;
+}
+
+/** One corpus: where it is written, and retrieval over it as it is now. */
 export interface OrgCorpus {
   readonly store: CorpusStore;
   /** Retrieval over the corpus's current entries; re-opened (incrementally) after it changed. */
-  demonstrations(): Promise<Demonstrations>;
+  retrieval(): Promise<CorpusRetrieval>;
 }
 
 export interface CorpusProvider {
@@ -36,13 +42,13 @@ export interface CorpusProviderOptions {
   cacheDir?: string;
 }
 
-const EMPTY: Demonstrations = { source: { retrieve: async () => [] }, corpusSize: 0 };
+const EMPTY: CorpusRetrieval = { retriever: { retrieve: async () => [] }, corpusSize: 0 };
 
 /** Opens each folder's retrieval index once per version of its corpus file. */
 class IndexCache {
-  readonly #open = new Map<string, { stamp: string; demonstrations: Promise<Demonstrations> }>();
+  readonly #open = new Map<string, { stamp: string; retrieval: Promise<CorpusRetrieval> }>();
 
-  async demonstrations(dir: string): Promise<Demonstrations> {
+  async open(dir: string): Promise<CorpusRetrieval> {
     const file = join(dir, CORPUS_FILE);
     const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'ENOENT' ? new CorpusNotFoundError(file) : error;
@@ -53,16 +59,16 @@ class IndexCache {
     const examples = await stat(join(dir, CWE_EXAMPLES_FILE)).catch(() => undefined);
     const stamp = `${info.size}:${info.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
     const cached = this.#open.get(dir);
-    if (cached?.stamp === stamp) return cached.demonstrations;
-    const demonstrations = openRetrievalIndex({ corpusDir: dir }).then((index) => ({
-      source: retrieverFor(index, 'cwe-aware'),
+    if (cached?.stamp === stamp) return cached.retrieval;
+    const retrieval = openRetrievalIndex({ corpusDir: dir }).then((index) => ({
+      retriever: retrieverFor(index, 'cwe-aware'),
       corpusSize: index.entries.length,
     }));
-    this.#open.set(dir, { stamp, demonstrations });
-    demonstrations.catch(() => {
-      if (this.#open.get(dir)?.demonstrations === demonstrations) this.#open.delete(dir);
+    this.#open.set(dir, { stamp, retrieval });
+    retrieval.catch(() => {
+      if (this.#open.get(dir)?.retrieval === retrieval) this.#open.delete(dir);
     });
-    return demonstrations;
+    return retrieval;
   }
 }
 
@@ -83,13 +89,13 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
       if (location.store === 'local') {
         // The config schema only admits relative folders without `..` or hidden segments.
         const dir = location.folder ? join(root, location.folder) : root;
-        return { store: new LocalCorpusStore(dir), demonstrations: () => cache.demonstrations(dir) };
+        return { store: new LocalCorpusStore(dir), retrieval: () => cache.open(dir) };
       }
       const store = new GitHubRepoCorpusStore({ octokit: octokit as Octokit, owner: location.owner, repo: location.repo });
       const dir = join(cacheDir, location.owner, location.repo);
       return {
         store,
-        async demonstrations() {
+        async retrieval() {
           // Reviews ask on every pull request: download the corpus only when its branch moved.
           const version = await store.version();
           if (mirrored.get(dir) !== version) {
@@ -99,7 +105,7 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
             await mirror(join(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}\n`).join(''));
             mirrored.set(dir, version);
           }
-          return cache.demonstrations(dir);
+          return cache.open(dir);
         },
       };
     },

@@ -63,7 +63,7 @@ export function resolveBudget(budget: { maxTokens?: number; maxDemonstrations?: 
  * any demonstration is). One that does not fit is skipped, not cut, and a smaller, lower-ranked one
  * may still take its place: the paper finds even a random demonstration better than none.
  */
-export function chooseDemonstrations<D>(ranked: readonly D[], max: number, fits: (chosen: D[]) => boolean): D[] {
+export function fitDemonstrations<D>(ranked: readonly D[], max: number, fits: (chosen: D[]) => boolean): D[] {
   const chosen: D[] = [];
   for (const candidate of ranked) {
     if (chosen.length >= max) break;

@@ -2,7 +2,7 @@
 // the file context cut from the end first, the target function never cut.
 import { blockCuts, contextLines, lineCuts, trimContext } from './context.js';
 import {
-  chooseDemonstrations,
+  fitDemonstrations,
   estimateChatTokens,
   estimateTokens,
   largestFitting,
@@ -33,7 +33,7 @@ export function buildPrompt(input: PromptInput, budget: PromptBudget = {}): Buil
   };
 
   // A demonstration counts as fitting if it fits with the context cut to nothing: context goes first.
-  const demonstrations = chooseDemonstrations(input.demonstrations, maxDemonstrations, (chosen) => fits(chosen, 0));
+  const demonstrations = fitDemonstrations(input.demonstrations, maxDemonstrations, (chosen) => fits(chosen, 0));
   const keep = contextToKeep(lines, (k) => fits(demonstrations, k));
   const prompt = render(demonstrations, keep);
   return {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CACHE_FILE, CompletionCache, promptHash } from '../../src/eval/security/completion-cache.js';
 import { standardQuery } from '../../src/eval/security/judges.js';
-import { chooseDemonstrations, parseEvalMode, randomDemonstrations, type DemonstrationChooser } from '../../src/eval/security/modes.js';
+import { demonstrationsForMode, parseEvalMode, randomDemonstrations, type DemonstrationChooser } from '../../src/eval/security/modes.js';
 import { emptyCounts, summarize, type ScenarioModeResult } from '../../src/eval/security/rates.js';
 import { fixPatternRecall, fixTokens } from '../../src/eval/security/retrieval-quality.js';
 import { scenarioFunctionName } from '../../src/eval/security/samples.js';
@@ -125,6 +125,6 @@ describe('fix-pattern recall', () => {
     };
     expect(await fixPatternRecall(chooser, 'bm25', [pair], 1)).toEqual({ pairs: 1, recall: 2 / 3 });
     expect(await fixPatternRecall(chooser, 'none', [pair], 1)).toBeNull();
-    expect(await chooseDemonstrations(chooser, 'none', { code: '', language: 'python', seed: 's' }, 1)).toEqual([]);
+    expect(await demonstrationsForMode(chooser, 'none', { code: '', language: 'python', seed: 's' }, 1)).toEqual([]);
   });
 });

@@ -35,8 +35,8 @@ describe('local corpora', () => {
 
     const team = provider.corpusFor({ store: 'local', folder: 'team-a' }, noOctokit);
     expect(team.store.location).toBe(join(teamDir, 'corpus.jsonl'));
-    expect((await team.demonstrations()).corpusSize).toBe(5);
-    expect((await provider.corpusFor({ store: 'local' }, noOctokit).demonstrations()).corpusSize).toBe(all.length);
+    expect((await team.retrieval()).corpusSize).toBe(5);
+    expect((await provider.corpusFor({ store: 'local' }, noOctokit).retrieval()).corpusSize).toBe(all.length);
   });
 
   it('keeps the opened index until the corpus changes, then extends it with what was appended', async () => {
@@ -45,16 +45,16 @@ describe('local corpora', () => {
     await appendEntries(root, all.slice(0, -1));
     const corpus = createCorpusProvider({ root }).corpusFor({ store: 'local' }, noOctokit);
 
-    const first = await corpus.demonstrations();
-    expect(await corpus.demonstrations()).toBe(first);
+    const first = await corpus.retrieval();
+    expect(await corpus.retrieval()).toBe(first);
 
     await new LocalCorpusStore(root).append(all.slice(-1));
-    const grown = await corpus.demonstrations();
+    const grown = await corpus.retrieval();
     expect(grown).not.toBe(first);
     expect(grown.corpusSize).toBe(all.length);
     const manifest = JSON.parse(await readFile(join(root, '.index', 'default', 'manifest.json'), 'utf8')) as { entryIds: string[] };
     expect(manifest.entryIds).toEqual(all.map((entry) => entry.id));
-    const [top] = await grown.source.retrieve({ ...sqlQuery, k: 1 });
+    const [top] = await grown.retriever.retrieve({ ...sqlQuery, k: 1 });
     expect(top?.entry.cwe).toEqual(['CWE-89']);
   });
 });
@@ -63,7 +63,7 @@ describe('a corpus that is missing or empty', () => {
   it('a folder without corpus.jsonl is CorpusNotFoundError naming the file', async () => {
     const root = temp.make();
     const corpus = createCorpusProvider({ root }).corpusFor({ store: 'local', folder: 'team-b' }, noOctokit);
-    await expect(corpus.demonstrations()).rejects.toMatchObject({ name: 'CorpusNotFoundError', path: join(root, 'team-b', 'corpus.jsonl') });
+    await expect(corpus.retrieval()).rejects.toMatchObject({ name: 'CorpusNotFoundError', path: join(root, 'team-b', 'corpus.jsonl') });
   });
 });
 
@@ -101,16 +101,16 @@ describe('an org-repository corpus', () => {
     mockDefaultBranch();
     mockHead();
     mockRepositoryCorpus(text, examples);
-    const first = await corpus.demonstrations();
+    const first = await corpus.retrieval();
     expect(first.corpusSize).toBe(entries.length);
     expect(await readFile(join(cacheDir, 'acme', '.seccoder', 'corpus.jsonl'), 'utf8')).toBe(text);
     expect(await readFile(join(cacheDir, 'acme', '.seccoder', 'cwe-examples.jsonl'), 'utf8')).toBe(examples);
-    const [top] = await first.source.retrieve({ ...sqlQuery, k: 1 });
+    const [top] = await first.retriever.retrieve({ ...sqlQuery, k: 1 });
     expect(top?.entry.cwe).toEqual(['CWE-89']);
 
     // The branch has not moved: nothing is downloaded again.
     mockHead();
-    expect(await corpus.demonstrations()).toBe(first);
+    expect(await corpus.retrieval()).toBe(first);
   });
 
   it('is downloaded again once its branch has moved, and the index follows', async () => {
@@ -120,11 +120,11 @@ describe('an org-repository corpus', () => {
     mockDefaultBranch();
     mockHead('4f9d404e86af0583e133595974e9ab303ebf62ea');
     mockRepositoryCorpus(lines(entries.slice(0, -1)));
-    expect((await corpus.demonstrations()).corpusSize).toBe(entries.length - 1);
+    expect((await corpus.retrieval()).corpusSize).toBe(entries.length - 1);
 
     mockHead('9b0d3c5e2f7a41d8b6c1e0f2a3d4b5c6e7f80912');
     mockRepositoryCorpus(lines(entries));
-    expect((await corpus.demonstrations()).corpusSize).toBe(entries.length);
+    expect((await corpus.retrieval()).corpusSize).toBe(entries.length);
   });
 
   it('that has no file yet gives no demonstrations (reviews still run) rather than failing', async () => {
@@ -133,8 +133,8 @@ describe('an org-repository corpus', () => {
     mockHead();
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
-    const demonstrations = await corpus.demonstrations();
-    expect(demonstrations.corpusSize).toBe(0);
-    expect(await demonstrations.source.retrieve({ ...sqlQuery, k: 3 })).toEqual([]);
+    const retrieval = await corpus.retrieval();
+    expect(retrieval.corpusSize).toBe(0);
+    expect(await retrieval.retriever.retrieve({ ...sqlQuery, k: 3 })).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_MAX_DEMONSTRATIONS,
   DEFAULT_MAX_TOKENS,
-  chooseDemonstrations,
+  fitDemonstrations,
   estimateChatTokens,
   estimateTokens,
   largestFitting,
@@ -43,19 +43,19 @@ describe('resolveBudget', () => {
   });
 });
 
-describe('chooseDemonstrations', () => {
+describe('fitDemonstrations', () => {
   const sizes: Record<string, number> = { a: 50, b: 80, c: 10, d: 10 };
   const fitsWithin = (limit: number) => (chosen: string[]) => chosen.reduce((sum, id) => sum + (sizes[id] ?? 0), 0) <= limit;
 
   it('takes the best ones first, up to the maximum', () => {
-    expect(chooseDemonstrations(['a', 'b', 'c', 'd'], 2, fitsWithin(1000))).toEqual(['a', 'b']);
-    expect(chooseDemonstrations(['a', 'b', 'c'], 0, fitsWithin(1000))).toEqual([]);
+    expect(fitDemonstrations(['a', 'b', 'c', 'd'], 2, fitsWithin(1000))).toEqual(['a', 'b']);
+    expect(fitDemonstrations(['a', 'b', 'c'], 0, fitsWithin(1000))).toEqual([]);
   });
 
   it('skips one that does not fit and lets a smaller, lower-ranked one in', () => {
-    expect(chooseDemonstrations(['a', 'b', 'c', 'd'], 2, fitsWithin(65))).toEqual(['a', 'c']);
-    expect(chooseDemonstrations(['b', 'a', 'c'], 1, fitsWithin(60))).toEqual(['a']);
-    expect(chooseDemonstrations(['a', 'b'], 1, fitsWithin(5))).toEqual([]);
+    expect(fitDemonstrations(['a', 'b', 'c', 'd'], 2, fitsWithin(65))).toEqual(['a', 'c']);
+    expect(fitDemonstrations(['b', 'a', 'c'], 1, fitsWithin(60))).toEqual(['a']);
+    expect(fitDemonstrations(['a', 'b'], 1, fitsWithin(5))).toEqual([]);
   });
 });
 

@@ -101,7 +101,7 @@ export function registerReviewCommand(program: Command): void {
           readConfig: () => readConfigFromApi(octokit, owner, repo),
         },
         {
-          demonstrations: { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length },
+          retrieval: { retriever: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length },
           ...(modelSettings ? { model: { settings: modelSettings } } : {}),
           analyzers: defaultAnalyzers(),
           botLogin: options.botLogin,

@@ -51,7 +51,7 @@ export interface DemonstrationChooser {
 }
 
 /** The `k` demonstrations `mode` picks for a prompt; none for `none`. The CWE is never given: the paper's setting. */
-export async function chooseDemonstrations(
+export async function demonstrationsForMode(
   chooser: DemonstrationChooser,
   mode: EvalMode,
   query: { code: string; language: Language; seed: string },

@@ -9,7 +9,7 @@ import type { CorpusEntry } from '../../corpus/entry.js';
 import { normalizeCwe } from '../../cwe/id.js';
 import { languageFromPath, type Language } from '../../lang/languages.js';
 import { firstMatchRank, randomExpectation, scoreOutcomes, type RetrievalScores } from '../retrieval-metrics.js';
-import { chooseDemonstrations, type DemonstrationChooser, type EvalMode } from './modes.js';
+import { demonstrationsForMode, type DemonstrationChooser, type EvalMode } from './modes.js';
 import type { EvalScenario } from './scenario-sets.js';
 
 /** Retrieval scores of a mode over the scenarios; null for `none` (it shows no demonstration). */
@@ -110,7 +110,7 @@ export async function fixPatternRecall(chooser: DemonstrationChooser, mode: Eval
   for (const pair of pairs) {
     const wanted = fixTokens(pair);
     if (wanted.size === 0) continue;
-    const ranked = await chooseDemonstrations(chooser, mode, { code: pair.before, language: pair.language, seed: pair.id }, k + 5);
+    const ranked = await demonstrationsForMode(chooser, mode, { code: pair.before, language: pair.language, seed: pair.id }, k + 5);
     const demos = ranked.filter((entry: CorpusEntry) => !pair.commit || entry.source.commit !== pair.commit).slice(0, k);
     const seen = wordTokens(demos.map((entry) => entry.code).join('\n'));
     total += [...wanted].filter((token) => seen.has(token)).length / wanted.size;

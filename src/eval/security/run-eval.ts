@@ -13,7 +13,7 @@ import type { RetrievalScores } from '../retrieval-metrics.js';
 import { CachedModel, CompletionCache, UnfinishedSamplesError } from './completion-cache.js';
 import { EvalModelError } from './errors.js';
 import type { JudgeSelector, ScenarioJudge } from './judges.js';
-import { chooseDemonstrations, type DemonstrationChooser, type EvalMode } from './modes.js';
+import { demonstrationsForMode, type DemonstrationChooser, type EvalMode } from './modes.js';
 import { emptyCounts, scenarioRate, summarizeModes, type ModeSummary, type ScenarioModeResult, type ScenarioResult } from './rates.js';
 import { fixPatternRecall, retrievalScores, type FixPair, type FixPatternRecall } from './retrieval-quality.js';
 import { scenarioFunctionName, sortSamples, type PromptStyle, type SyntaxChecker } from './samples.js';
@@ -187,7 +187,7 @@ function scenarioDemonstrations(chooser: DemonstrationChooser, mode: EvalMode, s
   return {
     retrieve: async () => {
       const query = { code: scenario.fileContext + scenario.funcContext, language: scenario.language, seed: scenario.id };
-      const entries = await chooseDemonstrations(chooser, mode, query, k);
+      const entries = await demonstrationsForMode(chooser, mode, query, k);
       return entries.map((entry, rank) => ({
         entry,
         score: entries.length - rank,

@@ -222,7 +222,7 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
   const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
   if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, 'added labelled examples of the fixed code for the CWE classifier');
   // The entries are safe in the corpus; an index that cannot be extended now is rebuilt on the next review.
-  await corpus.demonstrations().catch((error: unknown) => deps.log.warn({ ...where, err: error }, 'could not extend the index after the append'));
+  await corpus.retrieval().catch((error: unknown) => deps.log.warn({ ...where, err: error }, 'could not extend the index after the append'));
   await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(added, corpus.store.location) });
   return { status: 'grown', added, rejected, commented: true };
 }

@@ -9,7 +9,7 @@ import { createModelClient } from '../../model/operator-settings.js';
 import type { CodeModel } from '../../model/types.js';
 import type { Logger } from '../../log/logger.js';
 import { hardenChange } from '../../harden/harden-change.js';
-import type { DemonstrationSource } from '../../harden/harden-target.js';
+import type { CorpusRetrieval } from '../corpus-provider.js';
 import { checkRunForInvalidConfig, checkRunOutput, type CheckRunOutput } from './check-summary.js';
 import { corpusLocation, ignoreGlobs, modelEndpoint, toHardenOptions, toTargetOptions, type CorpusLocation, type ModelEndpoint } from '../../config/options.js';
 import type { ConfigProblem } from '../../config/problems.js';
@@ -27,10 +27,6 @@ import { planReview, renderOutdatedReply, renderReviewBody, standingSuggestions,
 export const CHECK_RUN_NAME = 'SecCoder';
 
 /** The demonstrations the pipeline retrieves from, and how many secure examples the corpus holds. */
-export interface Demonstrations {
-  source: DemonstrationSource;
-  corpusSize: number;
-}
 
 /** The operator's code model: its settings, and how a client is made for an endpoint. */
 export interface ModelDependency {
@@ -41,10 +37,10 @@ export interface ModelDependency {
 
 export interface ReviewDependencies {
   /**
-   * The demonstrations, or how to open those of the corpus a repository's config names
+   * Retrieval over the corpus, or how to open it for the corpus a repository's config names
    * (`corpus.store` and `corpus.location`; the caller keeps what it opened).
    */
-  demonstrations: Demonstrations | ((location: CorpusLocation) => Promise<Demonstrations>);
+  retrieval: CorpusRetrieval | ((location: CorpusLocation) => Promise<CorpusRetrieval>);
   /** Absent: precedent mode for every repository (demonstrations, no rewrites). */
   model?: ModelDependency;
   /** Analyzers judging the samples; `[]` runs none. */
@@ -196,10 +192,10 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   );
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
-  const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations(corpusLocation(config, owner)) : deps.demonstrations;
+  const retrieval = typeof deps.retrieval === 'function' ? await deps.retrieval(corpusLocation(config, owner)) : deps.retrieval;
   const { outcomes, alreadySuggested, skipped: selectionSkips } = await hardenChange(
     { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
-    { demonstrations: demonstrations.source, ...(model ? { model } : {}), analyzers: deps.analyzers },
+    { demonstrations: retrieval.retriever, ...(model ? { model } : {}), analyzers: deps.analyzers },
     { ...toHardenOptions(config), targets: toTargetOptions(config) },
   );
   const skipped = mergeSkips(material, selectionSkips);
@@ -237,7 +233,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
     skipped,
     config,
     ...(model ? { model: model.name } : {}),
-    corpusSize: demonstrations.corpusSize,
+    corpusSize: retrieval.corpusSize,
     alertsAvailable: material.alertsAvailable,
     ...(material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {}),
     dryRun,

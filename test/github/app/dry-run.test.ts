@@ -39,7 +39,7 @@ function dryRunRequest(overrides: Partial<ReviewRequest> = {}): ReviewRequest {
 
 function reviewDependencies(): ReviewDependencies {
   const app = testDependencies(fixtures.corpus);
-  return { demonstrations: fixtures.demonstrations, ...(app.model ? { model: app.model } : {}), analyzers: [], botLogin: BOT_LOGIN, log: pino({ level: 'silent' }) };
+  return { retrieval: fixtures.retrieval, ...(app.model ? { model: app.model } : {}), analyzers: [], botLogin: BOT_LOGIN, log: pino({ level: 'silent' }) };
 }
 
 describe('reviewPullRequest with dryRun', () => {

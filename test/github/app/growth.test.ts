@@ -67,7 +67,7 @@ async function setUp(analyzers: Analyzer[] = [new BanditAnalyzer()]): Promise<{ 
   await appendEntries(dir, await snippetEntries(SNIPPETS));
   const corpus = createCorpusProvider({ root: dir });
   // The index exists before the merge, so the growth has something to extend.
-  await corpus.corpusFor({ store: 'local' }, undefined as never).demonstrations();
+  await corpus.corpusFor({ store: 'local' }, undefined as never).retrieval();
   const logged: Logged[] = [];
   const record = (details: object, message: string) => logged.push({ details: details as Record<string, unknown>, message });
   const deps: AppDependencies = {

@@ -8,7 +8,7 @@ import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { createApp, type AppDependencies } from '../../../src/github/app.js';
 import { createCorpusProvider, type CorpusProvider } from '../../../src/github/corpus-provider.js';
-import type { Demonstrations } from '../../../src/github/review/review-pull-request.js';
+import type { CorpusRetrieval } from '../../../src/github/corpus-provider.js';
 import { OpenAiCompatibleModel } from '../../../src/model/openai-client.js';
 import { openRetrievalIndex, retrieverFor } from '../../../src/retrieve/open-index.js';
 import {
@@ -73,11 +73,11 @@ export function testProbot(privateKey: string): Probot {
 }
 
 /** The real cwe-aware retriever over the test snippets, in a temp folder. */
-export async function testDemonstrations(temp: ReturnType<typeof tempDirs>): Promise<Demonstrations> {
+export async function testRetrieval(temp: ReturnType<typeof tempDirs>): Promise<CorpusRetrieval> {
   const dir = temp.make();
   await appendEntries(dir, await snippetEntries(SNIPPETS));
   const index = await openRetrievalIndex({ corpusDir: dir, persist: false });
-  return { source: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length };
+  return { retriever: retrieverFor(index, 'cwe-aware'), corpusSize: index.entries.length };
 }
 
 /** The real corpus provider over a temp corpus of the test snippets (indexed on first use). */
@@ -205,7 +205,7 @@ export function mockReview(bodies: Bodies): void {
 /** What every App test file shares, filled in before its tests run. */
 export interface AppFixtures {
   privateKey: string;
-  demonstrations: Demonstrations;
+  retrieval: CorpusRetrieval;
   /** A corpus provider over the same snippets, for the App. */
   corpus: CorpusProvider;
   /** Requests nock had no mock for in the current test (each one also fails the request). */
@@ -229,7 +229,7 @@ export function useAppFixtures(): AppFixtures {
   };
   beforeAll(async () => {
     fixtures.privateKey = testPrivateKey();
-    fixtures.demonstrations = await testDemonstrations(temp);
+    fixtures.retrieval = await testRetrieval(temp);
     fixtures.corpus = await testCorpus(temp);
     nock.emitter.on('no match', recordUnmatched);
   });
