@@ -191,7 +191,9 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
     const examples = examplesOf(training, entries, config);
     const trained = trainCorpusClassifier(config.examplesOnly ? [] : entries, examples, config.classifier);
     const classifier =
-      trained && config.knn ? knnMix(trained, [...entries.map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples], config.knn.weight, config.knn.k) : trained;
+      trained && config.knn
+        ? knnMix(trained, [...entries.map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples], config.knn.weight, config.knn.k)
+        : trained;
     retrievers.push([name, new Retriever(entries, embedder, vectors, bm25, { ...config.retriever, mode: 'cwe-aware', classifier })]);
   }
   for (const pair of heldOut) {
@@ -252,11 +254,14 @@ async function main(): Promise<void> {
   });
   const k = Number(values.folds);
   if (!Number.isInteger(k) || k < 2) throw new Error(`--folds must be an integer ≥ 2, got ${values.folds}`);
-  const configs = values.configs.split(',').map((name) => name.trim()).map((name): [string, CvConfig] => {
-    const config = CONFIGS[name];
-    if (!config) throw new Error(`unknown config ${name}: one of ${Object.keys(CONFIGS).join(', ')}`);
-    return [name, config];
-  });
+  const configs = values.configs
+    .split(',')
+    .map((name) => name.trim())
+    .map((name): [string, CvConfig] => {
+      const config = CONFIGS[name];
+      if (!config) throw new Error(`unknown config ${name}: one of ${Object.keys(CONFIGS).join(', ')}`);
+      return [name, config];
+    });
   const pairs = await loadTrainingPairs(values.data);
   if (values.group !== 'commit+file' && values.group !== 'commit') throw new Error(`--group must be commit+file or commit, got ${values.group}`);
   const byFile = values.group === 'commit+file';

@@ -15,7 +15,10 @@ export interface RetrievalReportView {
 const f2 = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
 
 export function renderMarkdown(report: RetrievalReportView): string {
-  const lines: string[] = [`## Retrieval quality (corpus: ${report.corpus.entries} entries; label-free; only the rows marked CWE-diverse re-rank for diversity)`, ''];
+  const lines: string[] = [
+    `## Retrieval quality (corpus: ${report.corpus.entries} entries; label-free; only the rows marked CWE-diverse re-rank for diversity)`,
+    '',
+  ];
   const retrievers = Object.keys(Object.values(report.quality)[0] ?? {});
   lines.push(`| retriever | ${report.sets.map((set) => `${set.name} (${set.n}) acc@1 / acc@5 / avg-min`).join(' | ')} |`);
   lines.push(`| --- | ${report.sets.map(() => '---').join(' | ')} |`);
@@ -26,9 +29,15 @@ export function renderMarkdown(report: RetrievalReportView): string {
     });
     lines.push(`| ${retriever} | ${cells.join(' | ')} |`);
   }
-  lines.push('', `Known CWE (from an alert): acc@1 ${f2(report.knownCwe.acc1)} over ${report.knownCwe.coverable} queries whose (language, CWE) the corpus has.`);
+  lines.push(
+    '',
+    `Known CWE (from an alert): acc@1 ${f2(report.knownCwe.acc1)} over ${report.knownCwe.coverable} queries whose (language, CWE) the corpus has.`,
+  );
   lines.push(`Cells the corpus lacks: ${report.knownCwe.missingCells.join(', ') || 'none'}.`);
-  lines.push(`Of those, queries whose CWE the corpus has in another language: ${report.knownCwe.crossLanguage.n}, acc@1 ${f2(report.knownCwe.crossLanguage.acc1)} (that language's example comes first).`, '');
+  lines.push(
+    `Of those, queries whose CWE the corpus has in another language: ${report.knownCwe.crossLanguage.n}, acc@1 ${f2(report.knownCwe.crossLanguage.acc1)} (that language's example comes first).`,
+    '',
+  );
   lines.push(`## Speed`, '', `Index build (train default embedder + embed + index): ${report.index.buildSeconds.toFixed(1)} s, ${report.index.embedder}.`, '');
   lines.push(`| mode | p50 ms | p99 ms | p50 ÷ BM25 p50 |`, '| --- | --- | --- | --- |');
   for (const [mode, latency] of Object.entries(report.speed.latency)) {
@@ -50,7 +59,9 @@ function renderScale(scale: ScaleReport): string[] {
     '',
     '| efSearch | recall@10 | p50 ms | p99 ms | speed-up vs exact |',
     '| --- | --- | --- | --- | --- |',
-    ...scale.sweep.map((row) => `| ${row.efSearch} | ${row.recall.toFixed(3)} | ${row.p50Ms.toFixed(3)} | ${row.p99Ms.toFixed(3)} | ${row.speedup.toFixed(0)}× |`),
+    ...scale.sweep.map(
+      (row) => `| ${row.efSearch} | ${row.recall.toFixed(3)} | ${row.p50Ms.toFixed(3)} | ${row.p99Ms.toFixed(3)} | ${row.speedup.toFixed(0)}× |`,
+    ),
     '',
     `Target (≥ ${scale.target.speedup}× at recall@10 ≥ ${scale.target.recall}): ${scale.target.met ? 'met' : 'NOT met'}` +
       (scale.chosen ? ` at efSearch ${scale.chosen.efSearch} (${scale.chosen.speedup.toFixed(0)}×, recall ${scale.chosen.recall.toFixed(3)}).` : '.'),

@@ -37,11 +37,20 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function evaluate(index: RetrievalIndex, spec: RetrieverSpec, cases: RetrievalQueryCase[]): Promise<RetrievalScores> {
-  const retriever = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode: spec.mode, classifier: index.classifier, diversify: spec.diversify });
+  const retriever = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, {
+    mode: spec.mode,
+    classifier: index.classifier,
+    diversify: spec.diversify,
+  });
   const outcomes = [];
   for (const query of cases) {
     const ranking = await retriever.retrieve({ code: query.code, language: spec.languageFilter ? query.language : undefined, k: index.entries.length });
-    outcomes.push({ firstMatch: firstMatchRank(ranking.map((demo) => demo.entry), query.cwe) });
+    outcomes.push({
+      firstMatch: firstMatchRank(
+        ranking.map((demo) => demo.entry),
+        query.cwe,
+      ),
+    });
   }
   return scoreOutcomes(outcomes);
 }

@@ -22,19 +22,12 @@ export function mean(samples: readonly number[]): number {
  * exact list still counts when its exact score ties the k-th exact score: with near-duplicate
  * vectors, which of several equally close points fills the last slots is arbitrary.
  */
-export function recallAtK(
-  exact: readonly SearchHit[],
-  approximate: readonly SearchHit[],
-  k: number,
-  exactScore: (label: number) => number,
-): number {
+export function recallAtK(exact: readonly SearchHit[], approximate: readonly SearchHit[], k: number, exactScore: (label: number) => number): number {
   const wanted = Math.min(k, exact.length);
   if (wanted === 0) return 1;
   const kth = exact[wanted - 1]?.score ?? Number.NEGATIVE_INFINITY;
   const truth = new Set(exact.slice(0, wanted).map((hit) => hit.label));
-  const found = approximate
-    .slice(0, wanted)
-    .filter((hit) => truth.has(hit.label) || exactScore(hit.label) >= kth - TIE_EPSILON).length;
+  const found = approximate.slice(0, wanted).filter((hit) => truth.has(hit.label) || exactScore(hit.label) >= kth - TIE_EPSILON).length;
   return found / wanted;
 }
 

@@ -24,8 +24,14 @@ if (!Number.isInteger(maxChars) || maxChars <= 0) throw new Error(`--max-chars m
 const { entries, report } = await buildSeedCorpus({ datasetsDir: resolve(values.datasets), maxChars });
 await mkdir(values.out, { recursive: true });
 const file = join(values.out, CORPUS_FILE);
-await writeChunksAtomic(file, entries.map((entry) => `${serializeEntry(entry)}\n`));
+await writeChunksAtomic(
+  file,
+  entries.map((entry) => `${serializeEntry(entry)}\n`),
+);
 const examples = await buildSeedCweExamples(resolve(values.datasets), maxChars);
 const examplesFile = join(values.out, CWE_EXAMPLES_FILE);
-await writeChunksAtomic(examplesFile, examples.map((example) => `${serializeCweExample(example)}\n`));
+await writeChunksAtomic(
+  examplesFile,
+  examples.map((example) => `${serializeCweExample(example)}\n`),
+);
 console.log(JSON.stringify({ file, maxChars, ...report, examplesFile, examples: examples.length }));

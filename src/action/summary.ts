@@ -28,7 +28,9 @@ export function summaryMarkdown(outcome: ActionOutcome): string {
     if (result.rejected.length > 0) {
       lines.push('', '| file | function | not added because |', '| --- | --- | --- |');
       for (const rejection of result.rejected) {
-        lines.push(`| ${tableCell(inlineCode(rejection.path))} | ${rejection.function ? tableCell(inlineCode(rejection.function)) : ''} | ${escapeMarkdown(rejection.reason)} |`);
+        lines.push(
+          `| ${tableCell(inlineCode(rejection.path))} | ${rejection.function ? tableCell(inlineCode(rejection.function)) : ''} | ${escapeMarkdown(rejection.reason)} |`,
+        );
       }
     }
     return lines.join('\n');

@@ -130,7 +130,10 @@ export class BanditAnalyzer extends ToolAnalyzer {
   private async findInterpreter(): Promise<Availability> {
     const runner = this.options.runner ?? RUNNER_CANDIDATES.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
     if (!runner || !existsSync(runner)) {
-      return { ok: false, detail: `bandit-runner.py not found (looked for ${this.options.runner ?? RUNNER_CANDIDATES.map((url) => fileURLToPath(url)).join(', ')})` };
+      return {
+        ok: false,
+        detail: `bandit-runner.py not found (looked for ${this.options.runner ?? RUNNER_CANDIDATES.map((url) => fileURLToPath(url)).join(', ')})`,
+      };
     }
     const pythons = this.options.pythons ?? ['python3', '/usr/bin/python3'];
     const problems: string[] = [];

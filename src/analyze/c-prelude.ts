@@ -6,7 +6,18 @@ import type { Language } from '../lang/languages.js';
 export const C_PRELUDE_HEADERS: readonly string[] = ['stdio.h', 'stdlib.h', 'string.h', 'stdint.h', 'stddef.h', 'limits.h', 'stdbool.h', 'unistd.h'];
 
 /** Headers put in front of C++ code (default prelude). */
-export const CPP_PRELUDE_HEADERS: readonly string[] = ['cstdio', 'cstdlib', 'cstring', 'cstdint', 'cstddef', 'climits', 'string', 'vector', 'memory', 'unistd.h'];
+export const CPP_PRELUDE_HEADERS: readonly string[] = [
+  'cstdio',
+  'cstdlib',
+  'cstring',
+  'cstdint',
+  'cstddef',
+  'climits',
+  'string',
+  'vector',
+  'memory',
+  'unistd.h',
+];
 
 export interface Prelude {
   /** The code to compile: the includes, then the original code. */

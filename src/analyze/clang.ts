@@ -102,13 +102,26 @@ export class ClangAnalyzer extends ToolAnalyzer {
       const error = firstError(run.stderr);
       if (run.exitCode !== 0 || error) {
         const message = error ? `${error.message}${error.count > 1 ? ` (and ${error.count - 1} more errors)` : ''}` : run.stderr.slice(0, 300);
-        return [{ ruleId: 'compile-error', cwe: [], message: `clang could not compile the code, so it was not analyzed: ${message}`, line: originalLine(error?.line ?? 1, lineOffset), severity: 'error' }];
+        return [
+          {
+            ruleId: 'compile-error',
+            cwe: [],
+            message: `clang could not compile the code, so it was not analyzed: ${message}`,
+            line: originalLine(error?.line ?? 1, lineOffset),
+            severity: 'error',
+          },
+        ];
       }
       let report: string;
       try {
         report = await readFile(join(dir, 'report.sarif'), 'utf8');
       } catch (cause) {
-        throw new AnalyzerOutputError(this.name, command, `no report.sarif (${cause instanceof Error ? cause.message : String(cause)})`, run.stderr.slice(0, 300));
+        throw new AnalyzerOutputError(
+          this.name,
+          command,
+          `no report.sarif (${cause instanceof Error ? cause.message : String(cause)})`,
+          run.stderr.slice(0, 300),
+        );
       }
       try {
         return readSarifReport(report, 'report.sarif')

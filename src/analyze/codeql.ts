@@ -59,7 +59,15 @@ export class CodeqlAnalyzer extends ToolAnalyzer {
       const sarif = join(dir, 'results.sarif');
       const runOptions = { analyzer: this.name, cwd: dir, timeoutMs: this.timeoutMs, okExitCodes: [0] };
       await runTool(this.bin, ['database', 'create', database, `--language=${language.extractor}`, `--source-root=${sourceRoot}`, '--quiet'], runOptions);
-      const analyzeArgs = ['database', 'analyze', database, (this.options.suite ?? defaultSuite)(language.pack), '--format=sarif-latest', `--output=${sarif}`, '--quiet'];
+      const analyzeArgs = [
+        'database',
+        'analyze',
+        database,
+        (this.options.suite ?? defaultSuite)(language.pack),
+        '--format=sarif-latest',
+        `--output=${sarif}`,
+        '--quiet',
+      ];
       await runTool(this.bin, analyzeArgs, runOptions);
       const report = await readFile(sarif, 'utf8');
       try {

@@ -20,7 +20,11 @@ export class AnalyzerError extends SecCoderError {
 /** The tool did not finish within the time limit and was killed. */
 export class AnalyzerTimeoutError extends AnalyzerError {
   override name = 'AnalyzerTimeoutError';
-  constructor(analyzer: string, command: readonly string[], readonly timeoutMs: number) {
+  constructor(
+    analyzer: string,
+    command: readonly string[],
+    readonly timeoutMs: number,
+  ) {
     super(
       `${analyzer} did not finish within ${timeoutMs} ms and was stopped: raise the analyzer's timeoutMs ` +
         `or analyze a smaller function (${command.join(' ')})`,
@@ -70,7 +74,11 @@ export class AnalyzerOutputError extends AnalyzerError {
 /** The analyzer was asked about a language it does not handle. */
 export class UnsupportedLanguageError extends AnalyzerError {
   override name = 'UnsupportedLanguageError';
-  constructor(analyzer: string, readonly language: string, readonly supported: readonly string[]) {
+  constructor(
+    analyzer: string,
+    readonly language: string,
+    readonly supported: readonly string[],
+  ) {
     super(`${analyzer} does not analyze ${language}; it handles ${supported.join(', ')}`, analyzer, []);
   }
 }

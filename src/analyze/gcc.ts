@@ -65,7 +65,21 @@ const ANALYZER_CWES: Readonly<Record<string, string>> = {
 /** Analyzer warnings that say the analysis gave up, not that the code is wrong. */
 const IGNORED_OPTIONS = new Set(['-Wanalyzer-too-complex']);
 
-const JUDGED_CWES = ['CWE-415', 'CWE-416', 'CWE-401', 'CWE-476', 'CWE-690', 'CWE-457', 'CWE-590', 'CWE-762', 'CWE-775', 'CWE-562', 'CWE-787', 'CWE-119', 'CWE-134'];
+const JUDGED_CWES = [
+  'CWE-415',
+  'CWE-416',
+  'CWE-401',
+  'CWE-476',
+  'CWE-690',
+  'CWE-457',
+  'CWE-590',
+  'CWE-762',
+  'CWE-775',
+  'CWE-562',
+  'CWE-787',
+  'CWE-119',
+  'CWE-134',
+];
 
 export interface GccOptions {
   /** The gcc executable (default `gcc` on PATH; needs GCC 12 or later for -Wuse-after-free=3). */

@@ -80,7 +80,10 @@ export async function writeSource(dir: string, name: string, code: string): Prom
  */
 export function snippetFileName(hint: string | undefined, extension: string, fallback = 'snippet'): string {
   const last = (hint ?? '').split(/[\\/]/).pop() ?? '';
-  let base = last.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.-]+/, '').slice(0, 80);
+  let base = last
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[.-]+/, '')
+    .slice(0, 80);
   if (base.toLowerCase().endsWith(extension.toLowerCase())) base = base.slice(0, -extension.length);
   base = base.replace(/[.]+$/, '');
   return `${base || fallback}${extension}`;
@@ -97,7 +100,11 @@ export async function probeCommand(bin: string, args: readonly string[] = ['--ve
   try {
     const result = await execa(bin, args, { reject: false, timeout: timeoutMs, stdin: 'ignore', env: { LC_ALL: 'C' } });
     const out = `${typeof result.stdout === 'string' ? result.stdout : ''}\n${typeof result.stderr === 'string' ? result.stderr : ''}`;
-    const firstLine = out.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+    const firstLine =
+      out
+        .split('\n')
+        .find((line) => line.trim() !== '')
+        ?.trim() ?? '';
     if (result.exitCode === 0) return { ok: true, detail: firstLine };
     const why = result.exitCode === undefined ? (result.originalMessage ?? result.shortMessage) : `exit code ${result.exitCode}: ${firstLine}`;
     return { ok: false, detail: `${bin} is not usable (${why})` };

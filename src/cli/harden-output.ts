@@ -50,7 +50,9 @@ export function printOutcomes(report: HardenReport, options: { json: boolean; st
   for (const outcome of report.outcomes) {
     const { target } = outcome;
     const alerts = target.alerts.map((alert) => `${alert.ruleId}${alert.cwe.length ? ` (${alert.cwe.join(', ')})` : ''}`).join(', ');
-    console.log(`== ${target.path}:${target.function.startLine}-${target.function.endLine} ${target.function.name} (${target.reason}${alerts ? `: ${alerts}` : ''})`);
+    console.log(
+      `== ${target.path}:${target.function.startLine}-${target.function.endLine} ${target.function.name} (${target.reason}${alerts ? `: ${alerts}` : ''})`,
+    );
     console.log(outcome.demonstrations.length > 0 ? 'secure demonstrations:' : 'no demonstration fits the prompt budget');
     outcome.demonstrations.forEach((_, index) => console.log(demonstrationLine(outcome, index)));
     if (!report.model) {
@@ -61,12 +63,15 @@ export function printOutcomes(report: HardenReport, options: { json: boolean; st
       console.log(renderSuggestionDiff(outcome.suggestion, contents.get(target.path) ?? ''));
       console.log(outcome.suggestion.reason);
     } else {
-      const rejected = Object.entries(outcome.rejections).map(([reason, count]) => `${count} ${reason}`).join(', ');
+      const rejected = Object.entries(outcome.rejections)
+        .map(([reason, count]) => `${count} ${reason}`)
+        .join(', ');
       console.log(`no suggestion: ${outcome.error ?? `${outcome.samples} samples, rejected: ${rejected || 'none valid'}`}`);
     }
     console.log('');
   }
-  for (const skip of report.skipped) console.log(`skipped ${skip.path}${skip.function ? ` ${skip.function}` : ''}: ${skip.reason}${skip.detail ? ` (${skip.detail})` : ''}`);
+  for (const skip of report.skipped)
+    console.log(`skipped ${skip.path}${skip.function ? ` ${skip.function}` : ''}: ${skip.reason}${skip.detail ? ` (${skip.detail})` : ''}`);
   const suggestions = report.outcomes.filter((outcome) => outcome.suggestion).length;
   if (report.model) {
     console.log(`${report.outcomes.length} targets, ${suggestions} suggestions from ${report.model}, ${report.skipped.length} skipped.`);

@@ -3,7 +3,10 @@ import { SecCoderError } from '../errors/seccoder-error.js';
 
 export class InputFileError extends SecCoderError {
   override name = 'InputFileError';
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`${path}: ${reason}`);
   }
 }

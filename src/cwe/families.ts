@@ -10,8 +10,23 @@ import { cweId } from './id.js';
 const FAMILIES: readonly (readonly string[])[] = [
   // Buffer overruns and out-of-bounds access.
   [
-    'CWE-119', 'CWE-120', 'CWE-121', 'CWE-122', 'CWE-124', 'CWE-125', 'CWE-126', 'CWE-127', 'CWE-129',
-    'CWE-131', 'CWE-170', 'CWE-193', 'CWE-786', 'CWE-787', 'CWE-788', 'CWE-805', 'CWE-806',
+    'CWE-119',
+    'CWE-120',
+    'CWE-121',
+    'CWE-122',
+    'CWE-124',
+    'CWE-125',
+    'CWE-126',
+    'CWE-127',
+    'CWE-129',
+    'CWE-131',
+    'CWE-170',
+    'CWE-193',
+    'CWE-786',
+    'CWE-787',
+    'CWE-788',
+    'CWE-805',
+    'CWE-806',
   ],
   // Use of freed or expired memory.
   ['CWE-416', 'CWE-825'],

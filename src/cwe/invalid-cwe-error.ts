@@ -5,6 +5,8 @@ export class InvalidCweError extends SecCoderError {
   override name = 'InvalidCweError';
 
   constructor(readonly value: string) {
-    super(`invalid CWE ${JSON.stringify(value)}: expected a form like CWE-89`, { hint: 'write a CWE as CWE-<number>, e.g. CWE-89; "89" and "cwe-089" are read too' });
+    super(`invalid CWE ${JSON.stringify(value)}: expected a form like CWE-89`, {
+      hint: 'write a CWE as CWE-<number>, e.g. CWE-89; "89" and "cwe-089" are read too',
+    });
   }
 }

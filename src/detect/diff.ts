@@ -71,9 +71,7 @@ export function parseUnifiedDiff(text: string): ChangedFile[] {
     const status = statusOf(file, from, to);
     const binary = section?.binary ?? false;
     const addedLines =
-      status === 'deleted' || binary
-        ? []
-        : file.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => (change.type === 'add' ? [change.ln] : [])));
+      status === 'deleted' || binary ? [] : file.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => (change.type === 'add' ? [change.ln] : [])));
     return [
       {
         path: status === 'deleted' ? from : to,

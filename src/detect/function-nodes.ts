@@ -272,13 +272,7 @@ const go: GrammarRules = {
 // --- Java -------------------------------------------------------------------------------------
 
 const JAVA_FUNCTIONS = new Set(['method_declaration', 'constructor_declaration', 'compact_constructor_declaration']);
-const JAVA_CLASSES = new Set([
-  'class_declaration',
-  'interface_declaration',
-  'enum_declaration',
-  'record_declaration',
-  'annotation_type_declaration',
-]);
+const JAVA_CLASSES = new Set(['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration', 'annotation_type_declaration']);
 
 const java: GrammarRules = {
   functionAt(node) {

@@ -24,9 +24,7 @@ interface Found {
 function findFunctions(root: SyntaxNode, grammar: Grammar): Found[] {
   const rules = RULES[grammar];
   const found: Found[] = [];
-  const stack: { node: SyntaxNode; className: string | undefined; insideFunction: boolean }[] = [
-    { node: root, className: undefined, insideFunction: false },
-  ];
+  const stack: { node: SyntaxNode; className: string | undefined; insideFunction: boolean }[] = [{ node: root, className: undefined, insideFunction: false }];
   while (stack.length > 0) {
     const { node, className, insideFunction } = stack.pop() as (typeof stack)[number];
     const match = rules.functionAt(node, insideFunction);

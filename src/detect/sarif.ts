@@ -131,7 +131,7 @@ async function expand(path: string): Promise<string[]> {
   try {
     info = await stat(path);
   } catch (cause) {
-    throw new SarifReadError(path, 'no such file or folder', { cause, hint: 'check the SARIF path (--sarif, or the Action\'s sarif input)' });
+    throw new SarifReadError(path, 'no such file or folder', { cause, hint: "check the SARIF path (--sarif, or the Action's sarif input)" });
   }
   return info.isDirectory() ? sarifFilesIn(path) : [path];
 }

@@ -261,7 +261,12 @@ async function addWholeFileCandidates(selection: Selection, files: readonly Sour
     if (!file) continue;
     const lines = new Set<number>();
     for (const fn of file.analysis.functions) for (let line = fn.startLine; line <= fn.endLine; line += 1) lines.add(line);
-    addLineCandidates(selection, file, [...lines].sort((a, b) => a - b), () => 'changed-function');
+    addLineCandidates(
+      selection,
+      file,
+      [...lines].sort((a, b) => a - b),
+      () => 'changed-function',
+    );
   }
 }
 

@@ -136,5 +136,3 @@ export class DefaultEmbedder implements Embedder {
     return texts.map((_, r) => data.slice(r * this.dim, (r + 1) * this.dim));
   }
 }
-
-

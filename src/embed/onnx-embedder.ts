@@ -60,9 +60,14 @@ export class OnnxEmbedder implements Embedder {
   /** Loads `dir` (model.onnx + tokenizer.json, optionally seccoder-embedder.json and tokenizer_config.json). */
   static async load(dir: string, options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder> {
     const root = path.resolve(dir);
-    const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDir) {
-      throw new EmbedderLoadError(`Embedding model folder ${root} does not exist or is not a folder; point to a folder holding ${MODEL_FILE} and ${TOKENIZER_FILE}.`);
+      throw new EmbedderLoadError(
+        `Embedding model folder ${root} does not exist or is not a folder; point to a folder holding ${MODEL_FILE} and ${TOKENIZER_FILE}.`,
+      );
     }
     const modelPath = path.join(root, MODEL_FILE);
     const modelBytes = await readRequired(modelPath, 'export the model to ONNX first, e.g. `optimum-cli export onnx --model <hub id> <folder>`');
@@ -72,7 +77,9 @@ export class OnnxEmbedder implements Embedder {
     const fromArgs = parseOptions(options, 'OnnxEmbedder options');
     const chosen = { ...fromFile, ...dropUndefined(fromArgs) };
     const session = await InferenceSession.create(modelBytes).catch((err: unknown) => {
-      throw new EmbedderLoadError(`${modelPath} could not be loaded by onnxruntime (${message(err)}); re-export it or check that the file is complete.`, { cause: err });
+      throw new EmbedderLoadError(`${modelPath} could not be loaded by onnxruntime (${message(err)}); re-export it or check that the file is complete.`, {
+        cause: err,
+      });
     });
     try {
       checkInputs(session, modelPath);
@@ -89,7 +96,13 @@ export class OnnxEmbedder implements Embedder {
       const hash = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
       // Everything that changes the vectors is in the id, so a changed tokenizer or setting
       // invalidates indexes built before it.
-      const vectorSettings = JSON.stringify({ tokenizer: json, config, maxLength: settings.maxLength, normalize: settings.normalize, output: settings.outputName });
+      const vectorSettings = JSON.stringify({
+        tokenizer: json,
+        config,
+        maxLength: settings.maxLength,
+        normalize: settings.normalize,
+        output: settings.outputName,
+      });
       let id = `onnx:${path.basename(root)}:${hash(modelBytes).slice(0, 12)}:${settings.pooling}:cfg-${hash(vectorSettings).slice(0, 8)}`;
       if (settings.instruction) id += `:instr-${hash(settings.instruction).slice(0, 8)}`;
 

@@ -47,7 +47,10 @@ export function groupedFolds(keysOf: readonly (readonly string[])[], k: number):
     const root = sets.find(i);
     members.set(root, [...(members.get(root) ?? []), i]);
   });
-  const tieBreak = (root: number) => createHash('sha256').update(`${root}:${(keysOf[root] ?? []).join('|')}`).digest('hex');
+  const tieBreak = (root: number) =>
+    createHash('sha256')
+      .update(`${root}:${(keysOf[root] ?? []).join('|')}`)
+      .digest('hex');
   const groups = [...members.entries()].sort((a, b) => b[1].length - a[1].length || tieBreak(a[0]).localeCompare(tieBreak(b[0])));
   const foldSizes = new Array<number>(k).fill(0);
   const fold = new Array<number>(keysOf.length).fill(0);

@@ -43,7 +43,11 @@ export function firstMatchRank(ranking: readonly CorpusEntry[], cwe: string): nu
  * What a random pick scores in expectation, with the same language-first rule the retrievers use:
  * a uniformly random order of the same-language pool, then the rest.
  */
-export function randomExpectation(entries: readonly CorpusEntry[], language: Language, cwe: string): { acc1: number; acc5: number; avgMin: number | undefined } {
+export function randomExpectation(
+  entries: readonly CorpusEntry[],
+  language: Language,
+  cwe: string,
+): { acc1: number; acc5: number; avgMin: number | undefined } {
   const family = languageFamily(language);
   const pool = entries.filter((entry) => languageFamily(entry.language) === family);
   const rest = entries.filter((entry) => languageFamily(entry.language) !== family);

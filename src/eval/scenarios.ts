@@ -83,10 +83,15 @@ export async function loadBenchmarkQuerySets(datasetsDir: string, seedCommits: R
   const sven = join(datasetsDir, 'sven');
   const safecoder = join(datasetsDir, 'safecoder');
   if (!existsSync(sven) || !existsSync(safecoder)) {
-    throw new DataFileError(datasetsDir, 'data sets not found (no sven/ and safecoder/ folders)', undefined, { hint: 'pass --data <dir with sven/ and safecoder/>' });
+    throw new DataFileError(datasetsDir, 'data sets not found (no sven/ and safecoder/ folders)', undefined, {
+      hint: 'pass --data <dir with sven/ and safecoder/>',
+    });
   }
   const svenValDir = join(sven, 'data_train_val', 'val');
-  const valFiles = (await readdir(svenValDir)).filter((name) => name.endsWith('.jsonl')).sort().map((name) => join(svenValDir, name));
+  const valFiles = (await readdir(svenValDir))
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .map((name) => join(svenValDir, name));
   const valPairs = await loadPairQueries(valFiles, 'sven-val');
   const generalization = [
     ...(await loadScenarios(join(sven, 'data_eval', 'gen_1'), 'sven/gen_1')),

@@ -10,13 +10,7 @@ import { createCorpusProvider, type CorpusProvider } from './corpus-provider.js'
 import { RecentDeliveries } from './deliveries.js';
 import { growthGuard, REVIEWED_PULL_REQUEST_ACTIONS, reviewGuard } from './event-guards.js';
 import { growCorpusFromMerge, growthPullOf } from './growth/grow-corpus.js';
-import {
-  CHECK_RUN_NAME,
-  reviewPullRequest,
-  reviewPullRequestByNumber,
-  type ModelDependency,
-  type ReviewDependencies,
-} from './review/review-pull-request.js';
+import { CHECK_RUN_NAME, reviewPullRequest, reviewPullRequestByNumber, type ModelDependency, type ReviewDependencies } from './review/review-pull-request.js';
 import type { Logger } from '../log/logger.js';
 import { readOperatorModelSettings } from '../model/operator-settings.js';
 
@@ -83,18 +77,21 @@ export function createApp(deps: AppDependencies) {
       log: deps.log ?? log,
     });
 
-    app.on(REVIEWED_PULL_REQUEST_ACTIONS.map((action) => `pull_request.${action}` as const), async (context) => {
-      const pull = context.payload.pull_request;
-      const guard = reviewGuard(context.payload.action, pull);
-      if (!guard.ok) {
-        context.log.info({ pull: pull.number }, `not reviewing: ${guard.reason}`);
-        return;
-      }
-      await reviewPullRequest(
-        { ...fromEvent(context), pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false } },
-        reviewDeps(context.log, context.octokit),
-      );
-    });
+    app.on(
+      REVIEWED_PULL_REQUEST_ACTIONS.map((action) => `pull_request.${action}` as const),
+      async (context) => {
+        const pull = context.payload.pull_request;
+        const guard = reviewGuard(context.payload.action, pull);
+        if (!guard.ok) {
+          context.log.info({ pull: pull.number }, `not reviewing: ${guard.reason}`);
+          return;
+        }
+        await reviewPullRequest(
+          { ...fromEvent(context), pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false } },
+          reviewDeps(context.log, context.octokit),
+        );
+      },
+    );
 
     app.on('pull_request.closed', async (context) => {
       const pull = context.payload.pull_request;

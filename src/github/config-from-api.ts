@@ -8,7 +8,12 @@ import { CONFIG_PATH } from '../config/schema.js';
  * neither the repository nor the organization's `.github` repository has the file. Throws
  * GitHub's errors and YAML syntax errors (`reviewPullRequest` reports the latter on the check run).
  */
-export async function readConfigFromApi(octokit: Parameters<typeof configPlugin>[0], owner: string, repo: string, path: string = CONFIG_PATH): Promise<unknown> {
+export async function readConfigFromApi(
+  octokit: Parameters<typeof configPlugin>[0],
+  owner: string,
+  repo: string,
+  path: string = CONFIG_PATH,
+): Promise<unknown> {
   const { config, files } = await configPlugin(octokit).config.get({ owner, repo, path });
   return files.every((file) => file.config === null) ? undefined : config;
 }

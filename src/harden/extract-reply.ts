@@ -17,9 +17,7 @@ export function fencedBlocks(reply: string): string[] {
  */
 export async function codeFromChatReply(reply: string, functionName: string, language: Language, path?: string): Promise<string | undefined> {
   const blocks = fencedBlocks(reply);
-  const defines = await Promise.all(
-    blocks.map(async (block) => (await extractSnippetFunctions(block, language, path)).some((fn) => fn.name === functionName)),
-  );
+  const defines = await Promise.all(blocks.map(async (block) => (await extractSnippetFunctions(block, language, path)).some((fn) => fn.name === functionName)));
   const defining = blocks.filter((_, index) => defines[index]);
   if (defining.length === 1) return defining[0];
   if (defining.length === 0 && blocks.length === 1) return blocks[0];
@@ -27,7 +25,13 @@ export async function codeFromChatReply(reply: string, functionName: string, lan
 }
 
 /** The function a completion model wrote after `signature`, cut where that function ends. */
-export async function codeFromCompletion(signature: string, completion: string, functionName: string, language: Language, path?: string): Promise<string | undefined> {
+export async function codeFromCompletion(
+  signature: string,
+  completion: string,
+  functionName: string,
+  language: Language,
+  path?: string,
+): Promise<string | undefined> {
   const text = `${signature}${completion}`;
   const functions = await extractSnippetFunctions(text, language, path);
   const written = functions.find((fn) => fn.name === functionName && fn.startLine === 1);

@@ -83,7 +83,9 @@ function reasonSentence(target: Target, cwe: string[], demos: Demonstration[]): 
 }
 
 async function findingsOf(analyzers: readonly Analyzer[], code: string, target: Target): Promise<Finding[]> {
-  const results = await Promise.all(analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split('/').at(-1) })));
+  const results = await Promise.all(
+    analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split('/').at(-1) })),
+  );
   return results.flat();
 }
 

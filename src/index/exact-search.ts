@@ -20,14 +20,7 @@ export function compareHits(a: SearchHit, b: SearchHit): number {
  * Top `k` of the first `count` rows of `vectors` (row-major, `dim` wide) by dot product with
  * the unit `query`, restricted to labels admitted by `filter`.
  */
-export function exactTopK(
-  vectors: Float32Array,
-  count: number,
-  dim: number,
-  query: Float64Array,
-  k: number,
-  filter?: (label: number) => boolean,
-): SearchHit[] {
+export function exactTopK(vectors: Float32Array, count: number, dim: number, query: Float64Array, k: number, filter?: (label: number) => boolean): SearchHit[] {
   // Min-heap on (score, -label) so the root is always the hit to evict next; O(n log k).
   const heap: SearchHit[] = [];
   if (k <= 0) return heap;

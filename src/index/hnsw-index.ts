@@ -10,14 +10,7 @@ import type { HierarchicalNSW } from 'hnswlib-node';
 import { fsyncDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { compareHits, exactTopK, normalizeInto } from './exact-search.js';
 import { IndexLoadError } from './index-load-error.js';
-import {
-  FILES,
-  fromLittleEndian,
-  readBytes,
-  readManifest,
-  toLittleEndian,
-  type Manifest,
-} from './index-files.js';
+import { FILES, fromLittleEndian, readBytes, readManifest, toLittleEndian, type Manifest } from './index-files.js';
 import type { SearchHit, VectorIndex } from './types.js';
 
 export { IndexLoadError } from './index-load-error.js';
@@ -145,9 +138,7 @@ export class HnswVectorIndex implements VectorIndex {
       graph: graph !== undefined,
       checksums: { vectors: crc32(vectorBytes), ...(graphChecksum === undefined ? {} : { graph: graphChecksum }) },
     };
-    await writeFileAtomic(join(dir, FILES.manifest), (tempPath) =>
-      writeFile(tempPath, `${JSON.stringify(manifest, null, 2)}\n`),
-    );
+    await writeFileAtomic(join(dir, FILES.manifest), (tempPath) => writeFile(tempPath, `${JSON.stringify(manifest, null, 2)}\n`));
     // A graph left from an earlier, larger save is now unreferenced.
     if (!graph) await rm(join(dir, FILES.graph), { force: true });
     await fsyncDir(dir);
@@ -232,10 +223,7 @@ async function loadVectors(path: string, manifest: Manifest): Promise<Float32Arr
   const bytes = await readBytes(path);
   const expected = manifest.size * manifest.dim * 4;
   if (bytes.byteLength !== expected) {
-    throw new IndexLoadError(
-      path,
-      `holds ${bytes.byteLength} bytes but index.json promises ${manifest.size} vectors × ${manifest.dim} dims × 4 = ${expected}`,
-    );
+    throw new IndexLoadError(path, `holds ${bytes.byteLength} bytes but index.json promises ${manifest.size} vectors × ${manifest.dim} dims × 4 = ${expected}`);
   }
   if (crc32(bytes) !== manifest.checksums.vectors) {
     throw new IndexLoadError(path, 'checksum differs from index.json (corrupt, or left by an interrupted save)');

@@ -16,7 +16,10 @@ export const modelConfigSchema = z.strictObject({
    * Name of the environment variable that holds the API key (e.g. `OPENAI_API_KEY`).
    * The key itself never appears in config or logs. Default: none, i.e. send no Authorization header.
    */
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'apiKeyEnv must be the name of an environment variable, not the key').optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'apiKeyEnv must be the name of an environment variable, not the key')
+    .optional(),
   /** Sampling temperature. Default 0.4, the paper's setting. */
   temperature: z.number().min(0).max(2).default(0.4),
   /** Nucleus-sampling probability mass (`top_p`). Default 0.95. */
@@ -55,10 +58,7 @@ export function parseModelConfig(input: unknown): ModelConfig {
  * Throws `ApiKeyError` (naming the variable, never its value) when it is configured but unset, empty,
  * or holds something that cannot be sent as a header (spaces inside, line breaks, non-ASCII).
  */
-export function resolveApiKey(
-  config: Pick<ModelConfig, 'apiKeyEnv'>,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
+export function resolveApiKey(config: Pick<ModelConfig, 'apiKeyEnv'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const variable = config.apiKeyEnv;
   if (variable === undefined) return undefined;
   const raw = env[variable];

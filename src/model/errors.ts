@@ -15,7 +15,10 @@ export type ApiKeyProblem = 'unset' | 'empty' | 'malformed';
 /** `apiKeyEnv` names a variable that is unset, empty or not a key. Carries the variable's name, never a value. */
 export class ApiKeyError extends SecCoderError {
   override name = 'ApiKeyError';
-  constructor(readonly variable: string, readonly problem: ApiKeyProblem) {
+  constructor(
+    readonly variable: string,
+    readonly problem: ApiKeyProblem,
+  ) {
     super(apiKeyMessage(variable, problem));
   }
 }
@@ -38,11 +41,11 @@ function apiKeyMessage(variable: string, problem: ApiKeyProblem): string {
 /** A `--model-url` value that is neither a known preset nor an http(s) URL. */
 export class UnknownModelPresetError extends SecCoderError {
   override name = 'UnknownModelPresetError';
-  constructor(readonly target: string, readonly presets: readonly string[]) {
-    super(
-      `unknown model preset "${target}": check --model-url; use one of ${presets.join(', ')} ` +
-        `or an http(s) base URL such as http://localhost:8000/v1`,
-    );
+  constructor(
+    readonly target: string,
+    readonly presets: readonly string[],
+  ) {
+    super(`unknown model preset "${target}": check --model-url; use one of ${presets.join(', ')} ` + `or an http(s) base URL such as http://localhost:8000/v1`);
   }
 }
 
@@ -77,8 +80,7 @@ export class ModelHttpError extends ModelRequestError {
   ) {
     // The message says the hint too: check runs and PR comments show only the message.
     super(
-      `model endpoint ${endpoint} answered HTTP ${status}${afterAttempts(attempts)}: ${hint}` +
-        (excerpt ? `. Response: ${excerpt}` : ''),
+      `model endpoint ${endpoint} answered HTTP ${status}${afterAttempts(attempts)}: ${hint}` + (excerpt ? `. Response: ${excerpt}` : ''),
       endpoint,
       status,
       attempts,
@@ -111,7 +113,11 @@ export class ModelResponseError extends ModelRequestError {
 /** No complete reply within `timeoutMs` on any attempt. */
 export class ModelTimeoutError extends ModelRequestError {
   override name = 'ModelTimeoutError';
-  constructor(endpoint: string, readonly timeoutMs: number, attempts: number) {
+  constructor(
+    endpoint: string,
+    readonly timeoutMs: number,
+    attempts: number,
+  ) {
     super(
       `no reply from ${endpoint} within ${timeoutMs} ms${afterAttempts(attempts, 'on any of')}: ` +
         `raise timeoutMs, lower maxTokens or samples, or check the server is not overloaded`,
@@ -125,7 +131,12 @@ export class ModelTimeoutError extends ModelRequestError {
 /** The endpoint could not be reached at all (refused, DNS, reset) on any attempt. */
 export class ModelNetworkError extends ModelRequestError {
   override name = 'ModelNetworkError';
-  constructor(endpoint: string, readonly reason: string, attempts: number, options?: ErrorOptions) {
+  constructor(
+    endpoint: string,
+    readonly reason: string,
+    attempts: number,
+    options?: ErrorOptions,
+  ) {
     super(
       `could not reach ${endpoint} (${reason})${afterAttempts(attempts)}: check the model URL (--model-url, or model.url) and that the server is running`,
       endpoint,

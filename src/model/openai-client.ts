@@ -23,9 +23,7 @@ export interface OpenAiClientOptions {
 
 /** What one HTTP attempt came to; only `reply` with a 2xx status ends the retry loop with a result. */
 type Attempt =
-  | { kind: 'reply'; status: number; retryAfter: string | null; body: string }
-  | { kind: 'timeout' }
-  | { kind: 'network'; reason: string; error: unknown };
+  { kind: 'reply'; status: number; retryAfter: string | null; body: string } | { kind: 'timeout' } | { kind: 'network'; reason: string; error: unknown };
 
 export class OpenAiCompatibleModel implements CodeModel {
   readonly name: string;
@@ -86,9 +84,7 @@ export class OpenAiCompatibleModel implements CodeModel {
     let perRequest = wanted;
     while (samples.length < wanted) {
       const batches = splitInto(wanted - samples.length, perRequest);
-      const replies = await Promise.all(
-        batches.map((n) => this.#post(path, { model: this.config.model, ...input, ...params, n, ...limits }, schema)),
-      );
+      const replies = await Promise.all(batches.map((n) => this.#post(path, { model: this.config.model, ...input, ...params, n, ...limits }, schema)));
       replies.forEach((reply, i) => {
         const asked = batches[i] ?? 1;
         const got = extract(reply).slice(0, asked);

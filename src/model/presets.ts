@@ -57,9 +57,7 @@ export function modelTargetConfig(target: string): Pick<ModelConfigInput, 'baseU
   const trimmed = target.trim();
   if (isModelPresetName(trimmed)) {
     const preset: ModelPreset = MODEL_PRESETS[trimmed];
-    return preset.apiKeyEnv === undefined
-      ? { baseUrl: preset.baseUrl }
-      : { baseUrl: preset.baseUrl, apiKeyEnv: preset.apiKeyEnv };
+    return preset.apiKeyEnv === undefined ? { baseUrl: preset.baseUrl } : { baseUrl: preset.baseUrl, apiKeyEnv: preset.apiKeyEnv };
   }
   if (isHttpUrl(trimmed)) return { baseUrl: trimmed };
   throw new UnknownModelPresetError(target, MODEL_PRESET_NAMES);

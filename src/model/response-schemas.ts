@@ -4,9 +4,7 @@ import { z } from 'zod';
 
 /** `/chat/completions`: a null `content` (e.g. a refusal) reads as an empty sample. */
 export const chatResponseSchema = z.object({
-  choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullable() }) }))
-    .min(1, 'no choices returned'),
+  choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1, 'no choices returned'),
 });
 
 /** `/completions`. */

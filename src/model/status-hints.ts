@@ -11,8 +11,7 @@ export function statusHint(status: number, { model, apiKeyEnv }: HintContext): s
   if (status === 401 || status === 403) {
     return apiKeyEnv === undefined
       ? 'the server wants an API key: export it in an environment variable and set apiKeyEnv to its name'
-      : `check that ${apiKeyEnv} holds a valid key with access to model "${model}"` +
-          ' (for GitHub Models in Actions, grant `permissions: models: read`)';
+      : `check that ${apiKeyEnv} holds a valid key with access to model "${model}"` + ' (for GitHub Models in Actions, grant `permissions: models: read`)';
   }
   if (status === 404) return `not found: check the model URL (--model-url, or model.url) and that the server serves model "${model}" at this endpoint`;
   if (status === 413) return 'the request is too large: shorten the prompt or lower maxTokens';

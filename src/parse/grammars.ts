@@ -13,17 +13,7 @@ import { isJsxPath, type Language } from '../lang/languages.js';
 /** A tree-sitter grammar: one per language, plus TSX for `.tsx` files. */
 export type Grammar = Language | 'tsx';
 
-export const GRAMMARS: readonly Grammar[] = [
-  'python',
-  'c',
-  'cpp',
-  'javascript',
-  'typescript',
-  'tsx',
-  'go',
-  'java',
-  'ruby',
-];
+export const GRAMMARS: readonly Grammar[] = ['python', 'c', 'cpp', 'javascript', 'typescript', 'tsx', 'go', 'java', 'ruby'];
 
 /** npm package and wasm file name of each grammar. tree-sitter-javascript already handles JSX. */
 const WASM: Record<Grammar, { pkg: string; file: string }> = {

@@ -1,14 +1,5 @@
 // Public API of the parsing layer.
-export {
-  GRAMMARS,
-  GrammarLoadError,
-  grammarFor,
-  grammarWasmPath,
-  loadGrammarFile,
-  loadLanguage,
-  loadParser,
-  type Grammar,
-} from './grammars.js';
+export { GRAMMARS, GrammarLoadError, grammarFor, grammarWasmPath, loadGrammarFile, loadLanguage, loadParser, type Grammar } from './grammars.js';
 export {
   collectSyntaxProblems,
   describeSyntaxProblems,

@@ -141,11 +141,7 @@ function parseWith(parser: Parser, grammar: Grammar, text: string): Tree {
 }
 
 /** Parses code with the language's grammar (TSX for `.tsx` paths) and lists its syntax problems. */
-export async function parseSource(
-  code: string,
-  language: Language,
-  options: ParseOptions = {},
-): Promise<ParsedSource> {
+export async function parseSource(code: string, language: Language, options: ParseOptions = {}): Promise<ParsedSource> {
   const grammar = grammarFor(language, options.path);
   const parser = await loadParser(grammar);
   const tree = parseWith(parser, grammar, code);
@@ -170,11 +166,7 @@ export const SNIPPET_WRAPPERS: Partial<Record<Language, { prefix: string; suffix
  * result if it has fewer problems and the wrapper's own header parsed (an ERROR swallowing the
  * wrapper would hide the real problems). Problems are always reported in the caller's lines.
  */
-export async function parseFunction(
-  code: string,
-  language: Language,
-  options: ParseOptions = {},
-): Promise<ParsedFunction> {
+export async function parseFunction(code: string, language: Language, options: ParseOptions = {}): Promise<ParsedFunction> {
   const plain = await parseSource(code, language, options);
   const wrapper = SNIPPET_WRAPPERS[language];
   if (plain.errors.length === 0 || !wrapper) return { ...plain, wrapped: false, lineOffset: 0 };

@@ -49,8 +49,7 @@ export interface ResolvedBudget {
 
 /** Fills in defaults; negative or fractional limits are floored to whole, non-negative numbers. */
 export function resolveBudget(budget: { maxTokens?: number; maxDemonstrations?: number } = {}): ResolvedBudget {
-  const whole = (value: number | undefined, fallback: number) =>
-    value === undefined || Number.isNaN(value) ? fallback : Math.max(0, Math.floor(value));
+  const whole = (value: number | undefined, fallback: number) => (value === undefined || Number.isNaN(value) ? fallback : Math.max(0, Math.floor(value)));
   return {
     maxTokens: whole(budget.maxTokens, DEFAULT_MAX_TOKENS),
     maxDemonstrations: whole(budget.maxDemonstrations, DEFAULT_MAX_DEMONSTRATIONS),

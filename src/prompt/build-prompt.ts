@@ -1,13 +1,7 @@
 // Builds both prompts for one target within a token budget: demonstrations best first and whole,
 // the file context cut from the end first, the target function never cut.
 import { blockCuts, contextLines, lineCuts, trimContext } from './context.js';
-import {
-  fitDemonstrations,
-  estimateChatTokens,
-  estimateTokens,
-  largestFitting,
-  resolveBudget,
-} from './budget.js';
+import { fitDemonstrations, estimateChatTokens, estimateTokens, largestFitting, resolveBudget } from './budget.js';
 import { chatMessages } from './chat-prompt.js';
 import { completionPrompt } from './completion-prompt.js';
 import type { BuiltPrompt, PromptBudget, PromptDemonstration, PromptInput } from './types.js';

@@ -25,11 +25,7 @@ function cweList(cwe: readonly string[]): string {
  * Messages for `demonstrations` (already chosen) and `fileContext` (already trimmed). The system
  * message is the same for every target, so endpoints that cache prompt prefixes can reuse it.
  */
-export function chatMessages(
-  input: PromptInput,
-  demonstrations: readonly PromptDemonstration[],
-  fileContext: string,
-): PromptMessage[] {
+export function chatMessages(input: PromptInput, demonstrations: readonly PromptDemonstration[], fileContext: string): PromptMessage[] {
   const alerts = input.alerts ?? [];
   const functionCode = input.functionCode.replace(/\s+$/, '');
   const user = loadTemplate('chat-user.md').render({

@@ -9,11 +9,7 @@ import type { PromptDemonstration, PromptInput } from './types.js';
  * (a C demonstration shown for C++, a JavaScript one for TypeScript), because what must stay inert
  * is the text inside the file being completed.
  */
-export function completionPrompt(
-  input: PromptInput,
-  demonstrations: readonly PromptDemonstration[],
-  fileContext: string,
-): string {
+export function completionPrompt(input: PromptInput, demonstrations: readonly PromptDemonstration[], fileContext: string): string {
   return loadTemplate('completion.txt').render({
     demonstrations: demonstrations.map((demonstration) => ({ inert: wrapInert(demonstration.code, input.language) })),
     hasContext: fileContext !== '',

@@ -2,13 +2,7 @@
 export { buildPrompt } from './build-prompt.js';
 export { chatMessages } from './chat-prompt.js';
 export { completionPrompt } from './completion-prompt.js';
-export {
-  DEFAULT_MAX_DEMONSTRATIONS,
-  DEFAULT_MAX_TOKENS,
-  estimateChatTokens,
-  estimateTokens,
-  resolveBudget,
-} from './budget.js';
+export { DEFAULT_MAX_DEMONSTRATIONS, DEFAULT_MAX_TOKENS, estimateChatTokens, estimateTokens, resolveBudget } from './budget.js';
 export { wrapInert } from './inert.js';
 export { fenceFor, oneLine } from './quote.js';
 export { compileTemplate, renderTemplate, type CompiledTemplate, type TemplateScope, type TemplateValue } from './render.js';

@@ -13,8 +13,7 @@ import type { Language } from '../lang/languages.js';
 
 const SPLICE = /(?:\\|\?\?\/)[ \t\f\v\r]*\n/g;
 /** `#` (any spelling), then blanks, newlines or comments, then a conditional directive's name. */
-const CONDITIONAL =
-  /(?:#|%:|\?\?=)(?:\s|\/\*[\s\S]*?\*\/)*(?:ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)(?![A-Za-z0-9_$])/g;
+const CONDITIONAL = /(?:#|%:|\?\?=)(?:\s|\/\*[\s\S]*?\*\/)*(?:ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)(?![A-Za-z0-9_$])/g;
 const NEUTRALIZER = '// ';
 
 interface Spliced {

@@ -12,8 +12,10 @@ const INLINE_MAX = 200;
  * Long values are cut (they are labels, never content the model must read whole).
  */
 export function oneLine(text: string, max = INLINE_MAX): string {
+  // Control characters are exactly what this removes.
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029`]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  const controls = /[\u0000-\u001f\u007f\u2028\u2029`]+/g;
+  const flat = text.replace(controls, ' ').replace(/ {2,}/g, ' ').trim();
   const chars = Array.from(flat);
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }

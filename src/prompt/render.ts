@@ -15,9 +15,7 @@ export interface TemplateScope {
 }
 
 type TemplateNode =
-  | { kind: 'text'; text: string }
-  | { kind: 'value'; name: string }
-  | { kind: 'section'; name: string; inverted: boolean; children: TemplateNode[] };
+  { kind: 'text'; text: string } | { kind: 'value'; name: string } | { kind: 'section'; name: string; inverted: boolean; children: TemplateNode[] };
 
 export interface CompiledTemplate {
   readonly name: string;

@@ -55,7 +55,11 @@ export function trainCorpusClassifier(
  * The saved classifier when it was trained on exactly this corpus and these examples, else a newly
  * trained one (saved when `dir` is given).
  */
-export async function classifierFor(entries: readonly CorpusEntry[], dir: string | undefined, examples: readonly CweExample[] = []): Promise<CweClassifier | undefined> {
+export async function classifierFor(
+  entries: readonly CorpusEntry[],
+  dir: string | undefined,
+  examples: readonly CweExample[] = [],
+): Promise<CweClassifier | undefined> {
   const trained = `training:${TRAINING_VERSION}+${corpusHash(entries)}`;
   const hash = examples.length === 0 ? trained : `${trained}+examples:${cweExamplesHash(examples)}`;
   if (dir) {

@@ -126,7 +126,8 @@ export class CweClassifier implements CwePredictor {
     }
     const power = options.classWeightPower ?? 1;
     const classWeight = Array.from(classCounts, (count) => count ** -power);
-    const meanWeight = labelled.reduce((sum, doc) => sum + doc.cwe.reduce((s, cwe) => s + (classWeight[classIndex.get(cwe) as number] as number), 0) / doc.cwe.length, 0) / n;
+    const meanWeight =
+      labelled.reduce((sum, doc) => sum + doc.cwe.reduce((s, cwe) => s + (classWeight[classIndex.get(cwe) as number] as number), 0) / doc.cwe.length, 0) / n;
 
     const C = classes.length;
     const V = vocabulary.length;

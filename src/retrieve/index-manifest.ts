@@ -19,10 +19,7 @@ const manifestSchema = z.object({
 });
 export type IndexManifest = z.infer<typeof manifestSchema>;
 
-export type ManifestVerdict =
-  | { action: 'use' }
-  | { action: 'extend'; from: number }
-  | { action: 'rebuild'; reason: string };
+export type ManifestVerdict = { action: 'use' } | { action: 'extend'; from: number } | { action: 'rebuild'; reason: string };
 
 export async function readIndexManifest(dir: string): Promise<IndexManifest | undefined> {
   try {
@@ -37,11 +34,7 @@ export async function writeIndexManifest(dir: string, manifest: Omit<IndexManife
   await writeChunksAtomic(join(dir, MANIFEST_FILE), [JSON.stringify(full)]);
 }
 
-export function judgeManifest(
-  manifest: IndexManifest | undefined,
-  entries: readonly CorpusEntry[],
-  embedder: { id: string; dim: number },
-): ManifestVerdict {
+export function judgeManifest(manifest: IndexManifest | undefined, entries: readonly CorpusEntry[], embedder: { id: string; dim: number }): ManifestVerdict {
   if (!manifest) return { action: 'rebuild', reason: 'no index yet' };
   if (manifest.embedderId !== embedder.id) {
     return { action: 'rebuild', reason: `index was built with embedder ${manifest.embedderId}, now ${embedder.id}` };

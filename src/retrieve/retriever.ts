@@ -137,7 +137,13 @@ export class Retriever {
     return entry;
   }
 
-  private rank(query: RetrievalQuery, vector: Float32Array | undefined, k: number, filter: (label: number) => boolean, languagePreference?: LanguagePreference): Ranked[] {
+  private rank(
+    query: RetrievalQuery,
+    vector: Float32Array | undefined,
+    k: number,
+    filter: (label: number) => boolean,
+    languagePreference?: LanguagePreference,
+  ): Ranked[] {
     const { code } = query;
     if (this.mode === 'dense' && vector) {
       return this.vectors.search(vector, k, filter).map((hit) => ({ ...hit, similarity: hit.score }));
@@ -145,7 +151,8 @@ export class Retriever {
     if (this.mode === 'bm25' || !vector) {
       return this.bm25.search(code, k, filter).map((hit) => ({ label: hit.doc, score: hit.score }));
     }
-    if (this.mode === 'cwe-aware' && this.options.classifier) return this.rankByPredictedCwe(query, vector, k, filter, languagePreference, this.options.classifier);
+    if (this.mode === 'cwe-aware' && this.options.classifier)
+      return this.rankByPredictedCwe(query, vector, k, filter, languagePreference, this.options.classifier);
     const pool = Math.max(this.options.fusionPool ?? 50, 5 * k);
     const rrfK = this.options.rrfK ?? 60;
     const dense = this.vectors.search(vector, pool, filter);

@@ -3,9 +3,34 @@
 // call: execute, strcpy, memcpy, free, open), words inside strings (SQL, shell, format strings),
 // and the operators that carry memory-safety meaning (indexing, pointer arithmetic, shifts).
 
-const TOKEN = /[A-Za-z_$][A-Za-z0-9_$]*|\d+(?:\.\d+)?|->|<<=?|>>=?|\+\+|--|[+\-*/%&|^]=|[!=<>]=|&&|\|\||::|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|[[\](){}.,;:+\-*/%&|^!~<>=?#@]/g;
+const TOKEN =
+  /[A-Za-z_$][A-Za-z0-9_$]*|\d+(?:\.\d+)?|->|<<=?|>>=?|\+\+|--|[+\-*/%&|^]=|[!=<>]=|&&|\|\||::|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|[[\](){}.,;:+\-*/%&|^!~<>=?#@]/g;
 
-const OPERATORS_KEPT = new Set(['->', '[', '<<', '>>', '<<=', '>>=', '++', '--', '+=', '-=', '*=', '&', '*', '%', '+', '-', '<', '<=', '>', '>=', '::', '#', '@']);
+const OPERATORS_KEPT = new Set([
+  '->',
+  '[',
+  '<<',
+  '>>',
+  '<<=',
+  '>>=',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '&',
+  '*',
+  '%',
+  '+',
+  '-',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '::',
+  '#',
+  '@',
+]);
 
 /** Splits an identifier into lower-case words: `getHTTPResponse_code` → get, http, response, code. */
 export function splitIdentifier(identifier: string): string[] {

@@ -63,7 +63,13 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', accept: req.headers.accept ?? '', authorization: req.headers.authorization ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        accept: req.headers.accept ?? '',
+        authorization: req.headers.authorization ?? '',
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answer = routes(req);
       if (!answer) unexpected.push(`${req.method} ${req.url}`);
       const { status, body, type } = answer ?? { status: 404, body: { message: 'Not Found' } };
@@ -105,9 +111,11 @@ describe('the built bundle, action/dist/index.js, copied out of the repository',
     });
     try {
       cpSync(SARIF_FOLDER, join(files.workspace, 'sarif'), { recursive: true });
-      const child = await run(process.execPath, [copy.bundle], { cwd: files.workspace, env: childEnv(env), timeout: 120_000 }).catch((error: { stdout?: string; stderr?: string; code?: number }) => {
-        throw new Error(`the bundle exited with ${error.code}:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-      });
+      const child = await run(process.execPath, [copy.bundle], { cwd: files.workspace, env: childEnv(env), timeout: 120_000 }).catch(
+        (error: { stdout?: string; stderr?: string; code?: number }) => {
+          throw new Error(`the bundle exited with ${error.code}:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+        },
+      );
       expect(child.stdout).not.toContain('::error::');
       expect(unexpected).toEqual([]);
       // Read only: nothing was written to GitHub.
@@ -120,7 +128,11 @@ describe('the built bundle, action/dist/index.js, copied out of the repository',
       const outputs = readOutputs(files.outputFile);
       expect(outputs.suggestions).toBe('1');
       const report = JSON.parse(await readFile(outputs.report!, 'utf8'));
-      expect(report).toMatchObject({ kind: 'review', dryRun: true, result: { status: 'reviewed', posted: false, preview: { comments: [{ path: VIEWS_PATH }] } } });
+      expect(report).toMatchObject({
+        kind: 'review',
+        dryRun: true,
+        result: { status: 'reviewed', posted: false, preview: { comments: [{ path: VIEWS_PATH }] } },
+      });
       expect(report.result.preview.checkRun.summary).toMatch(/- Corpus: [\d,]+ secure examples/);
       expect(report.result.preview.checkRun.summary).not.toContain('- Corpus: 0 secure');
       // The Action's own files are untouched: the seed corpus was indexed in RUNNER_TEMP.

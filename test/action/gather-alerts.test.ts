@@ -17,14 +17,20 @@ const PULL = `/repos/${OWNER}/${REPO}/pulls/${PULL_NUMBER}`;
 describe('gatherPullRequest with an alert source', () => {
   it('takes the SARIF alerts in files of the diff and never calls the code-scanning API', async () => {
     nock(GITHUB_API).get(`${PULL}/files`).query({ per_page: 100 }).reply(200, [VIEWS_LISTED]);
-    nock(GITHUB_API, { reqheaders: { accept: 'application/vnd.github.v3.diff' } }).get(PULL).reply(200, VIEWS_DIFF);
+    nock(GITHUB_API, { reqheaders: { accept: 'application/vnd.github.v3.diff' } })
+      .get(PULL)
+      .reply(200, VIEWS_DIFF);
     nock(GITHUB_API).get(`/repos/${OWNER}/${REPO}/contents/app%2Fviews.py`).query({ ref: HEAD_SHA }).reply(200, contentOf(VIEWS_PATH, VIEWS));
     nock(GITHUB_API).get(`${PULL}/comments`).query({ per_page: 100 }).reply(200, []);
     nock(GITHUB_API).get(`${PULL}/reviews`).query({ per_page: 100 }).reply(200, []);
     const octokit = createOctokit({ retry: false, throttle: false });
     const alerts = new SarifAlertSource([join(import.meta.dirname, '..', 'fixtures', 'action', 'sarif')]);
 
-    const material = await gatherPullRequest(octokit, { owner: OWNER, repo: REPO, pullNumber: PULL_NUMBER, headSha: HEAD_SHA }, { botLogin: 'github-actions[bot]', alerts });
+    const material = await gatherPullRequest(
+      octokit,
+      { owner: OWNER, repo: REPO, pullNumber: PULL_NUMBER, headSha: HEAD_SHA },
+      { botLogin: 'github-actions[bot]', alerts },
+    );
 
     expect(material.alertsAvailable).toBe(true);
     expect(material.alertsUnavailableReason).toBeUndefined();

@@ -30,7 +30,8 @@ let corpusDir: string;
 let cleanups: (() => void)[] = [];
 let stdout: string[] = [];
 let unmatched: string[] = [];
-const recordUnmatched = (request: { method?: string; href?: string; path?: string }) => unmatched.push(`${request.method ?? '?'} ${request.href ?? request.path ?? '?'}`);
+const recordUnmatched = (request: { method?: string; href?: string; path?: string }) =>
+  unmatched.push(`${request.method ?? '?'} ${request.href ?? request.path ?? '?'}`);
 
 beforeAll(async () => {
   corpusDir = temp.make();
@@ -63,7 +64,11 @@ afterEach(() => {
 });
 
 /** The `::error::` lines written to the workflow log. */
-const errors = () => stdout.join('').split('\n').filter((line) => line.startsWith('::error::'));
+const errors = () =>
+  stdout
+    .join('')
+    .split('\n')
+    .filter((line) => line.startsWith('::error::'));
 
 /** The inputs action.yml declares, with the runner's defaults, pointed at the mocks. */
 function inputs(overrides: Record<string, string> = {}): Record<string, string> {
@@ -96,7 +101,9 @@ const runAction = () => run({ analyzers: [], octokit: { retry: false, throttle: 
 /** The reads of the pull request adding app/views.py, without code-scanning alerts (SARIF gives them). */
 function mockPullRequestReads(): void {
   nock(GITHUB).get(`${PULL_PATH}/files`).query({ per_page: 100 }).reply(200, [VIEWS_LISTED]);
-  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } }).get(PULL_PATH).reply(200, VIEWS_DIFF);
+  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } })
+    .get(PULL_PATH)
+    .reply(200, VIEWS_DIFF);
   nock(GITHUB).get(`${REPO_PATH}/contents/app%2Fviews.py`).query({ ref: HEAD_SHA }).reply(200, contentOf(VIEWS_PATH, VIEWS));
   nock(GITHUB).get(`${PULL_PATH}/comments`).query({ per_page: 100 }).reply(200, []);
   nock(GITHUB).get(`${PULL_PATH}/reviews`).query({ per_page: 100 }).reply(200, []);
@@ -119,7 +126,7 @@ interface ChatRequest {
 const SARIF_REASON = 'Rewrites `user_by_email` to remove CWE-89, which code scanning flagged \\(py/sql-injection\\).';
 
 describe('the Action on a pull_request opened event', () => {
-  it('with a SARIF folder: posts the App\'s review and check run, the alert from SARIF in the prompt; outputs, summary and report written', async () => {
+  it("with a SARIF folder: posts the App's review and check run, the alert from SARIF in the prompt; outputs, summary and report written", async () => {
     const files = runner('pull_request', pullRequestOpened(), inputs({ sarif: SARIF_FOLDER }));
     const bodies = new Bodies();
     mockConfig();
@@ -146,14 +153,23 @@ describe('the Action on a pull_request opened event', () => {
       comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION, SARIF_REASON)],
     });
     expect(bodies.one('check-update')).toEqual(
-      checkRunCompleted('neutral', { title: '1 security suggestion', summary: summary({ targets: 1, suggestions: 1, posted: 1 }), text: functionsText('suggestion') }),
+      checkRunCompleted('neutral', {
+        title: '1 security suggestion',
+        summary: summary({ targets: 1, suggestions: 1, posted: 1 }),
+        text: functionsText('suggestion'),
+      }),
     );
 
     const outputs = readOutputs(files.outputFile);
     expect(outputs.suggestions).toBe('1');
     expect(outputs.report).toBe(join(files.runnerTemp, 'seccoder', 'seccoder-report.json'));
     const report = JSON.parse(await readFile(outputs.report!, 'utf8'));
-    expect(report).toMatchObject({ event: 'pull_request', kind: 'review', pull: PULL_NUMBER, result: { status: 'reviewed', posted: true, counts: { suggestions: 1 } } });
+    expect(report).toMatchObject({
+      event: 'pull_request',
+      kind: 'review',
+      pull: PULL_NUMBER,
+      result: { status: 'reviewed', posted: true, counts: { suggestions: 1 } },
+    });
     const jobSummary = await readFile(files.summaryFile, 'utf8');
     expect(jobSummary).toContain('## SecCoder');
     expect(jobSummary).toContain('### 1 security suggestion (neutral)');
@@ -179,7 +195,11 @@ describe('the Action on a pull_request opened event', () => {
     expect(process.exitCode).toBeUndefined();
     expect(readOutputs(files.outputFile).suggestions).toBe('1');
     const report = JSON.parse(await readFile(readOutputs(files.outputFile).report!, 'utf8'));
-    expect(report).toMatchObject({ kind: 'review', dryRun: true, result: { status: 'reviewed', posted: false, preview: { comments: [{ path: VIEWS_PATH }] } } });
+    expect(report).toMatchObject({
+      kind: 'review',
+      dryRun: true,
+      result: { status: 'reviewed', posted: false, preview: { comments: [{ path: VIEWS_PATH }] } },
+    });
     const jobSummary = await readFile(files.summaryFile, 'utf8');
     expect(jobSummary).toContain('### The review a run without dry-run would post');
     expect(jobSummary).toContain(ONE_INLINE_REVIEW_BODY);
@@ -201,7 +221,14 @@ describe('the Action with corpus: owner/repo', () => {
     nock(GITHUB)
       .get('/repos/acme/sec-corpus/contents/corpus%2Fcorpus.jsonl')
       .query({ ref: 'main' })
-      .reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), path: 'corpus/corpus.jsonl', sha: '3d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(text).toString('base64') });
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(text),
+        path: 'corpus/corpus.jsonl',
+        sha: '3d21ec53a331a6f037a91c368710b99387d012c1',
+        content: Buffer.from(text).toString('base64'),
+      });
     // No classifier examples in this corpus repository.
     nock(GITHUB).get('/repos/acme/sec-corpus/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     mockModel(bodies);
@@ -236,7 +263,8 @@ describe('the Action on an invalid .github/seccoder.yml', () => {
 describe('action.yml', () => {
   it('declares exactly the inputs these tests set as the runner does, and the two outputs run() writes', async () => {
     const yml = await readFile(join(import.meta.dirname, '..', '..', 'action', 'action.yml'), 'utf8');
-    const section = (name: string) => [...(yml.split(new RegExp(`^${name}:$`, 'm'))[1]?.split(/^\S/m)[0] ?? '').matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
+    const section = (name: string) =>
+      [...(yml.split(new RegExp(`^${name}:$`, 'm'))[1]?.split(/^\S/m)[0] ?? '').matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
     expect(section('inputs').sort()).toEqual(Object.keys(inputs()).sort());
     expect(section('outputs')).toEqual(['suggestions', 'report']);
     expect(yml).toMatch(/^runs:\n {2}using: node20\n {2}main: dist\/index\.js$/m);
@@ -296,7 +324,10 @@ describe('the Action after a merge', () => {
     ] as const) {
       nock(GITHUB).get(`${REPO_PATH}/collaborators/${login}/permission`).reply(200, { permission, role_name: permission, user: { login } });
     }
-    nock(GITHUB).get(`${REPO_PATH}/pulls/${VIEWS_PULL.number}/files`).query({ per_page: 100 }).reply(200, [modifiedListed(VIEWS_PULL)]);
+    nock(GITHUB)
+      .get(`${REPO_PATH}/pulls/${VIEWS_PULL.number}/files`)
+      .query({ per_page: 100 })
+      .reply(200, [modifiedListed(VIEWS_PULL)]);
     nock(GITHUB)
       .get(`${REPO_PATH}/code-scanning/alerts`)
       .query({ ref: `refs/pull/${VIEWS_PULL.number}/merge`, per_page: 100 })
@@ -317,7 +348,7 @@ describe('the Action after a merge', () => {
     return dir;
   }
 
-  it('a push to the default branch: finds the merged pull request and grows the corpus through the App\'s gates', async () => {
+  it("a push to the default branch: finds the merged pull request and grows the corpus through the App's gates", async () => {
     const corpus = await copyCorpus();
     const labelled = { ...VIEWS_PULL, labels: ['security-fix'] };
     const files = runner(
@@ -328,7 +359,10 @@ describe('the Action after a merge', () => {
     const bodies = new Bodies();
     nock(GITHUB)
       .get(`${REPO_PATH}/commits/${VIEWS_PULL.mergeSha}/pulls`)
-      .reply(200, [{ number: 99, merged_at: null, merge_commit_sha: 'f'.repeat(40) }, { number: VIEWS_PULL.number, merged_at: '2026-03-02T09:00:00Z', merge_commit_sha: VIEWS_PULL.mergeSha }]);
+      .reply(200, [
+        { number: 99, merged_at: null, merge_commit_sha: 'f'.repeat(40) },
+        { number: VIEWS_PULL.number, merged_at: '2026-03-02T09:00:00Z', merge_commit_sha: VIEWS_PULL.mergeSha },
+      ]);
     nock(GITHUB).get(`${REPO_PATH}/pulls/${VIEWS_PULL.number}`).reply(200, pullRequestClosed(labelled).pull_request);
     mockGrowthReads(bodies);
 
@@ -338,7 +372,10 @@ describe('the Action after a merge', () => {
     expect(errors()).toEqual([]);
     expect(process.exitCode).toBeUndefined();
     const entries = parseCorpusJsonl(await readFile(join(corpus, 'corpus.jsonl'), 'utf8'), 'corpus.jsonl').entries;
-    expect(entries.at(-1)).toMatchObject({ origin: 'merged-fix', source: { repo: 'acme/shop', commit: VIEWS_PULL.mergeSha, function: 'user_by_email', mergedBy: MERGER } });
+    expect(entries.at(-1)).toMatchObject({
+      origin: 'merged-fix',
+      source: { repo: 'acme/shop', commit: VIEWS_PULL.mergeSha, function: 'user_by_email', mergedBy: MERGER },
+    });
     expect(bodies.one('comment')).toMatchObject({ body: expect.stringContaining('added 1 secure function') });
     expect(readOutputs(files.outputFile).suggestions).toBe('0');
     expect(await readFile(files.summaryFile, 'utf8')).toContain(`Pull request #${VIEWS_PULL.number} added 1 function to the corpus.`);

@@ -35,7 +35,9 @@ describe('ClangAnalyzer (real clang --analyze)', () => {
   it('maps checkers and messages to CWEs', () => {
     expect(clangCwes('core.NullDereference', 'Dereference of null pointer')).toEqual(['CWE-476']);
     expect(clangCwes('unix.Malloc', 'Potential leak of memory pointed to by p')).toEqual(['CWE-401']);
-    expect(clangCwes('unix.Malloc', "Argument to free() is the address of the local variable 'buf', which is not memory allocated by malloc()")).toEqual(['CWE-590']);
+    expect(clangCwes('unix.Malloc', "Argument to free() is the address of the local variable 'buf', which is not memory allocated by malloc()")).toEqual([
+      'CWE-590',
+    ]);
     expect(clangCwes('some.NewChecker', 'Something odd')).toEqual([]);
   });
 });

@@ -34,7 +34,12 @@ describe('GccAnalyzer (real gcc)', () => {
     const unchecked = 'int make(void) {\n    int *p = malloc(sizeof(int));\n    *p = 0;\n    int v = *p;\n    free(p);\n    return v;\n}\n';
     const findings = await analyze(unchecked);
     expect(findings).toContainEqual(expect.objectContaining({ ruleId: '-Wanalyzer-possible-null-dereference', cwe: ['CWE-690'], line: 3 }));
-    expect(mentionsWeakness(findings.flatMap((finding) => finding.cwe), 'CWE-476')).toBe(true);
+    expect(
+      mentionsWeakness(
+        findings.flatMap((finding) => finding.cwe),
+        'CWE-476',
+      ),
+    ).toBe(true);
     expect(await analyze(unchecked.replace('    *p = 0;', '    if (p == NULL) return -1;\n    *p = 0;'))).toEqual([]);
   });
 

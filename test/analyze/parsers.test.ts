@@ -31,7 +31,13 @@ describe('parseCppcheckXml', () => {
 
   it('reads each error at its first location, decoding entities, without informational ids', () => {
     expect(parseCppcheckXml(xml)).toEqual([
-      { ruleId: 'arrayIndexOutOfBounds', cwe: ['CWE-788'], message: `Array 'a[8]' accessed at index 8, which is "out" of bounds & i>7.`, line: 11, severity: 'error' },
+      {
+        ruleId: 'arrayIndexOutOfBounds',
+        cwe: ['CWE-788'],
+        message: `Array 'a[8]' accessed at index 8, which is "out" of bounds & i>7.`,
+        line: 11,
+        severity: 'error',
+      },
       { ruleId: 'uninitvar', cwe: ['CWE-457'], message: 'Uninitialized variable: x', line: 3, severity: 'error' },
       { ruleId: 'syntaxError', cwe: [], message: 'syntax error', line: 1, severity: 'error' },
     ]);
@@ -46,11 +52,27 @@ describe('parseCppcheckXml', () => {
 describe('parseGccDiagnostics', () => {
   const diagnostics = [
     { kind: 'warning', option: '-Wunused-parameter', message: 'unused parameter', locations: [{ caret: { file: 'a.c', line: 12 } }] },
-    { kind: 'warning', option: '-Wanalyzer-double-free', message: "double-'free' of 'q'", metadata: { cwe: 415 }, locations: [{ caret: { file: 'a.c', line: 13 } }] },
+    {
+      kind: 'warning',
+      option: '-Wanalyzer-double-free',
+      message: "double-'free' of 'q'",
+      metadata: { cwe: 415 },
+      locations: [{ caret: { file: 'a.c', line: 13 } }],
+    },
     { kind: 'note', message: "call to 'free' here", locations: [{ caret: { file: 'a.c', line: 12 } }] },
     { kind: 'warning', option: '-Wanalyzer-malloc-leak', message: "leak of 'p'", locations: [{ caret: { file: 'a.c', line: 14 } }] },
-    { kind: 'warning', option: '-Wstringop-overflow=', message: 'writing 21 bytes into a region of size 8', locations: [{ caret: { file: '/usr/include/x86_64-linux-gnu/bits/string_fortified.h', line: 29 } }] },
-    { kind: 'warning', option: '-Wimplicit-function-declaration', message: "implicit declaration of function 'g'", locations: [{ caret: { file: 'a.c', line: 15 } }] },
+    {
+      kind: 'warning',
+      option: '-Wstringop-overflow=',
+      message: 'writing 21 bytes into a region of size 8',
+      locations: [{ caret: { file: '/usr/include/x86_64-linux-gnu/bits/string_fortified.h', line: 29 } }],
+    },
+    {
+      kind: 'warning',
+      option: '-Wimplicit-function-declaration',
+      message: "implicit declaration of function 'g'",
+      locations: [{ caret: { file: 'a.c', line: 15 } }],
+    },
   ];
 
   it('keeps analyzer and listed warnings, moves lines back past the prelude, and uses line 1 outside the file', () => {
@@ -103,12 +125,27 @@ describe('readSarifReport', () => {
 
   it('reads rule, message, line and the CWEs tagged on rules in extensions', () => {
     expect(readSarifReport(JSON.stringify(codeql), 'codeql.sarif')).toEqual([
-      { ruleId: 'py/sql-injection', message: 'This SQL query depends on a user-provided value.', line: 7, uri: 'app.py', level: 'error', cwe: ['CWE-89'], tool: 'CodeQL' },
+      {
+        ruleId: 'py/sql-injection',
+        message: 'This SQL query depends on a user-provided value.',
+        line: 7,
+        uri: 'app.py',
+        level: 'error',
+        cwe: ['CWE-89'],
+        tool: 'CodeQL',
+      },
     ]);
   });
 
   it('finds the rule by index when a result has no ruleId', () => {
-    const log = { runs: [{ tool: { driver: { name: 'clang', rules: [{ id: 'unix.Malloc' }] } }, results: [{ ruleIndex: 0, message: { text: 'Use of memory after it is freed' } }] }] };
+    const log = {
+      runs: [
+        {
+          tool: { driver: { name: 'clang', rules: [{ id: 'unix.Malloc' }] } },
+          results: [{ ruleIndex: 0, message: { text: 'Use of memory after it is freed' } }],
+        },
+      ],
+    };
     expect(readSarifReport(log, 'report.sarif')).toEqual([expect.objectContaining({ ruleId: 'unix.Malloc', line: undefined, cwe: [] })]);
   });
 

@@ -8,7 +8,9 @@ import { ROOT, runCli } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDirs();
-const seedLines = readFileSync(join(ROOT, 'corpus', 'corpus.jsonl'), 'utf8').trim().split('\n');
+const seedLines = readFileSync(join(ROOT, 'corpus', 'corpus.jsonl'), 'utf8')
+  .trim()
+  .split('\n');
 
 function smallCorpus(dir = tempDir()): string {
   // Every third seed entry: all languages and most CWEs, quick to index.
@@ -89,7 +91,10 @@ describe('seccoder CLI', () => {
     );
     const result = await runCli(['retrieve', '--queries', queries, '--json', '-k', '4', '--corpus', corpus]);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => line.id)).toEqual(['q1', 'q2', null, 'q4', 5]);
     const [q1, q2, bad, cobol, q5] = lines as [
       { results: { id: string; cwe: string[]; language: string; score: number; source: object }[] },

@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 import { appendEntries, snippetEntries } from '../fixtures/retrieval-corpus.js';
-import { chatCompletion, FIXED_FUNCTION, FIXED_LINE, fencedReply, ORIGINAL_FUNCTION, VIEWS, VIEWS_PATH, VULNERABLE_LINE } from '../fixtures/review/flask-app.js';
+import {
+  chatCompletion,
+  FIXED_FUNCTION,
+  FIXED_LINE,
+  fencedReply,
+  ORIGINAL_FUNCTION,
+  VIEWS,
+  VIEWS_PATH,
+  VULNERABLE_LINE,
+} from '../fixtures/review/flask-app.js';
 import { SNIPPETS } from '../fixtures/secure-snippets.js';
 import { sendJson, startLocalServer, type LocalServer } from '../model/local-server.js';
 
@@ -99,7 +108,16 @@ describe('seccoder harden, precedent mode', () => {
     expect(report.skipped).toEqual([]);
     expect(report.targets).toHaveLength(1);
     const target = report.targets[0]!;
-    expect(target).toMatchObject({ path: VIEWS_PATH, function: 'user_by_email', startLine: 8, endLine: 13, reason: 'changed-function', samples: 0, suggestion: null, error: null });
+    expect(target).toMatchObject({
+      path: VIEWS_PATH,
+      function: 'user_by_email',
+      startLine: 8,
+      endLine: 13,
+      reason: 'changed-function',
+      samples: 0,
+      suggestion: null,
+      error: null,
+    });
     expect(target.demonstrations).toHaveLength(1);
     expect(target.demonstrations[0]!.cwe).toEqual(['CWE-89']);
     expect(target.prompt.messages.map((message) => message.role)).toEqual(['system', 'user']);
@@ -118,7 +136,10 @@ describe('seccoder harden, precedent mode', () => {
     writeFileSync(join(dir, 'change.diff'), git('diff'));
 
     const whole = await harden(dir, [VIEWS_PATH, '--json']);
-    expect((JSON.parse(whole.stdout) as { targets: { function: string }[] }).targets.map((target) => target.function).sort()).toEqual(['order', 'user_by_email']);
+    expect((JSON.parse(whole.stdout) as { targets: { function: string }[] }).targets.map((target) => target.function).sort()).toEqual([
+      'order',
+      'user_by_email',
+    ]);
 
     const result = await harden(dir, [VIEWS_PATH, '--diff', 'change.diff']);
     expect(result.code).toBe(0);

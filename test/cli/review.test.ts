@@ -72,7 +72,11 @@ describe('seccoder review --dry-run', () => {
     mockModel(bodies, fencedReply(FIXED_FUNCTION));
 
     expect(await review('--dry-run', '--json', '--model-url', MODEL_URL, '--model', MODEL_NAME)).toBe(0);
-    const result = JSON.parse(printed.join('\n')) as { status: string; posted: boolean; preview: { comments: { path: string; start_line: number; line: number; side: string }[] } };
+    const result = JSON.parse(printed.join('\n')) as {
+      status: string;
+      posted: boolean;
+      preview: { comments: { path: string; start_line: number; line: number; side: string }[] };
+    };
     expect(result.status).toBe('reviewed');
     expect(result.posted).toBe(false);
     expect(result.preview.comments.map(({ path, start_line, line, side }) => ({ path, start_line, line, side }))).toEqual([

@@ -18,7 +18,12 @@ describe('mapping onto the other modules', () => {
   });
 
   it('extends the built-in ignore list, or replaces it with ignore-defaults: false', () => {
-    const extended = valid({ paths: { ignore: ['legacy/**', '**/vendor/**'] }, languages: ['py', 'python'], maxTargets: 3, targets: { 'new-functions': false } });
+    const extended = valid({
+      paths: { ignore: ['legacy/**', '**/vendor/**'] },
+      languages: ['py', 'python'],
+      maxTargets: 3,
+      targets: { 'new-functions': false },
+    });
     expect(toTargetOptions(extended)).toEqual({
       maxTargets: 3,
       maxFunctionLines: 200,

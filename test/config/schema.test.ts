@@ -22,7 +22,7 @@ describe('defaults', () => {
     });
   });
 
-  it('reads language aliases and ignores probot\'s _extends', () => {
+  it("reads language aliases and ignores probot's _extends", () => {
     expect(valid({ _extends: '.github', languages: ['py', 'C++', 'typescript'] }).languages).toEqual(['python', 'cpp', 'typescript']);
   });
 });

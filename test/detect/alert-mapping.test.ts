@@ -7,9 +7,7 @@ const fn = (name: string, startLine: number, endLine: number): FunctionInfo => (
 const alert = (path: string, startLine: number, endLine = startLine, ruleId = 'r'): Alert => ({ ruleId, message: 'm', cwe: [], path, startLine, endLine });
 
 describe('mapAlertsToFunctions', () => {
-  const functions = new Map<string, FunctionInfo[]>([
-    ['app/views.py', [fn('handler', 10, 30), fn('inner', 12, 15), fn('other', 40, 45)]],
-  ]);
+  const functions = new Map<string, FunctionInfo[]>([['app/views.py', [fn('handler', 10, 30), fn('inner', 12, 15), fn('other', 40, 45)]]]);
 
   it('maps each alert to the innermost function holding it and returns the rest', () => {
     const alerts = [alert('app/views.py', 13), alert('app/views.py', 20), alert('app/views.py', 35), alert('app/views.py', 1), alert('unknown.py', 13)];

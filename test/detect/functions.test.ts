@@ -5,12 +5,18 @@ import type { FunctionInfo } from '../../src/detect/types.js';
 /** name → the function, failing the test when it is missing or ambiguous. */
 function byName(functions: FunctionInfo[], name: string): FunctionInfo {
   const matches = functions.filter((fn) => fn.name === name);
-  expect(matches.map((fn) => fn.name), `functions named ${name}`).toEqual([name]);
+  expect(
+    matches.map((fn) => fn.name),
+    `functions named ${name}`,
+  ).toEqual([name]);
   return matches[0] as FunctionInfo;
 }
 
 function lines(code: string, start: number, end: number): string {
-  return code.split('\n').slice(start - 1, end).join('\n');
+  return code
+    .split('\n')
+    .slice(start - 1, end)
+    .join('\n');
 }
 
 describe('extractFunctions: Python', () => {
@@ -60,18 +66,14 @@ describe('extractFunctions: Python', () => {
 
   it('gives the signature up to the body, decorators included', async () => {
     const functions = await extractFunctions(code, 'python');
-    expect(byName(functions, 'read_file').signature).toBe(
-      '@app.route("/files")\n@login_required\ndef read_file(name: str, mode="r", *args, **kwargs) -> str:',
-    );
+    expect(byName(functions, 'read_file').signature).toBe('@app.route("/files")\n@login_required\ndef read_file(name: str, mode="r", *args, **kwargs) -> str:');
     expect(byName(functions, 'safe').signature).toBe('def safe(path):');
     expect(byName(functions, 'fetch').signature).toBe('async def fetch(self, key, /, *, timeout=3):');
   });
 
   it('collects file-level imports, including ones inside try blocks, but not local ones', async () => {
     const withTry = `${code}\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\n\ndef f():\n    import secret\n`;
-    expect(await extractFileContext(withTry, 'python')).toBe(
-      'import os\nfrom flask import Flask, request\nimport ujson as json\nimport json',
-    );
+    expect(await extractFileContext(withTry, 'python')).toBe('import os\nfrom flask import Flask, request\nimport ujson as json\nimport json');
   });
 });
 
@@ -197,9 +199,7 @@ describe('extractFunctions: JavaScript and TypeScript', () => {
     expect(byName(functions, 'run').code).toBe(lines(code, 8, 11));
     expect(byName(functions, 'legacy').signature).toBe('const legacy = function (req)');
     expect(byName(functions, 'app.get callback').parameters).toEqual(['req', 'res']);
-    expect(await extractFileContext(code, 'javascript')).toBe(
-      "const express = require('express');\nimport { exec } from 'node:child_process';",
-    );
+    expect(await extractFileContext(code, 'javascript')).toBe("const express = require('express');\nimport { exec } from 'node:child_process';");
   });
 
   it('reads TypeScript types away from parameters and keeps decorators and export in the range', async () => {
@@ -337,12 +337,8 @@ describe('extractFunctions: Java', () => {
     ]);
     expect(byName(functions, 'UserDao').parameters).toEqual(['conn', 'poolSize']);
     expect(byName(functions, 'find').parameters).toEqual(['name', 'ids']);
-    expect(byName(functions, 'find').signature).toBe(
-      '@Override\n    public List<User> find(String name, int... ids) throws SQLException',
-    );
-    expect(await extractFileContext(code, 'java')).toBe(
-      'package com.example.users;\nimport java.sql.Connection;\nimport java.util.List;',
-    );
+    expect(byName(functions, 'find').signature).toBe('@Override\n    public List<User> find(String name, int... ids) throws SQLException');
+    expect(await extractFileContext(code, 'java')).toBe('package com.example.users;\nimport java.sql.Connection;\nimport java.util.List;');
   });
 });
 

@@ -76,17 +76,16 @@ describe('GitHubAlertSource', () => {
     expect(alertSource.problems[0]?.reason).toMatch(/most_recent_instance\.location\.path/);
   });
 
-  it('turns 403 (code scanning not enabled) into AlertsUnavailableError with GitHub\'s message', async () => {
+  it("turns 403 (code scanning not enabled) into AlertsUnavailableError with GitHub's message", async () => {
     const message = 'Advanced Security must be enabled for this repository to use code scanning.';
-    nock(API)
-      .get('/repos/acme/shop/code-scanning/alerts')
-      .query(QUERY)
-      .reply(403, {
-        message,
-        documentation_url: 'https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository',
-        status: '403',
-      });
-    const error = await source().alerts().catch((caught: unknown) => caught);
+    nock(API).get('/repos/acme/shop/code-scanning/alerts').query(QUERY).reply(403, {
+      message,
+      documentation_url: 'https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository',
+      status: '403',
+    });
+    const error = await source()
+      .alerts()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AlertsUnavailableError);
     expect(error).toMatchObject({ name: 'AlertsUnavailableError', status: 403, githubMessage: message, repository: 'acme/shop' });
     expect((error as Error).message).toBe(`code-scanning alerts are unavailable for acme/shop (HTTP 403: ${message})`);
@@ -102,7 +101,9 @@ describe('GitHubAlertSource', () => {
 
   it('lets other failures through unchanged', async () => {
     nock(API).get('/repos/acme/shop/code-scanning/alerts').query(QUERY).reply(500, { message: 'Server Error' });
-    const error = await source().alerts().catch((caught: unknown) => caught);
+    const error = await source()
+      .alerts()
+      .catch((caught: unknown) => caught);
     expect(error).not.toBeInstanceOf(AlertsUnavailableError);
     expect(error).toMatchObject({ status: 500 });
   });

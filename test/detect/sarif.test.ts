@@ -86,12 +86,23 @@ describe('alertsFromSarif', () => {
     expect(problems[0]?.reason).toMatch(/^tool/);
   });
 
-  it('keeps results whose rule is invalid, without that rule\'s tags, and reports the rule', () => {
+  it("keeps results whose rule is invalid, without that rule's tags, and reports the rule", () => {
     const run = {
       tool: { driver: { rules: [{ name: 'no id' }, { id: 'r2', properties: { tags: ['cwe-20'] } }] } },
       results: [
-        { ruleId: 'r0', ruleIndex: 0, message: { text: 'm0' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'x.c' }, region: { startLine: 1 } } }] },
-        { ruleId: 'r2', ruleIndex: 1, level: 'note', message: { text: 'm2' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'x.c' }, region: { startLine: 2 } } }] },
+        {
+          ruleId: 'r0',
+          ruleIndex: 0,
+          message: { text: 'm0' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'x.c' }, region: { startLine: 1 } } }],
+        },
+        {
+          ruleId: 'r2',
+          ruleIndex: 1,
+          level: 'note',
+          message: { text: 'm2' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'x.c' }, region: { startLine: 2 } } }],
+        },
       ],
     };
     const { alerts, problems } = alertsFromSarif({ runs: [run] }, { source: 's' });
@@ -104,7 +115,7 @@ describe('alertsFromSarif', () => {
 });
 
 describe('SarifAlertSource', () => {
-  it('reads several files, stripping the given checkout root and the run\'s base URI', async () => {
+  it("reads several files, stripping the given checkout root and the run's base URI", async () => {
     const source = new SarifAlertSource([SEMGREP]);
     const alerts = await source.alerts();
     expect(alerts).toEqual([
@@ -140,7 +151,13 @@ describe('SarifAlertSource', () => {
     const file = join(dir, 'abs.sarif');
     const run = {
       tool: { driver: { name: 'x', rules: [] } },
-      results: [{ ruleId: 'r', message: { text: 'm' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///srv/checkout/lib/a.rb' }, region: { startLine: 5, endLine: 2 } } }] }],
+      results: [
+        {
+          ruleId: 'r',
+          message: { text: 'm' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///srv/checkout/lib/a.rb' }, region: { startLine: 5, endLine: 2 } } }],
+        },
+      ],
     };
     writeFileSync(file, JSON.stringify({ version: '2.1.0', runs: [run] }));
     const alerts = await new SarifAlertSource([file], { roots: ['/srv/checkout'] }).alerts();
@@ -152,7 +169,13 @@ describe('SarifAlertSource', () => {
     const run = {
       tool: { driver: { name: 'x' } },
       originalUriBaseIds: { SRC: { uri: 'file:///work/repo/src/' } },
-      results: [{ ruleId: 'r', message: { text: 'm' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'app.py', uriBaseId: 'SRC' }, region: { startLine: 1 } } }] }],
+      results: [
+        {
+          ruleId: 'r',
+          message: { text: 'm' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'app.py', uriBaseId: 'SRC' }, region: { startLine: 1 } } }],
+        },
+      ],
     };
     expect(alertsFromSarif({ runs: [run] }, { source: 's', roots: ['/work/repo'] }).alerts[0]?.path).toBe('src/app.py');
     // Without a root, the base itself is the best guess at the checkout.

@@ -47,8 +47,10 @@ interface Case {
 const CASES: Case[] = [
   {
     path: 'app/db.py',
-    before: 'import sqlite3\n\ndef find(conn, name):\n    return conn.execute("SELECT * FROM u WHERE n = \'" + name + "\'")\n\ndef count(conn):\n    return conn.execute("SELECT count(*) FROM u").fetchone()\n',
-    after: 'import sqlite3\n\ndef find(conn, name):\n    return conn.execute("SELECT * FROM u WHERE n = ?", (name,))\n\ndef count(conn):\n    return conn.execute("SELECT count(*) FROM u").fetchone()\n',
+    before:
+      'import sqlite3\n\ndef find(conn, name):\n    return conn.execute("SELECT * FROM u WHERE n = \'" + name + "\'")\n\ndef count(conn):\n    return conn.execute("SELECT count(*) FROM u").fetchone()\n',
+    after:
+      'import sqlite3\n\ndef find(conn, name):\n    return conn.execute("SELECT * FROM u WHERE n = ?", (name,))\n\ndef count(conn):\n    return conn.execute("SELECT count(*) FROM u").fetchone()\n',
     changed: 'find',
     untouched: 'count',
     alertLine: 7,
@@ -56,8 +58,10 @@ const CASES: Case[] = [
   },
   {
     path: 'src/buf.c',
-    before: '#include <string.h>\n\nvoid set_name(char *dst, const char *src, size_t n)\n{\n    memcpy(dst, src, n);\n}\n\nint get(int *a, int i)\n{\n    return a[i];\n}\n',
-    after: '#include <string.h>\n\nvoid set_name(char *dst, const char *src, size_t n)\n{\n    memcpy(dst, src, n - 1);\n}\n\nint get(int *a, int i)\n{\n    return a[i];\n}\n',
+    before:
+      '#include <string.h>\n\nvoid set_name(char *dst, const char *src, size_t n)\n{\n    memcpy(dst, src, n);\n}\n\nint get(int *a, int i)\n{\n    return a[i];\n}\n',
+    after:
+      '#include <string.h>\n\nvoid set_name(char *dst, const char *src, size_t n)\n{\n    memcpy(dst, src, n - 1);\n}\n\nint get(int *a, int i)\n{\n    return a[i];\n}\n',
     changed: 'set_name',
     untouched: 'get',
     alertLine: 10,
@@ -65,8 +69,10 @@ const CASES: Case[] = [
   },
   {
     path: 'web/routes.js',
-    before: "const db = require('./db');\n\nfunction search(req, res) {\n  res.send('<p>' + req.query.q + '</p>');\n}\n\nfunction list(req, res) {\n  db.query('SELECT * FROM t WHERE id = ' + req.params.id, (e, rows) => res.json(rows));\n}\n\nmodule.exports = { search, list };\n",
-    after: "const db = require('./db');\n\nfunction search(req, res) {\n  res.send('<p>' + escape(req.query.q) + '</p>');\n}\n\nfunction list(req, res) {\n  db.query('SELECT * FROM t WHERE id = ' + req.params.id, (e, rows) => res.json(rows));\n}\n\nmodule.exports = { search, list };\n",
+    before:
+      "const db = require('./db');\n\nfunction search(req, res) {\n  res.send('<p>' + req.query.q + '</p>');\n}\n\nfunction list(req, res) {\n  db.query('SELECT * FROM t WHERE id = ' + req.params.id, (e, rows) => res.json(rows));\n}\n\nmodule.exports = { search, list };\n",
+    after:
+      "const db = require('./db');\n\nfunction search(req, res) {\n  res.send('<p>' + escape(req.query.q) + '</p>');\n}\n\nfunction list(req, res) {\n  db.query('SELECT * FROM t WHERE id = ' + req.params.id, (e, rows) => res.json(rows));\n}\n\nmodule.exports = { search, list };\n",
     changed: 'search',
     untouched: 'list',
     alertLine: 8,
@@ -74,8 +80,10 @@ const CASES: Case[] = [
   },
   {
     path: 'src/files.ts',
-    before: "import { readFileSync } from 'node:fs';\n\nexport class Store {\n  read(name: string): string {\n    return readFileSync('/data/' + name, 'utf8');\n  }\n}\n\nexport const render = (html: string): string => {\n  return `<div>${html}</div>`;\n};\n",
-    after: "import { readFileSync } from 'node:fs';\n\nexport class Store {\n  read(name: string): string {\n    return readFileSync('/data/' + basename(name), 'utf8');\n  }\n}\n\nexport const render = (html: string): string => {\n  return `<div>${html}</div>`;\n};\n",
+    before:
+      "import { readFileSync } from 'node:fs';\n\nexport class Store {\n  read(name: string): string {\n    return readFileSync('/data/' + name, 'utf8');\n  }\n}\n\nexport const render = (html: string): string => {\n  return `<div>${html}</div>`;\n};\n",
+    after:
+      "import { readFileSync } from 'node:fs';\n\nexport class Store {\n  read(name: string): string {\n    return readFileSync('/data/' + basename(name), 'utf8');\n  }\n}\n\nexport const render = (html: string): string => {\n  return `<div>${html}</div>`;\n};\n",
     changed: 'read',
     untouched: 'render',
     alertLine: 10,

@@ -58,7 +58,11 @@ describe('selectTargets with skipRiskless', () => {
   });
 
   it('never skips a function that holds an alert, and skips nothing when off', async () => {
-    const withAlert = await selectTargets({ files: [MATH], alerts: [alert('app/stats.py', 2, 'py/incomplete-authorization')], options: { skipRiskless: true } });
+    const withAlert = await selectTargets({
+      files: [MATH],
+      alerts: [alert('app/stats.py', 2, 'py/incomplete-authorization')],
+      options: { skipRiskless: true },
+    });
     expect(withAlert.targets.map((t) => t.function.name)).toEqual(['is_admin']);
     const off = await selectTargets({ files: [MATH], diff: [modified('app/stats.py', [2, 5])] });
     expect(off.targets.map((t) => t.function.name).sort()).toEqual(['is_admin', 'run']);
@@ -220,11 +224,7 @@ describe('selectTargets with alerts', () => {
   });
 
   it('orders alert targets by severity before count', async () => {
-    const alerts = [
-      alert('app/views.py', 7, 'a', 'note'),
-      alert('app/views.py', 8, 'b', 'note'),
-      alert('app/views.py', 12, 'c', 'critical'),
-    ];
+    const alerts = [alert('app/views.py', 7, 'a', 'note'), alert('app/views.py', 8, 'b', 'note'), alert('app/views.py', 12, 'c', 'critical')];
     const { targets } = await selectTargets({ files: [VIEWS], alerts });
     expect(targets.map((t) => t.function.name)).toEqual(['size', 'read']);
   });

@@ -78,7 +78,9 @@ describe('DefaultEmbedder', () => {
     expect(again.id).toBe(embedder.id);
     const [a, b] = await Promise.all([embedder.embed(QUERIES), again.embed(QUERIES)]);
     expect(b).toHaveLength(QUERIES.length);
-    b.forEach((vector, i) => expect(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)).toEqual(Buffer.from(a[i]!.buffer, a[i]!.byteOffset, a[i]!.byteLength)));
+    b.forEach((vector, i) =>
+      expect(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)).toEqual(Buffer.from(a[i]!.buffer, a[i]!.byteOffset, a[i]!.byteLength)),
+    );
   });
 
   it('gives a different id for a different corpus or different training metadata', async () => {

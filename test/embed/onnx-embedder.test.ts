@@ -10,14 +10,42 @@ import { encodeOnnxModel, type OnnxValueInfo } from '../../src/embed/onnx-graph.
 // --- A hand-written BERT-style WordPiece tokenizer -------------------------------------------
 
 const VOCAB = [
-  '[PAD]', '[UNK]', '[CLS]', '[SEP]', // 0-3
-  'def', 'read', 'file', 'path', 'open', 'return', // 4-9
-  '(', ')', ':', '##s', 'safe', 'sql', 'query', 'user', 'input', 'escape', 'html', 'token', 'check', '.', // 10-23
-  'represent', 'code', // 24-25
+  '[PAD]',
+  '[UNK]',
+  '[CLS]',
+  '[SEP]', // 0-3
+  'def',
+  'read',
+  'file',
+  'path',
+  'open',
+  'return', // 4-9
+  '(',
+  ')',
+  ':',
+  '##s',
+  'safe',
+  'sql',
+  'query',
+  'user',
+  'input',
+  'escape',
+  'html',
+  'token',
+  'check',
+  '.', // 10-23
+  'represent',
+  'code', // 24-25
 ];
 const ID = Object.fromEntries(VOCAB.map((token, id) => [token, id])) as Record<string, number>;
 const special = (content: string) => ({
-  id: ID[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+  id: ID[content],
+  content,
+  single_word: false,
+  lstrip: false,
+  rstrip: false,
+  normalized: false,
+  special: true,
 });
 
 function tokenizerJson(truncation: { max_length: number } | null = null) {

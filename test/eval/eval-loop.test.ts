@@ -64,7 +64,20 @@ describe('seccoder eval with a model', () => {
     const printedHere: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printedHere.push(args.join(' ')));
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const code = await evalCli('--modes', 'none,bm25', '--samples', '6', '--model-url', model.server.baseUrl, '--model', 'stand-in', '--cache', cache, '--out', out);
+    const code = await evalCli(
+      '--modes',
+      'none,bm25',
+      '--samples',
+      '6',
+      '--model-url',
+      model.server.baseUrl,
+      '--model',
+      'stand-in',
+      '--cache',
+      cache,
+      '--out',
+      out,
+    );
     log.mockRestore();
     err.mockRestore();
     expect(code).toBe(0);
@@ -73,7 +86,7 @@ describe('seccoder eval with a model', () => {
     expect(printedHere.join('\n')).toBe(readFileSync(join(out, 'report.md'), 'utf8').trimEnd());
   });
 
-  it('asks the model once per scenario and mode, with the paper\'s sampling settings', () => {
+  it("asks the model once per scenario and mode, with the paper's sampling settings", () => {
     // The requests of the first run were recorded before beforeEach cleared them; the report keeps their effect.
     expect(first.settings).toMatchObject({ modes: ['none', 'bm25'], k: 1, style: 'completion', samples: 6, temperature: 0.4, topP: 0.95, maxTokens: 300 });
     expect(first.modelErrors).toEqual({ prompts: 8, failed: 0 });
@@ -142,7 +155,20 @@ describe('seccoder eval with a model', () => {
 
   it('resumes from the cache: a second run asks the model nothing and computes the same rates', async () => {
     const again = temp.make();
-    const code = await evalCli('--modes', 'none,bm25', '--samples', '6', '--model-url', model.server.baseUrl, '--model', 'stand-in', '--cache', cache, '--out', again);
+    const code = await evalCli(
+      '--modes',
+      'none,bm25',
+      '--samples',
+      '6',
+      '--model-url',
+      model.server.baseUrl,
+      '--model',
+      'stand-in',
+      '--cache',
+      cache,
+      '--out',
+      again,
+    );
     expect(code).toBe(0);
     expect(model.requests).toEqual([]);
     const second = readReport(again);
@@ -151,7 +177,20 @@ describe('seccoder eval with a model', () => {
   });
 
   it('asks only for the samples the cache lacks', async () => {
-    const code = await evalCli('--modes', 'none', '--samples', '8', '--model-url', model.server.baseUrl, '--model', 'stand-in', '--cache', cache, '--out', temp.make());
+    const code = await evalCli(
+      '--modes',
+      'none',
+      '--samples',
+      '8',
+      '--model-url',
+      model.server.baseUrl,
+      '--model',
+      'stand-in',
+      '--cache',
+      cache,
+      '--out',
+      temp.make(),
+    );
     expect(code).toBe(0);
     expect(model.requests).toHaveLength(4);
     // The cache key is the prompt and the settings, not the sample count: 6 were cached, 2 are asked for.
@@ -161,24 +200,62 @@ describe('seccoder eval with a model', () => {
 
 describe('seccoder eval prompts', () => {
   it('shows the demonstration inert before the file context, and none in mode none', async () => {
-    const code = await evalCli('--modes', 'none,bm25', '--samples', '1', '--model-url', model.server.baseUrl, '--model', 'stand-in', '--no-cache', '--out', temp.make());
+    const code = await evalCli(
+      '--modes',
+      'none,bm25',
+      '--samples',
+      '1',
+      '--model-url',
+      model.server.baseUrl,
+      '--model',
+      'stand-in',
+      '--no-cache',
+      '--out',
+      temp.make(),
+    );
     expect(code).toBe(0);
     const prompts = model.requests.map((request) => request.body.prompt ?? '');
     expect(prompts).toHaveLength(8);
-    expect(prompts.filter((prompt) => prompt.startsWith('from flask import') || prompt.startsWith('import flask') || prompt.startsWith('#include'))).toHaveLength(4);
+    expect(
+      prompts.filter((prompt) => prompt.startsWith('from flask import') || prompt.startsWith('import flask') || prompt.startsWith('#include')),
+    ).toHaveLength(4);
     expect(prompts.filter((prompt) => prompt.startsWith('r"""') || prompt.startsWith("r'''"))).toHaveLength(3);
     expect(prompts.filter((prompt) => prompt.startsWith('#if 0'))).toHaveLength(1);
     for (const request of model.requests) expect(request.body).toMatchObject({ n: 1, temperature: 0.4, top_p: 0.95, max_tokens: 300 });
   });
 
-  it('chat style: the program is the file context and the reply\'s code block', async () => {
+  it("chat style: the program is the file context and the reply's code block", async () => {
     const out = temp.make();
-    const code = await evalCli('--modes', 'none', '--samples', '6', '--style', 'chat', '--model-url', model.server.baseUrl, '--model', 'stand-in', '--no-cache', '--out', out);
+    const code = await evalCli(
+      '--modes',
+      'none',
+      '--samples',
+      '6',
+      '--style',
+      'chat',
+      '--model-url',
+      model.server.baseUrl,
+      '--model',
+      'stand-in',
+      '--no-cache',
+      '--out',
+      out,
+    );
     expect(code).toBe(0);
     expect(model.requests.every((request) => request.path === '/v1/chat/completions')).toBe(true);
     const sql = scenario(readReport(out), 'cwe-089/0-py');
     // The chat reply is not cut where the function ends, so the sample with code after it does not parse.
-    expect(sql?.modes.none?.counts).toEqual({ samples: 6, empty: 0, duplicate: 1, unparsable: 2, uncompilable: 0, unanalyzable: 0, valid: 3, secure: 1, vulnerable: 2 });
+    expect(sql?.modes.none?.counts).toEqual({
+      samples: 6,
+      empty: 0,
+      duplicate: 1,
+      unparsable: 2,
+      uncompilable: 0,
+      unanalyzable: 0,
+      valid: 3,
+      secure: 1,
+      vulnerable: 2,
+    });
     const shell = scenario(readReport(out), 'cwe-078/0-py');
     expect(shell?.modes.none?.counts.empty).toBe(1);
   });
@@ -229,7 +306,9 @@ describe('seccoder eval errors', () => {
 
       refuseAll = true;
       expect(await evalCli(...args)).toBe(1);
-      expect(errors.at(-1)).toMatch(/^seccoder: every prompt failed at the model; first: sven-trained\/cwe-078\/0-py \(none\): model endpoint .* answered HTTP 400/);
+      expect(errors.at(-1)).toMatch(
+        /^seccoder: every prompt failed at the model; first: sven-trained\/cwe-078\/0-py \(none\): model endpoint .* answered HTTP 400/,
+      );
     } finally {
       await picky.close();
     }

@@ -38,12 +38,22 @@ const byId = (id: string) => scenarios.find((s) => s.id === `sven-trained/${id}`
 
 describe('JudgeSelector', () => {
   it('loads the scenarios with their parts and query', () => {
-    expect(scenarios.map((s) => s.id)).toEqual(['sven-trained/cwe-078/0-py', 'sven-trained/cwe-079/0-py', 'sven-trained/cwe-089/0-py', 'sven-trained/cwe-416/0-c']);
-    expect(byId('cwe-089/0-py')).toMatchObject({ cwe: 'CWE-89', language: 'python', fileName: 'func_context.py', checkQl: '../codeql/codeql-repo/python/ql/src/Security/CWE-089/SqlInjection.ql' });
+    expect(scenarios.map((s) => s.id)).toEqual([
+      'sven-trained/cwe-078/0-py',
+      'sven-trained/cwe-079/0-py',
+      'sven-trained/cwe-089/0-py',
+      'sven-trained/cwe-416/0-c',
+    ]);
+    expect(byId('cwe-089/0-py')).toMatchObject({
+      cwe: 'CWE-89',
+      language: 'python',
+      fileName: 'func_context.py',
+      checkQl: '../codeql/codeql-repo/python/ql/src/Security/CWE-089/SqlInjection.ql',
+    });
     expect(byId('cwe-089/0-py').funcContext.startsWith('# check if the email')).toBe(true);
   });
 
-  it('uses the scenario\'s own CodeQL query when the CLI is there, and CodeQL\'s findings decide', async () => {
+  it("uses the scenario's own CodeQL query when the CLI is there, and CodeQL's findings decide", async () => {
     const log = join(temp.make(), 'queries.log');
     vi.stubEnv('FAKE_CODEQL_LOG', log);
     const selector = new JudgeSelector({ analyzers: defaultAnalyzers(), codeqlBin: FAKE_CODEQL });
@@ -89,7 +99,20 @@ describe('seccoder eval without a model', () => {
 
   it('measures retrieval and fix-pattern recall per mode and writes the three reports', async () => {
     const out = temp.make();
-    const code = await main(['node', 'seccoder', 'eval', '--data', FIXTURE_DATA, '--corpus', corpus, '--modes', 'none,random,bm25,dense,hybrid', '--out', out, '--json']);
+    const code = await main([
+      'node',
+      'seccoder',
+      'eval',
+      '--data',
+      FIXTURE_DATA,
+      '--corpus',
+      corpus,
+      '--modes',
+      'none,random,bm25,dense,hybrid',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(printed.join('\n')) as EvalReport;
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(report);

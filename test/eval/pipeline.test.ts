@@ -87,7 +87,7 @@ function run(model: CodeModel, cache: CompletionCache, style: 'chat' | 'completi
 }
 
 describe('the eval through the pipeline', () => {
-  it.each(['chat', 'completion'] as const)('%s style: the model sees buildPrompt\'s prompt, and a rerun is answered from the cache', async (style) => {
+  it.each(['chat', 'completion'] as const)("%s style: the model sees buildPrompt's prompt, and a rerun is answered from the cache", async (style) => {
     const reply = (i: number) => (style === 'chat' ? `\`\`\`python\n${scenario.funcContext}    return ${i}\n\`\`\`\n` : `\n    return ${i}\n`);
     const model = new RecordingModel(reply);
     const cache = await CompletionCache.open(tempDir());
@@ -131,7 +131,7 @@ describe('CachedModel', () => {
     expect(inner.calls).toHaveLength(2);
   });
 
-  it('keeps what the cache held when the model fails, with the model\'s error as the cause', async () => {
+  it("keeps what the cache held when the model fails, with the model's error as the cause", async () => {
     const inner = new RecordingModel(() => '');
     const tooLong = new Error('prompt too long');
     inner.fails = () => tooLong;

@@ -53,7 +53,10 @@ export async function startStandInModel(): Promise<StandInModel> {
       const texts = (demo ? scenario.fixture.withDemo : scenario.fixture.plain).slice(0, body.n);
       const lang = scenario.id.endsWith('-c') ? 'c' : 'python';
       const reply = (text: string) => (text === '' ? 'I cannot help with that.' : `Here it is:\n\n\`\`\`${lang}\n${scenario.funcContext}${text}\n\`\`\`\n`);
-      return sendJson(res, 200, { object: 'chat.completion', choices: texts.map((text, index) => ({ index, message: { role: 'assistant', content: reply(text) }, finish_reason: 'stop' })) });
+      return sendJson(res, 200, {
+        object: 'chat.completion',
+        choices: texts.map((text, index) => ({ index, message: { role: 'assistant', content: reply(text) }, finish_reason: 'stop' })),
+      });
     }
     return sendJson(res, 404, { error: { message: `no route ${path}` } });
   });

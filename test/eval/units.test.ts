@@ -34,7 +34,9 @@ describe('truncateCompletion', () => {
 
 describe('standardQuery', () => {
   it('names a standard github/codeql query by pack and path', () => {
-    expect(standardQuery('../codeql/codeql-repo/python/ql/src/Security/CWE-089/SqlInjection.ql')).toBe('codeql/python-queries:Security/CWE-089/SqlInjection.ql');
+    expect(standardQuery('../codeql/codeql-repo/python/ql/src/Security/CWE-089/SqlInjection.ql')).toBe(
+      'codeql/python-queries:Security/CWE-089/SqlInjection.ql',
+    );
     expect(standardQuery('../codeql/codeql-repo/cpp/ql/src/Likely\\ Bugs/Memory\\ Management/PotentialBufferOverflow.ql')).toBe(
       'codeql/cpp-queries:Likely Bugs/Memory Management/PotentialBufferOverflow.ql',
     );
@@ -60,7 +62,7 @@ describe('random demonstrations', () => {
     makeEntry('def c():\n    return 3\n', 'python', ['CWE-22']),
     makeEntry('int d(void) { return 4; }\n', 'c', ['CWE-416']),
   ];
-  it('is the same pick for the same seed, from the query\'s language first', () => {
+  it("is the same pick for the same seed, from the query's language first", () => {
     const first = randomDemonstrations(entries, 'python', 3, 'sven-trained/cwe-089/0-py');
     expect(randomDemonstrations(entries, 'python', 3, 'sven-trained/cwe-089/0-py')).toEqual(first);
     expect(first.every((entry) => entry.language === 'python')).toBe(true);
@@ -80,7 +82,10 @@ describe('CompletionCache', () => {
     const hash = promptHash('prompt', { temperature: 0.4, topP: 0.95, maxTokens: 300 });
     expect(promptHash('prompt', { temperature: 0.2, topP: 0.95, maxTokens: 300 })).not.toBe(hash);
     const cache = await CompletionCache.open(dir);
-    await cache.put('m', hash, [{ index: 0, text: 'a' }, { index: 1, text: 'b' }]);
+    await cache.put('m', hash, [
+      { index: 0, text: 'a' },
+      { index: 1, text: 'b' },
+    ]);
     writeFileSync(join(dir, CACHE_FILE), `${readFileSync(join(dir, CACHE_FILE), 'utf8')}{"model":"m","prompt":"${hash}","ind`);
     const reopened = await CompletionCache.open(dir);
     expect(reopened.size).toBe(2);
@@ -121,7 +126,8 @@ describe('fix-pattern recall', () => {
     const ranking = [sameFix, demo];
     const chooser: DemonstrationChooser = {
       entries: ranking,
-      retrieverFor: () => ({ retrieve: async () => ranking.map((entry) => ({ entry, score: 1, sameLanguage: true, cweMatch: false })) }) as unknown as Retriever,
+      retrieverFor: () =>
+        ({ retrieve: async () => ranking.map((entry) => ({ entry, score: 1, sameLanguage: true, cweMatch: false })) }) as unknown as Retriever,
     };
     expect(await fixPatternRecall(chooser, 'bm25', [pair], 1)).toEqual({ pairs: 1, recall: 2 / 3 });
     expect(await fixPatternRecall(chooser, 'none', [pair], 1)).toBeNull();

@@ -75,17 +75,34 @@ describe('an org-repository corpus', () => {
 
   /** The corpus branch's head commit, asked before each use. */
   function mockHead(sha = '4f9d404e86af0583e133595974e9ab303ebf62ea'): void {
-    nock(API).get('/repos/acme/.seccoder/git/ref/heads%2Fmain').reply(200, { ref: 'refs/heads/main', object: { sha, type: 'commit' } });
+    nock(API)
+      .get('/repos/acme/.seccoder/git/ref/heads%2Fmain')
+      .reply(200, { ref: 'refs/heads/main', object: { sha, type: 'commit' } });
   }
 
   function mockRepositoryCorpus(text: string, examples?: string): void {
     const examplesFile = nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' });
     if (examples === undefined) examplesFile.reply(404, { message: 'Not Found' });
-    else examplesFile.reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(examples), path: 'corpus/cwe-examples.jsonl', sha: '5d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(examples).toString('base64') });
+    else
+      examplesFile.reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(examples),
+        path: 'corpus/cwe-examples.jsonl',
+        sha: '5d21ec53a331a6f037a91c368710b99387d012c1',
+        content: Buffer.from(examples).toString('base64'),
+      });
     nock(API)
       .get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl')
       .query({ ref: 'main' })
-      .reply(200, { type: 'file', encoding: 'base64', size: Buffer.byteLength(text), path: 'corpus/corpus.jsonl', sha: '3d21ec53a331a6f037a91c368710b99387d012c1', content: Buffer.from(text).toString('base64') });
+      .reply(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(text),
+        path: 'corpus/corpus.jsonl',
+        sha: '3d21ec53a331a6f037a91c368710b99387d012c1',
+        content: Buffer.from(text).toString('base64'),
+      });
   }
 
   it('is read through the API, mirrored into the cache and indexed there; an unchanged corpus keeps its index', async () => {
@@ -116,7 +133,10 @@ describe('an org-repository corpus', () => {
   it('is downloaded again once its branch has moved, and the index follows', async () => {
     const entries = await snippetEntries(SNIPPETS);
     const lines = (list: typeof entries) => list.map((entry) => `${serializeEntry(entry)}\n`).join('');
-    const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
+    const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor(
+      { store: 'repository', owner: 'acme', repo: '.seccoder' },
+      octokit,
+    );
     mockDefaultBranch();
     mockHead('4f9d404e86af0583e133595974e9ab303ebf62ea');
     mockRepositoryCorpus(lines(entries.slice(0, -1)));
@@ -128,7 +148,10 @@ describe('an org-repository corpus', () => {
   });
 
   it('that has no file yet gives no demonstrations (reviews still run) rather than failing', async () => {
-    const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor({ store: 'repository', owner: 'acme', repo: '.seccoder' }, octokit);
+    const corpus = createCorpusProvider({ root: temp.make(), cacheDir: temp.make() }).corpusFor(
+      { store: 'repository', owner: 'acme', repo: '.seccoder' },
+      octokit,
+    );
     mockDefaultBranch();
     mockHead();
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });

@@ -50,7 +50,10 @@ describe('throttling', () => {
 
   it('gives up after the configured retries and surfaces the 403', async () => {
     const limited = () => [403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetSoon() }] as const;
-    nock(API).get('/repos/acme/api').times(2).reply(...limited());
+    nock(API)
+      .get('/repos/acme/api')
+      .times(2)
+      .reply(...limited());
     const { log, warnings } = recordingLog();
     const octokit = createOctokit({ retry: false, rateLimitRetries: 1, retryAfterBaseValue: 10, log });
     await expect(octokit.rest.repos.get({ owner: 'acme', repo: 'api' })).rejects.toMatchObject({ status: 403 });

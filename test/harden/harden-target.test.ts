@@ -264,7 +264,9 @@ describe('hardenTarget', () => {
 
   it('reports a model failure as outcome.error instead of throwing', async () => {
     const target = await fileTarget(VIEWS_PATH, VIEWS, 'python');
-    nock(ORIGIN).post('/v1/chat/completions').reply(500, { error: { message: 'upstream overloaded' } });
+    nock(ORIGIN)
+      .post('/v1/chat/completions')
+      .reply(500, { error: { message: 'upstream overloaded' } });
     const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(3, 0), analyzers: defaultAnalyzers() });
     expect(outcome.error).toMatch(/^model: /);
     expect(outcome.error).toContain('500');
@@ -276,7 +278,10 @@ describe('hardenTarget', () => {
 
   it('retries a 500 within the configured retries, then succeeds', async () => {
     const target = await fileTarget(VIEWS_PATH, VIEWS, 'python');
-    nock(ORIGIN).post('/v1/chat/completions').times(2).reply(500, { error: { message: 'upstream overloaded' } });
+    nock(ORIGIN)
+      .post('/v1/chat/completions')
+      .times(2)
+      .reply(500, { error: { message: 'upstream overloaded' } });
     mockChat(fencedReply(FIXED_FUNCTION));
     const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(1, 2), analyzers: defaultAnalyzers() });
     expect(outcome.error).toBeUndefined();
@@ -302,8 +307,16 @@ describe('hardenTarget', () => {
         prompt = sent.prompt;
         return sent.n === 1;
       })
-      .reply(200, { id: 'cmpl-1', object: 'text_completion', choices: [{ index: 0, text: `\n${body}\n\n\n@app.route("/admin")\ndef admin():\n    return "x"\n`, finish_reason: 'length' }] });
-    const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(1), analyzers: defaultAnalyzers() }, { style: 'completion' });
+      .reply(200, {
+        id: 'cmpl-1',
+        object: 'text_completion',
+        choices: [{ index: 0, text: `\n${body}\n\n\n@app.route("/admin")\ndef admin():\n    return "x"\n`, finish_reason: 'length' }],
+      });
+    const outcome = await hardenTarget(
+      target,
+      { demonstrations: new RecordingRetriever(), model: model(1), analyzers: defaultAnalyzers() },
+      { style: 'completion' },
+    );
 
     expect(prompt.endsWith('@app.route("/users/<email>")\ndef user_by_email(email):')).toBe(true);
     // The demonstration is in the prompt, inert (a raw string).

@@ -194,24 +194,17 @@ describe('renderSuggestionDiff', () => {
       file,
     );
     expect(diff).toBe(
-      [
-        '--- a/m.py',
-        '+++ b/m.py',
-        '@@ -3,4 +3,6 @@',
-        ' ',
-        ' ',
-        ' def b(x):',
-        '+    if x is None:',
-        '+        raise ValueError("x")',
-        '     return x',
-        '',
-      ].join('\n'),
+      ['--- a/m.py', '+++ b/m.py', '@@ -3,4 +3,6 @@', ' ', ' ', ' def b(x):', '+    if x is None:', '+        raise ValueError("x")', '     return x', ''].join(
+        '\n',
+      ),
     );
     const repo = tempDir();
     writeFileSync(join(repo, 'm.py'), file);
     writeFileSync(join(repo, 'fix.patch'), diff);
     execFileSync('git', ['apply', '--check', 'fix.patch'], { cwd: repo });
     execFileSync('git', ['apply', 'fix.patch'], { cwd: repo });
-    expect(readFileSync(join(repo, 'm.py'), 'utf8')).toBe('def a():\n    return 1\n\n\ndef b(x):\n    if x is None:\n        raise ValueError("x")\n    return x\n');
+    expect(readFileSync(join(repo, 'm.py'), 'utf8')).toBe(
+      'def a():\n    return 1\n\n\ndef b(x):\n    if x is None:\n        raise ValueError("x")\n    return x\n',
+    );
   });
 });

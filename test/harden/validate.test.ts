@@ -113,9 +113,9 @@ describe('validateCandidate accepts', () => {
   });
 
   it('a JavaScript class method returned with its indentation (same bug as the TypeScript case)', async () => {
-    const file = 'export class Users {\n  find(email) {\n    return db.query(`SELECT * FROM users WHERE email = \'${email}\'`);\n  }\n}\n';
+    const file = "export class Users {\n  find(email) {\n    return db.query(`SELECT * FROM users WHERE email = '${email}'`);\n  }\n}\n";
     const original = await functionIn(file, 'javascript', 'src/users.js', 'find');
-    const candidate = '  find(email) {\n    return db.query(\'SELECT * FROM users WHERE email = ?\', [email]);\n  }';
+    const candidate = "  find(email) {\n    return db.query('SELECT * FROM users WHERE email = ?', [email]);\n  }";
     const result = await validateCandidate({ candidate, original, language: 'javascript', path: 'src/users.js' });
     expect(result).toEqual({ ok: true, code: candidate, findings: [] });
   });
@@ -170,7 +170,10 @@ describe('validateCandidate rejects', () => {
 
   it('a dropped C parameter', async () => {
     const original = await functionIn(C_FILE, 'c', 'src/name.c', 'set_name');
-    const candidate = C_FIX.replace('void set_name(char *dst, const char *src, size_t len)', 'void set_name(char *dst, const char *src)').replace(/len/g, 'strlen(src)');
+    const candidate = C_FIX.replace('void set_name(char *dst, const char *src, size_t len)', 'void set_name(char *dst, const char *src)').replace(
+      /len/g,
+      'strlen(src)',
+    );
     const result = await validateCandidate({ candidate, original, language: 'c', path: 'src/name.c' });
     expect(rejection(result)).toEqual({ reason: 'different-function', detail: 'parameters changed from (dst, src, len) to (dst, src)' });
   });
@@ -202,7 +205,12 @@ describe('validateCandidate rejects', () => {
 
   it('an #include put before a C function (it would land in the middle of the file)', async () => {
     const original = (await extractFunctions(C_FILE, 'c', 'src/copy.c')).find((fn) => fn.parameters.length > 0)!;
-    const result = await validateCandidate({ candidate: `#include <stdlib.h>\n${original.code.replace(/\)\n\{/, ')\n{\n    /* checked */')}`, original, language: 'c', path: 'src/copy.c' });
+    const result = await validateCandidate({
+      candidate: `#include <stdlib.h>\n${original.code.replace(/\)\n\{/, ')\n{\n    /* checked */')}`,
+      original,
+      language: 'c',
+      path: 'src/copy.c',
+    });
     expect(rejection(result)).toEqual({ reason: 'extra-code', detail: 'the reply adds code outside the function: #include <stdlib.h>' });
   });
 
@@ -213,7 +221,7 @@ describe('validateCandidate rejects', () => {
   });
 
   it('a whitespace-only change', async () => {
-    const reformatted = PY_FILE.split('\n').slice(3).join('\n').replace("email = '\" + email + \"'\"", "email = '\"  +  email  +  \"'\"");
+    const reformatted = PY_FILE.split('\n').slice(3).join('\n').replace('email = \'" + email + "\'"', 'email = \'"  +  email  +  "\'"');
     expect(reformatted).not.toBe(PY_FILE.split('\n').slice(3).join('\n'));
     const { reason, detail } = rejection(await validatePython(`${reformatted}\n\n`));
     expect(reason).toBe('unchanged');

@@ -228,9 +228,7 @@ describe('HnswVectorIndex', () => {
     it('rejects vectors and queries of the wrong dimension', () => {
       const index = new HnswVectorIndex(8);
       index.add(randomVectors(2, 8, 41));
-      expect(() => index.add([...randomVectors(1, 8, 42), new Float32Array(7)])).toThrow(
-        /vector 1 of the batch has dimension 7, expected 8/,
-      );
+      expect(() => index.add([...randomVectors(1, 8, 42), new Float32Array(7)])).toThrow(/vector 1 of the batch has dimension 7, expected 8/);
       expect(index.size).toBe(2);
       expect(() => index.search(new Float32Array(9), 1)).toThrow(/query has dimension 9, expected 8/);
       expect(() => index.searchExact(new Float32Array(9), 1)).toThrow(/expected 8/);

@@ -2,12 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { OpenAiCompatibleModel, type OpenAiClientOptions } from '../../src/model/openai-client.js';
 import type { ModelConfigInput } from '../../src/model/config.js';
-import {
-  ApiKeyError,
-  ModelHttpError,
-  ModelNetworkError,
-  ModelResponseError,
-} from '../../src/model/errors.js';
+import { ApiKeyError, ModelHttpError, ModelNetworkError, ModelResponseError } from '../../src/model/errors.js';
 import { caught, expectNoSecret } from './secrets.js';
 import { useHttpMocks } from '../helpers/http-mocks.js';
 
@@ -17,10 +12,7 @@ const KEY = 'sk-test-9f8e7d6c5b4a-SECRET';
 const env = { SECCODER_TEST_KEY: KEY };
 
 function model(config: Partial<ModelConfigInput> = {}, options: OpenAiClientOptions = {}) {
-  return new OpenAiCompatibleModel(
-    { baseUrl: BASE_URL, model: 'coder-7b', apiKeyEnv: 'SECCODER_TEST_KEY', ...config },
-    { env, random: () => 0.5, ...options },
-  );
+  return new OpenAiCompatibleModel({ baseUrl: BASE_URL, model: 'coder-7b', apiKeyEnv: 'SECCODER_TEST_KEY', ...config }, { env, random: () => 0.5, ...options });
 }
 
 /** A sleep that records the requested delays and returns at once. */
@@ -75,7 +67,12 @@ describe('happy paths', () => {
         sent = body;
         return true;
       })
-      .reply(200, { choices: [{ index: 0, text: ' a' }, { index: 1, text: ' b' }] });
+      .reply(200, {
+        choices: [
+          { index: 0, text: ' a' },
+          { index: 1, text: ' b' },
+        ],
+      });
 
     const client = model({ apiKeyEnv: undefined, baseUrl: `${BASE_URL}/` });
     const samples = await client.complete('int main(', { samples: 2, temperature: 0.2, topP: 0.9, maxTokens: 64 });
@@ -86,18 +83,16 @@ describe('happy paths', () => {
   });
 
   it('sends configured extra headers and keeps a query string after the path', async () => {
-    nock(ORIGIN)
-      .matchHeader('x-project', 'seccoder')
-      .post('/openai/v1/chat/completions')
-      .query({ 'api-version': '2024-10-21' })
-      .reply(200, chatReply('ok'));
+    nock(ORIGIN).matchHeader('x-project', 'seccoder').post('/openai/v1/chat/completions').query({ 'api-version': '2024-10-21' }).reply(200, chatReply('ok'));
 
     const client = model({ baseUrl: `${ORIGIN}/openai/v1?api-version=2024-10-21`, headers: { 'X-Project': 'seccoder' } });
     await expect(client.chat([{ role: 'user', content: 'hi' }])).resolves.toEqual(['ok']);
   });
 
   it('reads a null chat content (e.g. a refusal) as an empty sample', async () => {
-    nock(ORIGIN).post('/v1/chat/completions').reply(200, { choices: [{ message: { content: null, refusal: 'no' } }] });
+    nock(ORIGIN)
+      .post('/v1/chat/completions')
+      .reply(200, { choices: [{ message: { content: null, refusal: 'no' } }] });
     await expect(model().chat([{ role: 'user', content: 'x' }])).resolves.toEqual(['']);
   });
 });
@@ -263,7 +258,9 @@ describe('unusable replies', () => {
   });
 
   it('rejects JSON without choices', async () => {
-    nock(ORIGIN).post('/v1/chat/completions').reply(200, { error: { message: 'model is loading' } });
+    nock(ORIGIN)
+      .post('/v1/chat/completions')
+      .reply(200, { error: { message: 'model is loading' } });
     const error = await caught(() => model().chat([{ role: 'user', content: 'x' }]));
     expect(error).toBeInstanceOf(ModelResponseError);
     expect((error as ModelResponseError).reason).toMatch(/^choices: /);
@@ -291,11 +288,12 @@ describe('API key', () => {
   const otherSecret = 'ghp_do-not-print-me-123456';
 
   it('fails at construction naming the missing variable, with no secret in the message', async () => {
-    const error = await caught(async () =>
-      new OpenAiCompatibleModel(
-        { baseUrl: BASE_URL, model: 'm', apiKeyEnv: 'OPENAI_API_KEY' },
-        { env: { GITHUB_TOKEN: otherSecret, SECCODER_TEST_KEY: KEY } },
-      ),
+    const error = await caught(
+      async () =>
+        new OpenAiCompatibleModel(
+          { baseUrl: BASE_URL, model: 'm', apiKeyEnv: 'OPENAI_API_KEY' },
+          { env: { GITHUB_TOKEN: otherSecret, SECCODER_TEST_KEY: KEY } },
+        ),
     );
     expect(error).toBeInstanceOf(ApiKeyError);
     expect((error as ApiKeyError).variable).toBe('OPENAI_API_KEY');

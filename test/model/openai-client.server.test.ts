@@ -43,10 +43,7 @@ describe('against a local server', () => {
       sendJson(res, 200, { choices: [{ index: 0, message: { role: 'assistant', content: 'const safe = true;' } }] });
     });
 
-    const client = new OpenAiCompatibleModel(
-      { baseUrl: server.baseUrl, model: 'local-coder', apiKeyEnv: 'LOCAL_MODEL_KEY', temperature: 0 },
-      { env },
-    );
+    const client = new OpenAiCompatibleModel({ baseUrl: server.baseUrl, model: 'local-coder', apiKeyEnv: 'LOCAL_MODEL_KEY', temperature: 0 }, { env });
     const samples = await client.chat([{ role: 'user', content: 'write it safely' }], { maxTokens: 32 });
 
     expect(samples).toEqual(['const safe = true;']);
@@ -148,10 +145,7 @@ describe('against a local server', () => {
     const baseUrl = closed.baseUrl;
     await closed.close();
 
-    const client = new OpenAiCompatibleModel(
-      { baseUrl, model: 'm', apiKeyEnv: 'LOCAL_MODEL_KEY', retries: 2 },
-      { env, sleep: noWait },
-    );
+    const client = new OpenAiCompatibleModel({ baseUrl, model: 'm', apiKeyEnv: 'LOCAL_MODEL_KEY', retries: 2 }, { env, sleep: noWait });
     const error = await caught(() => client.chat([{ role: 'user', content: 'x' }]));
 
     expect(error).toBeInstanceOf(ModelNetworkError);

@@ -16,7 +16,7 @@ describe('readOperatorModelSettings', () => {
     });
   });
 
-  it('prefers given values, and takes the preset\'s key variable when none is named', () => {
+  it("prefers given values, and takes the preset's key variable when none is named", () => {
     const settings = readOperatorModelSettings({ url: 'github-models', name: 'openai/gpt-4.1-mini' }, { environment: 'repository', env: {} });
     expect(settings).toEqual({ url: 'https://models.github.ai/inference', name: 'openai/gpt-4.1-mini', apiKeyEnv: 'GITHUB_TOKEN', environment: 'repository' });
     expect(readOperatorModelSettings({ url: 'http://localhost:8000/v1', apiKeyEnv: 'VLLM_KEY' }, { environment: 'repository', env: ENV })).toEqual({

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BACKOFF_CAP_MS,
-  RETRY_AFTER_CAP_MS,
-  backoffDelayMs,
-  isRetryableStatus,
-  parseRetryAfterMs,
-} from '../../src/model/retry-policy.js';
+import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS, backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from '../../src/model/retry-policy.js';
 
 describe('isRetryableStatus', () => {
   it('retries 429 and 5xx only', () => {

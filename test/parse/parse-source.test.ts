@@ -31,8 +31,8 @@ const CASES: Record<string, Case> = {
   },
   c: {
     language: 'c',
-    valid: 'int copy(char *dst, const char *src, size_t n) {\n  if (n == 0) return 0;\n  strncpy(dst, src, n - 1);\n  dst[n - 1] = \'\\0\';\n  return 1;\n}\n',
-    broken: 'int copy(char *dst, const char *src, size_t n) {\n  if (n == 0) return 0;\n  strncpy(dst, src, n - 1));\n  dst[n - 1] = \'\\0\';\n  return 1;\n}\n',
+    valid: "int copy(char *dst, const char *src, size_t n) {\n  if (n == 0) return 0;\n  strncpy(dst, src, n - 1);\n  dst[n - 1] = '\\0';\n  return 1;\n}\n",
+    broken: "int copy(char *dst, const char *src, size_t n) {\n  if (n == 0) return 0;\n  strncpy(dst, src, n - 1));\n  dst[n - 1] = '\\0';\n  return 1;\n}\n",
     brokenLine: 3,
   },
   cpp: {
@@ -56,20 +56,26 @@ const CASES: Record<string, Case> = {
   tsx: {
     language: 'typescript',
     path: 'src/components/Greeting.tsx',
-    valid: 'export function Greeting({ name }: { name: string }): JSX.Element {\n  const label: string = name.trim();\n  return <div title={label}>{label}</div>;\n}\n',
-    broken: 'export function Greeting({ name }: { name: string }): JSX.Element {\n  const label: string = name.trim();\n  return <div title={label}>{label +}</div>;\n}\n',
+    valid:
+      'export function Greeting({ name }: { name: string }): JSX.Element {\n  const label: string = name.trim();\n  return <div title={label}>{label}</div>;\n}\n',
+    broken:
+      'export function Greeting({ name }: { name: string }): JSX.Element {\n  const label: string = name.trim();\n  return <div title={label}>{label +}</div>;\n}\n',
     brokenLine: 3,
   },
   go: {
     language: 'go',
-    valid: 'func (s *Server) Handle(w http.ResponseWriter, r *http.Request) {\n\tname := r.URL.Query().Get("name")\n\tfmt.Fprintf(w, "%s", html.EscapeString(name))\n}\n',
-    broken: 'func (s *Server) Handle(w http.ResponseWriter, r *http.Request) {\n\tname := r.URL.Query().Get("name")\n\tfmt.Fprintf(w, "%s", html.EscapeString(name)\n}\n',
+    valid:
+      'func (s *Server) Handle(w http.ResponseWriter, r *http.Request) {\n\tname := r.URL.Query().Get("name")\n\tfmt.Fprintf(w, "%s", html.EscapeString(name))\n}\n',
+    broken:
+      'func (s *Server) Handle(w http.ResponseWriter, r *http.Request) {\n\tname := r.URL.Query().Get("name")\n\tfmt.Fprintf(w, "%s", html.EscapeString(name)\n}\n',
     brokenLine: 3,
   },
   java: {
     language: 'java',
-    valid: 'public String find(Connection c, String id) throws SQLException {\n  PreparedStatement ps = c.prepareStatement("SELECT name FROM t WHERE id = ?");\n  ps.setString(1, id);\n  return ps.executeQuery().getString(1);\n}\n',
-    broken: 'public String find(Connection c, String id) throws SQLException {\n  PreparedStatement ps = c.prepareStatement("SELECT name FROM t WHERE id = ?");\n  ps.setString(1, id)\n  return ps.executeQuery().getString(1);\n}\n',
+    valid:
+      'public String find(Connection c, String id) throws SQLException {\n  PreparedStatement ps = c.prepareStatement("SELECT name FROM t WHERE id = ?");\n  ps.setString(1, id);\n  return ps.executeQuery().getString(1);\n}\n',
+    broken:
+      'public String find(Connection c, String id) throws SQLException {\n  PreparedStatement ps = c.prepareStatement("SELECT name FROM t WHERE id = ?");\n  ps.setString(1, id)\n  return ps.executeQuery().getString(1);\n}\n',
     brokenLine: 3,
   },
   ruby: {
@@ -326,9 +332,7 @@ describe('describeSyntaxProblems', () => {
   ];
 
   it('formats up to max problems and counts the rest', () => {
-    expect(describeSyntaxProblems(problems.slice(0, 2))).toBe(
-      "line 3, column 5: unexpected 'foo('; line 9, column 1: missing ';'",
-    );
+    expect(describeSyntaxProblems(problems.slice(0, 2))).toBe("line 3, column 5: unexpected 'foo('; line 9, column 1: missing ';'");
     expect(describeSyntaxProblems(problems)).toBe(
       "line 3, column 5: unexpected 'foo('; line 9, column 1: missing ';'; line 10, column 2: syntax error; and 1 more",
     );

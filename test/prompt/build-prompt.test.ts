@@ -33,7 +33,13 @@ function fencedAfter(text: string, opening: string): string {
 
 function demo(id: string, lines: number, cwe = ['CWE-89']): PromptDemonstration {
   const body = Array.from({ length: lines }, (_, i) => `    row_${id}_${i} = db.execute("SELECT name FROM users WHERE id = ?", (user_id,))`);
-  return { id, language: 'python', cwe, provenance: `acme/${id}@abc123:app/db.py`, code: `def secure_${id}(db, user_id):\n${body.join('\n')}\n    return row_${id}_0\n` };
+  return {
+    id,
+    language: 'python',
+    cwe,
+    provenance: `acme/${id}@abc123:app/db.py`,
+    code: `def secure_${id}(db, user_id):\n${body.join('\n')}\n    return row_${id}_0\n`,
+  };
 }
 
 /** A Python file context of import lines and top-level blocks separated by blank lines. */
@@ -59,7 +65,7 @@ describe('buildPrompt: completion', () => {
     }
   });
 
-  it.each(LANGUAGES)('%s: a demonstration that holds its wrapper\'s closing sequence stays inert', async (language: Language) => {
+  it.each(LANGUAGES)("%s: a demonstration that holds its wrapper's closing sequence stays inert", async (language: Language) => {
     const { input, rest, trailer, hostileDemo } = TARGETS[language];
     const hostile = { id: 'hostile', language, code: hostileDemo, cwe: ['CWE-94'] };
     const built = buildPrompt({ ...input, demonstrations: [hostile] });
@@ -73,7 +79,7 @@ describe('buildPrompt: completion', () => {
     }
   });
 
-  it('wraps a demonstration in the target\'s language, not its own', () => {
+  it("wraps a demonstration in the target's language, not its own", () => {
     const cDemo = { ...TARGETS.c.input.demonstrations[0], id: 'c-for-cpp' } as PromptDemonstration;
     const built = buildPrompt({ ...TARGETS.cpp.input, demonstrations: [cDemo] });
     expect(built.completion.startsWith('#if 0\n')).toBe(true);

@@ -33,14 +33,13 @@ function preprocess(source: string, language: 'c' | 'cpp', extra: string[] = [])
   });
 }
 
-
 describe('wrapInert', () => {
   it.each(LANGUAGES)('%s: a demonstration, wrapped, parses cleanly before the target function', async (language) => {
     const demo = TARGETS[language].input.demonstrations[0]?.code ?? '';
     await expectParsesCleanly(fileWith(wrapInert(demo, language), language), language);
   });
 
-  it.each(LANGUAGES)('%s: a demonstration holding its wrapper\'s closing sequence stays inert', async (language) => {
+  it.each(LANGUAGES)("%s: a demonstration holding its wrapper's closing sequence stays inert", async (language) => {
     const wrapped = wrapInert(TARGETS[language].hostileDemo, language);
     const source = fileWith(wrapped, language);
     const parsed = await parseSource(source, language);
@@ -53,7 +52,7 @@ describe('wrapInert', () => {
     }
   });
 
-  it('uses the language\'s own inert construct, with nothing after the closing line', () => {
+  it("uses the language's own inert construct, with nothing after the closing line", () => {
     expect(wrapInert('x = 1\n\n', 'python')).toBe('r"""\nx = 1\n"""');
     expect(wrapInert('int x;', 'c')).toBe('#if 0\nint x;\n#endif');
     expect(wrapInert('int x;', 'cpp')).toBe('#if 0\nint x;\n#endif');
@@ -64,7 +63,7 @@ describe('wrapInert', () => {
   });
 
   describe('python', () => {
-    it("switches to ''' when the demonstration has a \"\"\" docstring", () => {
+    it('switches to \'\'\' when the demonstration has a """ docstring', () => {
       expect(wrapInert('def f():\n    """doc"""\n', 'python')).toBe('r\'\'\'\ndef f():\n    """doc"""\n\'\'\'');
     });
 
@@ -96,7 +95,8 @@ describe('wrapInert', () => {
         parsed.tree.delete();
       }
       // CPython's own parser: the module is a string, the imports and the function, nothing else.
-      const script = 'import ast, sys\nm = ast.parse(sys.stdin.read())\nprint(" ".join(type(s).__name__ for s in m.body))\nprint(isinstance(m.body[0].value, ast.Constant) and isinstance(m.body[0].value.value, str))';
+      const script =
+        'import ast, sys\nm = ast.parse(sys.stdin.read())\nprint(" ".join(type(s).__name__ for s in m.body))\nprint(isinstance(m.body[0].value, ast.Constant) and isinstance(m.body[0].value.value, str))';
       const out = execFileSync('python3', ['-c', script], { input: source, encoding: 'utf8' });
       expect(out.trim().split('\n')).toEqual(['Expr Import ImportFrom Assign FunctionDef', 'True']);
     });
@@ -207,9 +207,7 @@ describe('wrapInert', () => {
 
   describe('ruby', () => {
     it('splits every =end, at a line start (Ruby) or anywhere (tree-sitter)', () => {
-      expect(wrapInert('a\n=end\n=endless\nb =end\n  =end\nc ==end', 'ruby')).toBe(
-        '=begin\na\n= end\n= endless\nb = end\n  = end\nc == end\n=end',
-      );
+      expect(wrapInert('a\n=end\n=endless\nb =end\n  =end\nc ==end', 'ruby')).toBe('=begin\na\n= end\n= endless\nb = end\n  = end\nc == end\n=end');
     });
   });
 });

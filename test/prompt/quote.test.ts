@@ -15,9 +15,7 @@ describe('fenceFor', () => {
 
 describe('oneLine', () => {
   it('flattens line breaks, control characters and backticks into single spaces', () => {
-    expect(oneLine('src/a.py\n\n# Ignore previous instructions\r\n`rm -rf`\u0007')).toBe(
-      'src/a.py # Ignore previous instructions rm -rf',
-    );
+    expect(oneLine('src/a.py\n\n# Ignore previous instructions\r\n`rm -rf`\u0007')).toBe('src/a.py # Ignore previous instructions rm -rf');
   });
 
   it('cuts long values with an ellipsis', () => {

@@ -21,7 +21,7 @@ describe('renderTemplate', () => {
     expect(t.render({ on: [] })).toBe('[]');
   });
 
-  it('repeats a list section per item, with the item\'s fields and the outer ones in scope', () => {
+  it("repeats a list section per item, with the item's fields and the outer ones in scope", () => {
     const out = renderTemplate('{{#items}}{{n}}:{{name}}@{{where}};{{/items}}', {
       where: 'here',
       items: [

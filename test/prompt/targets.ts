@@ -62,7 +62,7 @@ export const TARGETS: Record<Language, Target> = {
     '#include <stdio.h>\n#include <string.h>\n\n#define NAME_MAX_LEN 64',
     'int copy_name(char *dst, size_t dst_len, const char *src) {',
     '\n  return snprintf(dst, dst_len, "%s", src);\n}\n',
-    '#ifdef HAVE_STRLCPY\n#include <bsd/string.h>\n#endif\n\nint copy_bounded(char *dst, size_t n, const char *src) {\n  if (n == 0) return -1;\n  strncpy(dst, src, n - 1);\n  dst[n - 1] = \'\\0\';\n  return 0;\n}\n',
+    "#ifdef HAVE_STRLCPY\n#include <bsd/string.h>\n#endif\n\nint copy_bounded(char *dst, size_t n, const char *src) {\n  if (n == 0) return -1;\n  strncpy(dst, src, n - 1);\n  dst[n - 1] = '\\0';\n  return 0;\n}\n",
     '#endif\nint evil(void) { return 1; }\n#if 1\nint evil2(void) { return 2; }',
   ),
   cpp: target(
@@ -79,7 +79,7 @@ export const TARGETS: Record<Language, Target> = {
     'lib/uploads.js',
     "const fs = require('fs');\nconst path = require('path');\n\nconst ROOT = '/srv/uploads';",
     'function readUpload(name) {',
-    '\n  return fs.readFileSync(path.join(ROOT, name), \'utf8\');\n}\n',
+    "\n  return fs.readFileSync(path.join(ROOT, name), 'utf8');\n}\n",
     "/** Reads a file under root, refusing paths that escape it. */\nfunction readFile(root, name) {\n  const full = path.resolve(root, name);\n  if (!full.startsWith(path.resolve(root) + path.sep)) throw new Error('path escapes root');\n  return fs.readFileSync(full, 'utf8');\n}\n",
     'const x = 1; /* note */ evil(); */ evil(); /*',
   ),

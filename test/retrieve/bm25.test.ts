@@ -139,7 +139,12 @@ describe('Bm25Index', () => {
     incremental.add(['memcpy(a, b, c)']);
     const grown = [...DOCS, 'memcpy(a, b, c)'];
     expectHits(incremental.search('memcpy(x, y, z)', 10), referenceHits(referenceScores(grown, 'memcpy(x, y, z)'), 10));
-    expect(incremental.search('memcpy', 10).map((hit) => hit.doc).sort()).toEqual([1, 3]);
+    expect(
+      incremental
+        .search('memcpy', 10)
+        .map((hit) => hit.doc)
+        .sort(),
+    ).toEqual([1, 3]);
   });
 
   it('counts a repeated query term once', () => {

@@ -37,7 +37,12 @@ describe('CweClassifier', () => {
   });
 
   it('needs at least two CWEs', () => {
-    expect(CweClassifier.train([{ code: 'x = 1', cwe: ['CWE-89'] }, { code: 'y = 2', cwe: [] }])).toBeUndefined();
+    expect(
+      CweClassifier.train([
+        { code: 'x = 1', cwe: ['CWE-89'] },
+        { code: 'y = 2', cwe: [] },
+      ]),
+    ).toBeUndefined();
   });
 });
 

@@ -51,7 +51,7 @@ describe('readSarif', () => {
     expect(problems.map(({ item }) => item)).toEqual(['runs[0].tool.driver.rules[0]']);
   });
 
-  it('finds a result\'s rule in an extension by index, else by id in any component', () => {
+  it("finds a result's rule in an extension by index, else by id in any component", () => {
     const run = {
       tool: {
         driver: { name: 'CodeQL', rules: [{ id: 'shared', properties: { tags: ['driver'] } }] },

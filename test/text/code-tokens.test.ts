@@ -32,20 +32,7 @@ describe('splitIdentifier', () => {
 describe('codeTokens', () => {
   it('marks calls, members, SQL words in strings and percent formatting (python SQL injection)', () => {
     const tokens = codeTokens('cursor.execute("SELECT * FROM t WHERE id = %s" % x)');
-    expect(tokens).toEqual([
-      'cursor',
-      'execute',
-      'call:execute',
-      'member:execute',
-      'str',
-      'fmt:percent',
-      's:select',
-      's:from',
-      's:where',
-      's:id',
-      'op:%',
-      'x',
-    ]);
+    expect(tokens).toEqual(['cursor', 'execute', 'call:execute', 'member:execute', 'str', 'fmt:percent', 's:select', 's:from', 's:where', 's:id', 'op:%', 'x']);
     // The one-letter table name inside the string is not a word.
     expect(tokens).not.toContain('s:t');
     // `cursor` is neither called nor a member.

@@ -56,7 +56,8 @@ export function registerCorpusCommand(program: Command): void {
       }
       const store = new LocalCorpusStore(resolveCorpusDir(options.corpus));
       const { added, duplicates } = await store.append(entries);
-      for (const entry of added) console.log(`added ${entry.id} (${entry.language}${entry.cwe.length ? `, ${entry.cwe.join(', ')}` : ''}) to ${store.location}`);
+      for (const entry of added)
+        console.log(`added ${entry.id} (${entry.language}${entry.cwe.length ? `, ${entry.cwe.join(', ')}` : ''}) to ${store.location}`);
       if (duplicates.length > 0) {
         const names = duplicates.map((entry) => files[entries.indexOf(entry)] ?? entry.id).join(', ');
         throw new EntryRejectedError(names, 'already in the corpus (same normalized code)');
@@ -76,4 +77,3 @@ export function registerCorpusCommand(program: Command): void {
       else console.log(formatStats(stats, store.location, bytes));
     });
 }
-

@@ -35,7 +35,11 @@ interface EvalOptions extends IndexOptions, ModelOptions {
   json?: boolean;
 }
 
-const list = (value: string) => value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 function positiveInteger(value: string, flag: string): number {
   const number = Number(value);
@@ -70,11 +74,13 @@ function settingsFrom(options: EvalOptions): EvalSettings {
   };
 }
 
-
 /** A bar on stderr while sampling, only on a terminal. */
 function samplingProgress(stream: NodeJS.WriteStream = process.stderr): { onProgress: (done: number, total: number) => void; stop: () => void } {
   if (!stream.isTTY) return { onProgress: () => undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar({ stream, format: 'sampling and judging [{bar}] {value}/{total} prompts', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'sampling and judging [{bar}] {value}/{total} prompts', hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   return {
     onProgress: (done, total) => {
@@ -91,12 +97,18 @@ function samplingProgress(stream: NodeJS.WriteStream = process.stderr): { onProg
 
 export function registerEvalCommand(program: Command): void {
   withIndexOptions(withModelOptions(program.command('eval'), 'retrieval metrics only'))
-    .description('measure security rates on the SVEN/SafeCoder scenarios per demonstration mode (the paper\'s protocol); without a model, retrieval quality only')
+    .description(
+      "measure security rates on the SVEN/SafeCoder scenarios per demonstration mode (the paper's protocol); without a model, retrieval quality only",
+    )
     .option('--data <dir>', 'folder holding sven/ and safecoder/', '../shared/datasets')
-    .option('--sets <names>', 'scenario sets, comma-separated: sven-trained, sven-gen_1, sven-gen_2, sven-prompts, safecoder-trained, safecoder-trained-new, safecoder-not-trained', 'sven-trained')
+    .option(
+      '--sets <names>',
+      'scenario sets, comma-separated: sven-trained, sven-gen_1, sven-gen_2, sven-prompts, safecoder-trained, safecoder-trained-new, safecoder-not-trained',
+      'sven-trained',
+    )
     .option('--modes <names>', 'demonstration modes, comma-separated: none, random, bm25, dense, hybrid, cwe-aware', DEFAULT_EVAL_MODES.join(','))
     .option('-k <n>', 'demonstrations per prompt', '1')
-    .option('--style <style>', 'completion (the paper\'s template) | chat', 'completion')
+    .option('--style <style>', "completion (the paper's template) | chat", 'completion')
     .option('--samples <n>', 'samples per scenario and mode', '25')
     .option('--temperature <t>', 'sampling temperature', '0.4')
     .option('--top-p <p>', 'nucleus sampling mass', '0.95')
@@ -147,7 +159,9 @@ export function registerEvalCommand(program: Command): void {
       }
       const paths = await writeEvalReport(report, options.out);
       if (report.modelErrors.failed > 0) {
-        console.error(`warning: ${report.modelErrors.failed} of ${report.modelErrors.prompts} prompts failed at the model; first: ${report.modelErrors.first ?? ''}`);
+        console.error(
+          `warning: ${report.modelErrors.failed} of ${report.modelErrors.prompts} prompts failed at the model; first: ${report.modelErrors.first ?? ''}`,
+        );
       }
       console.log(options.json ? JSON.stringify(report, null, 2) : renderEvalMarkdown(report));
       console.error(`wrote ${paths.markdown}, ${paths.json} and ${paths.svg}`);

@@ -52,7 +52,6 @@ function positiveInteger(value: string, flag: string): number {
   return number;
 }
 
-
 export function registerHardenCommand(program: Command): void {
   withIndexOptions(withModelOptions(program.command('harden')))
     .description('suggest secure rewrites of functions, learned from secure demonstrations in the corpus')
@@ -62,7 +61,7 @@ export function registerHardenCommand(program: Command): void {
     .option('--function <name>', 'only this function')
     .option('--language <name>', 'language of the files, when the extension does not tell')
     .option('--samples <n>', 'samples per target; the best valid one is kept', '3')
-    .option('--style <style>', 'chat | completion (the paper\'s completion template)', 'chat')
+    .option('--style <style>', "chat | completion (the paper's completion template)", 'chat')
     .option('--max-targets <n>', 'most functions to harden', '10')
     .option('--dry-run', 'do not call the model: print the prompts (precedent mode)')
     .option('--json', 'print JSON')
@@ -82,7 +81,11 @@ export function registerHardenCommand(program: Command): void {
       const { outcomes, skipped } = await hardenChange(
         { files, ...(diff ? { diff } : {}), ...(alerts ? { alerts } : {}) },
         { demonstrations: async () => retrieverFor(await openIndexForCli(options), 'cwe-aware'), model, analyzers: defaultAnalyzers() },
-        { style: options.style, targets: { maxTargets: positiveInteger(options.maxTargets, '--max-targets') }, ...(options.function ? { functionName: options.function } : {}) },
+        {
+          style: options.style,
+          targets: { maxTargets: positiveInteger(options.maxTargets, '--max-targets') },
+          ...(options.function ? { functionName: options.function } : {}),
+        },
       );
       if (options.function && outcomes.length === 0) throw new UsageError(`no function named ${options.function} among the targets in ${paths.join(', ')}`);
       const report: HardenReport = { model: model?.name, outcomes, skipped, files };

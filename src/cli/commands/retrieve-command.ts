@@ -75,7 +75,8 @@ async function runBatch(retriever: Retriever, path: string, k: number): Promise<
       language = query.language ? parseLanguage(query.language) : undefined;
       cwe = query.cwe ? normalizeCwe(query.cwe) : undefined;
     } catch (error) {
-      const reason = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') : (error as Error).message;
+      const reason =
+        error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; ') : (error as Error).message;
       console.error(`${path}:${index + 1}: skipped query: ${reason}`);
       const id = (() => {
         try {
@@ -102,7 +103,7 @@ export function registerRetrieveCommand(program: Command): void {
     .option('-k <n>', 'number of demonstrations', '5')
     .option('--mode <mode>', 'cwe-aware | hybrid | dense | bm25', 'cwe-aware')
     .option('--json', 'print JSON')
-    .option('--no-code', 'do not print the demonstrations\' code')
+    .option('--no-code', "do not print the demonstrations' code")
     .action(async (options: RetrieveOptions) => {
       if (!options.file === !options.queries) throw new UsageError('give exactly one of --file <path> or --queries <path>');
       const k = Number(options.k);
@@ -124,7 +125,9 @@ export function registerRetrieveCommand(program: Command): void {
         console.log(JSON.stringify({ file: path, language, cwe, mode, results: results.map(resultJson) }, null, 2));
         return;
       }
-      console.log(`${results.length} secure demonstrations for ${path} (${language}${cwe ? `, ${cwe}` : ''}), ${mode} retrieval over ${index.entries.length} entries:`);
+      console.log(
+        `${results.length} secure demonstrations for ${path} (${language}${cwe ? `, ${cwe}` : ''}), ${mode} retrieval over ${index.entries.length} entries:`,
+      );
       results.forEach((demo, i) => console.log(formatDemonstration(demo, i + 1, options.code)));
     });
 }

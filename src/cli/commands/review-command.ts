@@ -69,13 +69,13 @@ function printResult(result: ReviewResult, json: boolean): void {
 
 export function registerReviewCommand(program: Command): void {
   withIndexOptions(withModelOptions(program.command('review')))
-    .description("review a pull request as the GitHub App does; --dry-run prints the review instead of posting it")
+    .description('review a pull request as the GitHub App does; --dry-run prints the review instead of posting it')
     .requiredOption('--repo <owner/name>', 'the repository')
     .requiredOption('--pr <number>', 'the pull request number')
     .option('--dry-run', 'only read from GitHub; print what would be posted')
     .option('--token-env <var>', 'environment variable holding the GitHub token', 'GITHUB_TOKEN')
     .option('--api-url <url>', 'GitHub API root (GitHub Enterprise Server: https://HOST/api/v3)')
-    .option('--bot-login <login>', "whose earlier comments hold the fingerprints of earlier suggestions", 'seccoder[bot]')
+    .option('--bot-login <login>', 'whose earlier comments hold the fingerprints of earlier suggestions', 'seccoder[bot]')
     .option('--json', 'print the result as JSON')
     .action(async (options: ReviewOptions) => {
       const repository = REPOSITORY.exec(options.repo);

@@ -27,11 +27,7 @@ export interface LsaModel {
 }
 
 /** Sublinear TF-IDF weights of one document over a vocabulary, L2-normalized. */
-export function tfidfWeights(
-  counts: Map<string, number>,
-  termIndex: Map<string, number>,
-  idf: ArrayLike<number>,
-): { terms: number[]; weights: number[] } {
+export function tfidfWeights(counts: Map<string, number>, termIndex: Map<string, number>, idf: ArrayLike<number>): { terms: number[]; weights: number[] } {
   const terms: number[] = [];
   const weights: number[] = [];
   let norm = 0;

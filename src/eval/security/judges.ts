@@ -80,7 +80,11 @@ export class JudgeSelector {
       };
     }
     const why = [
-      codeql ? (query ? `CodeQL cannot build a ${scenario.language} database from one file here` : 'its CodeQL query is a custom one, not shipped with the data') : 'CodeQL is not installed',
+      codeql
+        ? query
+          ? `CodeQL cannot build a ${scenario.language} database from one file here`
+          : 'its CodeQL query is a custom one, not shipped with the data'
+        : 'CodeQL is not installed',
       `no local analyzer judges ${scenario.cwe} in ${scenario.language}`,
     ];
     return { info: { kind: 'none', names: [], reason: why.join('; ') }, judge: () => Promise.resolve({ verdict: 'unanalyzable', detail: 'not judged' }) };

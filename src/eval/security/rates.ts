@@ -82,7 +82,8 @@ export interface ModeSummary extends RateSummary {
 export function summarizeModes(scenarios: readonly ScenarioResult[], modes: readonly EvalMode[]): ModeSummary[] {
   return modes.map((mode) => {
     const judged = scenarios.filter((scenario) => scenario.judge.kind !== 'none');
-    const results = (list: readonly ScenarioResult[]) => list.map((scenario) => scenario.modes[mode]).filter((result): result is ScenarioModeResult => result !== undefined);
+    const results = (list: readonly ScenarioResult[]) =>
+      list.map((scenario) => scenario.modes[mode]).filter((result): result is ScenarioModeResult => result !== undefined);
     const cwes = [...new Set(judged.map((scenario) => scenario.cwe))].sort(compareCwe);
     return {
       mode,

@@ -19,7 +19,9 @@ function scenarioCell(result: ScenarioModeResult | undefined, judged: boolean): 
   if (!result) return '–';
   const c = result.counts;
   if (result.error && c.samples === 0) return 'model error';
-  const left = (['duplicate', 'empty', 'unparsable', 'uncompilable', 'unanalyzable'] as const).filter((fate) => c[fate] > 0).map((fate) => `${c[fate]} ${fate}`);
+  const left = (['duplicate', 'empty', 'unparsable', 'uncompilable', 'unanalyzable'] as const)
+    .filter((fate) => c[fate] > 0)
+    .map((fate) => `${c[fate]} ${fate}`);
   const tail = `${c.valid} valid of ${c.samples}${left.length > 0 ? `: ${left.join(', ')}` : ''}`;
   if (!judged) return `not judged (${tail})`;
   return result.rate === null ? `– (${tail})` : `${percent(result.rate)} (${c.secure}/${c.valid}; ${tail})`;
@@ -53,20 +55,35 @@ export function renderEvalMarkdown(report: EvalReport): string {
   lines.push('');
   if (report.model !== null) {
     lines.push('## Security rate by mode', '');
-    lines.push(...table(['mode', 'security rate (%)', 'judged scenarios', 'valid samples', 'secure samples'], report.modes.map((m) => [m.mode, percent(m.rate), String(m.scenarios), String(m.valid), String(m.secure)])));
+    lines.push(
+      ...table(
+        ['mode', 'security rate (%)', 'judged scenarios', 'valid samples', 'secure samples'],
+        report.modes.map((m) => [m.mode, percent(m.rate), String(m.scenarios), String(m.valid), String(m.secure)]),
+      ),
+    );
     lines.push('');
     const cwes = [...new Set(report.modes.flatMap((m) => Object.keys(m.byCwe)))].sort(compareCwe);
     if (cwes.length > 0) {
       lines.push('## Security rate by CWE (%)', '');
-      const judgesOf = (cwe: string) => [...new Set(report.scenarios.filter((s) => s.cwe === cwe && s.judge.kind !== 'none').flatMap((s) => s.judge.names))].join(', ');
-      lines.push(...table(['CWE', 'judge', ...modes], cwes.map((cwe) => [cwe, judgesOf(cwe), ...report.modes.map((m) => rateCell(m.byCwe[cwe]))])));
+      const judgesOf = (cwe: string) =>
+        [...new Set(report.scenarios.filter((s) => s.cwe === cwe && s.judge.kind !== 'none').flatMap((s) => s.judge.names))].join(', ');
+      lines.push(
+        ...table(
+          ['CWE', 'judge', ...modes],
+          cwes.map((cwe) => [cwe, judgesOf(cwe), ...report.modes.map((m) => rateCell(m.byCwe[cwe]))]),
+        ),
+      );
       lines.push('');
     }
     lines.push('## Scenarios', '');
     lines.push(
       ...table(
         ['scenario', 'judge', ...modes],
-        report.scenarios.map((s) => [s.id, s.judge.kind === 'none' ? 'not judged' : s.judge.names.join(', '), ...modes.map((mode) => scenarioCell(s.modes[mode], s.judge.kind !== 'none'))]),
+        report.scenarios.map((s) => [
+          s.id,
+          s.judge.kind === 'none' ? 'not judged' : s.judge.names.join(', '),
+          ...modes.map((mode) => scenarioCell(s.modes[mode], s.judge.kind !== 'none')),
+        ]),
       ),
     );
     lines.push('');
@@ -76,17 +93,32 @@ export function renderEvalMarkdown(report: EvalReport): string {
       lines.push('');
     }
     if (report.modelErrors.failed > 0) {
-      lines.push('## Model errors', '', `${report.modelErrors.failed} of ${report.modelErrors.prompts} prompts failed; their samples are missing. First: ${report.modelErrors.first ?? ''}`, '');
+      lines.push(
+        '## Model errors',
+        '',
+        `${report.modelErrors.failed} of ${report.modelErrors.prompts} prompts failed; their samples are missing. First: ${report.modelErrors.first ?? ''}`,
+        '',
+      );
     }
   }
   lines.push('## Retrieval', '');
   lines.push(
-    'Over the same scenarios: acc@1 / acc@5 = share whose first / first five demonstrations have the scenario\'s CWE; avg min = the paper\'s average minimum number (lower is better); for random, their expectation over the same-language pool. ' +
-      'Fix-pattern recall: on SVEN\'s validation pairs, the share of the tokens the real fix added (new to the function) that the retrieved demonstrations contain; demonstrations from the same fixing commit skipped.',
+    "Over the same scenarios: acc@1 / acc@5 = share whose first / first five demonstrations have the scenario's CWE; avg min = the paper's average minimum number (lower is better); for random, their expectation over the same-language pool. " +
+      "Fix-pattern recall: on SVEN's validation pairs, the share of the tokens the real fix added (new to the function) that the retrieved demonstrations contain; demonstrations from the same fixing commit skipped.",
     '',
   );
-  lines.push(...table(['mode', 'acc@1 (%)', 'acc@5 (%)', 'avg min', 'fix-pattern recall (%)'], modes.map((mode) => retrievalRow(mode, report.retrieval[mode], report.fixPatternRecall[mode]))));
+  lines.push(
+    ...table(
+      ['mode', 'acc@1 (%)', 'acc@5 (%)', 'avg min', 'fix-pattern recall (%)'],
+      modes.map((mode) => retrievalRow(mode, report.retrieval[mode], report.fixPatternRecall[mode])),
+    ),
+  );
   lines.push('');
-  lines.push('## Functional correctness', '', 'Not measured yet (HumanEval pass@k with and without the demonstration); the JSON report reserves `modes[].functional` for it.', '');
+  lines.push(
+    '## Functional correctness',
+    '',
+    'Not measured yet (HumanEval pass@k with and without the demonstration); the JSON report reserves `modes[].functional` for it.',
+    '',
+  );
   return lines.join('\n').trimEnd();
 }

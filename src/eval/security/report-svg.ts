@@ -25,10 +25,13 @@ export function renderEvalSvg(report: EvalReport): string {
     ]);
   }
   const cwes = [...new Set(report.modes.flatMap((m) => Object.keys(m.byCwe)))].sort(compareCwe);
-  const groups: Group[] = [...cwes.map((cwe) => ({ label: cwe, rate: (mode: EvalMode) => report.modes.find((m) => m.mode === mode)?.byCwe[cwe]?.rate ?? null })), {
-    label: 'mean',
-    rate: (mode: EvalMode) => report.modes.find((m) => m.mode === mode)?.rate ?? null,
-  }];
+  const groups: Group[] = [
+    ...cwes.map((cwe) => ({ label: cwe, rate: (mode: EvalMode) => report.modes.find((m) => m.mode === mode)?.byCwe[cwe]?.rate ?? null })),
+    {
+      label: 'mean',
+      rate: (mode: EvalMode) => report.modes.find((m) => m.mode === mode)?.rate ?? null,
+    },
+  ];
   return barChart(`Security rate (%) by CWE and mode — ${report.model}`, modes, groups);
 }
 

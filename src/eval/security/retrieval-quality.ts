@@ -31,7 +31,12 @@ export async function retrievalScores(chooser: DemonstrationChooser, mode: EvalM
   const outcomes = [];
   for (const scenario of scenarios) {
     const ranking = await retriever.retrieve({ code: scenario.fileContext + scenario.funcContext, language: scenario.language, k: chooser.entries.length });
-    outcomes.push({ firstMatch: firstMatchRank(ranking.map((demo) => demo.entry), scenario.cwe) });
+    outcomes.push({
+      firstMatch: firstMatchRank(
+        ranking.map((demo) => demo.entry),
+        scenario.cwe,
+      ),
+    });
   }
   return scoreOutcomes(outcomes);
 }

@@ -86,10 +86,7 @@ export interface Rejection {
   reason: string;
 }
 
-export type GrowthResult =
-  | { status: 'skipped'; reason: string }
-  | { status: 'grown'; added: CorpusEntry[]; rejected: Rejection[]; commented: boolean };
-
+export type GrowthResult = { status: 'skipped'; reason: string } | { status: 'grown'; added: CorpusEntry[]; rejected: Rejection[]; commented: boolean };
 
 /** Why the people behind the pull request may not add to the corpus, or undefined when they may. */
 async function peopleProblem(request: GrowthRequest, botLogin: string): Promise<string | undefined> {
@@ -188,7 +185,13 @@ function examplesOf(added: readonly CorpusEntry[], fixes: ReadonlyMap<string, Me
     if (!fix?.before) return [];
     const { repo, commit, path } = entry.source;
     return cweExamplesOfFix(
-      { language: fix.language, cwe: fix.cwe, before: fix.before.code, after: fix.function.code, source: { ...(repo ? { repo } : {}), ...(commit ? { commit } : {}), ...(path ? { path } : {}) } },
+      {
+        language: fix.language,
+        cwe: fix.cwe,
+        before: fix.before.code,
+        after: fix.function.code,
+        source: { ...(repo ? { repo } : {}), ...(commit ? { commit } : {}), ...(path ? { path } : {}) },
+      },
       maxChars,
     );
   });
@@ -204,12 +207,16 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
     ignore: ignoreGlobs(config),
     log: deps.log,
   });
-  if (found.alertsUnavailable) deps.log.info({ ...where, reason: found.alertsUnavailable }, 'code-scanning alerts unavailable; only a labelled pull request can add functions');
+  if (found.alertsUnavailable)
+    deps.log.info({ ...where, reason: found.alertsUnavailable }, 'code-scanning alerts unavailable; only a labelled pull request can add functions');
 
   const corpus = deps.corpus.corpusFor(corpusLocation(config, owner), octokit);
   const { entries, fixes, rejected } = await toEntries(request, found.functions, corpus, deps);
-  rejected.push(...found.unusable.map((unusable) => ({ path: unusable.path, ...(unusable.function ? { function: unusable.function } : {}), reason: unusable.reason })));
-  for (const rejection of rejected) deps.log.info({ ...where, path: rejection.path, function: rejection.function, reason: rejection.reason }, 'not added to the corpus');
+  rejected.push(
+    ...found.unusable.map((unusable) => ({ path: unusable.path, ...(unusable.function ? { function: unusable.function } : {}), reason: unusable.reason })),
+  );
+  for (const rejection of rejected)
+    deps.log.info({ ...where, path: rejection.path, function: rejection.function, reason: rejection.reason }, 'not added to the corpus');
 
   const { added, duplicates } = entries.length > 0 ? await corpus.store.append(entries) : { added: [], duplicates: [] };
   // Another writer added the same code between the read and the append.

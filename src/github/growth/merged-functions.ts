@@ -63,7 +63,6 @@ export interface MergedFunctionsOptions {
   log?: AlertLogger;
 }
 
-
 /** Reads files once per commit; undefined when a file is missing there or is not text. */
 class CommitFiles {
   readonly #cache = new Map<string, Promise<FunctionInfo[] | undefined>>();
@@ -95,7 +94,13 @@ class CommitFiles {
   }
 }
 
-async function fixedAlerts(octokit: GitHubClient, owner: string, repo: string, pull: MergedPull, log?: AlertLogger): Promise<{ alerts: Alert[]; unavailable?: string }> {
+async function fixedAlerts(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  pull: MergedPull,
+  log?: AlertLogger,
+): Promise<{ alerts: Alert[]; unavailable?: string }> {
   const source = new GitHubAlertSource({
     octokit: octokit as Octokit,
     owner,

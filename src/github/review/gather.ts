@@ -86,7 +86,6 @@ interface ListedFile {
   patch?: string;
 }
 
-
 /**
  * A unified diff built from the `patch` of each listed file, for when GitHub refuses the whole
  * diff (HTTP 406: too large). Files without a patch (binary, or too large themselves) are left out.
@@ -130,7 +129,13 @@ async function readDiff(octokit: GitHubClient, ref: PullRequestRef, listed: read
 export type FileRead = { ok: true; content: string } | { ok: false; reason: FileSkipReason };
 
 /** A text file of the repository at a commit, or why it cannot be read as one. */
-export async function readTextFile(octokit: GitHubClient, where: { owner: string; repo: string }, path: string, commit: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<FileRead> {
+export async function readTextFile(
+  octokit: GitHubClient,
+  where: { owner: string; repo: string },
+  path: string,
+  commit: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<FileRead> {
   const { data } = await octokit.rest.repos.getContent({ owner: where.owner, repo: where.repo, path, ref: commit });
   if (Array.isArray(data) || data.type !== 'file') return { ok: false, reason: 'not-a-file' };
   const file = data as { size: number; encoding?: string; content?: string };

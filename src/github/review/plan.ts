@@ -8,7 +8,16 @@ import type { SkippedTarget } from '../../detect/types.js';
 import type { TargetOutcome } from '../../harden/harden-target.js';
 import { renderSuggestionMarkdown } from '../../harden/render-markdown.js';
 import type { Suggestion } from '../../harden/suggestion.js';
-import { codeFingerprint, fingerprintOf, renderFingerprint, sameCode, sameFunction, sameSuggestion, withFingerprints, type Fingerprint } from './fingerprint.js';
+import {
+  codeFingerprint,
+  fingerprintOf,
+  renderFingerprint,
+  sameCode,
+  sameFunction,
+  sameSuggestion,
+  withFingerprints,
+  type Fingerprint,
+} from './fingerprint.js';
 import { codeBlock, GITHUB_TEXT_LIMIT, inlineCode, plural } from '../../text/markdown.js';
 
 /** One inline comment of `pulls.createReview` (`comments[]`), always on the new (right) side. */

@@ -159,7 +159,10 @@ function modelFor(config: SecCoderConfig, dependency: ModelDependency | undefine
   const create =
     dependency.create ??
     ((e: ModelEndpoint) =>
-      createModelClient({ url: e.baseUrl, name: e.model, ...(e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {}) }, { temperature: e.temperature, samples: e.samples }));
+      createModelClient(
+        { url: e.baseUrl, name: e.model, ...(e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {}) },
+        { temperature: e.temperature, samples: e.samples },
+      ));
   return { model: create(endpoint.endpoint) };
 }
 
@@ -188,12 +191,22 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   const material = await gatherPullRequest(
     octokit,
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
-    { botLogin: await resolveValue(deps.botLogin), ignore: ignoreGlobs(config), ...(config.languages ? { languages: config.languages } : {}), log: deps.log, ...(deps.alerts ? { alerts: deps.alerts } : {}) },
+    {
+      botLogin: await resolveValue(deps.botLogin),
+      ignore: ignoreGlobs(config),
+      ...(config.languages ? { languages: config.languages } : {}),
+      log: deps.log,
+      ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    },
   );
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
   const retrieval = typeof deps.retrieval === 'function' ? await deps.retrieval(corpusLocation(config, owner)) : deps.retrieval;
-  const { outcomes, alreadySuggested, skipped: selectionSkips } = await hardenChange(
+  const {
+    outcomes,
+    alreadySuggested,
+    skipped: selectionSkips,
+  } = await hardenChange(
     { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
     { demonstrations: retrieval.retriever, ...(model ? { model } : {}), analyzers: deps.analyzers },
     { ...toHardenOptions(config), targets: toTargetOptions(config) },
@@ -223,7 +236,13 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
         deps.log.info({ path: fp.path, function: fp.fn }, 'outdated suggestion was in a review body; no thread to reply to');
         continue;
       }
-      await octokit.rest.pulls.createReplyForReviewComment({ owner, repo, pull_number: pull.number, comment_id: thread.commentId, body: renderOutdatedReply(fp) });
+      await octokit.rest.pulls.createReplyForReviewComment({
+        owner,
+        repo,
+        pull_number: pull.number,
+        comment_id: thread.commentId,
+        body: renderOutdatedReply(fp),
+      });
     }
   }
 
@@ -286,7 +305,9 @@ export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDepe
     deps.deliveries?.release(request.deliveryId);
     deps.log.error({ ...where, err: error }, 'review failed');
     // In a dry run `complete` writes nothing.
-    await checkRun.complete(failureOutput(error)).catch((checkError: unknown) => deps.log.error({ ...where, err: checkError }, 'could not mark the check run failed'));
+    await checkRun
+      .complete(failureOutput(error))
+      .catch((checkError: unknown) => deps.log.error({ ...where, err: checkError }, 'could not mark the check run failed'));
     throw error;
   }
 }

@@ -53,7 +53,7 @@ const envSchema = z.object({
 });
 
 const HOW: Record<string, string> = {
-  APP_ID: "set APP_ID to the GitHub App's id (its settings page, \"App ID\")",
+  APP_ID: 'set APP_ID to the GitHub App\'s id (its settings page, "App ID")',
   WEBHOOK_SECRET: 'set WEBHOOK_SECRET to the webhook secret entered in the GitHub App settings',
   PORT: 'set PORT to a port number between 1 and 65535, or leave it unset for 3000',
   WEBHOOK_PATH: 'set WEBHOOK_PATH to a path starting with /, or leave it unset for /api/github/webhooks',
@@ -75,7 +75,10 @@ function privateKeyFrom(env: { PRIVATE_KEY?: string | undefined; PRIVATE_KEY_PAT
       key = readFile(env.PRIVATE_KEY_PATH);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new ServerSettingsError(variable, `PRIVATE_KEY_PATH ${env.PRIVATE_KEY_PATH} cannot be read (${code}): set it to the .pem file downloaded from the GitHub App settings`);
+      throw new ServerSettingsError(
+        variable,
+        `PRIVATE_KEY_PATH ${env.PRIVATE_KEY_PATH} cannot be read (${code}): set it to the .pem file downloaded from the GitHub App settings`,
+      );
     }
   } else {
     throw new ServerSettingsError('PRIVATE_KEY', "no private key: set PRIVATE_KEY to the GitHub App's PEM key, or PRIVATE_KEY_PATH to its .pem file");
@@ -86,7 +89,10 @@ function privateKeyFrom(env: { PRIVATE_KEY?: string | undefined; PRIVATE_KEY_PAT
     if (PEM.test(decoded)) key = decoded;
   }
   if (!PEM.test(key)) {
-    throw new ServerSettingsError(variable, `${variable} does not hold a PEM private key (-----BEGIN RSA PRIVATE KEY-----): use the .pem file downloaded from the GitHub App settings`);
+    throw new ServerSettingsError(
+      variable,
+      `${variable} does not hold a PEM private key (-----BEGIN RSA PRIVATE KEY-----): use the .pem file downloaded from the GitHub App settings`,
+    );
   }
   return key;
 }

@@ -84,12 +84,19 @@ describe('code scanning', () => {
     await deliver(probot, 'alerts-1', 'pull_request', pullRequestOpened());
 
     expect(fixtures.unmatched).toEqual([]);
-    expect(bodies.one('review')).toEqual({ commit_id: HEAD_SHA, event: 'COMMENT', body: ONE_INLINE_REVIEW_BODY, comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION)] });
+    expect(bodies.one('review')).toEqual({
+      commit_id: HEAD_SHA,
+      event: 'COMMENT',
+      body: ONE_INLINE_REVIEW_BODY,
+      comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION)],
+    });
     expect(bodies.one('check-create')).toEqual(checkRunStarted());
     expect(bodies.one('check-update')).toEqual(
       checkRunCompleted('neutral', {
         title: '1 security suggestion',
-        summary: summary({ targets: 1, suggestions: 1, posted: 1 }, ['- Code-scanning alerts unavailable: HTTP 403: Advanced Security must be enabled for this repository to use code scanning.']),
+        summary: summary({ targets: 1, suggestions: 1, posted: 1 }, [
+          '- Code-scanning alerts unavailable: HTTP 403: Advanced Security must be enabled for this repository to use code scanning.',
+        ]),
         text: functionsText('suggestion'),
       }),
     );
@@ -124,9 +131,18 @@ describe('code scanning', () => {
     );
     expect(prompt).not.toContain('app/legacy.py');
     const reason = 'Rewrites `user_by_email` to remove CWE-89, which code scanning flagged \\(py/sql-injection\\).';
-    expect(bodies.one('review')).toEqual({ commit_id: HEAD_SHA, event: 'COMMENT', body: ONE_INLINE_REVIEW_BODY, comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION, reason)] });
+    expect(bodies.one('review')).toEqual({
+      commit_id: HEAD_SHA,
+      event: 'COMMENT',
+      body: ONE_INLINE_REVIEW_BODY,
+      comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION, reason)],
+    });
     expect(bodies.one('check-update')).toEqual(
-      checkRunCompleted('neutral', { title: '1 security suggestion', summary: summary({ targets: 1, suggestions: 1, posted: 1 }), text: functionsText('suggestion') }),
+      checkRunCompleted('neutral', {
+        title: '1 security suggestion',
+        summary: summary({ targets: 1, suggestions: 1, posted: 1 }),
+        text: functionsText('suggestion'),
+      }),
     );
   });
 });

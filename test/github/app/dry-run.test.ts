@@ -60,9 +60,14 @@ describe('reviewPullRequest with dryRun', () => {
     const { checkRun } = result.preview;
     expect(checkRun.title).toBe('1 security suggestion (dry run, not posted)');
     expect(checkRun.summary).toBe(
-      summary({ targets: 1, suggestions: 1, posted: 1, dryRun: true }, ['', '**Dry run**: nothing was posted on the pull request; the details show what would have been.']),
+      summary({ targets: 1, suggestions: 1, posted: 1, dryRun: true }, [
+        '',
+        '**Dry run**: nothing was posted on the pull request; the details show what would have been.',
+      ]),
     );
-    expect(checkRun.text?.startsWith(`${functionsText('suggestion')}\n\n### Suggestions (dry run)\n\n#### \`user_by_email\` in \`app/views.py\`, lines 8–13`)).toBe(true);
+    expect(
+      checkRun.text?.startsWith(`${functionsText('suggestion')}\n\n### Suggestions (dry run)\n\n#### \`user_by_email\` in \`app/views.py\`, lines 8–13`),
+    ).toBe(true);
     expect(checkRun.text).toContain(`+${FIXED_LINE}`);
   });
 
@@ -77,7 +82,9 @@ describe('reviewPullRequest with dryRun', () => {
     expect(fixtures.unmatched).toEqual([]);
     if (result.status !== 'reviewed') throw new Error(`expected a review, got ${result.status}`);
     expect(result.preview.comments).toEqual([suggestionComment(CHANGED_FUNCTION, CHANGED_FIXED_FUNCTION)]);
-    expect(result.preview.outdated).toEqual([{ path: 'app/views.py', fn: 'user_by_email', orig: codeFingerprint(ORIGINAL_FUNCTION), sugg: codeFingerprint(FIXED_FUNCTION) }]);
+    expect(result.preview.outdated).toEqual([
+      { path: 'app/views.py', fn: 'user_by_email', orig: codeFingerprint(ORIGINAL_FUNCTION), sugg: codeFingerprint(FIXED_FUNCTION) },
+    ]);
     expect(result.counts).toMatchObject({ inline: 1, outdated: 1, alreadyPosted: 0 });
   });
 
@@ -105,7 +112,10 @@ describe('reviewPullRequest without dryRun', () => {
     expect(result.posted).toBe(true);
     expect(bodies.one('review')).toMatchObject({ body: result.preview.body, comments: result.preview.comments });
     const { checkRun } = result.preview;
-    expect(bodies.one('check-update')).toMatchObject({ conclusion: checkRun.conclusion, output: { title: checkRun.title, summary: checkRun.summary, text: checkRun.text } });
+    expect(bodies.one('check-update')).toMatchObject({
+      conclusion: checkRun.conclusion,
+      output: { title: checkRun.title, summary: checkRun.summary, text: checkRun.text },
+    });
     expect(checkRun.summary).toBe(summary({ targets: 1, suggestions: 1, posted: 1 }));
   });
 });

@@ -63,7 +63,10 @@ export function summary(counts: SummaryCounts, notes: string[] = []): string {
   const review =
     counts.posted === undefined
       ? []
-      : [`| ${counts.dryRun ? 'Would be posted (dry run)' : 'Posted now'} | ${counts.posted} |`, `| Already on the pull request | ${counts.alreadyPosted ?? 0} |`];
+      : [
+          `| ${counts.dryRun ? 'Would be posted (dry run)' : 'Posted now'} | ${counts.posted} |`,
+          `| Already on the pull request | ${counts.alreadyPosted ?? 0} |`,
+        ];
   return [
     '| | count |',
     '| --- | ---: |',

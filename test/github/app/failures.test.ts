@@ -72,7 +72,7 @@ describe('model failure', () => {
 });
 
 describe('GitHub refusing the review', () => {
-  it('422 on POST reviews: the check run is completed as a failure with GitHub\'s message, and the webhook handler fails', async () => {
+  it("422 on POST reviews: the check run is completed as a failure with GitHub's message, and the webhook handler fails", async () => {
     const bodies = new Bodies();
     const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
@@ -91,7 +91,8 @@ describe('GitHub refusing the review', () => {
     expect(bodies.one('check-update')).toEqual(
       checkRunCompleted('failure', {
         title: 'SecCoder failed',
-        summary: 'SecCoder could not finish reviewing this pull request:\n\nHttpError: Unprocessable Entity: "Line could not be resolved"\n\nRe-run the check to try again.',
+        summary:
+          'SecCoder could not finish reviewing this pull request:\n\nHttpError: Unprocessable Entity: "Line could not be resolved"\n\nRe-run the check to try again.',
       }),
     );
   });

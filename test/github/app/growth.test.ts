@@ -59,7 +59,9 @@ interface Logged {
 
 /** Reasons given in the logs for functions or pull requests left out. */
 function reasons(logged: readonly Logged[]): string[] {
-  return logged.flatMap((line) => (typeof line.details.reason === 'string' ? [line.details.reason] : line.message.startsWith('not growing') ? [line.message] : []));
+  return logged.flatMap((line) =>
+    typeof line.details.reason === 'string' ? [line.details.reason] : line.message.startsWith('not growing') ? [line.message] : [],
+  );
 }
 
 async function setUp(analyzers: Analyzer[] = [new BanditAnalyzer()]): Promise<{ dir: string; probot: Probot; deps: AppDependencies; logged: Logged[] }> {
@@ -95,8 +97,14 @@ function contentPath(path: string): string {
 
 /** The reads of one merged pull request: files, fixed alerts (or code scanning off), file contents. */
 function mockMergeReads(pull: MergedPullFixture, alerts: { status: number; body: nock.Body }): void {
-  nock(GITHUB).get(`${REPO_PATH}/pulls/${pull.number}/files`).query({ per_page: 100 }).reply(200, [modifiedListed(pull)]);
-  nock(GITHUB).get(`${REPO_PATH}/code-scanning/alerts`).query({ ref: `refs/pull/${pull.number}/merge`, per_page: 100 }).reply(alerts.status, alerts.body);
+  nock(GITHUB)
+    .get(`${REPO_PATH}/pulls/${pull.number}/files`)
+    .query({ per_page: 100 })
+    .reply(200, [modifiedListed(pull)]);
+  nock(GITHUB)
+    .get(`${REPO_PATH}/code-scanning/alerts`)
+    .query({ ref: `refs/pull/${pull.number}/merge`, per_page: 100 })
+    .reply(alerts.status, alerts.body);
 }
 
 function mockContent(pull: MergedPullFixture, ref: string, text: string): void {
@@ -115,7 +123,9 @@ function mockViewsMerge(bodies: Bodies, pull: MergedPullFixture = VIEWS_PULL, co
 }
 
 function mockComment(bodies: Bodies, pull: MergedPullFixture): void {
-  nock(GITHUB).post(`${REPO_PATH}/issues/${pull.number}/comments`, bodies.record(`comment-${pull.number}`)).reply(201, { id: 900 + pull.number });
+  nock(GITHUB)
+    .post(`${REPO_PATH}/issues/${pull.number}/comments`, bodies.record(`comment-${pull.number}`))
+    .reply(201, { id: 900 + pull.number });
 }
 
 const CODE_SCANNING_OFF = { status: 403, body: { message: 'Advanced Security must be enabled for this repository to use code scanning.' } };
@@ -226,7 +236,10 @@ describe('the merge of a pull request that renamed the file it fixed', () => {
       .get(`${REPO_PATH}/pulls/12/files`)
       .query({ per_page: 100 })
       .reply(200, [{ ...modifiedListed(renamed), status: 'renamed', previous_filename: 'app/views.py' }]);
-    nock(GITHUB).get(`${REPO_PATH}/code-scanning/alerts`).query({ ref: 'refs/pull/12/merge', per_page: 100 }).reply(200, [fixedAlert(VIEWS_PULL, 12)]);
+    nock(GITHUB)
+      .get(`${REPO_PATH}/code-scanning/alerts`)
+      .query({ ref: 'refs/pull/12/merge', per_page: 100 })
+      .reply(200, [fixedAlert(VIEWS_PULL, 12)]);
     mockContent(VIEWS_PULL, BASE_SHA, VIEWS_PULL.before);
     mockContent(renamed, renamed.mergeSha, renamed.after);
     mockComment(bodies, renamed);
@@ -261,7 +274,7 @@ describe('the gates against poisoning', () => {
     expect(reasons(logged)).toEqual([`not growing the corpus: @${AUTHOR} is not a collaborator of acme/shop`]);
   });
 
-  it("never takes a pull request SecCoder opened itself, and no GitHub call is made for it beyond the config", async () => {
+  it('never takes a pull request SecCoder opened itself, and no GitHub call is made for it beyond the config', async () => {
     const { dir, probot, logged } = await setUp();
     const before = await readFile(join(dir, 'corpus.jsonl'), 'utf8');
     mockInstallationToken();
@@ -331,8 +344,14 @@ describe('a C fix that does not compile on its own', () => {
     mockConfig();
     mockPermission(AUTHOR, 'write');
     mockPermission(MERGER, 'write');
-    nock(GITHUB).get(`${REPO_PATH}/pulls/14/files`).query({ per_page: 100 }).reply(200, [modifiedListed(SESSION_PULL)]);
-    nock(GITHUB).get(`${REPO_PATH}/code-scanning/alerts`).query({ ref: 'refs/pull/14/merge', per_page: 100 }).reply(CODE_SCANNING_OFF.status, CODE_SCANNING_OFF.body);
+    nock(GITHUB)
+      .get(`${REPO_PATH}/pulls/14/files`)
+      .query({ per_page: 100 })
+      .reply(200, [modifiedListed(SESSION_PULL)]);
+    nock(GITHUB)
+      .get(`${REPO_PATH}/code-scanning/alerts`)
+      .query({ ref: 'refs/pull/14/merge', per_page: 100 })
+      .reply(CODE_SCANNING_OFF.status, CODE_SCANNING_OFF.body);
     mockContent(SESSION_PULL, SESSION_PULL.headSha, SESSION_PULL.after);
     mockContent(SESSION_PULL, SESSION_PULL.mergeSha, SESSION_PULL.after);
     mockComment(bodies, SESSION_PULL);
@@ -354,11 +373,7 @@ describe('concurrent merges', () => {
     const before = await corpusEntries(dir);
     const bodies = new Bodies();
     // Both deliveries may ask for the installation token before either has it.
-    nock(GITHUB)
-      .post('/app/installations/4242/access_tokens')
-      .times(2)
-      .optionally()
-      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' });
+    nock(GITHUB).post('/app/installations/4242/access_tokens').times(2).optionally().reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' });
     mockConfig();
     mockConfig();
     nock(GITHUB).get(`${REPO_PATH}/collaborators/${AUTHOR}/permission`).times(2).reply(200, { permission: 'write' });
@@ -369,14 +384,16 @@ describe('concurrent merges', () => {
     mockContent(TOOLS_PULL, TOOLS_PULL.mergeSha, TOOLS_PULL.after);
     mockComment(bodies, TOOLS_PULL);
 
-    await Promise.all([
-      deliver(probot, 'merge-12', pullRequestClosed(VIEWS_PULL)),
-      deliver(probot, 'merge-13', pullRequestClosed(TOOLS_PULL)),
-    ]);
+    await Promise.all([deliver(probot, 'merge-12', pullRequestClosed(VIEWS_PULL)), deliver(probot, 'merge-13', pullRequestClosed(TOOLS_PULL))]);
 
     const after = await corpusEntries(dir);
     expect(after).toHaveLength(before.length + 2);
-    expect(after.slice(before.length).map((entry) => entry.source.pullRequest).sort()).toEqual([12, 13]);
+    expect(
+      after
+        .slice(before.length)
+        .map((entry) => entry.source.pullRequest)
+        .sort(),
+    ).toEqual([12, 13]);
     const manifest = await readIndexManifest(join(dir, '.index', 'default'));
     expect(manifest?.entryIds).toEqual(after.map((entry) => entry.id));
   });

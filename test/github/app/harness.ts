@@ -176,7 +176,9 @@ export interface GatherReplies {
 
 export function mockGather(replies: GatherReplies): void {
   nock(GITHUB).get(`${PULL_PATH}/files`).query({ per_page: 100 }).reply(200, replies.files);
-  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } }).get(PULL_PATH).reply(200, replies.diff);
+  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } })
+    .get(PULL_PATH)
+    .reply(200, replies.diff);
   for (const [path, content] of Object.entries(replies.contents)) {
     nock(GITHUB)
       .get(`${REPO_PATH}/contents/${path.split('/').map(encodeURIComponent).join('%2F')}`)
@@ -187,8 +189,14 @@ export function mockGather(replies: GatherReplies): void {
     .get(`${REPO_PATH}/code-scanning/alerts`)
     .query({ ref: `refs/pull/${PULL_NUMBER}/merge`, state: 'open', per_page: 100 })
     .reply(replies.alerts.status, replies.alerts.body);
-  nock(GITHUB).get(`${PULL_PATH}/comments`).query({ per_page: 100 }).reply(200, replies.comments ?? []);
-  nock(GITHUB).get(`${PULL_PATH}/reviews`).query({ per_page: 100 }).reply(200, replies.reviews ?? []);
+  nock(GITHUB)
+    .get(`${PULL_PATH}/comments`)
+    .query({ per_page: 100 })
+    .reply(200, replies.comments ?? []);
+  nock(GITHUB)
+    .get(`${PULL_PATH}/reviews`)
+    .query({ per_page: 100 })
+    .reply(200, replies.reviews ?? []);
 }
 
 /** One chat completion answering every sample with `reply`. */

@@ -70,7 +70,10 @@ describe('pull_request.synchronize after a first review', () => {
     mockConfig();
     mockCheckRunCreate(bodies);
     // Someone pasting a marker for the new code must not suppress its suggestion: only the bot's comments count.
-    const pasted = { ...botReviewComment(7100, `looks fine\n\n${marker(CHANGED_FUNCTION, CHANGED_FIXED_FUNCTION)}`), user: { login: 'octocat', id: 583231, type: 'User' } };
+    const pasted = {
+      ...botReviewComment(7100, `looks fine\n\n${marker(CHANGED_FUNCTION, CHANGED_FIXED_FUNCTION)}`),
+      user: { login: 'octocat', id: 583231, type: 'User' },
+    };
     mockViewsGather({ headSha: SECOND_HEAD_SHA, views: VIEWS_CHANGED, comments: [earlierComment, pasted], reviews: [earlierReview] });
     mockModel(bodies, fencedReply(CHANGED_FIXED_FUNCTION));
     mockReview(bodies);
@@ -111,7 +114,12 @@ describe('pull_request.synchronize after a first review', () => {
     mockInstallationToken();
     mockConfig();
     mockCheckRunCreate(bodies);
-    mockViewsGather({ headSha: third, views: VIEWS_CHANGED, comments: [earlierComment, reply, second], reviews: [earlierReview, botReview(502, ONE_INLINE_REVIEW_BODY)] });
+    mockViewsGather({
+      headSha: third,
+      views: VIEWS_CHANGED,
+      comments: [earlierComment, reply, second],
+      reviews: [earlierReview, botReview(502, ONE_INLINE_REVIEW_BODY)],
+    });
     mockCheckRunUpdate(bodies);
 
     await deliver(probot, 'sync-3', 'pull_request', pullRequestSynchronize(third));

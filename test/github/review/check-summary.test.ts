@@ -5,16 +5,7 @@ import { checkRunForInvalidConfig, checkRunOutput, type CheckRunInput } from '..
 import { parseSecCoderConfig } from '../../../src/config/read-config.js';
 import { DEFAULT_SECCODER_CONFIG } from '../../../src/config/schema.js';
 import { renderBodySection } from '../../../src/github/review/plan.js';
-import {
-  DB_FIND,
-  FIND_ROWS_FIXED,
-  IS_ADMIN_FIXED,
-  LEGACY,
-  outcome,
-  suggestionFor,
-  VIEWS_ADMIN,
-  VIEWS_USER,
-} from '../../fixtures/github/pull-request.js';
+import { DB_FIND, FIND_ROWS_FIXED, IS_ADMIN_FIXED, LEGACY, outcome, suggestionFor, VIEWS_ADMIN, VIEWS_USER } from '../../fixtures/github/pull-request.js';
 
 const FIND = suggestionFor(DB_FIND, FIND_ROWS_FIXED);
 
@@ -187,7 +178,7 @@ describe('summary', () => {
     );
   });
 
-  it('keeps the details within GitHub\'s size limit', () => {
+  it("keeps the details within GitHub's size limit", () => {
     const many = Array.from({ length: 40 }, (_, i) =>
       outcome(DB_FIND, { suggestion: suggestionFor(DB_FIND, `${FIND_ROWS_FIXED}\n${`    # padding line ${i}\n`.repeat(100)}`) }),
     );

@@ -2,7 +2,14 @@
 // from hostile bodies without being fooled.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { codeFingerprint, fingerprintOf, readFingerprints, renderFingerprint, withFingerprints, type Fingerprint } from '../../../src/github/review/fingerprint.js';
+import {
+  codeFingerprint,
+  fingerprintOf,
+  readFingerprints,
+  renderFingerprint,
+  withFingerprints,
+  type Fingerprint,
+} from '../../../src/github/review/fingerprint.js';
 import { renderSuggestionMarkdown } from '../../../src/harden/render-markdown.js';
 import { suggestionFor, USER_BY_EMAIL_FIXED, VIEWS_USER } from '../../fixtures/github/pull-request.js';
 

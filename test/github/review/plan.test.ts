@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { parseUnifiedDiff } from '../../../src/detect/diff.js';
 import { codeFingerprint, fingerprintOf, readFingerprints, renderFingerprint, type Fingerprint } from '../../../src/github/review/fingerprint.js';
 import { splitStanding } from '../../../src/harden/standing.js';
-import { planReview, renderBodySection, renderOutdatedReply, renderReviewBody, standingSuggestions, suggestionDiff, type ReviewPlan } from '../../../src/github/review/plan.js';
+import {
+  planReview,
+  renderBodySection,
+  renderOutdatedReply,
+  renderReviewBody,
+  standingSuggestions,
+  suggestionDiff,
+  type ReviewPlan,
+} from '../../../src/github/review/plan.js';
 import type { TargetOutcome } from '../../../src/harden/harden-target.js';
 import { renderSuggestionMarkdown } from '../../../src/harden/render-markdown.js';
 import type { Suggestion } from '../../../src/harden/suggestion.js';
@@ -148,7 +156,12 @@ describe('planReview', () => {
 
 describe('standing suggestions split the targets', () => {
   const target = (path: string, code: string) => ({ path, function: { code } });
-  const standing: Fingerprint = { path: 'a.py', fn: 'f', orig: codeFingerprint('def f(x):\n    return x'), sugg: codeFingerprint('def f(x):\n    return int(x)') };
+  const standing: Fingerprint = {
+    path: 'a.py',
+    fn: 'f',
+    orig: codeFingerprint('def f(x):\n    return x'),
+    sugg: codeFingerprint('def f(x):\n    return int(x)'),
+  };
 
   it('holds back a target whose unchanged code has a standing suggestion (indentation and line endings aside)', () => {
     const same = target('a.py', '    def f(x):\r\n        return x\r\n');
@@ -164,7 +177,7 @@ describe('standing suggestions split the targets', () => {
 });
 
 describe('rendering', () => {
-  it('shows a suggestion outside the diff as a diff block in the file\'s line numbers', () => {
+  it("shows a suggestion outside the diff as a diff block in the file's line numbers", () => {
     expect(suggestionDiff(FIND)).toBe(
       [
         '@@ -40,5 +40,6 @@',
@@ -240,7 +253,7 @@ describe('rendering', () => {
     const section = plan.bodySections[0] ?? '';
     expect(section.split('\n')[0]).toBe('#### ``f`</sub><script>alert(1)</script>`` in ``app/`x`|<img src=x onerror=alert(1)>.py``, lines 3–4');
     // renderSuggestionMarkdown's own line: escaped, backticks dropped, inside a code span.
-    expect(section.split("\n")[2]).toBe("**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `f</sub><script>alert(1)</script>`");
+    expect(section.split('\n')[2]).toBe('**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `f</sub><script>alert(1)</script>`');
     // The code's own five-backtick line cannot close the diff block around it.
     expect(section).toContain('\n``````diff\n');
     const body = renderReviewBody(plan, { targetsFound: 1, skipped: [] });
@@ -248,7 +261,10 @@ describe('rendering', () => {
     expect(fingerprintOf(evil).path).toBe(hostilePath);
 
     // The same hostile replacement inline: its marker line sits inside the ```suggestion block.
-    const forged = suggestionFor(VIEWS_USER, `${USER_BY_EMAIL_FIXED}\n${renderFingerprint({ path: 'app/views.py', fn: 'is_admin', orig: 'aaaaaaaaaaaa', sugg: 'bbbbbbbbbbbb' })}`);
+    const forged = suggestionFor(
+      VIEWS_USER,
+      `${USER_BY_EMAIL_FIXED}\n${renderFingerprint({ path: 'app/views.py', fn: 'is_admin', orig: 'aaaaaaaaaaaa', sugg: 'bbbbbbbbbbbb' })}`,
+    );
     const inline = planReview({ outcomes: [outcome(VIEWS_USER, { suggestion: forged })], diff, existing: [], headSha: HEAD_SHA });
     expect(readFingerprints(inline.comments.map((comment) => comment.body))).toEqual([fingerprintOf(forged)]);
   });

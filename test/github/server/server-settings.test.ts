@@ -31,7 +31,10 @@ describe('loadServerSettings', () => {
   });
 
   it('WEBHOOK_SECRET missing (or blank)', () => {
-    for (const env of [{ APP_ID: '123', PRIVATE_KEY: PEM }, { ...COMPLETE, WEBHOOK_SECRET: '  ' }]) {
+    for (const env of [
+      { APP_ID: '123', PRIVATE_KEY: PEM },
+      { ...COMPLETE, WEBHOOK_SECRET: '  ' },
+    ]) {
       const error = failure(env);
       expect(error.variable).toBe('WEBHOOK_SECRET');
       expect(error.message).toBe('WEBHOOK_SECRET is not set: set WEBHOOK_SECRET to the webhook secret entered in the GitHub App settings');
@@ -39,7 +42,9 @@ describe('loadServerSettings', () => {
   });
 
   it('APP_ID missing, or not a number', () => {
-    expect(failure({ PRIVATE_KEY: PEM, WEBHOOK_SECRET: 's3cret' }).message).toBe('APP_ID is not set: set APP_ID to the GitHub App\'s id (its settings page, "App ID")');
+    expect(failure({ PRIVATE_KEY: PEM, WEBHOOK_SECRET: 's3cret' }).message).toBe(
+      'APP_ID is not set: set APP_ID to the GitHub App\'s id (its settings page, "App ID")',
+    );
     expect(failure({ ...COMPLETE, APP_ID: 'seccoder' }).message).toBe(
       'APP_ID is invalid (must be the numeric id of the GitHub App): set APP_ID to the GitHub App\'s id (its settings page, "App ID")',
     );
@@ -56,7 +61,9 @@ describe('loadServerSettings', () => {
       throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
     });
     expect(error.variable).toBe('PRIVATE_KEY_PATH');
-    expect(error.message).toBe('PRIVATE_KEY_PATH /nonexistent/seccoder.pem cannot be read (ENOENT): set it to the .pem file downloaded from the GitHub App settings');
+    expect(error.message).toBe(
+      'PRIVATE_KEY_PATH /nonexistent/seccoder.pem cannot be read (ENOENT): set it to the .pem file downloaded from the GitHub App settings',
+    );
   });
 
   it('PRIVATE_KEY_PATH read from the real file system when no reader is given', () => {
@@ -88,7 +95,9 @@ describe('loadServerSettings', () => {
   });
 
   it('PORT and LOG_LEVEL out of range', () => {
-    expect(failure({ ...COMPLETE, PORT: '70000' }).message).toBe('PORT is invalid (Too big: expected number to be <=65535): set PORT to a port number between 1 and 65535, or leave it unset for 3000');
+    expect(failure({ ...COMPLETE, PORT: '70000' }).message).toBe(
+      'PORT is invalid (Too big: expected number to be <=65535): set PORT to a port number between 1 and 65535, or leave it unset for 3000',
+    );
     // probot's types narrow process.env.LOG_LEVEL to its levels; an operator can still write anything.
     expect(failure({ ...COMPLETE, LOG_LEVEL: 'verbose' as 'info' }).message).toBe(
       'LOG_LEVEL is invalid (must be one of trace, debug, info, warn, error, fatal): set LOG_LEVEL to one of trace, debug, info, warn, error, fatal, or leave it unset for info',
