@@ -9,30 +9,31 @@ export interface CsrMatrix {
   values: Float64Array;
 }
 
-/** X · D for dense D (cols × width, row-major) → rows × width. */
-export function multiplyDense(x: CsrMatrix, dense: Float64Array, width: number): Float64Array {
-  const out = new Float64Array(x.rows * width);
+/**
+ * X · D (rows × width) or, with `transpose`, Xᵀ · D (cols × width), for dense D (row-major). One
+ * walk over X's non-zeros: the transpose only swaps which side of each product is read and written.
+ */
+function multiply(x: CsrMatrix, dense: Float64Array, width: number, transpose: boolean): Float64Array {
+  const out = new Float64Array((transpose ? x.cols : x.rows) * width);
   for (let i = 0; i < x.rows; i += 1) {
-    const target = i * width;
+    const rowBase = i * width;
     for (let p = x.rowStart[i] as number; p < (x.rowStart[i + 1] as number); p += 1) {
       const value = x.values[p] as number;
-      const source = (x.colIndex[p] as number) * width;
+      const colBase = (x.colIndex[p] as number) * width;
+      const target = transpose ? colBase : rowBase;
+      const source = transpose ? rowBase : colBase;
       for (let c = 0; c < width; c += 1) out[target + c] = (out[target + c] as number) + value * (dense[source + c] as number);
     }
   }
   return out;
 }
 
+/** X · D for dense D (cols × width, row-major) → rows × width. */
+export function multiplyDense(x: CsrMatrix, dense: Float64Array, width: number): Float64Array {
+  return multiply(x, dense, width, false);
+}
+
 /** Xᵀ · D for dense D (rows × width, row-major) → cols × width. */
 export function multiplyTransposeDense(x: CsrMatrix, dense: Float64Array, width: number): Float64Array {
-  const out = new Float64Array(x.cols * width);
-  for (let i = 0; i < x.rows; i += 1) {
-    const source = i * width;
-    for (let p = x.rowStart[i] as number; p < (x.rowStart[i + 1] as number); p += 1) {
-      const value = x.values[p] as number;
-      const target = (x.colIndex[p] as number) * width;
-      for (let c = 0; c < width; c += 1) out[target + c] = (out[target + c] as number) + value * (dense[source + c] as number);
-    }
-  }
-  return out;
+  return multiply(x, dense, width, true);
 }
