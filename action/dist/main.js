@@ -26981,96 +26981,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/parse-diff/index.js
-var require_parse_diff = __commonJS({
-  "node_modules/parse-diff/index.js"(exports, module) {
-    module.exports = (n2) => {
-      if (!n2) return [];
-      if (typeof n2 != "string" || n2.match(/^\s+$/)) return [];
-      const s = n2.split(`
-`);
-      if (s.length === 0) return [];
-      const a2 = [];
-      let o2 = null, d = null, u2 = 0, m = 0, l = null;
-      const g = (e) => {
-        d?.changes.push({ type: "normal", normal: true, ln1: u2++, ln2: m++, content: e }), l.oldLines--, l.newLines--;
-      }, p = (e) => {
-        const [t, r] = parseFiles(e) ?? [];
-        o2 = { chunks: [], deletions: 0, additions: 0, from: t, to: r }, a2.push(o2);
-      }, i2 = () => {
-        (!o2 || o2.chunks.length) && p();
-      }, $2 = (e, t) => {
-        i2(), o2.new = true, o2.newMode = t[1], o2.from = "/dev/null";
-      }, N = (e, t) => {
-        i2(), o2.deleted = true, o2.oldMode = t[1], o2.to = "/dev/null";
-      }, x = (e, t) => {
-        i2(), o2.oldMode = t[1];
-      }, F = (e, t) => {
-        i2(), o2.newMode = t[1];
-      }, S = (e, t) => {
-        i2(), o2.index = e.split(" ").slice(1), t[1] && (o2.oldMode = o2.newMode = t[1].trim());
-      }, k = (e) => {
-        i2(), o2.from = parseOldOrNewFile(e);
-      }, y = (e) => {
-        i2(), o2.to = parseOldOrNewFile(e);
-      }, f = (e) => +(e || 1), M = (e, t) => {
-        o2 || p(e);
-        const [r, c3, w, L] = t.slice(1);
-        u2 = +r, m = +w, d = { content: e, changes: [], oldStart: +r, oldLines: f(c3), newStart: +w, newLines: f(L) }, l = { oldLines: f(c3), newLines: f(L) }, o2.chunks.push(d);
-      }, R = (e) => {
-        d && (d.changes.push({ type: "del", del: true, ln: u2++, content: e }), o2.deletions++, l.oldLines--);
-      }, b = (e) => {
-        d && (d.changes.push({ type: "add", add: true, ln: m++, content: e }), o2.additions++, l.newLines--);
-      }, h2 = (e) => {
-        if (!d) return;
-        const [t] = d.changes.slice(-1);
-        d.changes.push({ type: t.type, [t.type]: true, ln1: t.ln1, ln2: t.ln2, ln: t.ln, content: e });
-      }, _ = [[/^diff\s/, p], [/^new file mode (\d+)$/, $2], [/^deleted file mode (\d+)$/, N], [/^old mode (\d+)$/, x], [/^new mode (\d+)$/, F], [/^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(\s(\d+))?$/, S], [/^---\s/, k], [/^\+\+\+\s/, y], [/^@@\s+-(\d+),?(\d+)?\s+\+(\d+),?(\d+)?\s@@/, M], [/^\\ No newline at end of file$/, h2]], v = [[/^\\ No newline at end of file$/, h2], [/^-/, R], [/^\+/, b], [/^\s*/, g]], C = (e) => {
-        for (const [t, r] of v) {
-          const c3 = e.match(t);
-          if (c3) {
-            r(e, c3);
-            break;
-          }
-        }
-        l.oldLines === 0 && l.newLines === 0 && (l = null);
-      }, H = (e) => {
-        for (const [t, r] of _) {
-          const c3 = e.match(t);
-          if (c3) {
-            r(e, c3);
-            break;
-          }
-        }
-      }, O = (e) => {
-        l ? C(e) : H(e);
-      };
-      for (const e of s) O(e);
-      return a2;
-    };
-    var fileNameDiffRegex = /(a|i|w|c|o|1|2)\/.*(?=["']? ["']?(b|i|w|c|o|1|2)\/)|(b|i|w|c|o|1|2)\/.*$/g;
-    var gitFileHeaderRegex = /^(a|b|i|w|c|o|1|2)\//;
-    var parseFiles = (n2) => n2?.match(fileNameDiffRegex)?.map((a2) => a2.replace(gitFileHeaderRegex, "").replace(/("|')$/, ""));
-    var qoutedFileNameRegex = /^\\?['"]|\\?['"]$/g;
-    var parseOldOrNewFile = (n2) => {
-      let s = leftTrimChars(n2, "-+").trim();
-      return s = removeTimeStamp(s), s.replace(qoutedFileNameRegex, "").replace(gitFileHeaderRegex, "");
-    };
-    var leftTrimChars = (n2, s) => {
-      if (n2 = makeString(n2), !s && String.prototype.trimLeft) return n2.trimLeft();
-      const a2 = formTrimmingString(s);
-      return n2.replace(new RegExp(`^${a2}+`), "");
-    };
-    var timeStampRegex = /\t.*|\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d(.\d+)?\s(\+|-)\d\d\d\d/;
-    var removeTimeStamp = (n2) => {
-      const s = timeStampRegex.exec(n2);
-      return s && (n2 = n2.substring(0, s.index).trim()), n2;
-    };
-    var formTrimmingString = (n2) => n2 == null ? "\\s" : n2 instanceof RegExp ? n2.source : `[${makeString(n2).replace(/([.*+?^=!:${}()|[\]/\\])/g, "\\$1")}]`;
-    var makeString = (n2) => `${n2 ?? ""}`;
-  }
-});
-
 // node_modules/@protobufjs/aspromise/index.js
 var require_aspromise = __commonJS({
   "node_modules/@protobufjs/aspromise/index.js"(exports, module) {
@@ -32866,6 +32776,96 @@ var require_onnx = __commonJS({
   }
 });
 
+// node_modules/parse-diff/index.js
+var require_parse_diff = __commonJS({
+  "node_modules/parse-diff/index.js"(exports, module) {
+    module.exports = (n2) => {
+      if (!n2) return [];
+      if (typeof n2 != "string" || n2.match(/^\s+$/)) return [];
+      const s = n2.split(`
+`);
+      if (s.length === 0) return [];
+      const a2 = [];
+      let o2 = null, d = null, u2 = 0, m = 0, l = null;
+      const g = (e) => {
+        d?.changes.push({ type: "normal", normal: true, ln1: u2++, ln2: m++, content: e }), l.oldLines--, l.newLines--;
+      }, p = (e) => {
+        const [t, r] = parseFiles(e) ?? [];
+        o2 = { chunks: [], deletions: 0, additions: 0, from: t, to: r }, a2.push(o2);
+      }, i2 = () => {
+        (!o2 || o2.chunks.length) && p();
+      }, $2 = (e, t) => {
+        i2(), o2.new = true, o2.newMode = t[1], o2.from = "/dev/null";
+      }, N = (e, t) => {
+        i2(), o2.deleted = true, o2.oldMode = t[1], o2.to = "/dev/null";
+      }, x = (e, t) => {
+        i2(), o2.oldMode = t[1];
+      }, F = (e, t) => {
+        i2(), o2.newMode = t[1];
+      }, S = (e, t) => {
+        i2(), o2.index = e.split(" ").slice(1), t[1] && (o2.oldMode = o2.newMode = t[1].trim());
+      }, k = (e) => {
+        i2(), o2.from = parseOldOrNewFile(e);
+      }, y = (e) => {
+        i2(), o2.to = parseOldOrNewFile(e);
+      }, f = (e) => +(e || 1), M = (e, t) => {
+        o2 || p(e);
+        const [r, c3, w, L] = t.slice(1);
+        u2 = +r, m = +w, d = { content: e, changes: [], oldStart: +r, oldLines: f(c3), newStart: +w, newLines: f(L) }, l = { oldLines: f(c3), newLines: f(L) }, o2.chunks.push(d);
+      }, R = (e) => {
+        d && (d.changes.push({ type: "del", del: true, ln: u2++, content: e }), o2.deletions++, l.oldLines--);
+      }, b = (e) => {
+        d && (d.changes.push({ type: "add", add: true, ln: m++, content: e }), o2.additions++, l.newLines--);
+      }, h2 = (e) => {
+        if (!d) return;
+        const [t] = d.changes.slice(-1);
+        d.changes.push({ type: t.type, [t.type]: true, ln1: t.ln1, ln2: t.ln2, ln: t.ln, content: e });
+      }, _ = [[/^diff\s/, p], [/^new file mode (\d+)$/, $2], [/^deleted file mode (\d+)$/, N], [/^old mode (\d+)$/, x], [/^new mode (\d+)$/, F], [/^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(\s(\d+))?$/, S], [/^---\s/, k], [/^\+\+\+\s/, y], [/^@@\s+-(\d+),?(\d+)?\s+\+(\d+),?(\d+)?\s@@/, M], [/^\\ No newline at end of file$/, h2]], v = [[/^\\ No newline at end of file$/, h2], [/^-/, R], [/^\+/, b], [/^\s*/, g]], C = (e) => {
+        for (const [t, r] of v) {
+          const c3 = e.match(t);
+          if (c3) {
+            r(e, c3);
+            break;
+          }
+        }
+        l.oldLines === 0 && l.newLines === 0 && (l = null);
+      }, H = (e) => {
+        for (const [t, r] of _) {
+          const c3 = e.match(t);
+          if (c3) {
+            r(e, c3);
+            break;
+          }
+        }
+      }, O = (e) => {
+        l ? C(e) : H(e);
+      };
+      for (const e of s) O(e);
+      return a2;
+    };
+    var fileNameDiffRegex = /(a|i|w|c|o|1|2)\/.*(?=["']? ["']?(b|i|w|c|o|1|2)\/)|(b|i|w|c|o|1|2)\/.*$/g;
+    var gitFileHeaderRegex = /^(a|b|i|w|c|o|1|2)\//;
+    var parseFiles = (n2) => n2?.match(fileNameDiffRegex)?.map((a2) => a2.replace(gitFileHeaderRegex, "").replace(/("|')$/, ""));
+    var qoutedFileNameRegex = /^\\?['"]|\\?['"]$/g;
+    var parseOldOrNewFile = (n2) => {
+      let s = leftTrimChars(n2, "-+").trim();
+      return s = removeTimeStamp(s), s.replace(qoutedFileNameRegex, "").replace(gitFileHeaderRegex, "");
+    };
+    var leftTrimChars = (n2, s) => {
+      if (n2 = makeString(n2), !s && String.prototype.trimLeft) return n2.trimLeft();
+      const a2 = formTrimmingString(s);
+      return n2.replace(new RegExp(`^${a2}+`), "");
+    };
+    var timeStampRegex = /\t.*|\d{4}-\d\d-\d\d\s\d\d:\d\d:\d\d(.\d+)?\s(\+|-)\d\d\d\d/;
+    var removeTimeStamp = (n2) => {
+      const s = timeStampRegex.exec(n2);
+      return s && (n2 = n2.substring(0, s.index).trim()), n2;
+    };
+    var formTrimmingString = (n2) => n2 == null ? "\\s" : n2 instanceof RegExp ? n2.source : `[${makeString(n2).replace(/([.*+?^=!:${}()|[\]/\\])/g, "\\$1")}]`;
+    var makeString = (n2) => `${n2 ?? ""}`;
+  }
+});
+
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({
   "node_modules/bottleneck/light.js"(exports, module) {
@@ -34700,19 +34700,76 @@ function info(message2) {
   process.stdout.write(message2 + os4.EOL);
 }
 
-// src/analyze/cwe.ts
+// src/errors/seccoder-error.ts
+var SecCoderError = class extends Error {
+  name = "SecCoderError";
+  /** What the user can do about it; absent when the message already says. */
+  hint;
+  constructor(message2, options = {}) {
+    const { hint, ...rest } = options;
+    super(message2, rest);
+    this.hint = hint;
+  }
+};
+function userErrorLine(error63) {
+  if (!(error63 instanceof SecCoderError)) return void 0;
+  return error63.hint && !error63.message.includes(error63.hint) ? `${error63.message} (${error63.hint})` : error63.message;
+}
+function bugReport(error63) {
+  if (!(error63 instanceof Error)) return `non-error thrown: ${String(error63)}`;
+  return error63.stack ?? `${error63.name}: ${error63.message}`;
+}
+
+// src/cwe/invalid-cwe-error.ts
+var InvalidCweError = class extends SecCoderError {
+  constructor(value) {
+    super(`invalid CWE ${JSON.stringify(value)}: expected a form like CWE-89`, {
+      hint: 'write a CWE as CWE-<number>, e.g. CWE-89; "89" and "cwe-089" are read too'
+    });
+    this.value = value;
+  }
+  value;
+  name = "InvalidCweError";
+};
+
+// src/cwe/id.ts
+function formatCweId(n2) {
+  if (!Number.isSafeInteger(n2) || n2 < 1) throw new RangeError(`not a CWE number: ${n2}`);
+  return `CWE-${n2}`;
+}
 function cweId(value) {
   const match = /^(?:cwe-?)?0*(\d+)$/i.exec(String(value).trim());
   if (!match?.[1] || match[1] === "0") return void 0;
   return `CWE-${match[1]}`;
 }
-function cweFromTag(tag) {
-  const match = /^external\/cwe\/(cwe-\d+)$/i.exec(tag.trim());
-  return match?.[1] ? cweId(match[1]) : void 0;
+function normalizeCwe(value) {
+  const id = cweId(value);
+  if (!id) throw new InvalidCweError(value);
+  return id;
 }
+
+// src/cwe/families.ts
 var FAMILIES = [
   // Buffer overruns and out-of-bounds access.
-  ["CWE-119", "CWE-120", "CWE-121", "CWE-122", "CWE-124", "CWE-125", "CWE-126", "CWE-127", "CWE-129", "CWE-131", "CWE-170", "CWE-193", "CWE-786", "CWE-787", "CWE-788", "CWE-805", "CWE-806"],
+  [
+    "CWE-119",
+    "CWE-120",
+    "CWE-121",
+    "CWE-122",
+    "CWE-124",
+    "CWE-125",
+    "CWE-126",
+    "CWE-127",
+    "CWE-129",
+    "CWE-131",
+    "CWE-170",
+    "CWE-193",
+    "CWE-786",
+    "CWE-787",
+    "CWE-788",
+    "CWE-805",
+    "CWE-806"
+  ],
   // Use of freed or expired memory.
   ["CWE-416", "CWE-825"],
   // NULL dereference, checked or not.
@@ -34751,7 +34808,7 @@ function mentionsWeakness(cwes, target) {
 }
 
 // src/analyze/errors.ts
-var AnalyzerError = class extends Error {
+var AnalyzerError = class extends SecCoderError {
   constructor(message2, analyzer, command, options) {
     super(message2, options);
     this.analyzer = analyzer;
@@ -43780,8 +43837,8 @@ function datetime(args) {
   const opts = ["Z"];
   if (args.offset)
     opts.push(`([+-](?:[01]\\d|2[0-3]):[0-5]\\d)`);
-  const qualified3 = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
-  const timeRegex = args.local ? `${qualified3}|${timeSource({ precision: args.precision })}` : qualified3;
+  const qualified = `${timeSource({ precision: args.precision, seconds: true })}(?:${opts.join("|")})`;
+  const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
 var anyString = /^[\s\S]{0,}$/;
@@ -61457,181 +61514,183 @@ function date4(params) {
 
 // src/analyze/bandit-cwe.ts
 var BANDIT_CWES = {
-  B101: ["CWE-703"],
+  B101: [703],
   // assert_used
-  B102: ["CWE-78", "CWE-94", "CWE-95"],
+  B102: [78, 94, 95],
   // exec_used
-  B103: ["CWE-732"],
+  B103: [732],
   // set_bad_file_permissions
-  B104: ["CWE-605"],
+  B104: [605],
   // hardcoded_bind_all_interfaces
-  B105: ["CWE-259", "CWE-798"],
+  B105: [259, 798],
   // hardcoded_password_string
-  B106: ["CWE-259", "CWE-798"],
+  B106: [259, 798],
   // hardcoded_password_funcarg
-  B107: ["CWE-259", "CWE-798"],
+  B107: [259, 798],
   // hardcoded_password_default
-  B108: ["CWE-377"],
+  B108: [377],
   // hardcoded_tmp_directory
-  B110: ["CWE-703"],
+  B110: [703],
   // try_except_pass
-  B112: ["CWE-703"],
+  B112: [703],
   // try_except_continue
-  B201: ["CWE-94"],
+  B201: [94],
   // flask_debug_true
-  B301: ["CWE-502"],
+  B301: [502],
   // pickle
-  B302: ["CWE-502"],
+  B302: [502],
   // marshal
-  B303: ["CWE-327", "CWE-328"],
+  B303: [327, 328],
   // md5 / sha1
-  B304: ["CWE-327"],
+  B304: [327],
   // insecure ciphers
-  B305: ["CWE-327"],
+  B305: [327],
   // insecure cipher modes (ECB)
-  B306: ["CWE-377"],
+  B306: [377],
   // mktemp_q
-  B307: ["CWE-78", "CWE-94", "CWE-95"],
+  B307: [78, 94, 95],
   // eval
-  B308: ["CWE-79"],
+  B308: [79],
   // mark_safe
-  B309: ["CWE-295"],
+  B309: [295],
   // httpsconnection (no certificate checks on old Pythons; removed upstream)
-  B310: ["CWE-22"],
+  B310: [22],
   // urllib_urlopen (file:// and custom schemes)
-  B311: ["CWE-330", "CWE-338"],
+  B311: [330, 338],
   // random
-  B312: ["CWE-319"],
+  B312: [319],
   // telnetlib
-  B313: ["CWE-20", "CWE-611", "CWE-776"],
+  B313: [20, 611, 776],
   // xml_bad_cElementTree
-  B314: ["CWE-20", "CWE-611", "CWE-776"],
+  B314: [20, 611, 776],
   // xml_bad_ElementTree
-  B315: ["CWE-20", "CWE-611", "CWE-776"],
+  B315: [20, 611, 776],
   // xml_bad_expatreader
-  B316: ["CWE-20", "CWE-611", "CWE-776"],
+  B316: [20, 611, 776],
   // xml_bad_expatbuilder
-  B317: ["CWE-20", "CWE-611", "CWE-776"],
+  B317: [20, 611, 776],
   // xml_bad_sax
-  B318: ["CWE-20", "CWE-611", "CWE-776"],
+  B318: [20, 611, 776],
   // xml_bad_minidom
-  B319: ["CWE-20", "CWE-611", "CWE-776"],
+  B319: [20, 611, 776],
   // xml_bad_pulldom
-  B320: ["CWE-20", "CWE-611", "CWE-776"],
+  B320: [20, 611, 776],
   // xml_bad_etree (lxml)
-  B321: ["CWE-319"],
+  B321: [319],
   // ftplib
-  B322: ["CWE-20", "CWE-94"],
+  B322: [20, 94],
   // input (Python 2's input() evaluates what it reads)
-  B323: ["CWE-295"],
+  B323: [295],
   // unverified_context
-  B324: ["CWE-327", "CWE-328"],
+  B324: [327, 328],
   // hashlib_new_insecure_functions
-  B325: ["CWE-377"],
+  B325: [377],
   // tempnam
-  B401: ["CWE-319"],
+  B401: [319],
   // import_telnetlib
-  B402: ["CWE-319"],
+  B402: [319],
   // import_ftplib
-  B403: ["CWE-502"],
+  B403: [502],
   // import_pickle
-  B404: ["CWE-78"],
+  B404: [78],
   // import_subprocess
-  B405: ["CWE-20", "CWE-611"],
+  B405: [20, 611],
   // import_xml_etree
-  B406: ["CWE-20", "CWE-611"],
+  B406: [20, 611],
   // import_xml_sax
-  B407: ["CWE-20", "CWE-611"],
+  B407: [20, 611],
   // import_xml_expat
-  B408: ["CWE-20", "CWE-611"],
+  B408: [20, 611],
   // import_xml_minidom
-  B409: ["CWE-20", "CWE-611"],
+  B409: [20, 611],
   // import_xml_pulldom
-  B410: ["CWE-20", "CWE-611"],
+  B410: [20, 611],
   // import_lxml
-  B411: ["CWE-20"],
+  B411: [20],
   // import_xmlrpclib
-  B412: ["CWE-284"],
+  B412: [284],
   // import_httpoxy
-  B413: ["CWE-327"],
+  B413: [327],
   // import_pycrypto
-  B501: ["CWE-295"],
+  B501: [295],
   // request_with_no_cert_validation
-  B502: ["CWE-327"],
+  B502: [327],
   // ssl_with_bad_version
-  B503: ["CWE-327"],
+  B503: [327],
   // ssl_with_bad_defaults
-  B504: ["CWE-327"],
+  B504: [327],
   // ssl_with_no_version
-  B505: ["CWE-326"],
+  B505: [326],
   // weak_cryptographic_key
-  B506: ["CWE-20", "CWE-502"],
+  B506: [20, 502],
   // yaml_load
-  B507: ["CWE-295"],
+  B507: [295],
   // ssh_no_host_key_verification
-  B601: ["CWE-78"],
+  B601: [78],
   // paramiko_calls
-  B602: ["CWE-78"],
+  B602: [78],
   // subprocess_popen_with_shell_equals_true
-  B603: ["CWE-78"],
+  B603: [78],
   // subprocess_without_shell_equals_true
-  B604: ["CWE-78"],
+  B604: [78],
   // any_other_function_with_shell_equals_true
-  B605: ["CWE-78"],
+  B605: [78],
   // start_process_with_a_shell
-  B606: ["CWE-78"],
+  B606: [78],
   // start_process_with_no_shell
-  B607: ["CWE-78"],
+  B607: [78],
   // start_process_with_partial_path
-  B608: ["CWE-89"],
+  B608: [89],
   // hardcoded_sql_expressions
-  B609: ["CWE-155"],
+  B609: [155],
   // linux_commands_wildcard_injection
-  B610: ["CWE-89"],
+  B610: [89],
   // django_extra_used
-  B611: ["CWE-89"],
+  B611: [89],
   // django_rawsql_used
-  B701: ["CWE-94", "CWE-79"],
+  B701: [94, 79],
   // jinja2_autoescape_false
-  B702: ["CWE-80"],
+  B702: [80],
   // use_of_mako_templates
-  B703: ["CWE-80"]
+  B703: [80]
   // django_mark_safe
 };
-var BANDIT_JUDGED_CWES = /* @__PURE__ */ new Set([
-  "CWE-78",
-  // B602, B604, B605: shell commands
-  "CWE-89",
-  // B608: SQL built from strings
-  "CWE-94",
-  // B307, B102: eval, exec
-  "CWE-95",
-  "CWE-259",
-  // B105-B107: hard-coded passwords
-  "CWE-798",
-  "CWE-295",
-  // B501, B323, B507: certificate checks turned off
-  "CWE-326",
-  // B505: short keys
-  "CWE-327",
-  // B303, B304, B305, B324, B502-B504: weak hashes, ciphers and TLS versions
-  "CWE-328",
-  "CWE-330",
-  // B311: random for secrets
-  "CWE-338",
-  "CWE-377",
-  // B108, B306: predictable temp files
-  "CWE-502",
-  // B301, B302, B506: pickle, marshal, yaml.load
-  "CWE-605",
-  // B104: binding all interfaces
-  "CWE-611",
-  // B313-B320: XML parsers without defusedxml
-  "CWE-732"
-  // B103: world-writable chmod
-]);
+var BANDIT_JUDGED_CWES = new Set(
+  [
+    78,
+    // B602, B604, B605: shell commands
+    89,
+    // B608: SQL built from strings
+    94,
+    // B307, B102: eval, exec
+    95,
+    259,
+    // B105-B107: hard-coded passwords
+    798,
+    295,
+    // B501, B323, B507: certificate checks turned off
+    326,
+    // B505: short keys
+    327,
+    // B303, B304, B305, B324, B502-B504: weak hashes, ciphers and TLS versions
+    328,
+    330,
+    // B311: random for secrets
+    338,
+    377,
+    // B108, B306: predictable temp files
+    502,
+    // B301, B302, B506: pickle, marshal, yaml.load
+    605,
+    // B104: binding all interfaces
+    611,
+    // B313-B320: XML parsers without defusedxml
+    732
+    // B103: world-writable chmod
+  ].map(formatCweId)
+);
 function banditCwes(testId) {
-  return [...BANDIT_CWES[testId.toUpperCase()] ?? []];
+  return (BANDIT_CWES[testId.toUpperCase()] ?? []).map(formatCweId);
 }
 
 // src/analyze/bandit.ts
@@ -61714,7 +61773,10 @@ var BanditAnalyzer = class extends ToolAnalyzer {
   async findInterpreter() {
     const runner = this.options.runner ?? RUNNER_CANDIDATES.map((url2) => fileURLToPath3(url2)).find((path7) => existsSync2(path7));
     if (!runner || !existsSync2(runner)) {
-      return { ok: false, detail: `bandit-runner.py not found (looked for ${this.options.runner ?? RUNNER_CANDIDATES.map((url2) => fileURLToPath3(url2)).join(", ")})` };
+      return {
+        ok: false,
+        detail: `bandit-runner.py not found (looked for ${this.options.runner ?? RUNNER_CANDIDATES.map((url2) => fileURLToPath3(url2)).join(", ")})`
+      };
     }
     const pythons = this.options.pythons ?? ["python3", "/usr/bin/python3"];
     const problems = [];
@@ -61732,8 +61794,21 @@ var BanditAnalyzer = class extends ToolAnalyzer {
 };
 
 // src/analyze/clang.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
+
+// src/sarif/read-error.ts
+var DEFAULT_HINT = "give a SARIF 2.1.0 log as analyzers write it, e.g. CodeQL with --format=sarif-latest or Semgrep with --sarif";
+var SarifReadError = class extends SecCoderError {
+  constructor(file2, reason, options = {}) {
+    super(`cannot read SARIF from ${file2}: ${reason}`, { ...options, hint: options.hint ?? DEFAULT_HINT });
+    this.file = file2;
+    this.reason = reason;
+  }
+  file;
+  reason;
+  name = "SarifReadError";
+};
 
 // src/analyze/c-guard.ts
 var HARMLESS_PRAGMAS = /^(once|pack)\b/;
@@ -61836,7 +61911,18 @@ function refusalFindings(code, analyzer) {
 
 // src/analyze/c-prelude.ts
 var C_PRELUDE_HEADERS = ["stdio.h", "stdlib.h", "string.h", "stdint.h", "stddef.h", "limits.h", "stdbool.h", "unistd.h"];
-var CPP_PRELUDE_HEADERS = ["cstdio", "cstdlib", "cstring", "cstdint", "cstddef", "climits", "string", "vector", "memory", "unistd.h"];
+var CPP_PRELUDE_HEADERS = [
+  "cstdio",
+  "cstdlib",
+  "cstring",
+  "cstdint",
+  "cstddef",
+  "climits",
+  "string",
+  "vector",
+  "memory",
+  "unistd.h"
+];
 function withPrelude(code, language2, headers) {
   const list = headers ?? (language2 === "cpp" ? CPP_PRELUDE_HEADERS : C_PRELUDE_HEADERS);
   if (list.length === 0) return { source: code, lineOffset: 0 };
@@ -61848,76 +61934,184 @@ function originalLine(reported, lineOffset) {
   return Math.max(1, reported - lineOffset);
 }
 
-// src/analyze/sarif.ts
-var RuleSchema = external_exports.object({
-  id: external_exports.string(),
-  properties: external_exports.object({ tags: external_exports.array(external_exports.string()).optional() }).optional()
+// src/cwe/from-tags.ts
+var CWE_TAG = /^(?:external\/cwe\/)?cwe-0*([1-9]\d*)(?:$|[\s:])/i;
+function cweFromTag(tag) {
+  const match = CWE_TAG.exec(tag.trim());
+  return match?.[1] ? cweId(match[1]) : void 0;
+}
+function cweFromTags(tags) {
+  const found = /* @__PURE__ */ new Set();
+  for (const tag of tags) {
+    const cwe = cweFromTag(tag);
+    if (cwe) found.add(cwe);
+  }
+  return [...found];
+}
+
+// src/sarif/read.ts
+import { readFile } from "node:fs/promises";
+
+// src/text/zod-issues.ts
+function describeIssues(issues) {
+  return issues.slice(0, 3).map((issue3) => issue3.path.length > 0 ? `${issue3.path.map(String).join(".")}: ${issue3.message}` : issue3.message).join("; ");
+}
+
+// src/sarif/schema.ts
+var levelSchema = external_exports.enum(["none", "note", "warning", "error"]);
+var index = external_exports.number().int().nonnegative();
+var propertiesSchema = external_exports.object({
+  tags: external_exports.array(external_exports.string()).optional(),
+  /** CodeQL's CVSS-like score ("7.5"), what GitHub shows as the alert's security severity. */
+  "security-severity": external_exports.union([external_exports.string(), external_exports.number()]).optional()
 });
-var ResultSchema2 = external_exports.object({
-  ruleId: external_exports.string().optional(),
-  ruleIndex: external_exports.number().int().optional(),
-  rule: external_exports.object({ id: external_exports.string().optional() }).optional(),
-  level: external_exports.string().optional(),
-  message: external_exports.object({ text: external_exports.string().optional() }),
-  locations: external_exports.array(
-    external_exports.object({
-      physicalLocation: external_exports.object({
-        artifactLocation: external_exports.object({ uri: external_exports.string().optional() }).optional(),
-        region: external_exports.object({ startLine: external_exports.number().int().optional() }).optional()
-      }).optional()
+var sarifRuleSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  shortDescription: external_exports.object({ text: external_exports.string() }).optional(),
+  defaultConfiguration: external_exports.object({ level: levelSchema.optional() }).optional(),
+  properties: propertiesSchema.optional()
+});
+var artifactLocationSchema = external_exports.object({
+  uri: external_exports.string().min(1).optional(),
+  uriBaseId: external_exports.string().optional(),
+  index: index.optional()
+});
+var locationSchema = external_exports.object({
+  physicalLocation: external_exports.object({
+    artifactLocation: artifactLocationSchema.optional(),
+    region: external_exports.object({
+      startLine: external_exports.number().int().positive().optional(),
+      endLine: external_exports.number().int().positive().optional()
+    }).optional()
+  }).optional()
+});
+var sarifResultSchema = external_exports.object({
+  ruleId: external_exports.string().min(1).optional(),
+  ruleIndex: index.optional(),
+  rule: external_exports.object({
+    id: external_exports.string().min(1).optional(),
+    index: index.optional(),
+    toolComponent: external_exports.object({ index: index.optional(), name: external_exports.string().optional() }).optional()
+  }).optional(),
+  message: external_exports.object({ text: external_exports.string().optional(), markdown: external_exports.string().optional() }),
+  level: levelSchema.optional(),
+  locations: external_exports.array(locationSchema).optional(),
+  suppressions: external_exports.array(external_exports.object({ status: external_exports.string().optional() })).optional(),
+  baselineState: external_exports.string().optional(),
+  properties: propertiesSchema.optional()
+});
+var toolComponentSchema = external_exports.object({
+  name: external_exports.string().optional(),
+  // Rules are checked one by one so a bad rule does not shift the indexes results point at.
+  rules: external_exports.array(external_exports.unknown()).optional()
+});
+var sarifRunSchema = external_exports.object({
+  tool: external_exports.object({ driver: toolComponentSchema, extensions: external_exports.array(toolComponentSchema).optional() }),
+  // Results are checked one by one so a bad result drops only itself.
+  results: external_exports.array(external_exports.unknown()).optional(),
+  // Only looked up through results' indexes and base ids; read defensively where used.
+  artifacts: external_exports.array(external_exports.unknown()).optional(),
+  originalUriBaseIds: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+});
+var sarifLogSchema = external_exports.object({ runs: external_exports.array(external_exports.unknown()) });
+
+// src/sarif/rules.ts
+function rulesOf(run3, problems, source, where) {
+  const read = (rules, at) => ({
+    rules: (rules ?? []).map((rule2, i2) => {
+      const parsed = sarifRuleSchema.safeParse(rule2);
+      if (parsed.success) return parsed.data;
+      problems.push({ source, item: `${at}.rules[${i2}]`, reason: describeIssues(parsed.error.issues) });
+      return void 0;
     })
-  ).optional()
-});
-var RunSchema = external_exports.object({
-  tool: external_exports.object({
-    driver: external_exports.object({ name: external_exports.string(), rules: external_exports.array(RuleSchema).optional() }),
-    extensions: external_exports.array(external_exports.object({ name: external_exports.string().optional(), rules: external_exports.array(RuleSchema).optional() })).optional()
-  }),
-  results: external_exports.array(ResultSchema2).optional()
-});
-var SarifLogSchema = external_exports.object({ runs: external_exports.array(RunSchema) });
-var SarifFormatError = class extends Error {
-  constructor(problem) {
-    super(`not a SARIF 2.1 log we can read: ${problem}`);
-    this.problem = problem;
+  });
+  return {
+    driver: read(run3.tool.driver.rules, `${where}.tool.driver`),
+    extensions: (run3.tool.extensions ?? []).map((extension, i2) => read(extension.rules, `${where}.tool.extensions[${i2}]`))
+  };
+}
+function ruleOf(result, { driver, extensions }) {
+  const componentIndex = result.rule?.toolComponent?.index;
+  const component = componentIndex === void 0 ? driver : extensions[componentIndex];
+  const ruleIndex = result.ruleIndex ?? result.rule?.index;
+  if (component && ruleIndex !== void 0) {
+    const byIndex = component.rules[ruleIndex];
+    if (byIndex) return byIndex;
   }
-  problem;
-  name = "SarifFormatError";
-};
-function readSarif(log) {
-  let json2 = log;
-  if (typeof log === "string") {
-    try {
-      json2 = JSON.parse(log);
-    } catch {
-      throw new SarifFormatError("not JSON");
-    }
+  const id = result.ruleId ?? result.rule?.id;
+  if (id === void 0) return void 0;
+  for (const { rules } of [driver, ...extensions]) {
+    const byId = rules.find((rule2) => rule2?.id === id);
+    if (byId) return byId;
   }
-  const parsed = SarifLogSchema.safeParse(json2);
-  if (!parsed.success) throw new SarifFormatError(external_exports.prettifyError(parsed.error).replace(/\n/g, "; "));
-  const out = [];
-  for (const run3 of parsed.data.runs) {
-    const driverRules = run3.tool.driver.rules ?? [];
-    const rules = /* @__PURE__ */ new Map();
-    for (const rule2 of [...driverRules, ...(run3.tool.extensions ?? []).flatMap((extension) => extension.rules ?? [])]) {
-      const cwes = (rule2.properties?.tags ?? []).map(cweFromTag).filter((cwe) => cwe !== void 0);
-      if (!rules.has(rule2.id) || cwes.length > 0) rules.set(rule2.id, [...new Set(cwes)]);
+  return void 0;
+}
+
+// src/sarif/read.ts
+function readSarif(log, source) {
+  const parsed = sarifLogSchema.safeParse(log);
+  if (!parsed.success) throw new SarifReadError(source, `not a SARIF log (${describeIssues(parsed.error.issues)})`);
+  const results = [];
+  const problems = [];
+  parsed.data.runs.forEach((rawRun, runIndex) => {
+    const where = `runs[${runIndex}]`;
+    const run3 = sarifRunSchema.safeParse(rawRun);
+    if (!run3.success) {
+      problems.push({ source, item: where, reason: describeIssues(run3.error.issues) });
+      return;
     }
-    for (const result of run3.results ?? []) {
-      const ruleId = result.ruleId ?? result.rule?.id ?? (result.ruleIndex === void 0 ? void 0 : driverRules[result.ruleIndex]?.id) ?? "unknown-rule";
-      const physical = result.locations?.[0]?.physicalLocation;
-      out.push({
-        ruleId,
-        message: result.message.text ?? "",
-        line: physical?.region?.startLine,
-        uri: physical?.artifactLocation?.uri,
-        level: result.level,
-        cwe: [...rules.get(ruleId) ?? []],
-        tool: run3.tool.driver.name
-      });
-    }
+    const rules = rulesOf(run3.data, problems, source, where);
+    (run3.data.results ?? []).forEach((rawResult, resultIndex) => {
+      const item = `${where}.results[${resultIndex}]`;
+      const result = sarifResultSchema.safeParse(rawResult);
+      if (result.success) results.push({ item, result: result.data, rule: ruleOf(result.data, rules), run: run3.data });
+      else problems.push({ source, item, reason: describeIssues(result.error.issues) });
+    });
+  });
+  return { results, problems };
+}
+function readSarifText(text, source) {
+  let log;
+  try {
+    log = JSON.parse(text);
+  } catch (cause) {
+    throw new SarifReadError(source, `invalid JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
   }
-  return out;
+  return readSarif(log, source);
+}
+async function readSarifFile(path7) {
+  let text;
+  try {
+    text = await readFile(path7, "utf8");
+  } catch (cause) {
+    const hint = "check that the path names a readable SARIF file";
+    throw new SarifReadError(path7, cause instanceof Error ? cause.message : String(cause), { cause, hint });
+  }
+  return readSarifText(text, path7);
+}
+
+// src/analyze/sarif.ts
+function readSarifReport(report, source) {
+  const read = typeof report === "string" ? readSarifText(report, source) : readSarif(report, source);
+  const [first, ...more] = read.problems;
+  if (first) {
+    const others = more.length > 0 ? ` (and ${more.length} more)` : "";
+    throw new SarifReadError(source, `${first.item}: ${first.reason}${others}`, {
+      hint: "the analyzer wrote SARIF this reader does not understand; a different version of the tool may write it as expected"
+    });
+  }
+  return read.results.map(({ result, rule: rule2, run: run3 }) => {
+    const physical = result.locations?.[0]?.physicalLocation;
+    return {
+      ruleId: result.ruleId ?? result.rule?.id ?? rule2?.id ?? "unknown-rule",
+      message: result.message.text ?? "",
+      line: physical?.region?.startLine,
+      uri: physical?.artifactLocation?.uri,
+      level: result.level,
+      cwe: cweFromTags(rule2?.properties?.tags ?? []),
+      tool: run3.tool.driver.name
+    };
+  });
 }
 
 // src/analyze/clang.ts
@@ -61989,16 +62183,29 @@ var ClangAnalyzer = class extends ToolAnalyzer {
       const error63 = firstError(run3.stderr);
       if (run3.exitCode !== 0 || error63) {
         const message2 = error63 ? `${error63.message}${error63.count > 1 ? ` (and ${error63.count - 1} more errors)` : ""}` : run3.stderr.slice(0, 300);
-        return [{ ruleId: "compile-error", cwe: [], message: `clang could not compile the code, so it was not analyzed: ${message2}`, line: originalLine(error63?.line ?? 1, lineOffset), severity: "error" }];
+        return [
+          {
+            ruleId: "compile-error",
+            cwe: [],
+            message: `clang could not compile the code, so it was not analyzed: ${message2}`,
+            line: originalLine(error63?.line ?? 1, lineOffset),
+            severity: "error"
+          }
+        ];
       }
       let report;
       try {
-        report = await readFile(join2(dir, "report.sarif"), "utf8");
+        report = await readFile2(join2(dir, "report.sarif"), "utf8");
       } catch (cause) {
-        throw new AnalyzerOutputError(this.name, command, `no report.sarif (${cause instanceof Error ? cause.message : String(cause)})`, run3.stderr.slice(0, 300));
+        throw new AnalyzerOutputError(
+          this.name,
+          command,
+          `no report.sarif (${cause instanceof Error ? cause.message : String(cause)})`,
+          run3.stderr.slice(0, 300)
+        );
       }
       try {
-        return readSarif(report).filter((result) => !IGNORED_PREFIXES.some((prefix) => result.ruleId.startsWith(prefix))).map((result) => ({
+        return readSarifReport(report, "report.sarif").filter((result) => !IGNORED_PREFIXES.some((prefix) => result.ruleId.startsWith(prefix))).map((result) => ({
           ruleId: result.ruleId,
           cwe: clangCwes(result.ruleId, result.message),
           message: result.message,
@@ -62006,7 +62213,7 @@ var ClangAnalyzer = class extends ToolAnalyzer {
           severity: result.level ?? "warning"
         }));
       } catch (error64) {
-        if (error64 instanceof SarifFormatError) throw new AnalyzerOutputError(this.name, command, error64.problem, report.slice(0, 300));
+        if (error64 instanceof SarifReadError) throw new AnalyzerOutputError(this.name, command, error64.reason, report.slice(0, 300));
         throw error64;
       }
     });
@@ -62014,7 +62221,7 @@ var ClangAnalyzer = class extends ToolAnalyzer {
 };
 
 // src/analyze/codeql.ts
-import { mkdir as mkdir2, readFile as readFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var CODEQL_LANGUAGES = {
   python: { extractor: "python", pack: "python", extension: ".py" },
@@ -62050,11 +62257,19 @@ var CodeqlAnalyzer = class extends ToolAnalyzer {
       const sarif = join3(dir, "results.sarif");
       const runOptions = { analyzer: this.name, cwd: dir, timeoutMs: this.timeoutMs, okExitCodes: [0] };
       await runTool(this.bin, ["database", "create", database, `--language=${language2.extractor}`, `--source-root=${sourceRoot}`, "--quiet"], runOptions);
-      const analyzeArgs = ["database", "analyze", database, (this.options.suite ?? defaultSuite)(language2.pack), "--format=sarif-latest", `--output=${sarif}`, "--quiet"];
+      const analyzeArgs = [
+        "database",
+        "analyze",
+        database,
+        (this.options.suite ?? defaultSuite)(language2.pack),
+        "--format=sarif-latest",
+        `--output=${sarif}`,
+        "--quiet"
+      ];
       await runTool(this.bin, analyzeArgs, runOptions);
-      const report = await readFile2(sarif, "utf8");
+      const report = await readFile3(sarif, "utf8");
       try {
-        return readSarif(report).map((result) => ({
+        return readSarifReport(report, sarif).map((result) => ({
           ruleId: result.ruleId,
           cwe: result.cwe,
           message: result.message,
@@ -62062,7 +62277,7 @@ var CodeqlAnalyzer = class extends ToolAnalyzer {
           ...result.level ? { severity: result.level } : {}
         }));
       } catch (error63) {
-        if (error63 instanceof SarifFormatError) throw new AnalyzerOutputError(this.name, [this.bin, ...analyzeArgs], error63.problem, report.slice(0, 300));
+        if (error63 instanceof SarifReadError) throw new AnalyzerOutputError(this.name, [this.bin, ...analyzeArgs], error63.reason, report.slice(0, 300));
         throw error63;
       }
     });
@@ -62199,7 +62414,21 @@ var ANALYZER_CWES = {
   "-Wanalyzer-out-of-bounds": "CWE-787"
 };
 var IGNORED_OPTIONS = /* @__PURE__ */ new Set(["-Wanalyzer-too-complex"]);
-var JUDGED_CWES3 = ["CWE-415", "CWE-416", "CWE-401", "CWE-476", "CWE-690", "CWE-457", "CWE-590", "CWE-762", "CWE-775", "CWE-562", "CWE-787", "CWE-119", "CWE-134"];
+var JUDGED_CWES3 = [
+  "CWE-415",
+  "CWE-416",
+  "CWE-401",
+  "CWE-476",
+  "CWE-690",
+  "CWE-457",
+  "CWE-590",
+  "CWE-762",
+  "CWE-775",
+  "CWE-562",
+  "CWE-787",
+  "CWE-119",
+  "CWE-134"
+];
 var PositionSchema = external_exports.object({ file: external_exports.string().optional(), line: external_exports.number().int() });
 var DiagnosticSchema = external_exports.object({
   kind: external_exports.string(),
@@ -62209,7 +62438,7 @@ var DiagnosticSchema = external_exports.object({
   metadata: external_exports.object({ cwe: external_exports.number().int().optional() }).optional()
 });
 var ReportSchema2 = external_exports.array(DiagnosticSchema);
-var ruleOf = (option) => option.replace(/=.*$/, "");
+var ruleOf2 = (option) => option.replace(/=.*$/, "");
 function lineOf(diagnostic, fileName, lineOffset) {
   const ours = diagnostic.locations.map((location) => location.caret).find((caret) => caret && (!caret.file || caret.file.endsWith(fileName)));
   return ours ? originalLine(ours.line, lineOffset) : 1;
@@ -62231,8 +62460,8 @@ function parseGccDiagnostics(stderr, fileName, lineOffset = 0, command = ["gcc"]
   const findings = [];
   const errors = parsed.data.filter((diagnostic) => diagnostic.kind !== "warning" && diagnostic.kind !== "note");
   for (const diagnostic of parsed.data) {
-    if (diagnostic.kind !== "warning" || !diagnostic.option || IGNORED_OPTIONS.has(ruleOf(diagnostic.option))) continue;
-    const rule2 = ruleOf(diagnostic.option);
+    if (diagnostic.kind !== "warning" || !diagnostic.option || IGNORED_OPTIONS.has(ruleOf2(diagnostic.option))) continue;
+    const rule2 = ruleOf2(diagnostic.option);
     let cwe;
     if (rule2.startsWith("-Wanalyzer-")) {
       const reported = diagnostic.metadata?.cwe === void 0 ? void 0 : cweId(diagnostic.metadata.cwe);
@@ -62343,13 +62572,13 @@ async function analyzersFor(language2, analyzers) {
   return handling.filter((_, index2) => usable[index2]);
 }
 
-// src/cli/corpus-location.ts
+// src/corpus/location.ts
 import { existsSync as existsSync3 } from "node:fs";
 import { dirname as dirname2, join as join7, resolve as resolve2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
 // src/corpus/local-store.ts
-import { readdir as readdir2, readFile as readFile5, rm as rm4, stat as stat2 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile6, rm as rm4, stat as stat2 } from "node:fs/promises";
 import { join as join6, resolve } from "node:path";
 
 // src/fs/atomic-write.ts
@@ -62413,7 +62642,7 @@ function splitNewEntries(existing, entries) {
 }
 
 // src/corpus/errors.ts
-var CorpusNotFoundError = class extends Error {
+var CorpusNotFoundError = class extends SecCoderError {
   constructor(path7) {
     super(`corpus not found at ${path7}: pass --corpus <dir> pointing at a folder with corpus.jsonl, or run from the project root`);
     this.path = path7;
@@ -62421,19 +62650,23 @@ var CorpusNotFoundError = class extends Error {
   path;
   name = "CorpusNotFoundError";
 };
-var CorpusLockTimeoutError = class extends Error {
-  constructor(lockPath, waitedMs) {
-    super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer (delete it if no seccoder process is running)`);
+var CorpusLockTimeoutError = class extends SecCoderError {
+  constructor(lockPath, waitedMs, holder) {
+    super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer`, {
+      hint: `${holder ? `${holder} holds it; ` : ""}delete ${lockPath} if no seccoder process is running`
+    });
     this.lockPath = lockPath;
     this.waitedMs = waitedMs;
+    this.holder = holder;
   }
   lockPath;
   waitedMs;
+  holder;
   name = "CorpusLockTimeoutError";
 };
-var EntryRejectedError = class extends Error {
-  constructor(input2, reason) {
-    super(`${input2}: ${reason}`);
+var EntryRejectedError = class extends SecCoderError {
+  constructor(input2, reason, options) {
+    super(`${input2}: ${reason}`, options);
     this.input = input2;
     this.reason = reason;
   }
@@ -62443,7 +62676,7 @@ var EntryRejectedError = class extends Error {
 };
 
 // src/corpus/file-lock.ts
-import { link, open as open4, readFile as readFile3, rename as rename3, unlink as unlink2 } from "node:fs/promises";
+import { link, open as open4, readFile as readFile4, rename as rename3, unlink as unlink2 } from "node:fs/promises";
 import { hostname as hostname3 } from "node:os";
 function isAlive(pid) {
   try {
@@ -62455,7 +62688,7 @@ function isAlive(pid) {
 }
 async function deadOwner(lockPath) {
   try {
-    const content = await readFile3(lockPath, "utf8");
+    const content = await readFile4(lockPath, "utf8");
     const [pid, host] = content.split("\n");
     if (host !== hostname3()) return void 0;
     const owner = Number(pid);
@@ -62464,6 +62697,10 @@ async function deadOwner(lockPath) {
     return void 0;
   }
 }
+async function lockHolder(lockPath) {
+  const [pid, host] = (await readFile4(lockPath, "utf8").catch(() => "")).split("\n");
+  return pid ? `process ${pid}${host ? ` on ${host}` : ""}` : void 0;
+}
 async function breakStaleLock(lockPath, staleContent) {
   const aside = `${lockPath}.stale-${process.pid}`;
   try {
@@ -62471,7 +62708,7 @@ async function breakStaleLock(lockPath, staleContent) {
   } catch {
     return;
   }
-  const moved = await readFile3(aside, "utf8").catch(() => staleContent);
+  const moved = await readFile4(aside, "utf8").catch(() => staleContent);
   if (moved !== staleContent) await link(aside, lockPath).catch(() => void 0);
   await unlink2(aside).catch(() => void 0);
 }
@@ -62499,7 +62736,7 @@ ${hostname3()}
       await breakStaleLock(lockPath, stale);
       continue;
     }
-    if (Date.now() - started > timeoutMs) throw new CorpusLockTimeoutError(lockPath, timeoutMs);
+    if (Date.now() - started > timeoutMs) throw new CorpusLockTimeoutError(lockPath, timeoutMs, await lockHolder(lockPath));
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 200);
   }
@@ -62512,6 +62749,9 @@ ${hostname3()}
 
 // src/corpus/entry.ts
 import { createHash } from "node:crypto";
+
+// src/cwe/schema.ts
+var cweIdSchema = external_exports.string().regex(/^CWE-[1-9]\d*$/, 'expected a CWE id like "CWE-89"');
 
 // src/lang/languages.ts
 import { extname } from "node:path";
@@ -62550,16 +62790,19 @@ var ALIASES = {
   golang: "go",
   rb: "ruby"
 };
-var UnknownLanguageError = class extends Error {
-  constructor(input2, hint) {
-    super(`unknown language ${JSON.stringify(input2)}: ${hint}. Known: ${LANGUAGES.join(", ")}`);
+var UnknownLanguageError = class extends SecCoderError {
+  constructor(input2, reason) {
+    super(`unknown language ${JSON.stringify(input2)}: ${reason}. ${knownLanguages()}`, { hint: knownLanguages() });
     this.input = input2;
-    this.hint = hint;
+    this.reason = reason;
   }
   input;
-  hint;
+  reason;
   name = "UnknownLanguageError";
 };
+function knownLanguages() {
+  return `Known: ${LANGUAGES.join(", ")}`;
+}
 function isLanguage(value) {
   return LANGUAGES.includes(value);
 }
@@ -62594,7 +62837,6 @@ function languageFamily(language2) {
 
 // src/corpus/entry.ts
 var ORIGINS = ["seed", "merged-fix", "manual"];
-var cweId2 = external_exports.string().regex(/^CWE-[1-9]\d*$/, 'expected a CWE id like "CWE-89"');
 var sourceSchema = external_exports.object({
   repo: external_exports.string().min(1).optional(),
   commit: external_exports.string().min(1).optional(),
@@ -62612,7 +62854,7 @@ var corpusEntrySchema = external_exports.object({
   id: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "ids are letters, digits and . _ : -"),
   language: external_exports.enum(LANGUAGES),
   code: external_exports.string().min(1),
-  cwe: external_exports.array(cweId2),
+  cwe: external_exports.array(cweIdSchema),
   source: sourceSchema,
   origin: external_exports.enum(ORIGINS),
   addedAt: external_exports.string().datetime(),
@@ -62639,11 +62881,6 @@ function normalizeCode(code) {
 }
 function codeHash(code) {
   return createHash("sha256").update(normalizeCode(code)).digest("hex");
-}
-function normalizeCwe(value) {
-  const match = /^(?:cwe-?)?0*([1-9]\d*)$/i.exec(value.trim());
-  if (!match) throw new Error(`invalid CWE ${JSON.stringify(value)}: expected a form like CWE-89`);
-  return `CWE-${match[1]}`;
 }
 
 // src/corpus/jsonl.ts
@@ -62675,9 +62912,9 @@ function serializeEntry(entry) {
   return JSON.stringify(entry);
 }
 
-// src/retrieve/cwe-examples.ts
+// src/corpus/cwe-examples.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 
 // src/text/shared-prefix.ts
@@ -62688,13 +62925,27 @@ function sharedPrefixOf(before, after) {
   return a2.slice(0, shared).join("\n");
 }
 
-// src/retrieve/cwe-examples.ts
+// src/errors/data-file-error.ts
+var DataFileError = class extends SecCoderError {
+  constructor(file2, reason, line, options = {}) {
+    super(`${file2}${line === void 0 ? "" : `:${line}`}: ${reason}`, options);
+    this.file = file2;
+    this.reason = reason;
+    this.line = line;
+  }
+  file;
+  reason;
+  line;
+  name = "DataFileError";
+};
+
+// src/corpus/cwe-examples.ts
 var CWE_EXAMPLES_FILE = "cwe-examples.jsonl";
 var EXAMPLE_KINDS = ["vulnerable", "prefix", "fix-lines"];
 var cweExampleSchema = external_exports.object({
   kind: external_exports.enum(EXAMPLE_KINDS),
   language: external_exports.enum(LANGUAGES),
-  cwe: external_exports.array(external_exports.string().regex(/^CWE-[1-9]\d*$/)).min(1),
+  cwe: external_exports.array(cweIdSchema).min(1),
   code: external_exports.string().min(1),
   source: external_exports.object({ repo: external_exports.string().optional(), commit: external_exports.string().optional(), path: external_exports.string().optional(), dataset: external_exports.string().optional() }).strict()
 }).strict();
@@ -62735,10 +62986,10 @@ function parseCweExamples(text, file2) {
     try {
       json2 = JSON.parse(line);
     } catch (error63) {
-      throw new Error(`${file2}:${index2 + 1}: not valid JSON (${error63.message})`);
+      throw new DataFileError(file2, `not valid JSON (${error63.message})`, index2 + 1);
     }
     const parsed = cweExampleSchema.safeParse(json2);
-    if (!parsed.success) throw new Error(`${file2}:${index2 + 1}: not a CWE example: ${parsed.error.message}`);
+    if (!parsed.success) throw new DataFileError(file2, `not a CWE example: ${parsed.error.message}`, index2 + 1);
     return parsed.data;
   });
 }
@@ -62746,7 +62997,7 @@ async function readCweExamples(corpusDir) {
   const file2 = join5(corpusDir, CWE_EXAMPLES_FILE);
   let text;
   try {
-    text = await readFile4(file2, "utf8");
+    text = await readFile5(file2, "utf8");
   } catch (error63) {
     if (error63.code === "ENOENT") return [];
     throw error63;
@@ -62808,7 +63059,7 @@ var LocalCorpusStore = class {
       `${file2}.lock`,
       async () => {
         await this.removeAbandonedTempFiles(CWE_EXAMPLES_FILE);
-        const existing = await readFile5(file2, "utf8").catch((error63) => {
+        const existing = await readFile6(file2, "utf8").catch((error63) => {
           if (error63.code === "ENOENT") return "";
           throw error63;
         });
@@ -62836,7 +63087,7 @@ var LocalCorpusStore = class {
   }
   async readText(options = {}) {
     try {
-      return await readFile5(this.file, "utf8");
+      return await readFile6(this.file, "utf8");
     } catch (error63) {
       if (error63.code !== "ENOENT") throw error63;
       if (options.allowMissingFile) return "";
@@ -62845,7 +63096,7 @@ var LocalCorpusStore = class {
   }
 };
 
-// src/cli/corpus-location.ts
+// src/corpus/location.ts
 function bundledCorpusDir() {
   let dir = dirname2(fileURLToPath4(import.meta.url));
   while (!existsSync3(join7(dir, "package.json")) && dirname2(dir) !== dir) dir = dirname2(dir);
@@ -62860,24 +63111,8 @@ function resolveCorpusDir(option, env = process.env) {
 }
 
 // src/detect/sarif.ts
-import { readdir as readdir3, readFile as readFile6, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
 import { join as join8 } from "node:path";
-
-// src/detect/alert-problem.ts
-function describeIssues(issues) {
-  return issues.slice(0, 3).map((issue3) => issue3.path.length > 0 ? `${issue3.path.map(String).join(".")}: ${issue3.message}` : issue3.message).join("; ");
-}
-
-// src/detect/cwe-tags.ts
-var CWE_TAG = /^(?:external\/cwe\/)?cwe-0*([1-9]\d*)(?:$|[\s:])/i;
-function cweFromTags(tags) {
-  const found = /* @__PURE__ */ new Set();
-  for (const tag of tags) {
-    const match = CWE_TAG.exec(tag.trim());
-    if (match?.[1]) found.add(normalizeCwe(match[1]));
-  }
-  return [...found];
-}
 
 // src/detect/repo-path.ts
 function decode3(uri) {
@@ -62907,102 +63142,7 @@ function toRepoPath(uri, roots = []) {
   return path7;
 }
 
-// src/detect/sarif-read-error.ts
-var SarifReadError = class extends Error {
-  constructor(file2, reason, options) {
-    super(`cannot read SARIF from ${file2}: ${reason}`, options);
-    this.file = file2;
-  }
-  file;
-  name = "SarifReadError";
-};
-
 // src/detect/sarif.ts
-var levelSchema = external_exports.enum(["none", "note", "warning", "error"]);
-var index = external_exports.number().int().nonnegative();
-var propertiesSchema = external_exports.object({
-  tags: external_exports.array(external_exports.string()).optional(),
-  /** CodeQL's CVSS-like score ("7.5"), what GitHub shows as the alert's security severity. */
-  "security-severity": external_exports.union([external_exports.string(), external_exports.number()]).optional()
-});
-var sarifRuleSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  shortDescription: external_exports.object({ text: external_exports.string() }).optional(),
-  defaultConfiguration: external_exports.object({ level: levelSchema.optional() }).optional(),
-  properties: propertiesSchema.optional()
-});
-var artifactLocationSchema = external_exports.object({
-  uri: external_exports.string().min(1).optional(),
-  uriBaseId: external_exports.string().optional(),
-  index: index.optional()
-});
-var locationSchema = external_exports.object({
-  physicalLocation: external_exports.object({
-    artifactLocation: artifactLocationSchema.optional(),
-    region: external_exports.object({
-      startLine: external_exports.number().int().positive().optional(),
-      endLine: external_exports.number().int().positive().optional()
-    }).optional()
-  }).optional()
-});
-var sarifResultSchema = external_exports.object({
-  ruleId: external_exports.string().min(1).optional(),
-  ruleIndex: index.optional(),
-  rule: external_exports.object({
-    id: external_exports.string().min(1).optional(),
-    index: index.optional(),
-    toolComponent: external_exports.object({ index: index.optional(), name: external_exports.string().optional() }).optional()
-  }).optional(),
-  message: external_exports.object({ text: external_exports.string().optional(), markdown: external_exports.string().optional() }),
-  level: levelSchema.optional(),
-  locations: external_exports.array(locationSchema).optional(),
-  suppressions: external_exports.array(external_exports.object({ status: external_exports.string().optional() })).optional(),
-  baselineState: external_exports.string().optional(),
-  properties: propertiesSchema.optional()
-});
-var toolComponentSchema = external_exports.object({
-  name: external_exports.string().optional(),
-  // Rules are checked one by one so a bad rule does not shift the indexes results point at.
-  rules: external_exports.array(external_exports.unknown()).optional()
-});
-var runSchema = external_exports.object({
-  tool: external_exports.object({ driver: toolComponentSchema, extensions: external_exports.array(toolComponentSchema).optional() }),
-  results: external_exports.array(external_exports.unknown()).optional(),
-  // Only looked up through results' indexes and base ids; read defensively where used.
-  artifacts: external_exports.array(external_exports.unknown()).optional(),
-  originalUriBaseIds: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
-});
-var logSchema = external_exports.object({ runs: external_exports.array(external_exports.unknown()) });
-function components(run3, problems, source, where) {
-  const read = (rules, at) => ({
-    rules: (rules ?? []).map((rule2, i2) => {
-      const parsed = sarifRuleSchema.safeParse(rule2);
-      if (parsed.success) return parsed.data;
-      problems.push({ source, item: `${at}.rules[${i2}]`, reason: describeIssues(parsed.error.issues) });
-      return void 0;
-    })
-  });
-  return {
-    driver: read(run3.tool.driver.rules, `${where}.tool.driver`),
-    extensions: (run3.tool.extensions ?? []).map((extension, i2) => read(extension.rules, `${where}.tool.extensions[${i2}]`))
-  };
-}
-function ruleOf2(result, driver, extensions) {
-  const componentIndex = result.rule?.toolComponent?.index;
-  const component = componentIndex === void 0 ? driver : extensions[componentIndex];
-  const ruleIndex = result.ruleIndex ?? result.rule?.index;
-  if (component && ruleIndex !== void 0) {
-    const byIndex = component.rules[ruleIndex];
-    if (byIndex) return byIndex;
-  }
-  const id = result.ruleId ?? result.rule?.id;
-  if (id === void 0) return void 0;
-  for (const { rules } of [driver, ...extensions]) {
-    const byId = rules.find((rule2) => rule2?.id === id);
-    if (byId) return byId;
-  }
-  return void 0;
-}
 function severityBucket(score) {
   const value = typeof score === "string" ? Number.parseFloat(score) : score;
   if (value === void 0 || !Number.isFinite(value)) return void 0;
@@ -63058,32 +63198,14 @@ function convert(result, run3, rule2, roots) {
     }
   };
 }
-function alertsFromSarif(value, options) {
-  const { source, roots = [] } = options;
-  const log = logSchema.safeParse(value);
-  if (!log.success) throw new SarifReadError(source, `not a SARIF log (${describeIssues(log.error.issues)})`);
+function alertsOf(read, source, roots) {
   const alerts = [];
-  const problems = [];
-  log.data.runs.forEach((rawRun, runIndex) => {
-    const where = `runs[${runIndex}]`;
-    const run3 = runSchema.safeParse(rawRun);
-    if (!run3.success) {
-      problems.push({ source, item: where, reason: describeIssues(run3.error.issues) });
-      return;
-    }
-    const { driver, extensions } = components(run3.data, problems, source, where);
-    (run3.data.results ?? []).forEach((rawResult, resultIndex) => {
-      const item = `${where}.results[${resultIndex}]`;
-      const result = sarifResultSchema.safeParse(rawResult);
-      if (!result.success) {
-        problems.push({ source, item, reason: describeIssues(result.error.issues) });
-        return;
-      }
-      const converted = convert(result.data, run3.data, ruleOf2(result.data, driver, extensions), roots);
-      if ("alert" in converted) alerts.push(converted.alert);
-      else problems.push({ source, item, reason: converted.problem });
-    });
-  });
+  const problems = [...read.problems];
+  for (const { item, result, rule: rule2, run: run3 } of read.results) {
+    const converted = convert(result, run3, rule2, roots);
+    if ("alert" in converted) alerts.push(converted.alert);
+    else problems.push({ source, item, reason: converted.problem });
+  }
   return { alerts, problems };
 }
 async function sarifFilesIn(folder) {
@@ -63095,7 +63217,7 @@ async function expand(path7) {
   try {
     info2 = await stat3(path7);
   } catch (cause) {
-    throw new SarifReadError(path7, "no such file or folder", { cause });
+    throw new SarifReadError(path7, "no such file or folder", { cause, hint: "check the SARIF path (--sarif, or the Action's sarif input)" });
   }
   return info2.isDirectory() ? sarifFilesIn(path7) : [path7];
 }
@@ -63115,19 +63237,7 @@ var SarifAlertSource = class {
     const alerts = [];
     const problems = [];
     for (const file2 of files) {
-      let text;
-      try {
-        text = await readFile6(file2, "utf8");
-      } catch (cause) {
-        throw new SarifReadError(file2, cause instanceof Error ? cause.message : String(cause), { cause });
-      }
-      let value;
-      try {
-        value = JSON.parse(text);
-      } catch (cause) {
-        throw new SarifReadError(file2, `invalid JSON (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
-      }
-      const read = alertsFromSarif(value, { source: file2, roots: this.options.roots ?? [] });
+      const read = alertsOf(await readSarifFile(file2), file2, this.options.roots ?? []);
       alerts.push(...read.alerts);
       problems.push(...read.problems);
     }
@@ -63330,1354 +63440,7 @@ function config2(octokit) {
 }
 config2.VERSION = VERSION;
 
-// src/parse/grammars.ts
-import { access as access2 } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname as dirname3, join as join9 } from "node:path";
-import { Language as TreeSitterLanguage, Parser } from "web-tree-sitter";
-var WASM = {
-  python: { pkg: "tree-sitter-python", file: "tree-sitter-python.wasm" },
-  c: { pkg: "tree-sitter-c", file: "tree-sitter-c.wasm" },
-  cpp: { pkg: "tree-sitter-cpp", file: "tree-sitter-cpp.wasm" },
-  javascript: { pkg: "tree-sitter-javascript", file: "tree-sitter-javascript.wasm" },
-  typescript: { pkg: "tree-sitter-typescript", file: "tree-sitter-typescript.wasm" },
-  tsx: { pkg: "tree-sitter-typescript", file: "tree-sitter-tsx.wasm" },
-  go: { pkg: "tree-sitter-go", file: "tree-sitter-go.wasm" },
-  java: { pkg: "tree-sitter-java", file: "tree-sitter-java.wasm" },
-  ruby: { pkg: "tree-sitter-ruby", file: "tree-sitter-ruby.wasm" }
-};
-var GrammarLoadError = class extends Error {
-  constructor(grammar, path7, reason, options) {
-    super(`cannot load the ${grammar} tree-sitter grammar from ${path7}: ${reason}`, options);
-    this.grammar = grammar;
-    this.path = path7;
-  }
-  grammar;
-  path;
-  name = "GrammarLoadError";
-};
-function grammarFor(language2, path7) {
-  if (language2 === "typescript" && path7 !== void 0 && isJsxPath(path7)) return "tsx";
-  return language2;
-}
-var requireFromHere = createRequire(import.meta.url);
-function grammarWasmPath(grammar) {
-  const { pkg, file: file2 } = WASM[grammar];
-  const manifest = `${pkg}/package.json`;
-  let packageJson;
-  try {
-    packageJson = requireFromHere.resolve(manifest);
-  } catch (cause) {
-    throw new GrammarLoadError(grammar, manifest, `package ${pkg} is not installed`, { cause });
-  }
-  return join9(dirname3(packageJson), file2);
-}
-var runtime;
-function initRuntime() {
-  runtime ??= Parser.init().catch((error63) => {
-    runtime = void 0;
-    throw error63;
-  });
-  return runtime;
-}
-async function loadGrammarFile(grammar, wasmPath) {
-  await initRuntime();
-  try {
-    await access2(wasmPath);
-  } catch (cause) {
-    throw new GrammarLoadError(grammar, wasmPath, "file not found", { cause });
-  }
-  try {
-    return await TreeSitterLanguage.load(wasmPath);
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new GrammarLoadError(grammar, wasmPath, `not a loadable grammar (${reason})`, { cause });
-  }
-}
-var languages = /* @__PURE__ */ new Map();
-var parsers = /* @__PURE__ */ new Map();
-function memo2(cache3, grammar, create) {
-  let promise2 = cache3.get(grammar);
-  if (!promise2) {
-    const created = create();
-    promise2 = created;
-    cache3.set(grammar, created);
-    created.catch(() => {
-      if (cache3.get(grammar) === created) cache3.delete(grammar);
-    });
-  }
-  return promise2;
-}
-function loadLanguage(grammar) {
-  return memo2(languages, grammar, async () => loadGrammarFile(grammar, grammarWasmPath(grammar)));
-}
-function loadParser(grammar) {
-  return memo2(parsers, grammar, async () => {
-    const language2 = await loadLanguage(grammar);
-    const parser = new Parser();
-    try {
-      parser.setLanguage(language2);
-    } catch (cause) {
-      parser.delete();
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new GrammarLoadError(grammar, grammarWasmPath(grammar), `incompatible grammar (${reason})`, {
-        cause
-      });
-    }
-    return parser;
-  });
-}
-
-// src/parse/parse-source.ts
-var SNIPPET_CHARS = 40;
-function frameOf(code, prefix = "") {
-  const lines = code.split("\n");
-  return {
-    code,
-    prefixLength: prefix.length,
-    lineOffset: prefix.split("\n").length - 1,
-    lineCount: lines.length,
-    lastLineLength: lines[lines.length - 1]?.length ?? 0
-  };
-}
-function snippet(source) {
-  const collapsed2 = source.replace(/\s+/g, " ").trim();
-  return Array.from(collapsed2).slice(0, SNIPPET_CHARS).join("");
-}
-function toProblem(node2, kind, frame) {
-  let line = node2.startPosition.row + 1 - frame.lineOffset;
-  let column = node2.startPosition.column + 1;
-  if (line < 1) {
-    line = 1;
-    column = 1;
-  } else if (line > frame.lineCount) {
-    line = frame.lineCount;
-    column = frame.lastLineLength + 1;
-  }
-  let text;
-  if (kind === "missing") {
-    text = node2.type;
-  } else {
-    const start = Math.max(0, node2.startIndex - frame.prefixLength);
-    const end = Math.max(start, node2.endIndex - frame.prefixLength);
-    text = snippet(frame.code.slice(start, end));
-  }
-  return { line, column, kind, text };
-}
-function collectProblems(root, frame) {
-  const problems = [];
-  let wrapperBroken = false;
-  if (!root.hasError) return { problems, wrapperBroken };
-  const cursor = root.walk();
-  try {
-    let visit2 = true;
-    for (; ; ) {
-      if (visit2) {
-        const node2 = cursor.currentNode;
-        const kind = node2.isMissing ? "missing" : node2.isError ? "error" : void 0;
-        if (kind) {
-          problems.push(toProblem(node2, kind, frame));
-          if (node2.startIndex < frame.prefixLength) wrapperBroken = true;
-        } else if (node2.hasError && cursor.gotoFirstChild()) {
-          continue;
-        }
-      }
-      if (cursor.gotoNextSibling()) {
-        visit2 = true;
-      } else if (cursor.gotoParent()) {
-        visit2 = false;
-      } else {
-        break;
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
-  return { problems, wrapperBroken };
-}
-function parseWith(parser, grammar, text) {
-  const tree = parser.parse(text);
-  if (!tree) throw new Error(`tree-sitter returned no tree for the ${grammar} grammar`);
-  return tree;
-}
-async function parseSource(code, language2, options = {}) {
-  const grammar = grammarFor(language2, options.path);
-  const parser = await loadParser(grammar);
-  const tree = parseWith(parser, grammar, code);
-  return { tree, grammar, errors: collectProblems(tree.rootNode, frameOf(code)).problems };
-}
-var SNIPPET_WRAPPERS = {
-  java: { prefix: "class __SecCoder__ {\n", suffix: "\n}" },
-  javascript: { prefix: "class __SecCoder__ {\n", suffix: "\n}" },
-  typescript: { prefix: "class __SecCoder__ {\n", suffix: "\n}" },
-  cpp: { prefix: "struct __SecCoder__ {\n", suffix: "\n};" }
-};
-async function parseFunction(code, language2, options = {}) {
-  const plain = await parseSource(code, language2, options);
-  const wrapper = SNIPPET_WRAPPERS[language2];
-  if (plain.errors.length === 0 || !wrapper) return { ...plain, wrapped: false, lineOffset: 0 };
-  const parser = await loadParser(plain.grammar);
-  const tree = parseWith(parser, plain.grammar, wrapper.prefix + code + wrapper.suffix);
-  const frame = frameOf(code, wrapper.prefix);
-  const { problems: errors, wrapperBroken } = collectProblems(tree.rootNode, frame);
-  if (!wrapperBroken && errors.length < plain.errors.length) {
-    plain.tree.delete();
-    return { tree, grammar: plain.grammar, errors, wrapped: true, lineOffset: frame.lineOffset };
-  }
-  tree.delete();
-  return { ...plain, wrapped: false, lineOffset: 0 };
-}
-function describeSyntaxProblems(problems, max = 3) {
-  const shown = problems.slice(0, Math.max(0, max)).map((problem) => {
-    const where = `line ${problem.line}, column ${problem.column}`;
-    if (problem.kind === "missing") return `${where}: missing '${problem.text}'`;
-    return problem.text ? `${where}: unexpected '${problem.text}'` : `${where}: syntax error`;
-  });
-  const rest = problems.length - shown.length;
-  if (rest > 0) shown.push(`and ${rest} more`);
-  return shown.join("; ");
-}
-
-// src/detect/syntax.ts
-function field(node2, name) {
-  return node2.childForFieldName(name);
-}
-function collapsed(node2) {
-  return node2.text.replace(/\s+/g, " ").trim();
-}
-function firstOfType(node2, types, skip = []) {
-  const stack = [node2];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (types.includes(current.type)) return current;
-    if (current !== node2 && skip.includes(current.type)) continue;
-    const children = current.namedChildren;
-    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
-      const child = children[i2];
-      if (child) stack.push(child);
-    }
-  }
-  return null;
-}
-function lastRow(node2) {
-  const { row, column } = node2.endPosition;
-  return column === 0 && row > node2.startPosition.row ? row - 1 : row;
-}
-
-// src/detect/file-context.ts
-var SCOPES = /* @__PURE__ */ new Set([
-  "function_definition",
-  "class_definition",
-  "function_declaration",
-  "method_definition",
-  "method_declaration",
-  "class_declaration",
-  "class_body",
-  "statement_block",
-  "arrow_function",
-  "function_expression",
-  "compound_statement",
-  "method",
-  "singleton_method",
-  "class",
-  "module"
-]);
-function isRequireCall(node2, names) {
-  if (node2.type !== "call" && node2.type !== "call_expression") return false;
-  const callee = field(node2, "method") ?? field(node2, "function");
-  return callee?.type === "identifier" && names.includes(callee.text) && !field(node2, "receiver");
-}
-function isRequireDeclaration(node2) {
-  if (node2.type !== "lexical_declaration" && node2.type !== "variable_declaration") return false;
-  return node2.namedChildren.some((declarator) => {
-    let value = declarator ? field(declarator, "value") : null;
-    while (value && value.type !== "call_expression" && (value.type === "member_expression" || value.type === "await_expression")) {
-      value = field(value, "object") ?? value.namedChildren[0] ?? null;
-    }
-    return value ? isRequireCall(value, ["require"]) : false;
-  });
-}
-var IS_CONTEXT = {
-  python: (node2) => ["import_statement", "import_from_statement", "future_import_statement"].includes(node2.type),
-  c: (node2) => node2.type === "preproc_include",
-  cpp: (node2) => node2.type === "preproc_include",
-  javascript: (node2) => node2.type === "import_statement" || isRequireDeclaration(node2),
-  typescript: (node2) => node2.type === "import_statement" || isRequireDeclaration(node2),
-  tsx: (node2) => node2.type === "import_statement" || isRequireDeclaration(node2),
-  go: (node2) => node2.type === "package_clause" || node2.type === "import_declaration",
-  java: (node2) => node2.type === "package_declaration" || node2.type === "import_declaration",
-  ruby: (node2) => isRequireCall(node2, ["require", "require_relative"])
-};
-function fileContextOf(root, grammar) {
-  const isContext = IS_CONTEXT[grammar];
-  const found = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const node2 = stack.pop();
-    if (isContext(node2)) {
-      found.push(node2.text.trim());
-      continue;
-    }
-    if (node2 !== root && SCOPES.has(node2.type)) continue;
-    const children = node2.namedChildren;
-    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
-      const child = children[i2];
-      if (child) stack.push(child);
-    }
-  }
-  return found.join("\n");
-}
-
-// src/detect/function-nodes.ts
-function named(node2, name, extra = {}) {
-  if (!name) return void 0;
-  return {
-    node: node2,
-    start: node2,
-    end: node2,
-    name,
-    parameters: field(node2, "parameters"),
-    body: field(node2, "body"),
-    ...extra
-  };
-}
-function nameText(node2) {
-  return field(node2, "name")?.text;
-}
-var python = {
-  functionAt(node2) {
-    if (node2.type !== "function_definition") return void 0;
-    const decorated = node2.parent?.type === "decorated_definition" ? node2.parent : node2;
-    return named(node2, nameText(node2), { start: decorated, end: decorated });
-  },
-  classNameAt(node2) {
-    return node2.type === "class_definition" ? nameText(node2) : void 0;
-  }
-};
-function functionDeclarator(declarator) {
-  let current = declarator;
-  while (current) {
-    if (current.type === "function_declarator") return current;
-    current = field(current, "declarator") ?? current.namedChildren.find((child) => child?.type.endsWith("declarator")) ?? null;
-  }
-  return null;
-}
-function qualifiedName(declarator) {
-  let current = declarator;
-  let className;
-  while (current.type === "qualified_identifier") {
-    const scope = field(current, "scope");
-    if (scope) className = (field(scope, "name") ?? scope).text;
-    const next = field(current, "name");
-    if (!next) break;
-    current = next;
-  }
-  const name = current.type === "template_function" ? (field(current, "name") ?? current).text : collapsed(current);
-  return className ? { name, className } : { name };
-}
-var cFamily = {
-  functionAt(node2) {
-    if (node2.type !== "function_definition") return void 0;
-    const declarator = functionDeclarator(field(node2, "declarator"));
-    const inner = declarator ? field(declarator, "declarator") : null;
-    const body = field(node2, "body");
-    if (!declarator || !inner || !body) return void 0;
-    const { name, className } = qualifiedName(inner);
-    const start = node2.parent?.type === "template_declaration" ? node2.parent : node2;
-    return named(node2, name, { start, parameters: field(declarator, "parameters"), body, ...className ? { className } : {} });
-  },
-  classNameAt(node2) {
-    if (node2.type !== "class_specifier" && node2.type !== "struct_specifier" && node2.type !== "union_specifier") return void 0;
-    return field(node2, "body") ? nameText(node2) : void 0;
-  }
-};
-var JS_FUNCTION_VALUES = /* @__PURE__ */ new Set(["arrow_function", "function_expression", "function", "generator_function"]);
-var JS_DECLARATIONS = /* @__PURE__ */ new Set(["function_declaration", "generator_function_declaration"]);
-var JS_CLASSES = /* @__PURE__ */ new Set(["class_declaration", "abstract_class_declaration", "class"]);
-function withExport(node2) {
-  return node2.parent?.type === "export_statement" ? node2.parent : node2;
-}
-function firstDecorator(node2) {
-  let start = node2;
-  let previous = node2.previousNamedSibling;
-  while (previous?.type === "decorator") {
-    start = previous;
-    previous = previous.previousNamedSibling;
-  }
-  return start;
-}
-function unquote(key) {
-  return key.type === "string" ? key.text.slice(1, -1) : key.text;
-}
-function calleeName(call) {
-  const callee = call ? field(call, "function") ?? field(call, "constructor") : null;
-  if (!callee) return void 0;
-  const text = collapsed(callee);
-  if (text.length <= 40) return text;
-  return field(callee, "property")?.text ?? text.slice(0, 40);
-}
-function jsFunctionValue(node2, insideFunction) {
-  const parent = node2.parent;
-  if (!parent) return void 0;
-  switch (parent.type) {
-    case "variable_declarator": {
-      const name = field(parent, "name");
-      if (name?.type !== "identifier") return void 0;
-      const declaration = parent.parent;
-      const whole = declaration && declaration.namedChildren.filter((child) => child?.type === "variable_declarator").length === 1;
-      const start = whole && declaration ? withExport(declaration) : parent;
-      return jsNamed(node2, name.text, start);
-    }
-    case "assignment_expression": {
-      const left = field(parent, "left");
-      if (!left) return void 0;
-      const name = left.type === "member_expression" ? field(left, "property")?.text : left.text;
-      const statement = parent.parent?.type === "expression_statement" ? parent.parent : parent;
-      return jsNamed(node2, name, statement);
-    }
-    case "pair": {
-      const key = field(parent, "key");
-      return key ? jsNamed(node2, unquote(key), parent) : void 0;
-    }
-    case "field_definition":
-    case "public_field_definition": {
-      const key = field(parent, "property") ?? field(parent, "name");
-      return key ? jsNamed(node2, key.text, firstDecorator(parent)) : void 0;
-    }
-    case "export_statement":
-      return jsNamed(node2, "default", parent);
-    case "arguments": {
-      if (insideFunction || field(node2, "body")?.type !== "statement_block") return void 0;
-      const callee = calleeName(parent.parent);
-      return callee ? jsNamed(node2, `${callee} callback`, node2) : void 0;
-    }
-    default:
-      return void 0;
-  }
-}
-function jsNamed(node2, name, start) {
-  const parameters = field(node2, "parameters") ?? field(node2, "parameter");
-  return named(node2, name, { start, end: start.endIndex > node2.endIndex ? start : node2, parameters });
-}
-var javascript = {
-  functionAt(node2, insideFunction) {
-    if (JS_DECLARATIONS.has(node2.type)) {
-      if (!field(node2, "body")) return void 0;
-      const start = withExport(node2);
-      return named(node2, nameText(node2) ?? (start !== node2 ? "default" : void 0), { start, end: start });
-    }
-    if (node2.type === "method_definition") {
-      const name = field(node2, "name");
-      return name && field(node2, "body") ? named(node2, name.text, { start: firstDecorator(node2) }) : void 0;
-    }
-    if (JS_FUNCTION_VALUES.has(node2.type)) return jsFunctionValue(node2, insideFunction);
-    return void 0;
-  },
-  classNameAt(node2) {
-    if (!JS_CLASSES.has(node2.type)) return void 0;
-    const name = nameText(node2);
-    if (name) return name;
-    const parent = node2.parent;
-    return parent?.type === "variable_declarator" ? field(parent, "name")?.text : void 0;
-  }
-};
-function receiverType(method) {
-  const receiver = field(method, "receiver")?.namedChildren.find((child) => child?.type === "parameter_declaration");
-  let type = receiver ? field(receiver, "type") : null;
-  while (type && type.type !== "type_identifier") {
-    type = type.type === "generic_type" ? field(type, "type") : type.namedChildren[0] ?? null;
-  }
-  return type?.text;
-}
-function goAssignedName(literal2) {
-  const list = literal2.parent;
-  const statement = list?.type === "expression_list" ? list.parent : null;
-  if (!list || !statement || list.namedChildCount !== 1) return void 0;
-  if (statement.type === "var_spec") {
-    const names = statement.childrenForFieldName("name");
-    const only = names.length === 1 ? names[0] : void 0;
-    return only ? { name: only.text, statement } : void 0;
-  }
-  if (statement.type !== "short_var_declaration" && statement.type !== "assignment_statement") return void 0;
-  const left = field(statement, "left");
-  const target = left?.namedChildCount === 1 ? left.namedChildren[0] : null;
-  return target?.type === "identifier" ? { name: target.text, statement } : void 0;
-}
-var go = {
-  functionAt(node2) {
-    switch (node2.type) {
-      case "function_declaration":
-        return field(node2, "body") ? named(node2, nameText(node2)) : void 0;
-      case "method_declaration": {
-        if (!field(node2, "body")) return void 0;
-        const className = receiverType(node2);
-        return named(node2, nameText(node2), className ? { className } : {});
-      }
-      case "func_literal": {
-        const assigned = goAssignedName(node2);
-        const start = assigned?.statement.parent?.type === "var_declaration" ? assigned.statement.parent : assigned?.statement;
-        return assigned && start ? named(node2, assigned.name, { start, end: start }) : void 0;
-      }
-      default:
-        return void 0;
-    }
-  },
-  classNameAt() {
-    return void 0;
-  }
-};
-var JAVA_FUNCTIONS = /* @__PURE__ */ new Set(["method_declaration", "constructor_declaration", "compact_constructor_declaration"]);
-var JAVA_CLASSES = /* @__PURE__ */ new Set([
-  "class_declaration",
-  "interface_declaration",
-  "enum_declaration",
-  "record_declaration",
-  "annotation_type_declaration"
-]);
-var java = {
-  functionAt(node2) {
-    if (!JAVA_FUNCTIONS.has(node2.type) || !field(node2, "body")) return void 0;
-    return named(node2, nameText(node2));
-  },
-  classNameAt(node2) {
-    return JAVA_CLASSES.has(node2.type) ? nameText(node2) : void 0;
-  }
-};
-var ruby = {
-  functionAt(node2) {
-    if (node2.type === "method") return named(node2, nameText(node2));
-    if (node2.type === "singleton_method") {
-      const object2 = field(node2, "object");
-      const className = object2 && object2.type !== "self" ? object2.text : void 0;
-      return named(node2, nameText(node2), className ? { className } : {});
-    }
-    return void 0;
-  },
-  classNameAt(node2) {
-    if (node2.type !== "class" && node2.type !== "module") return void 0;
-    const name = field(node2, "name");
-    return name ? (field(name, "name") ?? name).text : void 0;
-  }
-};
-var RULES = {
-  python,
-  c: cFamily,
-  cpp: cFamily,
-  javascript,
-  typescript: javascript,
-  tsx: javascript,
-  go,
-  java,
-  ruby
-};
-
-// src/detect/parameters.ts
-var NAME_TYPES = ["identifier", "field_identifier"];
-function declaratorName(declarator) {
-  if (!declarator) return null;
-  return firstOfType(declarator, NAME_TYPES, ["parameter_list"])?.text ?? null;
-}
-function cFamily2(parameter) {
-  switch (parameter.type) {
-    case "variadic_parameter":
-      return ["..."];
-    case "parameter_declaration":
-    case "optional_parameter_declaration":
-    case "variadic_parameter_declaration": {
-      const name = declaratorName(field(parameter, "declarator"));
-      return name ? [name] : [];
-    }
-    default:
-      return [];
-  }
-}
-function python2(parameter) {
-  switch (parameter.type) {
-    case "identifier":
-      return [parameter.text];
-    case "default_parameter":
-    case "typed_default_parameter": {
-      const name = field(parameter, "name");
-      return name ? python2(name) : [];
-    }
-    case "typed_parameter":
-    case "list_splat_pattern":
-    case "dictionary_splat_pattern": {
-      const name = firstOfType(parameter, ["identifier"], ["type"]);
-      return name ? [name.text] : [];
-    }
-    case "tuple_pattern":
-      return [collapsed(parameter)];
-    default:
-      return [];
-  }
-}
-function jsPattern(pattern) {
-  switch (pattern.type) {
-    case "identifier":
-      return [pattern.text];
-    // TypeScript's `this: Window` only types the receiver; it is not an argument.
-    case "this":
-      return [];
-    case "assignment_pattern": {
-      const left = field(pattern, "left");
-      return left ? jsPattern(left) : [];
-    }
-    case "rest_pattern": {
-      const inner = pattern.namedChildren[0];
-      return inner ? jsPattern(inner) : [];
-    }
-    case "required_parameter":
-    case "optional_parameter": {
-      const inner = field(pattern, "pattern");
-      return inner ? jsPattern(inner) : [];
-    }
-    case "object_pattern":
-    case "array_pattern":
-      return [collapsed(pattern)];
-    default:
-      return [];
-  }
-}
-function go2(parameter) {
-  if (parameter.type !== "parameter_declaration" && parameter.type !== "variadic_parameter_declaration") return [];
-  return parameter.childrenForFieldName("name").map((name) => name.text);
-}
-function java2(parameter) {
-  switch (parameter.type) {
-    case "formal_parameter": {
-      const name = field(parameter, "name");
-      return name ? [name.text] : [];
-    }
-    case "spread_parameter": {
-      const declarator = firstOfType(parameter, ["variable_declarator"]);
-      const name = declarator ? field(declarator, "name") : null;
-      return name ? [name.text] : [];
-    }
-    default:
-      return [];
-  }
-}
-function ruby2(parameter) {
-  switch (parameter.type) {
-    case "identifier":
-      return [parameter.text];
-    case "forward_parameter":
-      return ["..."];
-    case "optional_parameter":
-    case "keyword_parameter":
-    case "splat_parameter":
-    case "hash_splat_parameter":
-    case "block_parameter": {
-      const name = field(parameter, "name");
-      return name ? [name.text] : [];
-    }
-    case "destructured_parameter":
-      return [collapsed(parameter)];
-    default:
-      return [];
-  }
-}
-var READERS = {
-  python: python2,
-  c: cFamily2,
-  cpp: cFamily2,
-  javascript: jsPattern,
-  typescript: jsPattern,
-  tsx: jsPattern,
-  go: go2,
-  java: java2,
-  ruby: ruby2
-};
-function parameterNames(list, grammar) {
-  if (!list) return [];
-  const read = READERS[grammar];
-  if (list.type === "identifier") return read(list);
-  return list.namedChildren.flatMap((parameter) => parameter ? read(parameter) : []);
-}
-
-// src/detect/functions.ts
-function findFunctions(root, grammar) {
-  const rules = RULES[grammar];
-  const found = [];
-  const stack = [
-    { node: root, className: void 0, insideFunction: false }
-  ];
-  while (stack.length > 0) {
-    const { node: node2, className, insideFunction } = stack.pop();
-    const match = rules.functionAt(node2, insideFunction);
-    if (match) found.push({ match, className: match.className ?? className });
-    const childClass = rules.classNameAt(node2) ?? className;
-    const children = node2.namedChildren;
-    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
-      const child = children[i2];
-      if (child) stack.push({ node: child, className: childClass, insideFunction: insideFunction || match !== void 0 });
-    }
-  }
-  return found;
-}
-function toInfo({ match, className }, code, lines, grammar) {
-  const startRow = match.start.startPosition.row;
-  const endRow = Math.max(lastRow(match.end), lastRow(match.node));
-  const signatureStart = match.start.startIndex;
-  const bodyStart = match.body?.startIndex ?? (match.parameters ?? match.node.childForFieldName("name") ?? match.node).endIndex;
-  return {
-    name: match.name,
-    ...className ? { className } : {},
-    startLine: startRow + 1,
-    endLine: endRow + 1,
-    code: lines.slice(startRow, endRow + 1).join("\n"),
-    parameters: parameterNames(match.parameters, grammar),
-    signature: code.slice(signatureStart, Math.max(signatureStart, bodyStart)).trimEnd()
-  };
-}
-async function analyzeSource(code, language2, path7) {
-  const { tree, grammar, errors } = await parseSource(code, language2, path7 === void 0 ? {} : { path: path7 });
-  try {
-    const lines = code.split("\n");
-    const functions = findFunctions(tree.rootNode, grammar).map((found) => toInfo(found, code, lines, grammar)).sort((a2, b) => a2.startLine - b.startLine || b.endLine - a2.endLine);
-    return { functions, fileContext: fileContextOf(tree.rootNode, grammar), errors };
-  } finally {
-    tree.delete();
-  }
-}
-async function extractFunctions(code, language2, path7) {
-  return (await analyzeSource(code, language2, path7)).functions;
-}
-async function extractSnippetFunctions(code, language2, path7) {
-  const plain = await analyzeSource(code, language2, path7);
-  const wrapper = SNIPPET_WRAPPERS[language2];
-  if (plain.errors.length === 0 || !wrapper) return plain.functions;
-  const wrapped = await analyzeSource(wrapper.prefix + code + wrapper.suffix, language2, path7);
-  if (wrapped.errors.length >= plain.errors.length) return plain.functions;
-  const offset = wrapper.prefix.split("\n").length - 1;
-  const last = offset + code.split("\n").length;
-  return wrapped.functions.filter((fn) => fn.startLine > offset && fn.endLine <= last).map(({ className: _wrapperClass, ...fn }) => ({ ...fn, startLine: fn.startLine - offset, endLine: fn.endLine - offset }));
-}
-function enclosingFunction(functions, line) {
-  let best;
-  for (const candidate of functions) {
-    if (line < candidate.startLine || line > candidate.endLine) continue;
-    const span = candidate.endLine - candidate.startLine;
-    const bestSpan = best ? best.endLine - best.startLine : Infinity;
-    if (span < bestSpan || span === bestSpan && best && candidate.startLine >= best.startLine) best = candidate;
-  }
-  return best;
-}
-
-// src/detect/alert-mapping.ts
-function functionOfAlert(alert, functions) {
-  const atStart = enclosingFunction(functions, alert.startLine);
-  if (!atStart || alert.endLine <= atStart.endLine) return atStart;
-  const whole = functions.filter((fn) => fn.startLine <= alert.startLine && fn.endLine >= alert.endLine);
-  return enclosingFunction(whole, alert.startLine) ?? atStart;
-}
-function alertsInDiff(alerts, diff, scope = "file") {
-  const files = new Map(diff.filter((file2) => file2.status !== "deleted" && !file2.binary).map((file2) => [file2.path, file2]));
-  return alerts.filter((alert) => {
-    const file2 = files.get(alert.path);
-    if (!file2) return false;
-    if (scope === "file") return true;
-    return file2.hunks.some((hunk) => alert.startLine <= hunk.newStart + hunk.newLines - 1 && alert.endLine >= hunk.newStart && hunk.newLines > 0);
-  });
-}
-
-// src/detect/diff.ts
-var import_parse_diff = __toESM(require_parse_diff(), 1);
-
-// src/detect/diff-sections.ts
-var ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-function unquoteGitPath(path7) {
-  if (!(path7.startsWith('"') && path7.endsWith('"') && path7.length >= 2)) return path7;
-  const body = path7.slice(1, -1);
-  const bytes = [];
-  for (let i2 = 0; i2 < body.length; i2 += 1) {
-    const char = body[i2];
-    if (char !== "\\") {
-      bytes.push(...Buffer.from(char, "utf8"));
-      continue;
-    }
-    const octal = /^[0-3][0-7]{2}/.exec(body.slice(i2 + 1, i2 + 4));
-    if (octal) {
-      bytes.push(Number.parseInt(octal[0], 8));
-      i2 += 3;
-      continue;
-    }
-    const next = body[i2 + 1] ?? "";
-    bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
-    i2 += 1;
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function samePathOf(header) {
-  const rest = header.slice("diff --git ".length);
-  if (rest.startsWith('"')) {
-    const match = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(rest);
-    if (!match?.[1] || !match[2]) return void 0;
-    const [a2, b] = [unquoteGitPath(match[1]), unquoteGitPath(match[2])];
-    return a2.slice(2) === b.slice(2) ? a2.slice(2) : void 0;
-  }
-  if ((rest.length - 5) % 2 !== 0) return void 0;
-  const length = (rest.length - 5) / 2;
-  const left = rest.slice(2, 2 + length);
-  const right = rest.slice(5 + length);
-  return rest.startsWith("a/") && rest.slice(2 + length, 5 + length) === " b/" && left === right ? left : void 0;
-}
-function diffSections(text) {
-  const sections = [];
-  let current;
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/\r$/, "");
-    if (line.startsWith("diff ")) {
-      current = { binary: false };
-      const samePath = line.startsWith("diff --git ") ? samePathOf(line) : void 0;
-      if (samePath !== void 0) current.samePath = samePath;
-      sections.push(current);
-      continue;
-    }
-    if (!current) continue;
-    const extended2 = /^(?:rename|copy) (from|to) (.+)$/.exec(line);
-    if (extended2?.[1] && extended2[2]) current[extended2[1]] = unquoteGitPath(extended2[2]);
-    else if (/^Binary files .* differ$/.test(line) || line === "GIT binary patch") current.binary = true;
-  }
-  return sections;
-}
-
-// src/detect/diff.ts
-var DEV_NULL = "/dev/null";
-function statusOf(file2, from, to) {
-  if (file2.new || from === DEV_NULL) return "added";
-  if (file2.deleted || to === DEV_NULL) return "deleted";
-  return from !== to ? "renamed" : "modified";
-}
-function unescapePath(path7) {
-  return path7.includes("\\") ? unquoteGitPath(`"${path7}"`) : path7;
-}
-function pathsOf(file2, section) {
-  let from = file2.from ?? DEV_NULL;
-  let to = file2.to ?? DEV_NULL;
-  if (section?.from !== void 0 && section.to !== void 0) return { from: section.from, to: section.to };
-  if (file2.chunks.length === 0 && section?.samePath !== void 0) {
-    from = file2.new ? DEV_NULL : section.samePath;
-    to = file2.deleted ? DEV_NULL : section.samePath;
-  }
-  return { from: unescapePath(from), to: unescapePath(to) };
-}
-function parseUnifiedDiff(text) {
-  const files = (0, import_parse_diff.default)(text);
-  const sections = diffSections(text);
-  const aligned = sections.length === files.length;
-  return files.flatMap((file2, i2) => {
-    const section = aligned ? sections[i2] : void 0;
-    const { from, to } = pathsOf(file2, section);
-    if (from === DEV_NULL && to === DEV_NULL) return [];
-    const status = statusOf(file2, from, to);
-    const binary = section?.binary ?? false;
-    const addedLines = status === "deleted" || binary ? [] : file2.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => change.type === "add" ? [change.ln] : []));
-    return [
-      {
-        path: status === "deleted" ? from : to,
-        ...status === "renamed" ? { oldPath: from } : {},
-        status,
-        binary,
-        addedLines: [...new Set(addedLines)].sort((a2, b) => a2 - b),
-        hunks: file2.chunks.map((chunk) => ({ newStart: chunk.newStart, newLines: chunk.newLines }))
-      }
-    ];
-  });
-}
-function addedLinesIn(file2, start, end) {
-  return file2.addedLines.filter((line) => line >= start && line <= end).length;
-}
-function changedFunctions(file2, functions) {
-  return functions.flatMap((fn) => {
-    const added = addedLinesIn(file2, fn.startLine, fn.endLine);
-    if (added === 0) return [];
-    const reason = added === fn.endLine - fn.startLine + 1 ? "new-function" : "changed-function";
-    return [{ function: fn, reason }];
-  });
-}
-function linesInDiff(file2, start, end) {
-  if (end < start) return false;
-  return file2.hunks.some((hunk) => hunk.newLines > 0 && start >= hunk.newStart && end <= hunk.newStart + hunk.newLines - 1);
-}
-
-// src/detect/glob.ts
-var cache = /* @__PURE__ */ new Map();
-function escape(char) {
-  return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
-}
-function translate(pattern) {
-  let out = "";
-  let i2 = 0;
-  let braces = 0;
-  while (i2 < pattern.length) {
-    const char = pattern[i2];
-    if (char === "*" && pattern[i2 + 1] === "*") {
-      const atStart = i2 === 0 || pattern[i2 - 1] === "/";
-      const slashAfter = pattern[i2 + 2] === "/";
-      if (atStart && slashAfter) {
-        out += "(?:[^/]*/)*";
-        i2 += 3;
-        continue;
-      }
-      if (atStart && i2 + 2 === pattern.length) {
-        out += ".*";
-        i2 += 2;
-        continue;
-      }
-      out += "[^/]*";
-      i2 += 2;
-      continue;
-    }
-    if (char === "*") out += "[^/]*";
-    else if (char === "?") out += "[^/]";
-    else if (char === "{") {
-      out += "(?:";
-      braces += 1;
-    } else if (char === "}" && braces > 0) {
-      out += ")";
-      braces -= 1;
-    } else if (char === "," && braces > 0) out += "|";
-    else out += escape(char);
-    i2 += 1;
-  }
-  return out + ")".repeat(braces);
-}
-function globToRegExp(pattern) {
-  let regex2 = cache.get(pattern);
-  if (!regex2) {
-    const anchored = pattern.includes("/") ? pattern.replace(/^\.?\//, "") : `**/${pattern}`;
-    regex2 = new RegExp(`^${translate(anchored)}$`);
-    cache.set(pattern, regex2);
-  }
-  return regex2;
-}
-function matchesGlob(path7, pattern) {
-  const normalized = path7.replace(/\\/g, "/").replace(/^\.\//, "");
-  return globToRegExp(pattern).test(normalized);
-}
-function firstMatchingGlob(path7, patterns) {
-  return patterns.find((pattern) => matchesGlob(path7, pattern));
-}
-
-// src/text/concepts.ts
-var rule = (concept, pattern) => ({ concept, pattern });
-var RULES2 = [
-  // Memory management (C/C++).
-  rule("alloc", /\b\w*(?:malloc|calloc|realloc|alloca|strdup|strndup|new\s+\w+\s*\[|xmalloc|kzalloc|kmalloc|kcalloc|vmalloc|g_new0?|emalloc|av_malloc)\s*\(/),
-  rule("alloc", /\bnew\s+[A-Za-z_][\w:<>]*\s*[([]/),
-  rule("free", /\b\w*(?:free|kfree|vfree|g_free|av_freep?|efree|release|unref|put_device|delete)\s*\(|\bdelete\s*(?:\[\s*\])?\s*\w/),
-  rule("copy", /\b(?:memcpy|memmove|strcpy|strncpy|strlcpy|strcat|strncat|strlcat|wcscpy|copy_from_user|copy_to_user|bcopy|sprintf|vsprintf|snprintf|vsnprintf)\s*\(/),
-  rule("unbounded-copy", /\b(?:strcpy|strcat|sprintf|vsprintf|gets|wcscpy)\s*\(/),
-  rule("bounded-copy", /\b(?:strncpy|strlcpy|strncat|strlcat|snprintf|vsnprintf)\s*\(/),
-  rule("memset", /\b(?:memset|bzero|explicit_bzero)\s*\(/),
-  rule("index-write", /\w\s*\[[^\]]+\]\s*(?:[+\-*/|&^]?=)(?!=)/),
-  rule("index-read", /=[^=;]*\w\s*\[[^\]]+\]/),
-  rule("pointer-arith", /\w\s*(?:\+|-)\s*\w+\s*\)?\s*(?:->|\[)|\bptr\s*\+\+|\+\+\s*\w*ptr\b|\w+\s*\+=\s*\w+;\s*$/m),
-  rule("deref", /->/),
-  rule("null-check", /(?:==|!=)\s*(?:NULL|nullptr|nil|None|null)\b|\bif\s*\(\s*!\s*\w+\s*\)|\bIS_ERR(?:_OR_NULL)?\s*\(|\bunlikely\s*\(\s*!/),
-  rule("null-assign", /=\s*(?:NULL|nullptr)\s*;/),
-  rule("sizeof", /\bsizeof\b/),
-  rule("length-check", /\b(?:len|length|size|count|num|n|idx|index|offset|pos)\w*\s*(?:<=?|>=?)\s*\w+|\b\w+\s*(?:<=?|>=?)\s*\w*(?:len|length|size|count|max|limit)\b/i),
-  rule("bounds-error", /\b(?:E2BIG|EOVERFLOW|ERANGE|EINVAL|EFAULT|ENOSPC|out of (?:range|bounds)|too (?:long|large|big)|overflow)\b/i),
-  // How C memory-safety weaknesses differ before the bug (CWE-190/787/125/416/476 entries):
-  // arithmetic inside an allocation size, an inclusive loop bound, a copy whose length is a
-  // variable, a pointer used after it was freed, and lookups that may return NULL.
-  rule("alloc-arith", /\b\w*(?:malloc|calloc|realloc|alloc)\s*\([^;]*?[\w)\]]\s*(?:[*+]|<<)\s*[\w(][^;]*\)/),
-  rule("loop-inclusive-bound", /\bfor\s*\([^;]*;[^;]*<=[^;]*;/),
-  rule("variable-length-copy", /\b(?:memcpy|memmove|memset|strncpy|copy_from_user|copy_to_user)\s*\([^;]*,\s*[A-Za-z_][\w>.-]*\s*\)/),
-  rule("use-after-free", /\b\w*free\s*\(\s*([A-Za-z_]\w*)\s*\)\s*;[^]{0,400}?\b\1\s*(?:->|\[|\.)/),
-  rule("maybe-null-lookup", /=\s*\w*(?:get|find|lookup|search|alloc|open|dup)\w*\s*\([^;]*\)\s*;/),
-  rule("narrow-int", /\b(?:short|char|u8|u16|s8|s16|uint8_t|uint16_t|int8_t|int16_t)\s+\**\w+\s*[=;,)]/),
-  rule("shift", /\w\s*<<\s*\w/),
-  // Integer handling.
-  rule("int-limit", /\b(?:INT_MAX|INT_MIN|UINT_MAX|SIZE_MAX|LONG_MAX|ULONG_MAX|SSIZE_MAX|U?INT(?:8|16|32|64)_MAX|MAX_INT|MaxInt\d*|Integer\.MAX_VALUE|math\.Max\w+)\b/),
-  rule("int-arith", /\b(?:int|long|short|unsigned|size_t|ssize_t|u?int\d+_t|u(?:8|16|32|64)|s(?:8|16|32|64))\b[^;{}]*[+*]/),
-  rule("int-parse", /\b(?:atoi|atol|atoll|strtol|strtoul|strtoll|strtoull|sscanf|scanf|fscanf|parseInt|Integer\.parseInt|Atoi|ParseInt|ParseUint|to_i|int)\s*\(/),
-  rule("int-cast", /\((?:unsigned\s+)?(?:int|long|short|char|size_t|u?int\d+_t|u(?:8|16|32|64))\)|\b(?:u?int(?:8|16|32|64)?|float(?:32|64))\s*\(\s*\w/),
-  rule("check-overflow", /\b(?:__builtin_\w+_overflow|check_\w+_overflow|safe_(?:add|mul)|overflow)\b/i),
-  rule("random", /\b(?:rand|random|srand|drand48|Math\.random|random\.\w+|SecureRandom|secrets\.\w+|crypto\.randomBytes|randomBytes|getrandom|urandom|rand\.\w+)\b/),
-  // Injection sinks.
-  rule("sql", /\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|VALUES)\b/),
-  rule("sql", /\b(?:execute|executemany|executescript|exec_query|raw|query|prepare|cursor|rawQuery|find_by_sql|where|order|sqlite3|psycopg2|mysql|pymysql|QueryRow|Query|Exec|createStatement|prepareStatement|executeQuery)\s*\(/),
-  rule("sql-params", /\?\s*[,)]|%s[^%]*["'][^%]*,\s*\(|\$\d+\b|:\w+\b[^:]*\bexecute|prepareStatement|setString\s*\(|placeholder|bind_param|sanitize_sql/),
-  rule("string-build", /["'`]\s*\+\s*\w|\w\s*\+\s*["'`]|%\s*\(|%\s*\w|\.format\s*\(|\bf["']|\$\{|#\{|\bsprintf\s*\(|\bString\.format\s*\(|\bfmt\.Sprintf\s*\(/),
-  rule("shell", /\b(?:os\.system|os\.popen|popen|subprocess\.\w+|system|exec(?:[lv]p?e?)?|spawn|spawnSync|execSync|execFile|execFileSync|child_process|Runtime\.getRuntime|ProcessBuilder|exec\.Command|Open3\.\w+|IO\.popen|Kernel\.system|shell_exec|passthru)\s*\(|`[^`]*#\{|%x\{/),
-  rule("shell-safe", /shell\s*=\s*False|shlex\.(?:quote|split)|escapeshellarg|Shellwords|execFile\b|\[\s*["'][^"']+["']\s*,/),
-  rule("shell-words", /\b(?:ping|ls|cat|rm|grep|wget|curl|bash|sh|cmd|command)\b/),
-  rule("path", /\b(?:open|fopen|readFile|readFileSync|createReadStream|writeFile|send_file|send_from_directory|sendFile|File\.(?:open|read|join|new)|os\.path\.\w+|path\.(?:join|resolve|normalize)|Paths\.get|new\s+File|filepath\.\w+|realpath|abspath|normpath|basename|dirname|unlink|remove|rmtree|extractall|ZipFile|tarfile)\s*\(/),
-  rule("path-check", /\.\.\/?|\bstartswith\s*\(|\bstart_with\?|\bstartsWith\s*\(|\bHasPrefix\s*\(|\b(?:secure_filename|safe_join|realpath|abspath|normpath|canonical|getCanonicalPath|normalize|Clean)\b/),
-  rule("html", /<\/?[a-zA-Z][^>]*>|\b(?:innerHTML|outerHTML|document\.write|dangerouslySetInnerHTML|render_template_string|render_template|Markup|html_safe|raw|safe|res\.send|response\.write|getWriter|HttpResponse|template\.HTML|\.html\s*\()/),
-  rule("html-escape", /\b(?:escape|html\.escape|cgi\.escape|escapeHtml|escape_html|htmlspecialchars|htmlentities|sanitize|bleach\.clean|DOMPurify|encodeURIComponent|h\s*\(|ERB::Util|template\.HTMLEscapeString|StringEscapeUtils|textContent)\b/),
-  rule("code-eval", /\b(?:eval|exec|compile|Function|setTimeout|setInterval|instance_eval|class_eval|send|public_send|constantize|__import__|importlib)\s*\(/),
-  rule("deserialize", /\b(?:pickle|cPickle|marshal|shelve|yaml\.(?:load|unsafe_load)|Marshal\.load|YAML\.load|unserialize|ObjectInputStream|readObject|jsonpickle|dill|torch\.load|joblib\.load)\b/),
-  rule("safe-deserialize", /\b(?:safe_load|SafeLoader|yaml\.safe_\w+|JSON\.parse|json\.loads?|permitted_classes|safe_load_file)\b/),
-  rule("xml", /\b(?:etree|lxml|XMLParser|xml\.dom|minidom|sax|DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|libxml|xmlReadMemory|xmlParse\w*|Nokogiri|REXML|DOMParser|resolve_entities|XML_PARSE_NOENT|disallow-doctype-decl|FEATURE_SECURE_PROCESSING|defusedxml)\b/),
-  rule("crypto-hash", /\b(?:md5|sha1|sha256|sha512|hashlib|MessageDigest|crypto\.createHash|Digest::\w+|bcrypt|scrypt|argon2|pbkdf2\w*|hash_password|password_hash|check_password|generate_password_hash)\b/i),
-  rule("crypto-cipher", /\b(?:AES|DES|3DES|TripleDES|RC4|Blowfish|ECB|CBC|GCM|Cipher|createCipheriv|createCipher|RSA|DSA|generate_private_key|key_size|GenerateKey|rsa\.GenerateKey|KeyPairGenerator|initialize)\b/),
-  rule("tls", /\b(?:ssl|tls|https|verify\s*=|CERT_NONE|CERT_REQUIRED|InsecureSkipVerify|check_hostname|create_default_context|rejectUnauthorized|TrustManager|HostnameVerifier|VERIFY_PEER|VERIFY_NONE|certificate)\b/i),
-  rule("tempfile", /\b(?:mktemp|tempfile|tmpnam|tempnam|mkstemp|mkdtemp|NamedTemporaryFile|TemporaryFile|gettempdir|tmpfile|createTempFile|ioutil\.TempFile|os\.CreateTemp|Tempfile|Dir\.tmpdir)\b|["']\/tmp\//),
-  rule("permissions", /\b(?:chmod|fchmod|umask|os\.chmod|S_I[RWX](?:USR|GRP|OTH)|0o?[0-7]{3}\b|Files\.setPosixFilePermissions|FileMode|os\.OpenFile|O_CREAT)\b/),
-  rule("auth", /\b(?:password|passwd|secret|token|credential|login|authenticate|session|cookie|csrf|xsrf|verify_authenticity_token|protect_from_forgery|csrf_exempt|CsrfViewMiddleware|csurf|SameSite|nonce)\b/i),
-  rule("redirect", /\b(?:redirect|redirect_to|sendRedirect|Location|url_for|next_url|return_url|http\.Redirect)\b/),
-  rule("request-input", /\b(?:request\.(?:args|form|values|json|GET|POST|params|query|body|files|cookies|headers)|req\.(?:query|body|params|cookies|headers)|params\[|getParameter|FormValue|URL\.Query|argv|getenv|ENV\[|stdin|scanf|gets|fgets|recv|read)\b/),
-  rule("regex", /\b(?:re\.(?:compile|match|search|sub|findall)|RegExp|Regexp|regexp\.\w+|Pattern\.compile|preg_\w+)\b/),
-  rule("logging", /\b(?:log|logger|logging|console\.(?:log|error)|print|printf|fprintf|syslog|puts|warn|debug|traceback|stack|printStackTrace|exc_info)\b/i),
-  rule("mass-assign", /\b(?:Object\.assign|_\.(?:merge|extend|defaults)|\$\.extend|merge|deepmerge|__proto__|constructor\.prototype|prototype|update_attributes|assign_attributes|permit|params\.require|setattr|__dict__)\b/),
-  rule("type-convert", /\b(?:strconv\.\w+|int32\s*\(|uint32\s*\(|int16\s*\(|uint16\s*\(|int8\s*\(|uint8\s*\(|float32\s*\()/),
-  rule("info-exposure", /\b(?:stack\s*trace|traceback|exception|err\.message|error\.message|e\.getMessage|debug\s*=\s*True|DEBUG|app\.debug|res\.status\(500\)|internal server error)\b/i),
-  // The same operations as people name them in comments, docstrings and identifiers: a prompt
-  // that stops before the dangerous call is written still says what it is about to do.
-  rule("deserialize", /\b(?:yaml|pickle|unpickl\w*|deseriali[sz]\w*|unmarshal\w*|marshal\w*)\b/i),
-  rule("shell", /\b(?:execSync|spawnSync|child_process|subprocess|popen|os\.system|shell command|system command|run(?:s|ning)? (?:the |a )?command)\b/i),
-  rule("random", /\b(?:random(?:ly|ness)?|nonce|entropy|unpredictable)\b/i),
-  rule("sql", /\b(?:sql|database|db)\b/i),
-  rule("path", /\b(?:file ?names?|filepaths?|directory|directories|folder|uploads?|download)\b/i),
-  rule("html", /\b(?:html|web ?page|render(?:s|ed|ing)?|templates?|xss)\b/i),
-  rule("tempfile", /\b(?:temp(?:orary)? ?files?|tmp ?files?)\b/i),
-  rule("crypto-cipher", /\b(?:encrypt\w*|decrypt\w*|cipher\w*|private key|public key|key (?:size|length))\b/i),
-  rule("crypto-hash", /\b(?:hash(?:es|ed|ing)?|digest|password)\b/i),
-  rule("redirect", /\b(?:redirect\w*|return ?url)\b/i),
-  rule("mass-assign", /\b(?:merge|attributes|properties|prototype)\b/i),
-  rule("copy", /\b(?:copy|copies|copied|buffer)\b/i),
-  rule("index-read", /\b(?:index|indices|offset|array|element)\b/i),
-  rule("int-arith", /\b(?:integer|overflow|wrap ?around|sum|add(?:s|ed)?|multipl\w*|large)\b/i),
-  rule("alloc", /\b(?:allocat\w*)\b/i),
-  rule("free", /\b(?:free[ds]?|freeing|released?|dealloc\w*)\b/i),
-  rule("null-check", /\b(?:null|nil|none|pointer)\b/i)
-];
-function conceptTokens(code) {
-  const found = [];
-  for (const { concept, pattern } of RULES2) {
-    const global3 = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
-    const count3 = Math.min(3, (code.match(global3) ?? []).length);
-    for (let i2 = 0; i2 < count3; i2 += 1) found.push(`concept:${concept}`);
-  }
-  return found;
-}
-
-// src/detect/risk-score.ts
-var NEUTRAL = /* @__PURE__ */ new Set([
-  "bounded-copy",
-  "shell-safe",
-  "html-escape",
-  "safe-deserialize",
-  "path-check",
-  "sql-params",
-  "check-overflow",
-  "bounds-error",
-  "int-limit",
-  "null-assign",
-  "null-check",
-  "length-check",
-  "logging",
-  "sizeof"
-]);
-function riskConcepts(code) {
-  const concepts = new Set(conceptTokens(code).map((token) => token.replace(/^concept:/, "")));
-  return [...concepts].filter((concept) => !NEUTRAL.has(concept)).sort();
-}
-function riskScore(code, changedLines) {
-  return riskConcepts(code).length * 10 + Math.min(changedLines, 50);
-}
-
-// src/detect/targets.ts
-var DEFAULT_IGNORE = [
-  "**/node_modules/**",
-  "**/vendor/**",
-  "**/third_party/**",
-  "**/dist/**",
-  "**/build/**",
-  "**/*.min.js",
-  "**/*.min.css",
-  "**/package-lock.json",
-  "**/yarn.lock",
-  "**/pnpm-lock.yaml",
-  "**/*.generated.*",
-  "**/*_pb2.py",
-  "**/*.pb.go"
-];
-var DEFAULT_TARGET_OPTIONS = {
-  maxTargets: 10,
-  maxFunctionLines: 200,
-  ignore: DEFAULT_IGNORE,
-  targets: { alerts: true, newFunctions: true }
-};
-function qualified(fn) {
-  return fn.className ? `${fn.className}.${fn.name}` : fn.name;
-}
-function lengthOf(fn) {
-  return fn.endLine - fn.startLine + 1;
-}
-function keyOf(path7, fn) {
-  return `${path7}:${fn.startLine}-${fn.endLine}:${fn.name}`;
-}
-function outermostFitting(fn, functions, maxLines) {
-  let best;
-  for (const candidate of functions) {
-    if (candidate.startLine > fn.startLine || candidate.endLine < fn.endLine || lengthOf(candidate) > maxLines) continue;
-    if (!best || lengthOf(candidate) > lengthOf(best)) best = candidate;
-  }
-  return best;
-}
-var SEVERITY_RANK = { critical: 5, high: 4, error: 4, medium: 3, warning: 3, low: 2, note: 2 };
-function severityRank(alerts) {
-  return Math.max(0, ...alerts.map((alert) => SEVERITY_RANK[alert.severity?.toLowerCase() ?? ""] ?? 1));
-}
-function byPosition(a2, b) {
-  return a2.file.path.localeCompare(b.file.path) || a2.function.startLine - b.function.startLine;
-}
-var Selection = class {
-  constructor(files, options) {
-    this.options = options;
-    this.files = new Map(files.map((file2) => [file2.path, file2]));
-  }
-  options;
-  skipped = [];
-  prepared = /* @__PURE__ */ new Map();
-  files;
-  lifted = /* @__PURE__ */ new Map();
-  candidates = /* @__PURE__ */ new Map();
-  /** The file parsed, or undefined after recording why it cannot give targets. */
-  async prepare(path7) {
-    if (this.prepared.has(path7)) return this.prepared.get(path7);
-    const file2 = await this.load(path7);
-    this.prepared.set(path7, file2);
-    return file2;
-  }
-  async load(path7) {
-    const pattern = firstMatchingGlob(path7, this.options.ignore);
-    if (pattern) return this.skip({ path: path7, reason: "ignored-path", detail: `matches ${pattern}` });
-    const file2 = this.files.get(path7);
-    if (!file2) return this.skip({ path: path7, reason: "unsupported-file", detail: "file content not provided" });
-    if (!file2.language) return this.skip({ path: path7, reason: "unsupported-file", detail: "language not supported" });
-    if (this.options.languages && !this.options.languages.includes(file2.language)) {
-      return this.skip({ path: path7, reason: "language", detail: `${file2.language} is not among the configured languages` });
-    }
-    const analysis = await analyzeSource(file2.content, file2.language, path7);
-    return { path: path7, language: file2.language, analysis };
-  }
-  skip(skipped) {
-    this.skipped.push(skipped);
-    return void 0;
-  }
-  /** The target function for something inside `inner`, or undefined after recording `too-large`. */
-  lift(file2, inner, detail) {
-    const key = keyOf(file2.path, inner);
-    if (this.lifted.has(key)) return this.lifted.get(key);
-    const target = outermostFitting(inner, file2.analysis.functions, this.options.maxFunctionLines);
-    this.lifted.set(key, target);
-    if (target) return target;
-    const limit2 = `${lengthOf(inner)} lines, more than ${this.options.maxFunctionLines}`;
-    this.skip({ path: file2.path, function: qualified(inner), reason: "too-large", detail: `${limit2}; ${detail}` });
-    return void 0;
-  }
-  candidate(file2, fn, reason) {
-    const key = keyOf(file2.path, fn);
-    let candidate = this.candidates.get(key);
-    if (!candidate) {
-      candidate = { file: file2, function: fn, alerts: [], changedLines: 0, reason };
-      this.candidates.set(key, candidate);
-    }
-    return candidate;
-  }
-};
-async function addAlertCandidates(selection, alerts) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const alert of alerts) {
-    const identity3 = JSON.stringify([alert.ruleId, alert.path, alert.startLine, alert.endLine, alert.message]);
-    if (seen.has(identity3)) continue;
-    seen.add(identity3);
-    const file2 = await selection.prepare(alert.path);
-    if (!file2) continue;
-    const where = `${alert.ruleId} at line ${alert.startLine}`;
-    const inner = functionOfAlert(alert, file2.analysis.functions);
-    if (!inner) {
-      selection.skip({ path: alert.path, reason: "alert-outside-function", detail: where });
-      continue;
-    }
-    const target = selection.lift(file2, inner, `alert ${where}`);
-    if (!target) continue;
-    selection.candidate(file2, target, "alert").alerts.push(alert);
-  }
-}
-function addLineCandidates(selection, file2, lines, reasonOf) {
-  let outside = 0;
-  for (const line of lines) {
-    const inner = enclosingFunction(file2.analysis.functions, line);
-    if (!inner) {
-      outside += 1;
-      continue;
-    }
-    const target = selection.lift(file2, inner, "changed");
-    if (!target) continue;
-    selection.candidate(file2, target, reasonOf(target)).changedLines += 1;
-  }
-  if (outside > 0 && file2.analysis.errors.length > 0) {
-    selection.skip({
-      path: file2.path,
-      reason: "parse-error",
-      detail: `${outside} changed line(s) outside any recognized function; ${describeSyntaxProblems(file2.analysis.errors)}`
-    });
-  }
-}
-async function addDiffCandidates(selection, diff) {
-  for (const changed of diff) {
-    if (changed.status === "deleted" || changed.addedLines.length === 0 && !changed.binary) continue;
-    if (changed.binary) {
-      selection.skip({ path: changed.path, reason: "unsupported-file", detail: "binary file" });
-      continue;
-    }
-    const file2 = await selection.prepare(changed.path);
-    if (!file2) continue;
-    const reasonOf = (fn) => changedFunctions(changed, [fn])[0]?.reason ?? "changed-function";
-    addLineCandidates(selection, file2, changed.addedLines, reasonOf);
-  }
-}
-async function addWholeFileCandidates(selection, files) {
-  for (const source of files) {
-    const file2 = await selection.prepare(source.path);
-    if (!file2) continue;
-    const lines = /* @__PURE__ */ new Set();
-    for (const fn of file2.analysis.functions) for (let line = fn.startLine; line <= fn.endLine; line += 1) lines.add(line);
-    addLineCandidates(selection, file2, [...lines].sort((a2, b) => a2 - b), () => "changed-function");
-  }
-}
-function syntaxProblemsIn(candidate) {
-  const { startLine, endLine } = candidate.function;
-  return candidate.file.analysis.errors.filter((problem) => problem.line >= startLine && problem.line <= endLine);
-}
-function toTarget(candidate) {
-  return {
-    path: candidate.file.path,
-    language: candidate.file.language,
-    function: candidate.function,
-    reason: candidate.reason,
-    alerts: candidate.alerts,
-    fileContext: candidate.file.analysis.fileContext
-  };
-}
-function resolveOptions(input2 = {}) {
-  return {
-    ...DEFAULT_TARGET_OPTIONS,
-    ...input2,
-    targets: { ...DEFAULT_TARGET_OPTIONS.targets, ...input2.targets }
-  };
-}
-async function selectTargets(input2) {
-  const options = resolveOptions(input2.options);
-  const selection = new Selection(input2.files, options);
-  const alerts = options.targets.alerts ? input2.alerts ?? [] : [];
-  await addAlertCandidates(selection, alerts);
-  if (options.targets.newFunctions) {
-    if (input2.diff) await addDiffCandidates(selection, input2.diff);
-    else if (!input2.alerts || input2.alerts.length === 0) await addWholeFileCandidates(selection, input2.files);
-  }
-  const usable = [];
-  for (const candidate of selection.candidates.values()) {
-    const problems = syntaxProblemsIn(candidate);
-    if (problems.length > 0) {
-      selection.skip({
-        path: candidate.file.path,
-        function: qualified(candidate.function),
-        reason: "parse-error",
-        detail: describeSyntaxProblems(problems)
-      });
-    } else {
-      usable.push(candidate);
-    }
-  }
-  const alertTargets = usable.filter((candidate) => candidate.alerts.length > 0).sort((a2, b) => severityRank(b.alerts) - severityRank(a2.alerts) || b.alerts.length - a2.alerts.length || byPosition(a2, b));
-  const scored = usable.filter((candidate) => candidate.alerts.length === 0).filter((candidate) => {
-    if (!options.skipRiskless || riskConcepts(candidate.function.code).length > 0) return true;
-    selection.skip({ path: candidate.file.path, function: qualified(candidate.function), reason: "no-risk", detail: "no risky operation found in it" });
-    return false;
-  }).map((candidate) => ({ candidate, score: riskScore(candidate.function.code, candidate.changedLines) })).sort((a2, b) => b.score - a2.score || byPosition(a2.candidate, b.candidate)).map(({ candidate }) => candidate);
-  const ranked = [...alertTargets, ...scored];
-  const kept = ranked.slice(0, Math.max(0, options.maxTargets));
-  for (const dropped of ranked.slice(kept.length)) {
-    selection.skip({
-      path: dropped.file.path,
-      function: qualified(dropped.function),
-      reason: "cap-reached",
-      detail: `${dropped.reason} target beyond maxTargets (${options.maxTargets})`
-    });
-  }
-  return { targets: kept.map(toTarget), skipped: selection.skipped };
-}
-
-// src/review/fence.ts
-function fenceFor(content, minimum = 3) {
-  let longest = 0;
-  for (const run3 of content.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
-  return "`".repeat(Math.max(minimum, longest + 1));
-}
-
-// src/review/render-markdown.ts
-function escapeMarkdown(text) {
-  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`).replace(/\r?\n/g, " ");
-}
-function codeSpanText(text) {
-  return text.replace(/[`\r\n]/g, "").slice(0, 200);
-}
-function reasonMarkdown(reason) {
-  return reason.split("`").map((part, index2) => index2 % 2 === 1 ? `\`${codeSpanText(part)}\`` : escapeMarkdown(part)).join("");
-}
-function cweLink(cwe) {
-  const number4 = /^CWE-(\d+)$/.exec(cwe)?.[1];
-  return number4 ? `[${cwe}](https://cwe.mitre.org/data/definitions/${number4}.html)` : escapeMarkdown(cwe);
-}
-function citation(demo) {
-  const { source } = demo;
-  const where = [source.repo, source.path, source.function && `${source.function}()`].filter(Boolean).map((part) => escapeMarkdown(String(part)));
-  const label = where.length > 0 ? where.join(" · ") : escapeMarkdown(demo.id);
-  const url2 = source.url && /^https:\/\/[^\s()<>]+$/.test(source.url) ? source.url : void 0;
-  return url2 ? `[${label}](${url2})` : label;
-}
-function renderSuggestionMarkdown(suggestion) {
-  const body = suggestion.replacement.replace(/\n$/, "");
-  const fence = fenceFor(body);
-  const cwes = suggestion.cwe.length > 0 ? suggestion.cwe.map(cweLink).join(", ") : "security hardening";
-  const lines = [
-    `**SecCoder** · ${cwes} · \`${codeSpanText(suggestion.functionName)}\``,
-    "",
-    reasonMarkdown(suggestion.reason),
-    "",
-    `${fence}suggestion`,
-    body,
-    fence
-  ];
-  if (suggestion.demonstrations.length > 0) {
-    lines.push("", `Learned from: ${suggestion.demonstrations.map(citation).join("; ")}`);
-  }
-  lines.push("", `<sub>Written by ${escapeMarkdown(suggestion.model)} from a secure example in your corpus. Review before committing.</sub>`);
-  return lines.join("\n");
-}
-
-// src/github/markdown.ts
-function inlineCode(text) {
-  const line = text.replace(/\r\n?|\n/g, " ");
-  const fence = fenceFor(line, 1);
-  const pad = line.startsWith("`") || line.endsWith("`") || line === "" ? " " : "";
-  return `${fence}${pad}${line}${pad}${fence}`;
-}
-function tableCell(markdown) {
-  return markdown.replace(/\r\n?|\n/g, " ").replace(/\|/g, "\\|");
-}
-function codeBlock(content, info2 = "") {
-  const body = content.replace(/\n$/, "");
-  const fence = fenceFor(body);
-  return `${fence}${info2}
-${body}
-${fence}`;
-}
-function plural2(count3, singular, pluralForm = `${singular}s`) {
-  return `${count3} ${count3 === 1 ? singular : pluralForm}`;
-}
-var GITHUB_TEXT_LIMIT = 65535;
-
-// src/github/config.ts
+// src/config/schema.ts
 var CONFIG_FILE_NAME = "seccoder.yml";
 var CONFIG_PATH = `.github/${CONFIG_FILE_NAME}`;
 var language = external_exports.string().transform((name, ctx) => {
@@ -64793,174 +63556,7 @@ var secCoderConfigSchema = external_exports.strictObject({
   /** Post nothing; the check run shows what would have been posted. Default false. */
   dryRun: external_exports.boolean().default(false)
 });
-var TOP_LEVEL_KEY = "(top level)";
-function keyOf2(path7) {
-  let key = "";
-  for (const part of path7) {
-    if (typeof part === "number") key += `[${part}]`;
-    else key += key === "" ? String(part) : `.${String(part)}`;
-  }
-  return key === "" ? TOP_LEVEL_KEY : key;
-}
-function describeValue(value) {
-  if (value === null || value === void 0) return "empty";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "number") return Number.isInteger(value) ? "a whole number" : "a decimal number";
-  if (typeof value === "object") return "a mapping of keys";
-  if (typeof value === "string") return "text";
-  return `a ${typeof value}`;
-}
-var EXPECTED = {
-  boolean: "true or false",
-  int: "a whole number",
-  number: "a number",
-  string: "text",
-  array: "a list",
-  object: "a mapping of keys"
-};
-function limit(issue3, bound, most) {
-  const strict = issue3.inclusive === false;
-  const word = most ? strict ? "less than" : "at most" : strict ? "more than" : "at least";
-  const n2 = Number(bound);
-  if (issue3.origin === "array") return `must list ${word} ${n2} ${n2 === 1 ? "item" : "items"}`;
-  if (issue3.origin === "string") return `must be ${word} ${n2} ${n2 === 1 ? "character" : "characters"}`;
-  return `must be ${word} ${n2}`;
-}
-function schemaAt(path7) {
-  let schema = secCoderConfigSchema;
-  const unwrap = () => {
-    for (; ; ) {
-      const def = schema._zod.def;
-      if (def.innerType) schema = def.innerType;
-      else if (def.type === "pipe" && def.in) schema = def.in;
-      else return;
-    }
-  };
-  for (const part of path7) {
-    unwrap();
-    if (!(schema instanceof external_exports.ZodObject) || typeof part !== "string") return void 0;
-    const shape = schema.shape;
-    const next = Object.hasOwn(shape, part) ? shape[part] : void 0;
-    if (!next) return void 0;
-    schema = next;
-  }
-  unwrap();
-  return schema;
-}
-function knownKeysAt(path7) {
-  const schema = schemaAt(path7);
-  return schema instanceof external_exports.ZodObject ? Object.keys(schema.shape) : [];
-}
-function expectedAt(path7, expected) {
-  const schema = schemaAt(path7);
-  if (expected === "number" && schema instanceof external_exports.ZodNumber && schema.format === "safeint") return EXPECTED.int;
-  return EXPECTED[expected] ?? expected;
-}
-function squash(key) {
-  return key.toLowerCase().replace(/[-_\s]/g, "");
-}
-function editDistance(a2, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i2 = 1; i2 <= a2.length; i2 += 1) {
-    const current = [i2];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a2[i2 - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-function unknownKeyMessage(key, known) {
-  const wanted = squash(key);
-  const close = known.find((candidate) => squash(candidate) === wanted) ?? (wanted.length > 3 ? known.find((candidate) => editDistance(squash(candidate), wanted) <= 2) : void 0);
-  const hint = close ? `; did you mean ${JSON.stringify(close)}?` : known.length > 0 ? `; known keys here: ${known.join(", ")}` : "";
-  return `unknown key${hint}`;
-}
-function problemsOf(issues) {
-  return issues.flatMap((issue3) => {
-    switch (issue3.code) {
-      case "unrecognized_keys": {
-        const known = knownKeysAt(issue3.path);
-        return issue3.keys.map((key) => ({ key: keyOf2([...issue3.path, key]), message: unknownKeyMessage(key, known) }));
-      }
-      case "invalid_type":
-        return [{ key: keyOf2(issue3.path), message: `must be ${expectedAt(issue3.path, issue3.expected)}, not ${describeValue(issue3.input)}` }];
-      case "too_big":
-        return [{ key: keyOf2(issue3.path), message: limit(issue3, issue3.maximum, true) }];
-      case "too_small":
-        return [{ key: keyOf2(issue3.path), message: limit(issue3, issue3.minimum, false) }];
-      case "invalid_value":
-        return [{ key: keyOf2(issue3.path), message: `must be one of ${issue3.values.map((value) => JSON.stringify(value)).join(", ")}` }];
-      default:
-        return [{ key: keyOf2(issue3.path), message: issue3.message }];
-    }
-  });
-}
-function parseSecCoderConfig(raw) {
-  let input2 = raw ?? {};
-  if (typeof input2 === "object" && !Array.isArray(input2) && "_extends" in input2) {
-    const { _extends: _ignored, ...rest } = input2;
-    input2 = rest;
-  }
-  const result = secCoderConfigSchema.safeParse(input2, { reportInput: true });
-  if (result.success) return { ok: true, config: result.data };
-  return { ok: false, problems: problemsOf(result.error.issues) };
-}
 var DEFAULT_SECCODER_CONFIG = secCoderConfigSchema.parse({});
-function configProblemsMarkdown(problems) {
-  const rows = problems.map((problem) => `| ${tableCell(inlineCode(problem.key))} | ${escapeMarkdown(problem.message)} |`);
-  return ["| key | problem |", "| --- | --- |", ...rows].join("\n");
-}
-function ignoreGlobs(config3) {
-  const base = config3.paths["ignore-defaults"] ? DEFAULT_IGNORE : [];
-  return [.../* @__PURE__ */ new Set([...base, ...config3.paths.ignore])];
-}
-function toTargetOptions(config3) {
-  return {
-    maxTargets: config3.maxTargets,
-    maxFunctionLines: DEFAULT_TARGET_OPTIONS.maxFunctionLines,
-    ignore: ignoreGlobs(config3),
-    ...config3.languages ? { languages: [...new Set(config3.languages)] } : {},
-    targets: { alerts: config3.targets.alerts, newFunctions: config3.targets["new-functions"] },
-    skipRiskless: !config3.targets["riskless-functions"]
-  };
-}
-function toHardenOptions(config3) {
-  return {
-    retrieve: Math.max(3, config3.demonstrations),
-    budget: { maxDemonstrations: config3.demonstrations },
-    minSimilarity: config3.minSimilarity,
-    generation: { temperature: config3.model.temperature, samples: config3.model.samples }
-  };
-}
-function modelEndpoint(config3, operator) {
-  const { model } = config3;
-  let apiKeyEnv = model.apiKeyEnv ?? operator.apiKeyEnv;
-  if ((operator.environment ?? "app") === "app") {
-    const ownUrl = model.url !== void 0 && model.url !== operator.url;
-    if (model.apiKeyEnv !== void 0 && model.apiKeyEnv !== operator.apiKeyEnv) {
-      return { ok: false, reason: "model.apiKeyEnv names a variable of the app's server; only the GitHub Action reads it" };
-    }
-    if (ownUrl && !operator.allowRepositoryUrl) {
-      return { ok: false, reason: "model.url is set, but this SecCoder app only calls the model endpoint its operator configured" };
-    }
-    apiKeyEnv = ownUrl ? void 0 : operator.apiKeyEnv;
-  }
-  const baseUrl = model.url ?? operator.url;
-  const name = model.name ?? operator.name;
-  if (!baseUrl || !name) return { ok: false, reason: "no model configured: set model.url and model.name, or the app settings" };
-  return {
-    ok: true,
-    endpoint: { baseUrl, model: name, ...apiKeyEnv ? { apiKeyEnv } : {}, temperature: model.temperature, samples: model.samples }
-  };
-}
-function corpusLocation(config3, org) {
-  const { store, location } = config3.corpus;
-  if (store === "local") return location ? { store, folder: location } : { store };
-  const [owner = org, repo = ".seccoder"] = location ? location.split("/") : [org, ".seccoder"];
-  return { store, owner, repo };
-}
 
 // src/github/config-from-api.ts
 async function readConfigFromApi(octokit, owner, repo, path7 = CONFIG_PATH) {
@@ -64970,10 +63566,19 @@ async function readConfigFromApi(octokit, owner, repo, path7 = CONFIG_PATH) {
 
 // src/github/corpus-provider.ts
 import { mkdir as mkdir5, readFile as readFile13, stat as stat5 } from "node:fs/promises";
-import { join as join16, resolve as resolve4 } from "node:path";
+import { join as join15, resolve as resolve4 } from "node:path";
+
+// src/errors/http-status.ts
+function isHttpFailure(error63) {
+  return error63 instanceof Error && typeof error63.status === "number";
+}
+function httpStatus(error63) {
+  const status = error63?.status;
+  return typeof status === "number" ? status : void 0;
+}
 
 // src/corpus/repo-errors.ts
-var CorpusRepoNotFoundError = class extends Error {
+var CorpusRepoNotFoundError = class extends SecCoderError {
   constructor(repository) {
     super(
       `corpus repository ${repository} not found: create it (a private repository is fine, e.g. ${repository.split("/")[0] ?? "org"}/.seccoder), or grant the GitHub App or token access to it; reading needs the \`contents: read\` permission, appending needs \`contents: write\``
@@ -64983,7 +63588,7 @@ var CorpusRepoNotFoundError = class extends Error {
   repository;
   name = "CorpusRepoNotFoundError";
 };
-var CorpusBranchNotFoundError = class extends Error {
+var CorpusBranchNotFoundError = class extends SecCoderError {
   constructor(repository, branch) {
     super(`branch ${branch} not found in corpus repository ${repository}: create it, or leave \`branch\` unset to use the repository's default branch`);
     this.repository = repository;
@@ -64993,7 +63598,7 @@ var CorpusBranchNotFoundError = class extends Error {
   branch;
   name = "CorpusBranchNotFoundError";
 };
-var CorpusRepoAccessError = class extends Error {
+var CorpusRepoAccessError = class extends SecCoderError {
   constructor(repository, route, githubMessage) {
     super(
       `GitHub refused ${route} on corpus repository ${repository} (HTTP 403: ${githubMessage}): reading the corpus needs the \`contents: read\` permission on ${repository}, appending needs \`contents: write\``
@@ -65007,7 +63612,7 @@ var CorpusRepoAccessError = class extends Error {
   githubMessage;
   name = "CorpusRepoAccessError";
 };
-var CorpusConflictError = class extends Error {
+var CorpusConflictError = class extends SecCoderError {
   constructor(repository, branch, attempts, githubMessage) {
     super(
       `could not append to the corpus in ${repository} (branch ${branch}) after ${attempts} attempt${attempts === 1 ? "" : "s"}: another writer moved the branch each time (last answer: ${githubMessage}); try again, or raise maxAttempts`
@@ -65023,7 +63628,7 @@ var CorpusConflictError = class extends Error {
   githubMessage;
   name = "CorpusConflictError";
 };
-var CorpusRepoRequestError = class extends Error {
+var CorpusRepoRequestError = class extends SecCoderError {
   constructor(repository, route, status, githubMessage, requestId) {
     super(`GitHub answered HTTP ${status} to ${route} on corpus repository ${repository}: ${githubMessage}${requestId ? ` (request id ${requestId})` : ""}`);
     this.repository = repository;
@@ -65039,7 +63644,7 @@ var CorpusRepoRequestError = class extends Error {
   requestId;
   name = "CorpusRepoRequestError";
 };
-var CorpusRepoResponseError = class extends Error {
+var CorpusRepoResponseError = class extends SecCoderError {
   constructor(repository, route, reason) {
     super(`unexpected answer to ${route} on corpus repository ${repository}: ${reason}`);
     this.repository = repository;
@@ -65072,9 +63677,6 @@ var refSchema = external_exports.object({ ref: external_exports.string(), object
 var commitSchema = external_exports.object({ sha: objectId, tree: external_exports.object({ sha: objectId }) });
 var createdSchema = external_exports.object({ sha: objectId });
 var createdFileSchema = external_exports.object({ commit: external_exports.object({ sha: objectId }) });
-function isHttpFailure(error63) {
-  return error63 instanceof Error && typeof error63.status === "number";
-}
 var ROUTES = {
   repository: "GET /repos/{owner}/{repo}",
   contents: "GET /repos/{owner}/{repo}/contents/{path}",
@@ -65397,17 +63999,41 @@ var GitHubRepoCorpusStore = class {
 };
 
 // src/retrieve/open-index.ts
-import { join as join15 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/embed/default-embedder.ts
 import { createHash as createHash3 } from "node:crypto";
 import { mkdir as mkdir3, readFile as readFile7 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join9 } from "node:path";
 import * as ort from "onnxruntime-node";
 
 // src/text/code-tokens.ts
 var TOKEN = /[A-Za-z_$][A-Za-z0-9_$]*|\d+(?:\.\d+)?|->|<<=?|>>=?|\+\+|--|[+\-*/%&|^]=|[!=<>]=|&&|\|\||::|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|[[\](){}.,;:+\-*/%&|^!~<>=?#@]/g;
-var OPERATORS_KEPT = /* @__PURE__ */ new Set(["->", "[", "<<", ">>", "<<=", ">>=", "++", "--", "+=", "-=", "*=", "&", "*", "%", "+", "-", "<", "<=", ">", ">=", "::", "#", "@"]);
+var OPERATORS_KEPT = /* @__PURE__ */ new Set([
+  "->",
+  "[",
+  "<<",
+  ">>",
+  "<<=",
+  ">>=",
+  "++",
+  "--",
+  "+=",
+  "-=",
+  "*=",
+  "&",
+  "*",
+  "%",
+  "+",
+  "-",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "::",
+  "#",
+  "@"
+]);
 function splitIdentifier(identifier) {
   return identifier.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_$\d]+/).map((word) => word.toLowerCase()).filter((word) => word.length >= 2);
 }
@@ -65451,6 +64077,17 @@ function termCounts(tokens) {
   for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
   return counts;
 }
+
+// src/embed/errors.ts
+var EmbedderLoadError = class extends SecCoderError {
+  name = "EmbedderLoadError";
+};
+var EmptyCorpusError = class extends SecCoderError {
+  name = "EmptyCorpusError";
+  constructor() {
+    super("cannot train the default embedder on an empty corpus", { hint: "add secure functions with `seccoder corpus add`, or pass --corpus <dir>" });
+  }
+};
 
 // src/embed/onnx-graph.ts
 var import_onnx_proto = __toESM(require_onnx(), 1);
@@ -65546,8 +64183,8 @@ function lsaToOnnx(model, metadata = {}) {
   const rows = model.vocabulary.length + 1;
   const idf = new Float32Array(rows);
   idf.set(model.idf);
-  const components2 = new Float32Array(rows * model.dim);
-  components2.set(model.components);
+  const components = new Float32Array(rows * model.dim);
+  components.set(model.components);
   return encodeOnnxModel({
     name: "seccoder-lsa",
     producer: "seccoder",
@@ -65559,7 +64196,7 @@ function lsaToOnnx(model, metadata = {}) {
     outputs: [{ name: LSA_OUTPUT, type: "float32", shape: ["batch", model.dim] }],
     initializers: [
       { name: "idf", type: "float32", dims: [rows], data: idf },
-      { name: "components", type: "float32", dims: [rows, model.dim], data: components2 },
+      { name: "components", type: "float32", dims: [rows, model.dim], data: components },
       { name: "one", type: "float32", dims: [], data: Float32Array.of(1) },
       { name: "epsilon", type: "float32", dims: [], data: Float32Array.of(1e-12) },
       { name: "axis_1", type: "int64", dims: [1], data: BigInt64Array.of(1n) },
@@ -65599,29 +64236,25 @@ function gaussian(uniform) {
 }
 
 // src/embed/lsa/sparse.ts
-function multiplyDense(x, dense, width) {
-  const out = new Float64Array(x.rows * width);
+function multiply(x, dense, width, transpose) {
+  const out = new Float64Array((transpose ? x.cols : x.rows) * width);
   for (let i2 = 0; i2 < x.rows; i2 += 1) {
-    const target = i2 * width;
+    const rowBase = i2 * width;
     for (let p = x.rowStart[i2]; p < x.rowStart[i2 + 1]; p += 1) {
       const value = x.values[p];
-      const source = x.colIndex[p] * width;
+      const colBase = x.colIndex[p] * width;
+      const target = transpose ? colBase : rowBase;
+      const source = transpose ? rowBase : colBase;
       for (let c3 = 0; c3 < width; c3 += 1) out[target + c3] = out[target + c3] + value * dense[source + c3];
     }
   }
   return out;
 }
+function multiplyDense(x, dense, width) {
+  return multiply(x, dense, width, false);
+}
 function multiplyTransposeDense(x, dense, width) {
-  const out = new Float64Array(x.cols * width);
-  for (let i2 = 0; i2 < x.rows; i2 += 1) {
-    const source = i2 * width;
-    for (let p = x.rowStart[i2]; p < x.rowStart[i2 + 1]; p += 1) {
-      const value = x.values[p];
-      const target = x.colIndex[p] * width;
-      for (let c3 = 0; c3 < width; c3 += 1) out[target + c3] = out[target + c3] + value * dense[source + c3];
-    }
-  }
-  return out;
+  return multiply(x, dense, width, true);
 }
 
 // src/embed/lsa/svd.ts
@@ -65718,7 +64351,7 @@ function truncatedSvd(x, k, options = {}) {
   const top = values[order[0]];
   const kept = top > 0 ? order.filter((i2) => values[i2] > top * 1e-12).slice(0, k) : [];
   const outK = kept.length;
-  const components2 = new Float64Array(x.cols * outK);
+  const components = new Float64Array(x.cols * outK);
   const singularValues = new Float64Array(outK);
   const mix = new Float64Array(width * outK);
   kept.forEach((eigen, column) => {
@@ -65732,18 +64365,18 @@ function truncatedSvd(x, k, options = {}) {
       const b = bt[r * width + i2];
       if (b === 0) continue;
       const source = i2 * outK;
-      for (let c3 = 0; c3 < outK; c3 += 1) components2[target + c3] = components2[target + c3] + b * mix[source + c3];
+      for (let c3 = 0; c3 < outK; c3 += 1) components[target + c3] = components[target + c3] + b * mix[source + c3];
     }
   }
   for (let c3 = 0; c3 < outK; c3 += 1) {
     let largest = 0;
     for (let r = 0; r < x.cols; r += 1) {
-      const value = components2[r * outK + c3];
+      const value = components[r * outK + c3];
       if (Math.abs(value) > Math.abs(largest)) largest = value;
     }
-    if (largest < 0) for (let r = 0; r < x.cols; r += 1) components2[r * outK + c3] = -components2[r * outK + c3];
+    if (largest < 0) for (let r = 0; r < x.cols; r += 1) components[r * outK + c3] = -components[r * outK + c3];
   }
-  return { components: components2, singularValues, k: outK };
+  return { components, singularValues, k: outK };
 }
 
 // src/embed/lsa/train.ts
@@ -65768,7 +64401,7 @@ function sample(items, max) {
   return Array.from({ length: max }, (_, i2) => items[Math.floor(i2 * step)]);
 }
 function trainLsa(codes, options = {}) {
-  if (codes.length === 0) throw new Error("cannot train the default embedder on an empty corpus");
+  if (codes.length === 0) throw new EmptyCorpusError();
   const documents = sample(codes, options.maxTrainingDocuments ?? 2e4).map((code) => termCounts(codeTokens(code)));
   const minDf = options.minDocumentFrequency ?? (documents.length < 50 ? 1 : 2);
   const documentFrequency = /* @__PURE__ */ new Map();
@@ -65834,15 +64467,15 @@ var DefaultEmbedder = class _DefaultEmbedder {
   }
   /** Loads a model saved by `save`; throws with the path when the files are missing or damaged. */
   static async load(dir) {
-    const unreadable = (path7, why) => new Error(`default embedder at ${path7} is unreadable (${why}); run \`seccoder index --rebuild\``);
-    const vocabularyPath = join10(dir, VOCABULARY_FILE);
+    const unreadable = (path7, why) => new EmbedderLoadError(`default embedder at ${path7} is unreadable (${why}); run \`seccoder index --rebuild\``);
+    const vocabularyPath = join9(dir, VOCABULARY_FILE);
     let meta3;
     try {
       meta3 = vocabularyFileSchema.parse(JSON.parse(await readFile7(vocabularyPath, "utf8")));
     } catch (error63) {
       throw unreadable(vocabularyPath, error63.message);
     }
-    const modelPath = join10(dir, MODEL_FILE);
+    const modelPath = join9(dir, MODEL_FILE);
     let bytes;
     let session;
     try {
@@ -65856,9 +64489,9 @@ var DefaultEmbedder = class _DefaultEmbedder {
   }
   async save(dir) {
     await mkdir3(dir, { recursive: true });
-    await writeChunksAtomic(join10(dir, MODEL_FILE), [this.modelBytes]);
+    await writeChunksAtomic(join9(dir, MODEL_FILE), [this.modelBytes]);
     const meta3 = { format: 1, id: this.id, dim: this.dim, vocabulary: this.vocabulary, trainedOn: this.trainedOn };
-    await writeChunksAtomic(join10(dir, VOCABULARY_FILE), [JSON.stringify(meta3)]);
+    await writeChunksAtomic(join9(dir, VOCABULARY_FILE), [JSON.stringify(meta3)]);
   }
   async embed(texts) {
     const vectors = [];
@@ -68861,9 +67494,6 @@ var Tokenizer_default = Tokenizer;
 
 // src/embed/onnx-embedder.ts
 import { InferenceSession as InferenceSession2, Tensor as Tensor2 } from "onnxruntime-node";
-var EmbedderLoadError = class extends Error {
-  name = "EmbedderLoadError";
-};
 var MODEL_FILE2 = "model.onnx";
 var TOKENIZER_FILE = "tokenizer.json";
 var TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
@@ -68896,9 +67526,14 @@ var OnnxEmbedder = class _OnnxEmbedder {
   /** Loads `dir` (model.onnx + tokenizer.json, optionally seccoder-embedder.json and tokenizer_config.json). */
   static async load(dir, options = {}) {
     const root = path6.resolve(dir);
-    const isDir = await stat4(root).then((s) => s.isDirectory(), () => false);
+    const isDir = await stat4(root).then(
+      (s) => s.isDirectory(),
+      () => false
+    );
     if (!isDir) {
-      throw new EmbedderLoadError(`Embedding model folder ${root} does not exist or is not a folder; point to a folder holding ${MODEL_FILE2} and ${TOKENIZER_FILE}.`);
+      throw new EmbedderLoadError(
+        `Embedding model folder ${root} does not exist or is not a folder; point to a folder holding ${MODEL_FILE2} and ${TOKENIZER_FILE}.`
+      );
     }
     const modelPath = path6.join(root, MODEL_FILE2);
     const modelBytes = await readRequired(modelPath, "export the model to ONNX first, e.g. `optimum-cli export onnx --model <hub id> <folder>`");
@@ -68907,7 +67542,9 @@ var OnnxEmbedder = class _OnnxEmbedder {
     const fromArgs = parseOptions(options, "OnnxEmbedder options");
     const chosen = { ...fromFile, ...dropUndefined(fromArgs) };
     const session = await InferenceSession2.create(modelBytes).catch((err) => {
-      throw new EmbedderLoadError(`${modelPath} could not be loaded by onnxruntime (${message(err)}); re-export it or check that the file is complete.`, { cause: err });
+      throw new EmbedderLoadError(`${modelPath} could not be loaded by onnxruntime (${message(err)}); re-export it or check that the file is complete.`, {
+        cause: err
+      });
     });
     try {
       checkInputs(session, modelPath);
@@ -68921,7 +67558,13 @@ var OnnxEmbedder = class _OnnxEmbedder {
         padId: padTokenId(tokenizer, json2, config3)
       };
       const hash2 = (data) => createHash4("sha256").update(data).digest("hex");
-      const vectorSettings = JSON.stringify({ tokenizer: json2, config: config3, maxLength: settings.maxLength, normalize: settings.normalize, output: settings.outputName });
+      const vectorSettings = JSON.stringify({
+        tokenizer: json2,
+        config: config3,
+        maxLength: settings.maxLength,
+        normalize: settings.normalize,
+        output: settings.outputName
+      });
       let id = `onnx:${path6.basename(root)}:${hash2(modelBytes).slice(0, 12)}:${settings.pooling}:cfg-${hash2(vectorSettings).slice(0, 8)}`;
       if (settings.instruction) id += `:instr-${hash2(settings.instruction).slice(0, 8)}`;
       const embedder = new _OnnxEmbedder(id, session, tokenizer, settings);
@@ -69064,17 +67707,17 @@ function parseOptions(value, source) {
   throw new EmbedderLoadError(`${source}: ${problems.join("; ")}. Allowed keys: ${Object.keys(optionsSchema.shape).join(", ")}.`);
 }
 function defaultMaxLength(json2, config3) {
-  const fromTruncation = field2(json2, "truncation", "max_length");
+  const fromTruncation = field(json2, "truncation", "max_length");
   if (isPositiveInt(fromTruncation)) return fromTruncation;
   const fromConfig = config3.model_max_length;
   if (isPositiveInt(fromConfig) && fromConfig <= MAX_PLAUSIBLE_LENGTH) return fromConfig;
   return 512;
 }
 function padTokenId(tokenizer, json2, config3) {
-  const fromPadding = field2(json2, "padding", "pad_id");
+  const fromPadding = field(json2, "padding", "pad_id");
   if (typeof fromPadding === "number") return fromPadding;
   const configured = config3.pad_token;
-  const name = typeof configured === "string" ? configured : field2(configured, "content");
+  const name = typeof configured === "string" ? configured : field(configured, "content");
   for (const token of [name, "[PAD]", "<pad>"]) {
     const id = typeof token === "string" ? tokenizer.token_to_id(token) : void 0;
     if (id !== void 0) return id;
@@ -69103,7 +67746,7 @@ function parseJson(file2, text, hint) {
     throw new EmbedderLoadError(`${file2} is not valid JSON (${message(err)}); ${hint}.`, { cause: err });
   }
 }
-function field2(value, ...keys) {
+function field(value, ...keys) {
   return keys.reduce((v, k) => isRecord(v) ? v[k] : void 0, value);
 }
 function isRecord(value) {
@@ -69121,7 +67764,7 @@ function message(err) {
 
 // src/index/hnsw-index.ts
 import { mkdir as mkdir4, readFile as readFile10, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join11 } from "node:path";
 import { crc32 } from "node:zlib";
 import hnswlib from "hnswlib-node";
 
@@ -69180,21 +67823,21 @@ function siftDown(heap, index2) {
 }
 
 // src/index/index-load-error.ts
-var IndexLoadError = class extends Error {
+var IndexLoadError = class extends SecCoderError {
   constructor(path7, reason, options) {
-    super(`Cannot load vector index from ${path7}: ${reason}`, options);
+    super(`Cannot load vector index from ${path7}: ${reason}`, { ...options, hint: "rebuild it with `seccoder index --rebuild`" });
     this.path = path7;
     this.reason = reason;
-    this.name = "IndexLoadError";
   }
   path;
   reason;
+  name = "IndexLoadError";
 };
 
 // src/index/index-files.ts
 import { readFile as readFile9 } from "node:fs/promises";
 import { endianness } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join10 } from "node:path";
 var FILES = { manifest: "index.json", vectors: "vectors.f32", graph: "hnsw.bin" };
 var count2 = external_exports.number().int().nonnegative();
 var positive = external_exports.number().int().positive();
@@ -69210,7 +67853,7 @@ var manifestSchema = external_exports.object({
   checksums: external_exports.object({ vectors: crc, graph: crc.optional() })
 }).refine((m) => !m.graph || m.checksums.graph !== void 0, { message: "graph is present but has no checksum" });
 async function readManifest(dir) {
-  const path7 = join11(dir, FILES.manifest);
+  const path7 = join10(dir, FILES.manifest);
   const text = (await readBytes(path7)).toString("utf8");
   let json2;
   try {
@@ -69269,16 +67912,16 @@ var HnswVectorIndex = class _HnswVectorIndex {
   constructor(dim2, options = {}) {
     if (!Number.isInteger(dim2) || dim2 <= 0) throw new RangeError(`dim must be a positive integer, got ${dim2}`);
     this.dim = dim2;
-    this.options = resolveOptions2(options);
+    this.options = resolveOptions(options);
     this.vectors = new Float32Array(INITIAL_CAPACITY * dim2);
   }
   /** Throws IndexLoadError when the files are missing, corrupt or don't belong together. */
   static async load(dir, searchOptions = {}) {
     const manifest = await readManifest(dir);
     const index2 = new _HnswVectorIndex(manifest.dim, { ...manifest.options, ...searchOptions });
-    index2.vectors = await loadVectors(join12(dir, FILES.vectors), manifest);
+    index2.vectors = await loadVectors(join11(dir, FILES.vectors), manifest);
     index2.count = manifest.size;
-    if (manifest.graph) index2.graph = await loadGraph(join12(dir, FILES.graph), manifest);
+    if (manifest.graph) index2.graph = await loadGraph(join11(dir, FILES.graph), manifest);
     return index2;
   }
   get size() {
@@ -69326,12 +67969,12 @@ var HnswVectorIndex = class _HnswVectorIndex {
     const graph = this.graph;
     let graphChecksum;
     if (graph) {
-      await writeFileAtomic(join12(dir, FILES.graph), async (tempPath) => {
+      await writeFileAtomic(join11(dir, FILES.graph), async (tempPath) => {
         graph.writeIndexSync(tempPath);
         graphChecksum = crc32(await readFile10(tempPath));
       });
     }
-    await writeFileAtomic(join12(dir, FILES.vectors), (tempPath) => writeFile3(tempPath, vectorBytes));
+    await writeFileAtomic(join11(dir, FILES.vectors), (tempPath) => writeFile3(tempPath, vectorBytes));
     const manifest = {
       formatVersion: 1,
       dim: this.dim,
@@ -69340,12 +67983,9 @@ var HnswVectorIndex = class _HnswVectorIndex {
       graph: graph !== void 0,
       checksums: { vectors: crc32(vectorBytes), ...graphChecksum === void 0 ? {} : { graph: graphChecksum } }
     };
-    await writeFileAtomic(
-      join12(dir, FILES.manifest),
-      (tempPath) => writeFile3(tempPath, `${JSON.stringify(manifest, null, 2)}
-`)
-    );
-    if (!graph) await rm5(join12(dir, FILES.graph), { force: true });
+    await writeFileAtomic(join11(dir, FILES.manifest), (tempPath) => writeFile3(tempPath, `${JSON.stringify(manifest, null, 2)}
+`));
+    if (!graph) await rm5(join11(dir, FILES.graph), { force: true });
     await fsyncDir(dir);
   }
   exact(unit, k, filter) {
@@ -69395,7 +68035,7 @@ var HnswVectorIndex = class _HnswVectorIndex {
     if (!vector.every(Number.isFinite)) throw new RangeError(`${what} contains a non-finite value`);
   }
 };
-function resolveOptions2(options) {
+function resolveOptions(options) {
   const resolved = {
     m: options.m ?? DEFAULTS.m,
     efConstruction: options.efConstruction ?? DEFAULTS.efConstruction,
@@ -69415,10 +68055,7 @@ async function loadVectors(path7, manifest) {
   const bytes = await readBytes(path7);
   const expected = manifest.size * manifest.dim * 4;
   if (bytes.byteLength !== expected) {
-    throw new IndexLoadError(
-      path7,
-      `holds ${bytes.byteLength} bytes but index.json promises ${manifest.size} vectors × ${manifest.dim} dims × 4 = ${expected}`
-    );
+    throw new IndexLoadError(path7, `holds ${bytes.byteLength} bytes but index.json promises ${manifest.size} vectors × ${manifest.dim} dims × 4 = ${expected}`);
   }
   if (crc32(bytes) !== manifest.checksums.vectors) {
     throw new IndexLoadError(path7, "checksum differs from index.json (corrupt, or left by an interrupted save)");
@@ -69506,15 +68143,177 @@ var Bm25Index = class {
 
 // src/retrieve/classifier-store.ts
 import { readFile as readFile11 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join12 } from "node:path";
 
-// src/retrieve/corpus-hash.ts
+// src/corpus/hash.ts
 import { createHash as createHash5 } from "node:crypto";
 function corpusHash(entries) {
   const hash2 = createHash5("sha256");
   for (const entry of entries) hash2.update(`${entry.id}	${entry.sha256}
 `);
   return hash2.digest("hex");
+}
+
+// src/text/concepts.ts
+var rule = (concept, pattern) => ({ concept, pattern });
+var RULES = [
+  // Memory management (C/C++).
+  rule("alloc", /\b\w*(?:malloc|calloc|realloc|alloca|strdup|strndup|new\s+\w+\s*\[|xmalloc|kzalloc|kmalloc|kcalloc|vmalloc|g_new0?|emalloc|av_malloc)\s*\(/),
+  rule("alloc", /\bnew\s+[A-Za-z_][\w:<>]*\s*[([]/),
+  rule("free", /\b\w*(?:free|kfree|vfree|g_free|av_freep?|efree|release|unref|put_device|delete)\s*\(|\bdelete\s*(?:\[\s*\])?\s*\w/),
+  rule(
+    "copy",
+    /\b(?:memcpy|memmove|strcpy|strncpy|strlcpy|strcat|strncat|strlcat|wcscpy|copy_from_user|copy_to_user|bcopy|sprintf|vsprintf|snprintf|vsnprintf)\s*\(/
+  ),
+  rule("unbounded-copy", /\b(?:strcpy|strcat|sprintf|vsprintf|gets|wcscpy)\s*\(/),
+  rule("bounded-copy", /\b(?:strncpy|strlcpy|strncat|strlcat|snprintf|vsnprintf)\s*\(/),
+  rule("memset", /\b(?:memset|bzero|explicit_bzero)\s*\(/),
+  rule("index-write", /\w\s*\[[^\]]+\]\s*(?:[+\-*/|&^]?=)(?!=)/),
+  rule("index-read", /=[^=;]*\w\s*\[[^\]]+\]/),
+  rule("pointer-arith", /\w\s*(?:\+|-)\s*\w+\s*\)?\s*(?:->|\[)|\bptr\s*\+\+|\+\+\s*\w*ptr\b|\w+\s*\+=\s*\w+;\s*$/m),
+  rule("deref", /->/),
+  rule("null-check", /(?:==|!=)\s*(?:NULL|nullptr|nil|None|null)\b|\bif\s*\(\s*!\s*\w+\s*\)|\bIS_ERR(?:_OR_NULL)?\s*\(|\bunlikely\s*\(\s*!/),
+  rule("null-assign", /=\s*(?:NULL|nullptr)\s*;/),
+  rule("sizeof", /\bsizeof\b/),
+  rule(
+    "length-check",
+    /\b(?:len|length|size|count|num|n|idx|index|offset|pos)\w*\s*(?:<=?|>=?)\s*\w+|\b\w+\s*(?:<=?|>=?)\s*\w*(?:len|length|size|count|max|limit)\b/i
+  ),
+  rule("bounds-error", /\b(?:E2BIG|EOVERFLOW|ERANGE|EINVAL|EFAULT|ENOSPC|out of (?:range|bounds)|too (?:long|large|big)|overflow)\b/i),
+  // How C memory-safety weaknesses differ before the bug (CWE-190/787/125/416/476 entries):
+  // arithmetic inside an allocation size, an inclusive loop bound, a copy whose length is a
+  // variable, a pointer used after it was freed, and lookups that may return NULL.
+  rule("alloc-arith", /\b\w*(?:malloc|calloc|realloc|alloc)\s*\([^;]*?[\w)\]]\s*(?:[*+]|<<)\s*[\w(][^;]*\)/),
+  rule("loop-inclusive-bound", /\bfor\s*\([^;]*;[^;]*<=[^;]*;/),
+  rule("variable-length-copy", /\b(?:memcpy|memmove|memset|strncpy|copy_from_user|copy_to_user)\s*\([^;]*,\s*[A-Za-z_][\w>.-]*\s*\)/),
+  rule("use-after-free", /\b\w*free\s*\(\s*([A-Za-z_]\w*)\s*\)\s*;[^]{0,400}?\b\1\s*(?:->|\[|\.)/),
+  rule("maybe-null-lookup", /=\s*\w*(?:get|find|lookup|search|alloc|open|dup)\w*\s*\([^;]*\)\s*;/),
+  rule("narrow-int", /\b(?:short|char|u8|u16|s8|s16|uint8_t|uint16_t|int8_t|int16_t)\s+\**\w+\s*[=;,)]/),
+  rule("shift", /\w\s*<<\s*\w/),
+  // Integer handling.
+  rule(
+    "int-limit",
+    /\b(?:INT_MAX|INT_MIN|UINT_MAX|SIZE_MAX|LONG_MAX|ULONG_MAX|SSIZE_MAX|U?INT(?:8|16|32|64)_MAX|MAX_INT|MaxInt\d*|Integer\.MAX_VALUE|math\.Max\w+)\b/
+  ),
+  rule("int-arith", /\b(?:int|long|short|unsigned|size_t|ssize_t|u?int\d+_t|u(?:8|16|32|64)|s(?:8|16|32|64))\b[^;{}]*[+*]/),
+  rule(
+    "int-parse",
+    /\b(?:atoi|atol|atoll|strtol|strtoul|strtoll|strtoull|sscanf|scanf|fscanf|parseInt|Integer\.parseInt|Atoi|ParseInt|ParseUint|to_i|int)\s*\(/
+  ),
+  rule("int-cast", /\((?:unsigned\s+)?(?:int|long|short|char|size_t|u?int\d+_t|u(?:8|16|32|64))\)|\b(?:u?int(?:8|16|32|64)?|float(?:32|64))\s*\(\s*\w/),
+  rule("check-overflow", /\b(?:__builtin_\w+_overflow|check_\w+_overflow|safe_(?:add|mul)|overflow)\b/i),
+  rule(
+    "random",
+    /\b(?:rand|random|srand|drand48|Math\.random|random\.\w+|SecureRandom|secrets\.\w+|crypto\.randomBytes|randomBytes|getrandom|urandom|rand\.\w+)\b/
+  ),
+  // Injection sinks.
+  rule("sql", /\b(?:SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|VALUES)\b/),
+  rule(
+    "sql",
+    /\b(?:execute|executemany|executescript|exec_query|raw|query|prepare|cursor|rawQuery|find_by_sql|where|order|sqlite3|psycopg2|mysql|pymysql|QueryRow|Query|Exec|createStatement|prepareStatement|executeQuery)\s*\(/
+  ),
+  rule("sql-params", /\?\s*[,)]|%s[^%]*["'][^%]*,\s*\(|\$\d+\b|:\w+\b[^:]*\bexecute|prepareStatement|setString\s*\(|placeholder|bind_param|sanitize_sql/),
+  rule("string-build", /["'`]\s*\+\s*\w|\w\s*\+\s*["'`]|%\s*\(|%\s*\w|\.format\s*\(|\bf["']|\$\{|#\{|\bsprintf\s*\(|\bString\.format\s*\(|\bfmt\.Sprintf\s*\(/),
+  rule(
+    "shell",
+    /\b(?:os\.system|os\.popen|popen|subprocess\.\w+|system|exec(?:[lv]p?e?)?|spawn|spawnSync|execSync|execFile|execFileSync|child_process|Runtime\.getRuntime|ProcessBuilder|exec\.Command|Open3\.\w+|IO\.popen|Kernel\.system|shell_exec|passthru)\s*\(|`[^`]*#\{|%x\{/
+  ),
+  rule("shell-safe", /shell\s*=\s*False|shlex\.(?:quote|split)|escapeshellarg|Shellwords|execFile\b|\[\s*["'][^"']+["']\s*,/),
+  rule("shell-words", /\b(?:ping|ls|cat|rm|grep|wget|curl|bash|sh|cmd|command)\b/),
+  rule(
+    "path",
+    /\b(?:open|fopen|readFile|readFileSync|createReadStream|writeFile|send_file|send_from_directory|sendFile|File\.(?:open|read|join|new)|os\.path\.\w+|path\.(?:join|resolve|normalize)|Paths\.get|new\s+File|filepath\.\w+|realpath|abspath|normpath|basename|dirname|unlink|remove|rmtree|extractall|ZipFile|tarfile)\s*\(/
+  ),
+  rule(
+    "path-check",
+    /\.\.\/?|\bstartswith\s*\(|\bstart_with\?|\bstartsWith\s*\(|\bHasPrefix\s*\(|\b(?:secure_filename|safe_join|realpath|abspath|normpath|canonical|getCanonicalPath|normalize|Clean)\b/
+  ),
+  rule(
+    "html",
+    /<\/?[a-zA-Z][^>]*>|\b(?:innerHTML|outerHTML|document\.write|dangerouslySetInnerHTML|render_template_string|render_template|Markup|html_safe|raw|safe|res\.send|response\.write|getWriter|HttpResponse|template\.HTML|\.html\s*\()/
+  ),
+  rule(
+    "html-escape",
+    /\b(?:escape|html\.escape|cgi\.escape|escapeHtml|escape_html|htmlspecialchars|htmlentities|sanitize|bleach\.clean|DOMPurify|encodeURIComponent|h\s*\(|ERB::Util|template\.HTMLEscapeString|StringEscapeUtils|textContent)\b/
+  ),
+  rule("code-eval", /\b(?:eval|exec|compile|Function|setTimeout|setInterval|instance_eval|class_eval|send|public_send|constantize|__import__|importlib)\s*\(/),
+  rule(
+    "deserialize",
+    /\b(?:pickle|cPickle|marshal|shelve|yaml\.(?:load|unsafe_load)|Marshal\.load|YAML\.load|unserialize|ObjectInputStream|readObject|jsonpickle|dill|torch\.load|joblib\.load)\b/
+  ),
+  rule("safe-deserialize", /\b(?:safe_load|SafeLoader|yaml\.safe_\w+|JSON\.parse|json\.loads?|permitted_classes|safe_load_file)\b/),
+  rule(
+    "xml",
+    /\b(?:etree|lxml|XMLParser|xml\.dom|minidom|sax|DocumentBuilderFactory|SAXParserFactory|XMLInputFactory|libxml|xmlReadMemory|xmlParse\w*|Nokogiri|REXML|DOMParser|resolve_entities|XML_PARSE_NOENT|disallow-doctype-decl|FEATURE_SECURE_PROCESSING|defusedxml)\b/
+  ),
+  rule(
+    "crypto-hash",
+    /\b(?:md5|sha1|sha256|sha512|hashlib|MessageDigest|crypto\.createHash|Digest::\w+|bcrypt|scrypt|argon2|pbkdf2\w*|hash_password|password_hash|check_password|generate_password_hash)\b/i
+  ),
+  rule(
+    "crypto-cipher",
+    /\b(?:AES|DES|3DES|TripleDES|RC4|Blowfish|ECB|CBC|GCM|Cipher|createCipheriv|createCipher|RSA|DSA|generate_private_key|key_size|GenerateKey|rsa\.GenerateKey|KeyPairGenerator|initialize)\b/
+  ),
+  rule(
+    "tls",
+    /\b(?:ssl|tls|https|verify\s*=|CERT_NONE|CERT_REQUIRED|InsecureSkipVerify|check_hostname|create_default_context|rejectUnauthorized|TrustManager|HostnameVerifier|VERIFY_PEER|VERIFY_NONE|certificate)\b/i
+  ),
+  rule(
+    "tempfile",
+    /\b(?:mktemp|tempfile|tmpnam|tempnam|mkstemp|mkdtemp|NamedTemporaryFile|TemporaryFile|gettempdir|tmpfile|createTempFile|ioutil\.TempFile|os\.CreateTemp|Tempfile|Dir\.tmpdir)\b|["']\/tmp\//
+  ),
+  rule(
+    "permissions",
+    /\b(?:chmod|fchmod|umask|os\.chmod|S_I[RWX](?:USR|GRP|OTH)|0o?[0-7]{3}\b|Files\.setPosixFilePermissions|FileMode|os\.OpenFile|O_CREAT)\b/
+  ),
+  rule(
+    "auth",
+    /\b(?:password|passwd|secret|token|credential|login|authenticate|session|cookie|csrf|xsrf|verify_authenticity_token|protect_from_forgery|csrf_exempt|CsrfViewMiddleware|csurf|SameSite|nonce)\b/i
+  ),
+  rule("redirect", /\b(?:redirect|redirect_to|sendRedirect|Location|url_for|next_url|return_url|http\.Redirect)\b/),
+  rule(
+    "request-input",
+    /\b(?:request\.(?:args|form|values|json|GET|POST|params|query|body|files|cookies|headers)|req\.(?:query|body|params|cookies|headers)|params\[|getParameter|FormValue|URL\.Query|argv|getenv|ENV\[|stdin|scanf|gets|fgets|recv|read)\b/
+  ),
+  rule("regex", /\b(?:re\.(?:compile|match|search|sub|findall)|RegExp|Regexp|regexp\.\w+|Pattern\.compile|preg_\w+)\b/),
+  rule("logging", /\b(?:log|logger|logging|console\.(?:log|error)|print|printf|fprintf|syslog|puts|warn|debug|traceback|stack|printStackTrace|exc_info)\b/i),
+  rule(
+    "mass-assign",
+    /\b(?:Object\.assign|_\.(?:merge|extend|defaults)|\$\.extend|merge|deepmerge|__proto__|constructor\.prototype|prototype|update_attributes|assign_attributes|permit|params\.require|setattr|__dict__)\b/
+  ),
+  rule("type-convert", /\b(?:strconv\.\w+|int32\s*\(|uint32\s*\(|int16\s*\(|uint16\s*\(|int8\s*\(|uint8\s*\(|float32\s*\()/),
+  rule(
+    "info-exposure",
+    /\b(?:stack\s*trace|traceback|exception|err\.message|error\.message|e\.getMessage|debug\s*=\s*True|DEBUG|app\.debug|res\.status\(500\)|internal server error)\b/i
+  ),
+  // The same operations as people name them in comments, docstrings and identifiers: a prompt
+  // that stops before the dangerous call is written still says what it is about to do.
+  rule("deserialize", /\b(?:yaml|pickle|unpickl\w*|deseriali[sz]\w*|unmarshal\w*|marshal\w*)\b/i),
+  rule("shell", /\b(?:execSync|spawnSync|child_process|subprocess|popen|os\.system|shell command|system command|run(?:s|ning)? (?:the |a )?command)\b/i),
+  rule("random", /\b(?:random(?:ly|ness)?|nonce|entropy|unpredictable)\b/i),
+  rule("sql", /\b(?:sql|database|db)\b/i),
+  rule("path", /\b(?:file ?names?|filepaths?|directory|directories|folder|uploads?|download)\b/i),
+  rule("html", /\b(?:html|web ?page|render(?:s|ed|ing)?|templates?|xss)\b/i),
+  rule("tempfile", /\b(?:temp(?:orary)? ?files?|tmp ?files?)\b/i),
+  rule("crypto-cipher", /\b(?:encrypt\w*|decrypt\w*|cipher\w*|private key|public key|key (?:size|length))\b/i),
+  rule("crypto-hash", /\b(?:hash(?:es|ed|ing)?|digest|password)\b/i),
+  rule("redirect", /\b(?:redirect\w*|return ?url)\b/i),
+  rule("mass-assign", /\b(?:merge|attributes|properties|prototype)\b/i),
+  rule("copy", /\b(?:copy|copies|copied|buffer)\b/i),
+  rule("index-read", /\b(?:index|indices|offset|array|element)\b/i),
+  rule("int-arith", /\b(?:integer|overflow|wrap ?around|sum|add(?:s|ed)?|multipl\w*|large)\b/i),
+  rule("alloc", /\b(?:allocat\w*)\b/i),
+  rule("free", /\b(?:free[ds]?|freeing|released?|dealloc\w*)\b/i),
+  rule("null-check", /\b(?:null|nil|none|pointer)\b/i)
+];
+function conceptTokens(code) {
+  const found = [];
+  for (const { concept, pattern } of RULES) {
+    const global3 = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+    const count3 = Math.min(3, (code.match(global3) ?? []).length);
+    for (let i2 = 0; i2 < count3; i2 += 1) found.push(`concept:${concept}`);
+  }
+  return found;
 }
 
 // src/retrieve/cwe-classifier.ts
@@ -69682,14 +68481,14 @@ async function classifierFor(entries, dir, examples = []) {
   const hash2 = examples.length === 0 ? trained : `${trained}+examples:${cweExamplesHash(examples)}`;
   if (dir) {
     try {
-      const saved = savedSchema.parse(JSON.parse(await readFile11(join13(dir, CLASSIFIER_FILE), "utf8")));
+      const saved = savedSchema.parse(JSON.parse(await readFile11(join12(dir, CLASSIFIER_FILE), "utf8")));
       if (saved.corpusHash === hash2) return CweClassifier.fromModel(saved.model);
     } catch {
     }
   }
   const classifier = trainCorpusClassifier(entries, asLabelledCode(examples));
   if (classifier && dir) {
-    await writeChunksAtomic(join13(dir, CLASSIFIER_FILE), [JSON.stringify({ format: 1, corpusHash: hash2, model: classifier.model })]);
+    await writeChunksAtomic(join12(dir, CLASSIFIER_FILE), [JSON.stringify({ format: 1, corpusHash: hash2, model: classifier.model })]);
   }
   return classifier;
 }
@@ -69697,6 +68496,18 @@ async function classifierFor(entries, dir, examples = []) {
 // src/retrieve/embedder-choice.ts
 import { createHash as createHash6 } from "node:crypto";
 import { basename as basename2, resolve as resolve3 } from "node:path";
+
+// src/retrieve/errors.ts
+var StaleIndexError = class extends SecCoderError {
+  constructor(label) {
+    super(`index label ${label} has no corpus entry: the index is out of date, run \`seccoder index\``);
+    this.label = label;
+  }
+  label;
+  name = "StaleIndexError";
+};
+
+// src/retrieve/embedder-choice.ts
 function embedderKey(choice) {
   if (choice.kind === "default") return "default";
   const safe = basename2(choice.dir).replace(/[^A-Za-z0-9._-]/g, "_");
@@ -69705,7 +68516,7 @@ function embedderKey(choice) {
 
 // src/retrieve/index-manifest.ts
 import { readFile as readFile12 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join13 } from "node:path";
 var MANIFEST_FILE = "manifest.json";
 var manifestSchema2 = external_exports.object({
   format: external_exports.literal(1),
@@ -69717,14 +68528,14 @@ var manifestSchema2 = external_exports.object({
 });
 async function readIndexManifest(dir) {
   try {
-    return manifestSchema2.parse(JSON.parse(await readFile12(join14(dir, MANIFEST_FILE), "utf8")));
+    return manifestSchema2.parse(JSON.parse(await readFile12(join13(dir, MANIFEST_FILE), "utf8")));
   } catch {
     return void 0;
   }
 }
 async function writeIndexManifest(dir, manifest) {
   const full = { format: 1, ...manifest, updatedAt: (/* @__PURE__ */ new Date()).toISOString() };
-  await writeChunksAtomic(join14(dir, MANIFEST_FILE), [JSON.stringify(full)]);
+  await writeChunksAtomic(join13(dir, MANIFEST_FILE), [JSON.stringify(full)]);
 }
 function judgeManifest(manifest, entries, embedder) {
   if (!manifest) return { action: "rebuild", reason: "no index yet" };
@@ -69795,7 +68606,7 @@ var Retriever = class {
   }
   entryAt(label) {
     const entry = this.entries[label];
-    if (!entry) throw new Error(`index label ${label} has no corpus entry: the index is out of date, run \`seccoder index\``);
+    if (!entry) throw new StaleIndexError(label);
     return entry;
   }
   rank(query, vector, k, filter, languagePreference) {
@@ -69806,7 +68617,8 @@ var Retriever = class {
     if (this.mode === "bm25" || !vector) {
       return this.bm25.search(code, k, filter).map((hit) => ({ label: hit.doc, score: hit.score }));
     }
-    if (this.mode === "cwe-aware" && this.options.classifier) return this.rankByPredictedCwe(query, vector, k, filter, languagePreference, this.options.classifier);
+    if (this.mode === "cwe-aware" && this.options.classifier)
+      return this.rankByPredictedCwe(query, vector, k, filter, languagePreference, this.options.classifier);
     const pool2 = Math.max(this.options.fusionPool ?? 50, 5 * k);
     const rrfK = this.options.rrfK ?? 60;
     const dense = this.vectors.search(vector, pool2, filter);
@@ -69874,7 +68686,7 @@ function retrainReason(trained, entries) {
   return void 0;
 }
 async function defaultEmbedderFor(entries, dir, options) {
-  const embedderDir = join15(dir, "embedder");
+  const embedderDir = join14(dir, "embedder");
   let retrainedBecause = "rebuild requested";
   if (!options.rebuild) {
     const saved = await DefaultEmbedder.load(embedderDir).catch(() => void 0);
@@ -69909,7 +68721,7 @@ async function openRetrievalIndex(options) {
   const store = new LocalCorpusStore(options.corpusDir);
   const { entries, problems } = await store.read();
   const choice = options.embedder ?? { kind: "default" };
-  const dir = join15(store.dir, INDEX_FOLDER, embedderKey(choice));
+  const dir = join14(store.dir, INDEX_FOLDER, embedderKey(choice));
   const chosen = choice.kind === "default" ? await defaultEmbedderFor(entries, dir, options) : { embedder: await OnnxEmbedder.load(choice.dir) };
   const { embedder } = chosen;
   const manifest = options.rebuild ? void 0 : await readIndexManifest(dir);
@@ -69958,28 +68770,28 @@ function retrieverFor(index2, mode) {
 }
 
 // src/github/corpus-provider.ts
-var EMPTY = { source: { retrieve: async () => [] }, corpusSize: 0 };
+var EMPTY = { retriever: { retrieve: async () => [] }, corpusSize: 0 };
 var IndexCache = class {
   #open = /* @__PURE__ */ new Map();
-  async demonstrations(dir) {
-    const file2 = join16(dir, CORPUS_FILE);
+  async open(dir) {
+    const file2 = join15(dir, CORPUS_FILE);
     const info2 = await stat5(file2).catch((error63) => {
       throw error63.code === "ENOENT" ? new CorpusNotFoundError(file2) : error63;
     });
     if (info2.size === 0) return EMPTY;
-    const examples = await stat5(join16(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
+    const examples = await stat5(join15(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
     const stamp = `${info2.size}:${info2.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
     const cached2 = this.#open.get(dir);
-    if (cached2?.stamp === stamp) return cached2.demonstrations;
-    const demonstrations = openRetrievalIndex({ corpusDir: dir }).then((index2) => ({
-      source: retrieverFor(index2, "cwe-aware"),
+    if (cached2?.stamp === stamp) return cached2.retrieval;
+    const retrieval = openRetrievalIndex({ corpusDir: dir }).then((index2) => ({
+      retriever: retrieverFor(index2, "cwe-aware"),
       corpusSize: index2.entries.length
     }));
-    this.#open.set(dir, { stamp, demonstrations });
-    demonstrations.catch(() => {
-      if (this.#open.get(dir)?.demonstrations === demonstrations) this.#open.delete(dir);
+    this.#open.set(dir, { stamp, retrieval });
+    retrieval.catch(() => {
+      if (this.#open.get(dir)?.retrieval === retrieval) this.#open.delete(dir);
     });
-    return demonstrations;
+    return retrieval;
   }
 };
 async function mirror(file2, text) {
@@ -69988,39 +68800,272 @@ async function mirror(file2, text) {
 }
 function createCorpusProvider(options) {
   const root = resolve4(options.root);
-  const cacheDir = resolve4(options.cacheDir ?? join16(root, ".repositories"));
+  const cacheDir = resolve4(options.cacheDir ?? join15(root, ".repositories"));
   const cache3 = new IndexCache();
   const mirrored = /* @__PURE__ */ new Map();
   return {
     corpusFor(location, octokit) {
       if (location.store === "local") {
-        const dir2 = location.folder ? join16(root, location.folder) : root;
-        return { store: new LocalCorpusStore(dir2), demonstrations: () => cache3.demonstrations(dir2) };
+        const dir2 = location.folder ? join15(root, location.folder) : root;
+        return { store: new LocalCorpusStore(dir2), retrieval: () => cache3.open(dir2) };
       }
       const store = new GitHubRepoCorpusStore({ octokit, owner: location.owner, repo: location.repo });
-      const dir = join16(cacheDir, location.owner, location.repo);
+      const dir = join15(cacheDir, location.owner, location.repo);
       return {
         store,
-        async demonstrations() {
+        async retrieval() {
           const version2 = await store.version();
           if (mirrored.get(dir) !== version2) {
             const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
             await mkdir5(dir, { recursive: true });
-            await mirror(join16(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
+            await mirror(join15(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
 `).join(""));
-            await mirror(join16(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
+            await mirror(join15(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
 `).join(""));
             mirrored.set(dir, version2);
           }
-          return cache3.demonstrations(dir);
+          return cache3.open(dir);
         }
       };
     }
   };
 }
 
+// src/github/event-guards.ts
+var REVIEWED_PULL_REQUEST_ACTIONS = ["opened", "synchronize", "reopened", "ready_for_review"];
+function isReviewedAction(action) {
+  return REVIEWED_PULL_REQUEST_ACTIONS.includes(action);
+}
+function listed(words) {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1) ?? ""}`;
+}
+function reviewGuard(action, pull) {
+  if (!isReviewedAction(action)) return { ok: false, reason: `pull request ${action}: only ${listed(REVIEWED_PULL_REQUEST_ACTIONS)} are reviewed` };
+  if (pull.state !== "open") return { ok: false, reason: "pull request is closed" };
+  return { ok: true };
+}
+function growthGuard(pull, defaultBranch) {
+  if (!pull.merged) return { ok: false, reason: `pull request #${pull.number} was closed without merging` };
+  if (!pull.merge_commit_sha) return { ok: false, reason: `pull request #${pull.number} has no merge commit` };
+  if (pull.base.ref !== defaultBranch) {
+    return { ok: false, reason: `pull request #${pull.number} was merged into ${pull.base.ref}, not the default branch ${defaultBranch}` };
+  }
+  return { ok: true, mergeCommitSha: pull.merge_commit_sha };
+}
+
 // src/analyze/types.ts
 var NOT_ANALYZED_RULES = /* @__PURE__ */ new Set(["syntax-error", "compile-error"]);
+
+// src/parse/grammars.ts
+import { access as access2 } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname as dirname3, join as join16 } from "node:path";
+import { Language as TreeSitterLanguage, Parser } from "web-tree-sitter";
+var WASM = {
+  python: { pkg: "tree-sitter-python", file: "tree-sitter-python.wasm" },
+  c: { pkg: "tree-sitter-c", file: "tree-sitter-c.wasm" },
+  cpp: { pkg: "tree-sitter-cpp", file: "tree-sitter-cpp.wasm" },
+  javascript: { pkg: "tree-sitter-javascript", file: "tree-sitter-javascript.wasm" },
+  typescript: { pkg: "tree-sitter-typescript", file: "tree-sitter-typescript.wasm" },
+  tsx: { pkg: "tree-sitter-typescript", file: "tree-sitter-tsx.wasm" },
+  go: { pkg: "tree-sitter-go", file: "tree-sitter-go.wasm" },
+  java: { pkg: "tree-sitter-java", file: "tree-sitter-java.wasm" },
+  ruby: { pkg: "tree-sitter-ruby", file: "tree-sitter-ruby.wasm" }
+};
+var GrammarLoadError = class extends SecCoderError {
+  constructor(grammar, path7, reason, options) {
+    super(`cannot load the ${grammar} tree-sitter grammar from ${path7}: ${reason}`, {
+      ...options,
+      hint: "reinstall SecCoder with its dependencies (npm ci in a checkout)"
+    });
+    this.grammar = grammar;
+    this.path = path7;
+  }
+  grammar;
+  path;
+  name = "GrammarLoadError";
+};
+function grammarFor(language2, path7) {
+  if (language2 === "typescript" && path7 !== void 0 && isJsxPath(path7)) return "tsx";
+  return language2;
+}
+var requireFromHere = createRequire(import.meta.url);
+function grammarWasmPath(grammar) {
+  const { pkg, file: file2 } = WASM[grammar];
+  const manifest = `${pkg}/package.json`;
+  let packageJson;
+  try {
+    packageJson = requireFromHere.resolve(manifest);
+  } catch (cause) {
+    throw new GrammarLoadError(grammar, manifest, `package ${pkg} is not installed`, { cause });
+  }
+  return join16(dirname3(packageJson), file2);
+}
+var runtime;
+function initRuntime() {
+  runtime ??= Parser.init().catch((error63) => {
+    runtime = void 0;
+    throw error63;
+  });
+  return runtime;
+}
+async function loadGrammarFile(grammar, wasmPath) {
+  await initRuntime();
+  try {
+    await access2(wasmPath);
+  } catch (cause) {
+    throw new GrammarLoadError(grammar, wasmPath, "file not found", { cause });
+  }
+  try {
+    return await TreeSitterLanguage.load(wasmPath);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new GrammarLoadError(grammar, wasmPath, `not a loadable grammar (${reason})`, { cause });
+  }
+}
+var languages = /* @__PURE__ */ new Map();
+var parsers = /* @__PURE__ */ new Map();
+function memo2(cache3, grammar, create) {
+  let promise2 = cache3.get(grammar);
+  if (!promise2) {
+    const created = create();
+    promise2 = created;
+    cache3.set(grammar, created);
+    created.catch(() => {
+      if (cache3.get(grammar) === created) cache3.delete(grammar);
+    });
+  }
+  return promise2;
+}
+function loadLanguage(grammar) {
+  return memo2(languages, grammar, async () => loadGrammarFile(grammar, grammarWasmPath(grammar)));
+}
+function loadParser(grammar) {
+  return memo2(parsers, grammar, async () => {
+    const language2 = await loadLanguage(grammar);
+    const parser = new Parser();
+    try {
+      parser.setLanguage(language2);
+    } catch (cause) {
+      parser.delete();
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new GrammarLoadError(grammar, grammarWasmPath(grammar), `incompatible grammar (${reason})`, {
+        cause
+      });
+    }
+    return parser;
+  });
+}
+
+// src/parse/parse-source.ts
+var SNIPPET_CHARS = 40;
+function frameOf(code, prefix = "") {
+  const lines = code.split("\n");
+  return {
+    code,
+    prefixLength: prefix.length,
+    lineOffset: prefix.split("\n").length - 1,
+    lineCount: lines.length,
+    lastLineLength: lines[lines.length - 1]?.length ?? 0
+  };
+}
+function snippet(source) {
+  const collapsed2 = source.replace(/\s+/g, " ").trim();
+  return Array.from(collapsed2).slice(0, SNIPPET_CHARS).join("");
+}
+function toProblem(node2, kind, frame) {
+  let line = node2.startPosition.row + 1 - frame.lineOffset;
+  let column = node2.startPosition.column + 1;
+  if (line < 1) {
+    line = 1;
+    column = 1;
+  } else if (line > frame.lineCount) {
+    line = frame.lineCount;
+    column = frame.lastLineLength + 1;
+  }
+  let text;
+  if (kind === "missing") {
+    text = node2.type;
+  } else {
+    const start = Math.max(0, node2.startIndex - frame.prefixLength);
+    const end = Math.max(start, node2.endIndex - frame.prefixLength);
+    text = snippet(frame.code.slice(start, end));
+  }
+  return { line, column, kind, text };
+}
+function collectProblems(root, frame) {
+  const problems = [];
+  let wrapperBroken = false;
+  if (!root.hasError) return { problems, wrapperBroken };
+  const cursor = root.walk();
+  try {
+    let visit2 = true;
+    for (; ; ) {
+      if (visit2) {
+        const node2 = cursor.currentNode;
+        const kind = node2.isMissing ? "missing" : node2.isError ? "error" : void 0;
+        if (kind) {
+          problems.push(toProblem(node2, kind, frame));
+          if (node2.startIndex < frame.prefixLength) wrapperBroken = true;
+        } else if (node2.hasError && cursor.gotoFirstChild()) {
+          continue;
+        }
+      }
+      if (cursor.gotoNextSibling()) {
+        visit2 = true;
+      } else if (cursor.gotoParent()) {
+        visit2 = false;
+      } else {
+        break;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+  return { problems, wrapperBroken };
+}
+function parseWith(parser, grammar, text) {
+  const tree = parser.parse(text);
+  if (!tree) throw new Error(`tree-sitter returned no tree for the ${grammar} grammar`);
+  return tree;
+}
+async function parseSource(code, language2, options = {}) {
+  const grammar = grammarFor(language2, options.path);
+  const parser = await loadParser(grammar);
+  const tree = parseWith(parser, grammar, code);
+  return { tree, grammar, errors: collectProblems(tree.rootNode, frameOf(code)).problems };
+}
+var SNIPPET_WRAPPERS = {
+  java: { prefix: "class __SecCoder__ {\n", suffix: "\n}" },
+  javascript: { prefix: "class __SecCoder__ {\n", suffix: "\n}" },
+  typescript: { prefix: "class __SecCoder__ {\n", suffix: "\n}" },
+  cpp: { prefix: "struct __SecCoder__ {\n", suffix: "\n};" }
+};
+async function parseFunction(code, language2, options = {}) {
+  const plain = await parseSource(code, language2, options);
+  const wrapper = SNIPPET_WRAPPERS[language2];
+  if (plain.errors.length === 0 || !wrapper) return { ...plain, wrapped: false, lineOffset: 0 };
+  const parser = await loadParser(plain.grammar);
+  const tree = parseWith(parser, plain.grammar, wrapper.prefix + code + wrapper.suffix);
+  const frame = frameOf(code, wrapper.prefix);
+  const { problems: errors, wrapperBroken } = collectProblems(tree.rootNode, frame);
+  if (!wrapperBroken && errors.length < plain.errors.length) {
+    plain.tree.delete();
+    return { tree, grammar: plain.grammar, errors, wrapped: true, lineOffset: frame.lineOffset };
+  }
+  tree.delete();
+  return { ...plain, wrapped: false, lineOffset: 0 };
+}
+function describeSyntaxProblems(problems, max = 3) {
+  const shown = problems.slice(0, Math.max(0, max)).map((problem) => {
+    const where = `line ${problem.line}, column ${problem.column}`;
+    if (problem.kind === "missing") return `${where}: missing '${problem.text}'`;
+    return problem.text ? `${where}: unexpected '${problem.text}'` : `${where}: syntax error`;
+  });
+  const rest = problems.length - shown.length;
+  if (rest > 0) shown.push(`and ${rest} more`);
+  return shown.join("; ");
+}
 
 // src/corpus/prepare-entry.ts
 var DEFAULT_MAX_ENTRY_CHARS = 4e3;
@@ -70068,10 +69113,1036 @@ async function prepareEntry(input2) {
   };
 }
 
+// src/detect/diff.ts
+var import_parse_diff = __toESM(require_parse_diff(), 1);
+
+// src/detect/diff-sections.ts
+var ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+function unquoteGitPath(path7) {
+  if (!(path7.startsWith('"') && path7.endsWith('"') && path7.length >= 2)) return path7;
+  const body = path7.slice(1, -1);
+  const bytes = [];
+  for (let i2 = 0; i2 < body.length; i2 += 1) {
+    const char = body[i2];
+    if (char !== "\\") {
+      bytes.push(...Buffer.from(char, "utf8"));
+      continue;
+    }
+    const octal = /^[0-3][0-7]{2}/.exec(body.slice(i2 + 1, i2 + 4));
+    if (octal) {
+      bytes.push(Number.parseInt(octal[0], 8));
+      i2 += 3;
+      continue;
+    }
+    const next = body[i2 + 1] ?? "";
+    bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+    i2 += 1;
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function samePathOf(header) {
+  const rest = header.slice("diff --git ".length);
+  if (rest.startsWith('"')) {
+    const match = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(rest);
+    if (!match?.[1] || !match[2]) return void 0;
+    const [a2, b] = [unquoteGitPath(match[1]), unquoteGitPath(match[2])];
+    return a2.slice(2) === b.slice(2) ? a2.slice(2) : void 0;
+  }
+  if ((rest.length - 5) % 2 !== 0) return void 0;
+  const length = (rest.length - 5) / 2;
+  const left = rest.slice(2, 2 + length);
+  const right = rest.slice(5 + length);
+  return rest.startsWith("a/") && rest.slice(2 + length, 5 + length) === " b/" && left === right ? left : void 0;
+}
+function diffSections(text) {
+  const sections = [];
+  let current;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line.startsWith("diff ")) {
+      current = { binary: false };
+      const samePath = line.startsWith("diff --git ") ? samePathOf(line) : void 0;
+      if (samePath !== void 0) current.samePath = samePath;
+      sections.push(current);
+      continue;
+    }
+    if (!current) continue;
+    const extended2 = /^(?:rename|copy) (from|to) (.+)$/.exec(line);
+    if (extended2?.[1] && extended2[2]) current[extended2[1]] = unquoteGitPath(extended2[2]);
+    else if (/^Binary files .* differ$/.test(line) || line === "GIT binary patch") current.binary = true;
+  }
+  return sections;
+}
+
+// src/detect/diff.ts
+var DEV_NULL = "/dev/null";
+function statusOf(file2, from, to) {
+  if (file2.new || from === DEV_NULL) return "added";
+  if (file2.deleted || to === DEV_NULL) return "deleted";
+  return from !== to ? "renamed" : "modified";
+}
+function unescapePath(path7) {
+  return path7.includes("\\") ? unquoteGitPath(`"${path7}"`) : path7;
+}
+function pathsOf(file2, section) {
+  let from = file2.from ?? DEV_NULL;
+  let to = file2.to ?? DEV_NULL;
+  if (section?.from !== void 0 && section.to !== void 0) return { from: section.from, to: section.to };
+  if (file2.chunks.length === 0 && section?.samePath !== void 0) {
+    from = file2.new ? DEV_NULL : section.samePath;
+    to = file2.deleted ? DEV_NULL : section.samePath;
+  }
+  return { from: unescapePath(from), to: unescapePath(to) };
+}
+function parseUnifiedDiff(text) {
+  const files = (0, import_parse_diff.default)(text);
+  const sections = diffSections(text);
+  const aligned = sections.length === files.length;
+  return files.flatMap((file2, i2) => {
+    const section = aligned ? sections[i2] : void 0;
+    const { from, to } = pathsOf(file2, section);
+    if (from === DEV_NULL && to === DEV_NULL) return [];
+    const status = statusOf(file2, from, to);
+    const binary = section?.binary ?? false;
+    const addedLines = status === "deleted" || binary ? [] : file2.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => change.type === "add" ? [change.ln] : []));
+    return [
+      {
+        path: status === "deleted" ? from : to,
+        ...status === "renamed" ? { oldPath: from } : {},
+        status,
+        binary,
+        addedLines: [...new Set(addedLines)].sort((a2, b) => a2 - b),
+        hunks: file2.chunks.map((chunk) => ({ newStart: chunk.newStart, newLines: chunk.newLines }))
+      }
+    ];
+  });
+}
+function addedLinesIn(file2, start, end) {
+  return file2.addedLines.filter((line) => line >= start && line <= end).length;
+}
+function changedFunctions(file2, functions) {
+  return functions.flatMap((fn) => {
+    const added = addedLinesIn(file2, fn.startLine, fn.endLine);
+    if (added === 0) return [];
+    const reason = added === fn.endLine - fn.startLine + 1 ? "new-function" : "changed-function";
+    return [{ function: fn, reason }];
+  });
+}
+function linesInDiff(file2, start, end) {
+  if (end < start) return false;
+  return file2.hunks.some((hunk) => hunk.newLines > 0 && start >= hunk.newStart && end <= hunk.newStart + hunk.newLines - 1);
+}
+
+// src/detect/syntax.ts
+function field2(node2, name) {
+  return node2.childForFieldName(name);
+}
+function collapsed(node2) {
+  return node2.text.replace(/\s+/g, " ").trim();
+}
+function firstOfType(node2, types, skip = []) {
+  const stack = [node2];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (types.includes(current.type)) return current;
+    if (current !== node2 && skip.includes(current.type)) continue;
+    const children = current.namedChildren;
+    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
+      const child = children[i2];
+      if (child) stack.push(child);
+    }
+  }
+  return null;
+}
+function lastRow(node2) {
+  const { row, column } = node2.endPosition;
+  return column === 0 && row > node2.startPosition.row ? row - 1 : row;
+}
+
+// src/detect/file-context.ts
+var SCOPES = /* @__PURE__ */ new Set([
+  "function_definition",
+  "class_definition",
+  "function_declaration",
+  "method_definition",
+  "method_declaration",
+  "class_declaration",
+  "class_body",
+  "statement_block",
+  "arrow_function",
+  "function_expression",
+  "compound_statement",
+  "method",
+  "singleton_method",
+  "class",
+  "module"
+]);
+function isRequireCall(node2, names) {
+  if (node2.type !== "call" && node2.type !== "call_expression") return false;
+  const callee = field2(node2, "method") ?? field2(node2, "function");
+  return callee?.type === "identifier" && names.includes(callee.text) && !field2(node2, "receiver");
+}
+function isRequireDeclaration(node2) {
+  if (node2.type !== "lexical_declaration" && node2.type !== "variable_declaration") return false;
+  return node2.namedChildren.some((declarator) => {
+    let value = declarator ? field2(declarator, "value") : null;
+    while (value && value.type !== "call_expression" && (value.type === "member_expression" || value.type === "await_expression")) {
+      value = field2(value, "object") ?? value.namedChildren[0] ?? null;
+    }
+    return value ? isRequireCall(value, ["require"]) : false;
+  });
+}
+var IS_CONTEXT = {
+  python: (node2) => ["import_statement", "import_from_statement", "future_import_statement"].includes(node2.type),
+  c: (node2) => node2.type === "preproc_include",
+  cpp: (node2) => node2.type === "preproc_include",
+  javascript: (node2) => node2.type === "import_statement" || isRequireDeclaration(node2),
+  typescript: (node2) => node2.type === "import_statement" || isRequireDeclaration(node2),
+  tsx: (node2) => node2.type === "import_statement" || isRequireDeclaration(node2),
+  go: (node2) => node2.type === "package_clause" || node2.type === "import_declaration",
+  java: (node2) => node2.type === "package_declaration" || node2.type === "import_declaration",
+  ruby: (node2) => isRequireCall(node2, ["require", "require_relative"])
+};
+function fileContextOf(root, grammar) {
+  const isContext = IS_CONTEXT[grammar];
+  const found = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if (isContext(node2)) {
+      found.push(node2.text.trim());
+      continue;
+    }
+    if (node2 !== root && SCOPES.has(node2.type)) continue;
+    const children = node2.namedChildren;
+    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
+      const child = children[i2];
+      if (child) stack.push(child);
+    }
+  }
+  return found.join("\n");
+}
+
+// src/detect/function-nodes.ts
+function named(node2, name, extra = {}) {
+  if (!name) return void 0;
+  return {
+    node: node2,
+    start: node2,
+    end: node2,
+    name,
+    parameters: field2(node2, "parameters"),
+    body: field2(node2, "body"),
+    ...extra
+  };
+}
+function nameText(node2) {
+  return field2(node2, "name")?.text;
+}
+var python = {
+  functionAt(node2) {
+    if (node2.type !== "function_definition") return void 0;
+    const decorated = node2.parent?.type === "decorated_definition" ? node2.parent : node2;
+    return named(node2, nameText(node2), { start: decorated, end: decorated });
+  },
+  classNameAt(node2) {
+    return node2.type === "class_definition" ? nameText(node2) : void 0;
+  }
+};
+function functionDeclarator(declarator) {
+  let current = declarator;
+  while (current) {
+    if (current.type === "function_declarator") return current;
+    current = field2(current, "declarator") ?? current.namedChildren.find((child) => child?.type.endsWith("declarator")) ?? null;
+  }
+  return null;
+}
+function qualifiedName(declarator) {
+  let current = declarator;
+  let className;
+  while (current.type === "qualified_identifier") {
+    const scope = field2(current, "scope");
+    if (scope) className = (field2(scope, "name") ?? scope).text;
+    const next = field2(current, "name");
+    if (!next) break;
+    current = next;
+  }
+  const name = current.type === "template_function" ? (field2(current, "name") ?? current).text : collapsed(current);
+  return className ? { name, className } : { name };
+}
+var cFamily = {
+  functionAt(node2) {
+    if (node2.type !== "function_definition") return void 0;
+    const declarator = functionDeclarator(field2(node2, "declarator"));
+    const inner = declarator ? field2(declarator, "declarator") : null;
+    const body = field2(node2, "body");
+    if (!declarator || !inner || !body) return void 0;
+    const { name, className } = qualifiedName(inner);
+    const start = node2.parent?.type === "template_declaration" ? node2.parent : node2;
+    return named(node2, name, { start, parameters: field2(declarator, "parameters"), body, ...className ? { className } : {} });
+  },
+  classNameAt(node2) {
+    if (node2.type !== "class_specifier" && node2.type !== "struct_specifier" && node2.type !== "union_specifier") return void 0;
+    return field2(node2, "body") ? nameText(node2) : void 0;
+  }
+};
+var JS_FUNCTION_VALUES = /* @__PURE__ */ new Set(["arrow_function", "function_expression", "function", "generator_function"]);
+var JS_DECLARATIONS = /* @__PURE__ */ new Set(["function_declaration", "generator_function_declaration"]);
+var JS_CLASSES = /* @__PURE__ */ new Set(["class_declaration", "abstract_class_declaration", "class"]);
+function withExport(node2) {
+  return node2.parent?.type === "export_statement" ? node2.parent : node2;
+}
+function firstDecorator(node2) {
+  let start = node2;
+  let previous = node2.previousNamedSibling;
+  while (previous?.type === "decorator") {
+    start = previous;
+    previous = previous.previousNamedSibling;
+  }
+  return start;
+}
+function unquote(key) {
+  return key.type === "string" ? key.text.slice(1, -1) : key.text;
+}
+function calleeName(call) {
+  const callee = call ? field2(call, "function") ?? field2(call, "constructor") : null;
+  if (!callee) return void 0;
+  const text = collapsed(callee);
+  if (text.length <= 40) return text;
+  return field2(callee, "property")?.text ?? text.slice(0, 40);
+}
+function jsFunctionValue(node2, insideFunction) {
+  const parent = node2.parent;
+  if (!parent) return void 0;
+  switch (parent.type) {
+    case "variable_declarator": {
+      const name = field2(parent, "name");
+      if (name?.type !== "identifier") return void 0;
+      const declaration = parent.parent;
+      const whole = declaration && declaration.namedChildren.filter((child) => child?.type === "variable_declarator").length === 1;
+      const start = whole && declaration ? withExport(declaration) : parent;
+      return jsNamed(node2, name.text, start);
+    }
+    case "assignment_expression": {
+      const left = field2(parent, "left");
+      if (!left) return void 0;
+      const name = left.type === "member_expression" ? field2(left, "property")?.text : left.text;
+      const statement = parent.parent?.type === "expression_statement" ? parent.parent : parent;
+      return jsNamed(node2, name, statement);
+    }
+    case "pair": {
+      const key = field2(parent, "key");
+      return key ? jsNamed(node2, unquote(key), parent) : void 0;
+    }
+    case "field_definition":
+    case "public_field_definition": {
+      const key = field2(parent, "property") ?? field2(parent, "name");
+      return key ? jsNamed(node2, key.text, firstDecorator(parent)) : void 0;
+    }
+    case "export_statement":
+      return jsNamed(node2, "default", parent);
+    case "arguments": {
+      if (insideFunction || field2(node2, "body")?.type !== "statement_block") return void 0;
+      const callee = calleeName(parent.parent);
+      return callee ? jsNamed(node2, `${callee} callback`, node2) : void 0;
+    }
+    default:
+      return void 0;
+  }
+}
+function jsNamed(node2, name, start) {
+  const parameters = field2(node2, "parameters") ?? field2(node2, "parameter");
+  return named(node2, name, { start, end: start.endIndex > node2.endIndex ? start : node2, parameters });
+}
+var javascript = {
+  functionAt(node2, insideFunction) {
+    if (JS_DECLARATIONS.has(node2.type)) {
+      if (!field2(node2, "body")) return void 0;
+      const start = withExport(node2);
+      return named(node2, nameText(node2) ?? (start !== node2 ? "default" : void 0), { start, end: start });
+    }
+    if (node2.type === "method_definition") {
+      const name = field2(node2, "name");
+      return name && field2(node2, "body") ? named(node2, name.text, { start: firstDecorator(node2) }) : void 0;
+    }
+    if (JS_FUNCTION_VALUES.has(node2.type)) return jsFunctionValue(node2, insideFunction);
+    return void 0;
+  },
+  classNameAt(node2) {
+    if (!JS_CLASSES.has(node2.type)) return void 0;
+    const name = nameText(node2);
+    if (name) return name;
+    const parent = node2.parent;
+    return parent?.type === "variable_declarator" ? field2(parent, "name")?.text : void 0;
+  }
+};
+function receiverType(method) {
+  const receiver = field2(method, "receiver")?.namedChildren.find((child) => child?.type === "parameter_declaration");
+  let type = receiver ? field2(receiver, "type") : null;
+  while (type && type.type !== "type_identifier") {
+    type = type.type === "generic_type" ? field2(type, "type") : type.namedChildren[0] ?? null;
+  }
+  return type?.text;
+}
+function goAssignedName(literal2) {
+  const list = literal2.parent;
+  const statement = list?.type === "expression_list" ? list.parent : null;
+  if (!list || !statement || list.namedChildCount !== 1) return void 0;
+  if (statement.type === "var_spec") {
+    const names = statement.childrenForFieldName("name");
+    const only = names.length === 1 ? names[0] : void 0;
+    return only ? { name: only.text, statement } : void 0;
+  }
+  if (statement.type !== "short_var_declaration" && statement.type !== "assignment_statement") return void 0;
+  const left = field2(statement, "left");
+  const target = left?.namedChildCount === 1 ? left.namedChildren[0] : null;
+  return target?.type === "identifier" ? { name: target.text, statement } : void 0;
+}
+var go = {
+  functionAt(node2) {
+    switch (node2.type) {
+      case "function_declaration":
+        return field2(node2, "body") ? named(node2, nameText(node2)) : void 0;
+      case "method_declaration": {
+        if (!field2(node2, "body")) return void 0;
+        const className = receiverType(node2);
+        return named(node2, nameText(node2), className ? { className } : {});
+      }
+      case "func_literal": {
+        const assigned = goAssignedName(node2);
+        const start = assigned?.statement.parent?.type === "var_declaration" ? assigned.statement.parent : assigned?.statement;
+        return assigned && start ? named(node2, assigned.name, { start, end: start }) : void 0;
+      }
+      default:
+        return void 0;
+    }
+  },
+  classNameAt() {
+    return void 0;
+  }
+};
+var JAVA_FUNCTIONS = /* @__PURE__ */ new Set(["method_declaration", "constructor_declaration", "compact_constructor_declaration"]);
+var JAVA_CLASSES = /* @__PURE__ */ new Set(["class_declaration", "interface_declaration", "enum_declaration", "record_declaration", "annotation_type_declaration"]);
+var java = {
+  functionAt(node2) {
+    if (!JAVA_FUNCTIONS.has(node2.type) || !field2(node2, "body")) return void 0;
+    return named(node2, nameText(node2));
+  },
+  classNameAt(node2) {
+    return JAVA_CLASSES.has(node2.type) ? nameText(node2) : void 0;
+  }
+};
+var ruby = {
+  functionAt(node2) {
+    if (node2.type === "method") return named(node2, nameText(node2));
+    if (node2.type === "singleton_method") {
+      const object2 = field2(node2, "object");
+      const className = object2 && object2.type !== "self" ? object2.text : void 0;
+      return named(node2, nameText(node2), className ? { className } : {});
+    }
+    return void 0;
+  },
+  classNameAt(node2) {
+    if (node2.type !== "class" && node2.type !== "module") return void 0;
+    const name = field2(node2, "name");
+    return name ? (field2(name, "name") ?? name).text : void 0;
+  }
+};
+var RULES2 = {
+  python,
+  c: cFamily,
+  cpp: cFamily,
+  javascript,
+  typescript: javascript,
+  tsx: javascript,
+  go,
+  java,
+  ruby
+};
+
+// src/detect/parameters.ts
+var NAME_TYPES = ["identifier", "field_identifier"];
+function declaratorName(declarator) {
+  if (!declarator) return null;
+  return firstOfType(declarator, NAME_TYPES, ["parameter_list"])?.text ?? null;
+}
+function cFamily2(parameter) {
+  switch (parameter.type) {
+    case "variadic_parameter":
+      return ["..."];
+    case "parameter_declaration":
+    case "optional_parameter_declaration":
+    case "variadic_parameter_declaration": {
+      const name = declaratorName(field2(parameter, "declarator"));
+      return name ? [name] : [];
+    }
+    default:
+      return [];
+  }
+}
+function python2(parameter) {
+  switch (parameter.type) {
+    case "identifier":
+      return [parameter.text];
+    case "default_parameter":
+    case "typed_default_parameter": {
+      const name = field2(parameter, "name");
+      return name ? python2(name) : [];
+    }
+    case "typed_parameter":
+    case "list_splat_pattern":
+    case "dictionary_splat_pattern": {
+      const name = firstOfType(parameter, ["identifier"], ["type"]);
+      return name ? [name.text] : [];
+    }
+    case "tuple_pattern":
+      return [collapsed(parameter)];
+    default:
+      return [];
+  }
+}
+function jsPattern(pattern) {
+  switch (pattern.type) {
+    case "identifier":
+      return [pattern.text];
+    // TypeScript's `this: Window` only types the receiver; it is not an argument.
+    case "this":
+      return [];
+    case "assignment_pattern": {
+      const left = field2(pattern, "left");
+      return left ? jsPattern(left) : [];
+    }
+    case "rest_pattern": {
+      const inner = pattern.namedChildren[0];
+      return inner ? jsPattern(inner) : [];
+    }
+    case "required_parameter":
+    case "optional_parameter": {
+      const inner = field2(pattern, "pattern");
+      return inner ? jsPattern(inner) : [];
+    }
+    case "object_pattern":
+    case "array_pattern":
+      return [collapsed(pattern)];
+    default:
+      return [];
+  }
+}
+function go2(parameter) {
+  if (parameter.type !== "parameter_declaration" && parameter.type !== "variadic_parameter_declaration") return [];
+  return parameter.childrenForFieldName("name").map((name) => name.text);
+}
+function java2(parameter) {
+  switch (parameter.type) {
+    case "formal_parameter": {
+      const name = field2(parameter, "name");
+      return name ? [name.text] : [];
+    }
+    case "spread_parameter": {
+      const declarator = firstOfType(parameter, ["variable_declarator"]);
+      const name = declarator ? field2(declarator, "name") : null;
+      return name ? [name.text] : [];
+    }
+    default:
+      return [];
+  }
+}
+function ruby2(parameter) {
+  switch (parameter.type) {
+    case "identifier":
+      return [parameter.text];
+    case "forward_parameter":
+      return ["..."];
+    case "optional_parameter":
+    case "keyword_parameter":
+    case "splat_parameter":
+    case "hash_splat_parameter":
+    case "block_parameter": {
+      const name = field2(parameter, "name");
+      return name ? [name.text] : [];
+    }
+    case "destructured_parameter":
+      return [collapsed(parameter)];
+    default:
+      return [];
+  }
+}
+var READERS = {
+  python: python2,
+  c: cFamily2,
+  cpp: cFamily2,
+  javascript: jsPattern,
+  typescript: jsPattern,
+  tsx: jsPattern,
+  go: go2,
+  java: java2,
+  ruby: ruby2
+};
+function parameterNames(list, grammar) {
+  if (!list) return [];
+  const read = READERS[grammar];
+  if (list.type === "identifier") return read(list);
+  return list.namedChildren.flatMap((parameter) => parameter ? read(parameter) : []);
+}
+
+// src/detect/functions.ts
+function findFunctions(root, grammar) {
+  const rules = RULES2[grammar];
+  const found = [];
+  const stack = [{ node: root, className: void 0, insideFunction: false }];
+  while (stack.length > 0) {
+    const { node: node2, className, insideFunction } = stack.pop();
+    const match = rules.functionAt(node2, insideFunction);
+    if (match) found.push({ match, className: match.className ?? className });
+    const childClass = rules.classNameAt(node2) ?? className;
+    const children = node2.namedChildren;
+    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
+      const child = children[i2];
+      if (child) stack.push({ node: child, className: childClass, insideFunction: insideFunction || match !== void 0 });
+    }
+  }
+  return found;
+}
+function toInfo({ match, className }, code, lines, grammar) {
+  const startRow = match.start.startPosition.row;
+  const endRow = Math.max(lastRow(match.end), lastRow(match.node));
+  const signatureStart = match.start.startIndex;
+  const bodyStart = match.body?.startIndex ?? (match.parameters ?? match.node.childForFieldName("name") ?? match.node).endIndex;
+  return {
+    name: match.name,
+    ...className ? { className } : {},
+    startLine: startRow + 1,
+    endLine: endRow + 1,
+    code: lines.slice(startRow, endRow + 1).join("\n"),
+    parameters: parameterNames(match.parameters, grammar),
+    signature: code.slice(signatureStart, Math.max(signatureStart, bodyStart)).trimEnd()
+  };
+}
+async function analyzeSource(code, language2, path7) {
+  const { tree, grammar, errors } = await parseSource(code, language2, path7 === void 0 ? {} : { path: path7 });
+  try {
+    const lines = code.split("\n");
+    const functions = findFunctions(tree.rootNode, grammar).map((found) => toInfo(found, code, lines, grammar)).sort((a2, b) => a2.startLine - b.startLine || b.endLine - a2.endLine);
+    return { functions, fileContext: fileContextOf(tree.rootNode, grammar), errors };
+  } finally {
+    tree.delete();
+  }
+}
+async function extractFunctions(code, language2, path7) {
+  return (await analyzeSource(code, language2, path7)).functions;
+}
+async function extractSnippetFunctions(code, language2, path7) {
+  const plain = await analyzeSource(code, language2, path7);
+  const wrapper = SNIPPET_WRAPPERS[language2];
+  if (plain.errors.length === 0 || !wrapper) return plain.functions;
+  const wrapped = await analyzeSource(wrapper.prefix + code + wrapper.suffix, language2, path7);
+  if (wrapped.errors.length >= plain.errors.length) return plain.functions;
+  const offset = wrapper.prefix.split("\n").length - 1;
+  const last = offset + code.split("\n").length;
+  return wrapped.functions.filter((fn) => fn.startLine > offset && fn.endLine <= last).map(({ className: _wrapperClass, ...fn }) => ({ ...fn, startLine: fn.startLine - offset, endLine: fn.endLine - offset }));
+}
+function enclosingFunction(functions, line) {
+  let best;
+  for (const candidate of functions) {
+    if (line < candidate.startLine || line > candidate.endLine) continue;
+    const span = candidate.endLine - candidate.startLine;
+    const bestSpan = best ? best.endLine - best.startLine : Infinity;
+    if (span < bestSpan || span === bestSpan && best && candidate.startLine >= best.startLine) best = candidate;
+  }
+  return best;
+}
+
+// src/detect/alert-mapping.ts
+function functionOfAlert(alert, functions) {
+  const atStart = enclosingFunction(functions, alert.startLine);
+  if (!atStart || alert.endLine <= atStart.endLine) return atStart;
+  const whole = functions.filter((fn) => fn.startLine <= alert.startLine && fn.endLine >= alert.endLine);
+  return enclosingFunction(whole, alert.startLine) ?? atStart;
+}
+function alertsInDiff(alerts, diff, scope = "file") {
+  const files = new Map(diff.filter((file2) => file2.status !== "deleted" && !file2.binary).map((file2) => [file2.path, file2]));
+  return alerts.filter((alert) => {
+    const file2 = files.get(alert.path);
+    if (!file2) return false;
+    if (scope === "file") return true;
+    return file2.hunks.some((hunk) => alert.startLine <= hunk.newStart + hunk.newLines - 1 && alert.endLine >= hunk.newStart && hunk.newLines > 0);
+  });
+}
+
+// src/detect/glob.ts
+var cache = /* @__PURE__ */ new Map();
+function escape(char) {
+  return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
+}
+function translate(pattern) {
+  let out = "";
+  let i2 = 0;
+  let braces = 0;
+  while (i2 < pattern.length) {
+    const char = pattern[i2];
+    if (char === "*" && pattern[i2 + 1] === "*") {
+      const atStart = i2 === 0 || pattern[i2 - 1] === "/";
+      const slashAfter = pattern[i2 + 2] === "/";
+      if (atStart && slashAfter) {
+        out += "(?:[^/]*/)*";
+        i2 += 3;
+        continue;
+      }
+      if (atStart && i2 + 2 === pattern.length) {
+        out += ".*";
+        i2 += 2;
+        continue;
+      }
+      out += "[^/]*";
+      i2 += 2;
+      continue;
+    }
+    if (char === "*") out += "[^/]*";
+    else if (char === "?") out += "[^/]";
+    else if (char === "{") {
+      out += "(?:";
+      braces += 1;
+    } else if (char === "}" && braces > 0) {
+      out += ")";
+      braces -= 1;
+    } else if (char === "," && braces > 0) out += "|";
+    else out += escape(char);
+    i2 += 1;
+  }
+  return out + ")".repeat(braces);
+}
+function globToRegExp(pattern) {
+  let regex2 = cache.get(pattern);
+  if (!regex2) {
+    const anchored = pattern.includes("/") ? pattern.replace(/^\.?\//, "") : `**/${pattern}`;
+    regex2 = new RegExp(`^${translate(anchored)}$`);
+    cache.set(pattern, regex2);
+  }
+  return regex2;
+}
+function matchesGlob(path7, pattern) {
+  const normalized = path7.replace(/\\/g, "/").replace(/^\.\//, "");
+  return globToRegExp(pattern).test(normalized);
+}
+function firstMatchingGlob(path7, patterns) {
+  return patterns.find((pattern) => matchesGlob(path7, pattern));
+}
+
+// src/detect/risk-score.ts
+var NEUTRAL = /* @__PURE__ */ new Set([
+  "bounded-copy",
+  "shell-safe",
+  "html-escape",
+  "safe-deserialize",
+  "path-check",
+  "sql-params",
+  "check-overflow",
+  "bounds-error",
+  "int-limit",
+  "null-assign",
+  "null-check",
+  "length-check",
+  "logging",
+  "sizeof"
+]);
+function riskConcepts(code) {
+  const concepts = new Set(conceptTokens(code).map((token) => token.replace(/^concept:/, "")));
+  return [...concepts].filter((concept) => !NEUTRAL.has(concept)).sort();
+}
+function riskScore(code, changedLines) {
+  return riskConcepts(code).length * 10 + Math.min(changedLines, 50);
+}
+
+// src/detect/qualified-name.ts
+function qualifiedName2(fn) {
+  return fn.className ? `${fn.className}.${fn.name}` : fn.name;
+}
+
+// src/detect/targets.ts
+var DEFAULT_IGNORE = [
+  "**/node_modules/**",
+  "**/vendor/**",
+  "**/third_party/**",
+  "**/dist/**",
+  "**/build/**",
+  "**/*.min.js",
+  "**/*.min.css",
+  "**/package-lock.json",
+  "**/yarn.lock",
+  "**/pnpm-lock.yaml",
+  "**/*.generated.*",
+  "**/*_pb2.py",
+  "**/*.pb.go"
+];
+var DEFAULT_TARGET_OPTIONS = {
+  maxTargets: 10,
+  maxFunctionLines: 200,
+  ignore: DEFAULT_IGNORE,
+  targets: { alerts: true, newFunctions: true }
+};
+function lengthOf(fn) {
+  return fn.endLine - fn.startLine + 1;
+}
+function keyOf(path7, fn) {
+  return `${path7}:${fn.startLine}-${fn.endLine}:${fn.name}`;
+}
+function outermostFitting(fn, functions, maxLines) {
+  let best;
+  for (const candidate of functions) {
+    if (candidate.startLine > fn.startLine || candidate.endLine < fn.endLine || lengthOf(candidate) > maxLines) continue;
+    if (!best || lengthOf(candidate) > lengthOf(best)) best = candidate;
+  }
+  return best;
+}
+var SEVERITY_RANK = { critical: 5, high: 4, error: 4, medium: 3, warning: 3, low: 2, note: 2 };
+function severityRank(alerts) {
+  return Math.max(0, ...alerts.map((alert) => SEVERITY_RANK[alert.severity?.toLowerCase() ?? ""] ?? 1));
+}
+function byPosition(a2, b) {
+  return a2.file.path.localeCompare(b.file.path) || a2.function.startLine - b.function.startLine;
+}
+var Selection = class {
+  constructor(files, options) {
+    this.options = options;
+    this.files = new Map(files.map((file2) => [file2.path, file2]));
+  }
+  options;
+  skipped = [];
+  prepared = /* @__PURE__ */ new Map();
+  files;
+  lifted = /* @__PURE__ */ new Map();
+  candidates = /* @__PURE__ */ new Map();
+  /** The file parsed, or undefined after recording why it cannot give targets. */
+  async prepare(path7) {
+    if (this.prepared.has(path7)) return this.prepared.get(path7);
+    const file2 = await this.load(path7);
+    this.prepared.set(path7, file2);
+    return file2;
+  }
+  async load(path7) {
+    const pattern = firstMatchingGlob(path7, this.options.ignore);
+    if (pattern) return this.skip({ path: path7, reason: "ignored-path", detail: `matches ${pattern}` });
+    const file2 = this.files.get(path7);
+    if (!file2) return this.skip({ path: path7, reason: "unsupported-file", detail: "file content not provided" });
+    if (!file2.language) return this.skip({ path: path7, reason: "unsupported-file", detail: "language not supported" });
+    if (this.options.languages && !this.options.languages.includes(file2.language)) {
+      return this.skip({ path: path7, reason: "language", detail: `${file2.language} is not among the configured languages` });
+    }
+    const analysis = await analyzeSource(file2.content, file2.language, path7);
+    return { path: path7, language: file2.language, analysis };
+  }
+  skip(skipped) {
+    this.skipped.push(skipped);
+    return void 0;
+  }
+  /** The target function for something inside `inner`, or undefined after recording `too-large`. */
+  lift(file2, inner, detail) {
+    const key = keyOf(file2.path, inner);
+    if (this.lifted.has(key)) return this.lifted.get(key);
+    const target = outermostFitting(inner, file2.analysis.functions, this.options.maxFunctionLines);
+    this.lifted.set(key, target);
+    if (target) return target;
+    const limit2 = `${lengthOf(inner)} lines, more than ${this.options.maxFunctionLines}`;
+    this.skip({ path: file2.path, function: qualifiedName2(inner), reason: "too-large", detail: `${limit2}; ${detail}` });
+    return void 0;
+  }
+  candidate(file2, fn, reason) {
+    const key = keyOf(file2.path, fn);
+    let candidate = this.candidates.get(key);
+    if (!candidate) {
+      candidate = { file: file2, function: fn, alerts: [], changedLines: 0, reason };
+      this.candidates.set(key, candidate);
+    }
+    return candidate;
+  }
+};
+async function addAlertCandidates(selection, alerts) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const alert of alerts) {
+    const identity3 = JSON.stringify([alert.ruleId, alert.path, alert.startLine, alert.endLine, alert.message]);
+    if (seen.has(identity3)) continue;
+    seen.add(identity3);
+    const file2 = await selection.prepare(alert.path);
+    if (!file2) continue;
+    const where = `${alert.ruleId} at line ${alert.startLine}`;
+    const inner = functionOfAlert(alert, file2.analysis.functions);
+    if (!inner) {
+      selection.skip({ path: alert.path, reason: "alert-outside-function", detail: where });
+      continue;
+    }
+    const target = selection.lift(file2, inner, `alert ${where}`);
+    if (!target) continue;
+    selection.candidate(file2, target, "alert").alerts.push(alert);
+  }
+}
+function addLineCandidates(selection, file2, lines, reasonOf) {
+  let outside = 0;
+  for (const line of lines) {
+    const inner = enclosingFunction(file2.analysis.functions, line);
+    if (!inner) {
+      outside += 1;
+      continue;
+    }
+    const target = selection.lift(file2, inner, "changed");
+    if (!target) continue;
+    selection.candidate(file2, target, reasonOf(target)).changedLines += 1;
+  }
+  if (outside > 0 && file2.analysis.errors.length > 0) {
+    selection.skip({
+      path: file2.path,
+      reason: "parse-error",
+      detail: `${outside} changed line(s) outside any recognized function; ${describeSyntaxProblems(file2.analysis.errors)}`
+    });
+  }
+}
+async function addDiffCandidates(selection, diff) {
+  for (const changed of diff) {
+    if (changed.status === "deleted" || changed.addedLines.length === 0 && !changed.binary) continue;
+    if (changed.binary) {
+      selection.skip({ path: changed.path, reason: "unsupported-file", detail: "binary file" });
+      continue;
+    }
+    const file2 = await selection.prepare(changed.path);
+    if (!file2) continue;
+    const reasonOf = (fn) => changedFunctions(changed, [fn])[0]?.reason ?? "changed-function";
+    addLineCandidates(selection, file2, changed.addedLines, reasonOf);
+  }
+}
+async function addWholeFileCandidates(selection, files) {
+  for (const source of files) {
+    const file2 = await selection.prepare(source.path);
+    if (!file2) continue;
+    const lines = /* @__PURE__ */ new Set();
+    for (const fn of file2.analysis.functions) for (let line = fn.startLine; line <= fn.endLine; line += 1) lines.add(line);
+    addLineCandidates(
+      selection,
+      file2,
+      [...lines].sort((a2, b) => a2 - b),
+      () => "changed-function"
+    );
+  }
+}
+function syntaxProblemsIn(candidate) {
+  const { startLine, endLine } = candidate.function;
+  return candidate.file.analysis.errors.filter((problem) => problem.line >= startLine && problem.line <= endLine);
+}
+function toTarget(candidate) {
+  return {
+    path: candidate.file.path,
+    language: candidate.file.language,
+    function: candidate.function,
+    reason: candidate.reason,
+    alerts: candidate.alerts,
+    fileContext: candidate.file.analysis.fileContext
+  };
+}
+function resolveOptions2(input2 = {}) {
+  return {
+    ...DEFAULT_TARGET_OPTIONS,
+    ...input2,
+    targets: { ...DEFAULT_TARGET_OPTIONS.targets, ...input2.targets }
+  };
+}
+async function selectTargets(input2) {
+  const options = resolveOptions2(input2.options);
+  const selection = new Selection(input2.files, options);
+  const alerts = options.targets.alerts ? input2.alerts ?? [] : [];
+  await addAlertCandidates(selection, alerts);
+  if (options.targets.newFunctions) {
+    if (input2.diff) await addDiffCandidates(selection, input2.diff);
+    else if (!input2.alerts || input2.alerts.length === 0) await addWholeFileCandidates(selection, input2.files);
+  }
+  const usable = [];
+  for (const candidate of selection.candidates.values()) {
+    const problems = syntaxProblemsIn(candidate);
+    if (problems.length > 0) {
+      selection.skip({
+        path: candidate.file.path,
+        function: qualifiedName2(candidate.function),
+        reason: "parse-error",
+        detail: describeSyntaxProblems(problems)
+      });
+    } else {
+      usable.push(candidate);
+    }
+  }
+  const alertTargets = usable.filter((candidate) => candidate.alerts.length > 0).sort((a2, b) => severityRank(b.alerts) - severityRank(a2.alerts) || b.alerts.length - a2.alerts.length || byPosition(a2, b));
+  const scored = usable.filter((candidate) => candidate.alerts.length === 0).filter((candidate) => {
+    if (!options.skipRiskless || riskConcepts(candidate.function.code).length > 0) return true;
+    selection.skip({ path: candidate.file.path, function: qualifiedName2(candidate.function), reason: "no-risk", detail: "no risky operation found in it" });
+    return false;
+  }).map((candidate) => ({ candidate, score: riskScore(candidate.function.code, candidate.changedLines) })).sort((a2, b) => b.score - a2.score || byPosition(a2.candidate, b.candidate)).map(({ candidate }) => candidate);
+  const ranked = [...alertTargets, ...scored];
+  const kept = ranked.slice(0, Math.max(0, options.maxTargets));
+  for (const dropped of ranked.slice(kept.length)) {
+    selection.skip({
+      path: dropped.file.path,
+      function: qualifiedName2(dropped.function),
+      reason: "cap-reached",
+      detail: `${dropped.reason} target beyond maxTargets (${options.maxTargets})`
+    });
+  }
+  return { targets: kept.map(toTarget), skipped: selection.skipped };
+}
+
+// src/config/options.ts
+function ignoreGlobs(config3) {
+  const base = config3.paths["ignore-defaults"] ? DEFAULT_IGNORE : [];
+  return [.../* @__PURE__ */ new Set([...base, ...config3.paths.ignore])];
+}
+function toTargetOptions(config3) {
+  return {
+    maxTargets: config3.maxTargets,
+    maxFunctionLines: DEFAULT_TARGET_OPTIONS.maxFunctionLines,
+    ignore: ignoreGlobs(config3),
+    ...config3.languages ? { languages: [...new Set(config3.languages)] } : {},
+    targets: { alerts: config3.targets.alerts, newFunctions: config3.targets["new-functions"] },
+    skipRiskless: !config3.targets["riskless-functions"]
+  };
+}
+function toHardenOptions(config3) {
+  return {
+    retrieve: Math.max(3, config3.demonstrations),
+    budget: { maxDemonstrations: config3.demonstrations },
+    minSimilarity: config3.minSimilarity,
+    generation: { temperature: config3.model.temperature, samples: config3.model.samples }
+  };
+}
+function modelEndpoint(config3, operator) {
+  const { model } = config3;
+  let apiKeyEnv = model.apiKeyEnv ?? operator.apiKeyEnv;
+  if ((operator.environment ?? "app") === "app") {
+    const ownUrl = model.url !== void 0 && model.url !== operator.url;
+    if (model.apiKeyEnv !== void 0 && model.apiKeyEnv !== operator.apiKeyEnv) {
+      return { ok: false, reason: "model.apiKeyEnv names a variable of the app's server; only the GitHub Action reads it" };
+    }
+    if (ownUrl && !operator.allowRepositoryUrl) {
+      return { ok: false, reason: "model.url is set, but this SecCoder app only calls the model endpoint its operator configured" };
+    }
+    apiKeyEnv = ownUrl ? void 0 : operator.apiKeyEnv;
+  }
+  const baseUrl = model.url ?? operator.url;
+  const name = model.name ?? operator.name;
+  if (!baseUrl || !name) return { ok: false, reason: "no model configured: set model.url and model.name, or the app settings" };
+  return {
+    ok: true,
+    endpoint: { baseUrl, model: name, ...apiKeyEnv ? { apiKeyEnv } : {}, temperature: model.temperature, samples: model.samples }
+  };
+}
+function corpusLocation(config3, org) {
+  const { store, location } = config3.corpus;
+  if (store === "local") return location ? { store, folder: location } : { store };
+  const [owner = org, repo = ".seccoder"] = location ? location.split("/") : [org, ".seccoder"];
+  return { store, owner, repo };
+}
+
 // src/detect/alerts-unavailable-error.ts
-var AlertsUnavailableError = class extends Error {
+var AlertsUnavailableError = class extends SecCoderError {
   constructor(status, githubMessage, repository, options) {
-    super(`code-scanning alerts are unavailable for ${repository} (HTTP ${status}: ${githubMessage})`, options);
+    super(`code-scanning alerts are unavailable for ${repository} (HTTP ${status}: ${githubMessage})`, {
+      ...options,
+      hint: status === 403 ? "enable code scanning on the repository (Advanced Security, for a private one) and give the token security_events: read" : "run a code-scanning analysis (e.g. the CodeQL workflow) on pull requests, or check the token can see the repository"
+    });
     this.status = status;
     this.githubMessage = githubMessage;
     this.repository = repository;
@@ -70150,9 +70221,6 @@ function alertsFromGitHub(items, source = "GitHub code scanning", wanted = "open
   });
   return { alerts, problems };
 }
-function isHttpFailure2(error63) {
-  return error63 instanceof Error && typeof error63.status === "number";
-}
 var GitHubAlertSource = class {
   constructor(options) {
     this.options = options;
@@ -70174,7 +70242,7 @@ var GitHubAlertSource = class {
         per_page: 100
       });
     } catch (error63) {
-      if (isHttpFailure2(error63) && (error63.status === 403 || error63.status === 404)) {
+      if (isHttpFailure(error63) && (error63.status === 403 || error63.status === 404)) {
         const data = error63.response?.data;
         const message2 = typeof data?.message === "string" ? data.message : error63.message;
         throw new AlertsUnavailableError(error63.status, message2, `${owner}/${repo}`, { cause: error63 });
@@ -70188,8 +70256,22 @@ var GitHubAlertSource = class {
   }
 };
 
-// src/github/fingerprint.ts
+// src/harden/standing.ts
 import { createHash as createHash7 } from "node:crypto";
+function codeFingerprint(code) {
+  return createHash7("sha256").update(normalizeCode(code)).digest("hex").slice(0, 12);
+}
+function splitStanding(targets, standing) {
+  const fresh = [];
+  const alreadySuggested = [];
+  for (const target of targets) {
+    const orig = codeFingerprint(target.function.code);
+    (standing.some((s) => s.path === target.path && s.orig === orig) ? alreadySuggested : fresh).push(target);
+  }
+  return { fresh, alreadySuggested };
+}
+
+// src/github/review/fingerprint.ts
 var hash12 = external_exports.string().regex(/^[0-9a-f]{12}$/);
 var fingerprintSchema = external_exports.strictObject({
   path: external_exports.string().min(1).max(4096),
@@ -70199,9 +70281,9 @@ var fingerprintSchema = external_exports.strictObject({
   /** Present on SecCoder's "outdated" reply: this suggestion was already declared outdated. */
   outdated: external_exports.literal(true).optional()
 });
-function codeFingerprint(code) {
-  return createHash7("sha256").update(normalizeCode(code)).digest("hex").slice(0, 12);
-}
+var sameFunction = (a2, b) => a2.path === b.path && a2.fn === b.fn;
+var sameCode = (a2, b) => sameFunction(a2, b) && a2.orig === b.orig;
+var sameSuggestion = (a2, b) => sameCode(a2, b) && a2.sugg === b.sugg;
 function fingerprintOf(suggestion) {
   return {
     path: suggestion.path,
@@ -70254,13 +70336,7 @@ function readFingerprints(bodies) {
   return [...found.values()];
 }
 
-// src/github/http-status.ts
-function httpStatus(error63) {
-  const status = error63?.status;
-  return typeof status === "number" ? status : void 0;
-}
-
-// src/github/gather.ts
+// src/github/review/gather.ts
 var DEFAULT_MAX_FILE_BYTES = 512 * 1024;
 function diffFromPatches(files) {
   const sections = [];
@@ -70282,7 +70358,7 @@ function diffFromPatches(files) {
   return sections.length > 0 ? `${sections.join("\n")}
 ` : "";
 }
-async function readDiff(octokit, ref, listed) {
+async function readDiff(octokit, ref, listed2) {
   try {
     const response = await octokit.rest.pulls.get({
       owner: ref.owner,
@@ -70293,7 +70369,7 @@ async function readDiff(octokit, ref, listed) {
     return parseUnifiedDiff(response.data);
   } catch (error63) {
     if (httpStatus(error63) !== 406) throw error63;
-    return parseUnifiedDiff(diffFromPatches(listed));
+    return parseUnifiedDiff(diffFromPatches(listed2));
   }
 }
 async function readTextFile(octokit, where, path7, commit, maxBytes = DEFAULT_MAX_FILE_BYTES) {
@@ -70339,17 +70415,17 @@ async function readEarlier(octokit, ref, botLogin) {
 }
 async function gatherPullRequest(octokit, ref, options) {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const listed = await octokit.paginate(octokit.rest.pulls.listFiles, {
+  const listed2 = await octokit.paginate(octokit.rest.pulls.listFiles, {
     owner: ref.owner,
     repo: ref.repo,
     pull_number: ref.pullNumber,
     per_page: 100
   });
-  const diff = await readDiff(octokit, ref, listed);
+  const diff = await readDiff(octokit, ref, listed2);
   const binary = new Set(diff.filter((file2) => file2.binary).map((file2) => file2.path));
   const files = [];
   const skippedFiles = [];
-  for (const file2 of listed) {
+  for (const file2 of listed2) {
     const path7 = file2.filename;
     const language2 = languageFromPath(path7);
     if (file2.status === "removed") continue;
@@ -70370,7 +70446,44 @@ async function gatherPullRequest(octokit, ref, options) {
   return { diff, files, skippedFiles, ...alerts, ...earlier };
 }
 
-// src/github/growth-comment.ts
+// src/text/fence.ts
+function fenceOfAtLeast(minimum, ...texts) {
+  let longest = 0;
+  for (const text of texts) {
+    for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
+  }
+  return "`".repeat(Math.max(minimum, longest + 1));
+}
+function fenceFor(...texts) {
+  return fenceOfAtLeast(3, ...texts);
+}
+
+// src/text/markdown.ts
+function escapeMarkdown(text) {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (char) => `\\${char}`).replace(/\r?\n/g, " ");
+}
+function inlineCode(text) {
+  const line = text.replace(/\r\n?|\n/g, " ");
+  const fence = fenceOfAtLeast(1, line);
+  const pad = line.startsWith("`") || line.endsWith("`") || line === "" ? " " : "";
+  return `${fence}${pad}${line}${pad}${fence}`;
+}
+function tableCell(markdown) {
+  return markdown.replace(/\r\n?|\n/g, " ").replace(/\|/g, "\\|");
+}
+function codeBlock(content, info2 = "") {
+  const body = content.replace(/\n$/, "");
+  const fence = fenceFor(body);
+  return `${fence}${info2}
+${body}
+${fence}`;
+}
+function plural2(count3, singular, pluralForm = `${singular}s`) {
+  return `${count3} ${count3 === 1 ? singular : pluralForm}`;
+}
+var GITHUB_TEXT_LIMIT = 65535;
+
+// src/github/growth/growth-comment.ts
 var GROWTH_MARKER = "<!-- seccoder:corpus-growth -->";
 function blobUrl(owner, repo, commit, path7, startLine, endLine) {
   const encoded = path7.split("/").map(encodeURIComponent).join("/");
@@ -70396,8 +70509,7 @@ function renderGrowthComment(added, corpusLocation2) {
   ].join("\n");
 }
 
-// src/github/merged-functions.ts
-var qualifiedName2 = (fn) => fn.className ? `${fn.className}.${fn.name}` : fn.name;
+// src/github/growth/merged-functions.ts
 var CommitFiles = class {
   constructor(octokit, owner, repo) {
     this.octokit = octokit;
@@ -70492,7 +70604,127 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
   return { functions: [...found.values()], unusable, ...unavailable ? { alertsUnavailable: unavailable } : {} };
 }
 
-// src/github/read-config.ts
+// src/config/problems.ts
+var TOP_LEVEL_KEY = "(top level)";
+function keyOf2(path7) {
+  let key = "";
+  for (const part of path7) {
+    if (typeof part === "number") key += `[${part}]`;
+    else key += key === "" ? String(part) : `.${String(part)}`;
+  }
+  return key === "" ? TOP_LEVEL_KEY : key;
+}
+function describeValue(value) {
+  if (value === null || value === void 0) return "empty";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "number") return Number.isInteger(value) ? "a whole number" : "a decimal number";
+  if (typeof value === "object") return "a mapping of keys";
+  if (typeof value === "string") return "text";
+  return `a ${typeof value}`;
+}
+var EXPECTED = {
+  boolean: "true or false",
+  int: "a whole number",
+  number: "a number",
+  string: "text",
+  array: "a list",
+  object: "a mapping of keys"
+};
+function limit(issue3, bound, most) {
+  const strict = issue3.inclusive === false;
+  const word = most ? strict ? "less than" : "at most" : strict ? "more than" : "at least";
+  const n2 = Number(bound);
+  if (issue3.origin === "array") return `must list ${word} ${n2} ${n2 === 1 ? "item" : "items"}`;
+  if (issue3.origin === "string") return `must be ${word} ${n2} ${n2 === 1 ? "character" : "characters"}`;
+  return `must be ${word} ${n2}`;
+}
+function schemaAt(path7) {
+  let schema = secCoderConfigSchema;
+  const unwrap = () => {
+    for (; ; ) {
+      const def = schema._zod.def;
+      if (def.innerType) schema = def.innerType;
+      else if (def.type === "pipe" && def.in) schema = def.in;
+      else return;
+    }
+  };
+  for (const part of path7) {
+    unwrap();
+    if (!(schema instanceof external_exports.ZodObject) || typeof part !== "string") return void 0;
+    const shape = schema.shape;
+    const next = Object.hasOwn(shape, part) ? shape[part] : void 0;
+    if (!next) return void 0;
+    schema = next;
+  }
+  unwrap();
+  return schema;
+}
+function knownKeysAt(path7) {
+  const schema = schemaAt(path7);
+  return schema instanceof external_exports.ZodObject ? Object.keys(schema.shape) : [];
+}
+function expectedAt(path7, expected) {
+  const schema = schemaAt(path7);
+  if (expected === "number" && schema instanceof external_exports.ZodNumber && schema.format === "safeint") return EXPECTED.int;
+  return EXPECTED[expected] ?? expected;
+}
+function squash(key) {
+  return key.toLowerCase().replace(/[-_\s]/g, "");
+}
+function editDistance(a2, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i2 = 1; i2 <= a2.length; i2 += 1) {
+    const current = [i2];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a2[i2 - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+function unknownKeyMessage(key, known) {
+  const wanted = squash(key);
+  const close = known.find((candidate) => squash(candidate) === wanted) ?? (wanted.length > 3 ? known.find((candidate) => editDistance(squash(candidate), wanted) <= 2) : void 0);
+  const hint = close ? `; did you mean ${JSON.stringify(close)}?` : known.length > 0 ? `; known keys here: ${known.join(", ")}` : "";
+  return `unknown key${hint}`;
+}
+function configProblemsOf(issues) {
+  return issues.flatMap((issue3) => {
+    switch (issue3.code) {
+      case "unrecognized_keys": {
+        const known = knownKeysAt(issue3.path);
+        return issue3.keys.map((key) => ({ key: keyOf2([...issue3.path, key]), message: unknownKeyMessage(key, known) }));
+      }
+      case "invalid_type":
+        return [{ key: keyOf2(issue3.path), message: `must be ${expectedAt(issue3.path, issue3.expected)}, not ${describeValue(issue3.input)}` }];
+      case "too_big":
+        return [{ key: keyOf2(issue3.path), message: limit(issue3, issue3.maximum, true) }];
+      case "too_small":
+        return [{ key: keyOf2(issue3.path), message: limit(issue3, issue3.minimum, false) }];
+      case "invalid_value":
+        return [{ key: keyOf2(issue3.path), message: `must be one of ${issue3.values.map((value) => JSON.stringify(value)).join(", ")}` }];
+      default:
+        return [{ key: keyOf2(issue3.path), message: issue3.message }];
+    }
+  });
+}
+function configProblemsMarkdown(problems) {
+  const rows = problems.map((problem) => `| ${tableCell(inlineCode(problem.key))} | ${escapeMarkdown(problem.message)} |`);
+  return ["| key | problem |", "| --- | --- |", ...rows].join("\n");
+}
+
+// src/config/read-config.ts
+function parseSecCoderConfig(raw) {
+  let input2 = raw ?? {};
+  if (typeof input2 === "object" && !Array.isArray(input2) && "_extends" in input2) {
+    const { _extends: _ignored, ...rest } = input2;
+    input2 = rest;
+  }
+  const result = secCoderConfigSchema.safeParse(input2, { reportInput: true });
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, problems: configProblemsOf(result.error.issues) };
+}
 async function readRepositoryConfig(read) {
   let raw;
   try {
@@ -70522,7 +70754,7 @@ async function hasWriteAccess(octokit, owner, repo, username) {
   }
 }
 
-// src/github/grow-corpus.ts
+// src/github/growth/grow-corpus.ts
 function growthPullOf(pull) {
   return {
     number: pull.number,
@@ -70534,7 +70766,6 @@ function growthPullOf(pull) {
     mergedBy: pull.merged_by ? { login: pull.merged_by.login } : null
   };
 }
-var qualified2 = (fn) => fn.function.className ? `${fn.function.className}.${fn.function.name}` : fn.function.name;
 async function peopleProblem(request2, botLogin) {
   const { author, mergedBy } = request2.pull;
   if (author.login === botLogin) return "the pull request was opened by SecCoder itself";
@@ -70565,7 +70796,7 @@ async function toEntries(request2, functions, corpus, deps) {
   const fixes = /* @__PURE__ */ new Map();
   const rejected = [];
   for (const fn of functions) {
-    const name = qualified2(fn);
+    const name = qualifiedName2(fn.function);
     const reject2 = (reason) => rejected.push({ path: fn.path, function: name, reason });
     let entry;
     try {
@@ -70614,7 +70845,13 @@ function examplesOf(added, fixes, maxChars) {
     if (!fix?.before) return [];
     const { repo, commit, path: path7 } = entry.source;
     return cweExamplesOfFix(
-      { language: fix.language, cwe: fix.cwe, before: fix.before.code, after: fix.function.code, source: { ...repo ? { repo } : {}, ...commit ? { commit } : {}, ...path7 ? { path: path7 } : {} } },
+      {
+        language: fix.language,
+        cwe: fix.cwe,
+        before: fix.before.code,
+        after: fix.function.code,
+        source: { ...repo ? { repo } : {}, ...commit ? { commit } : {}, ...path7 ? { path: path7 } : {} }
+      },
       maxChars
     );
   });
@@ -70622,18 +70859,22 @@ function examplesOf(added, fixes, maxChars) {
 async function grow(request2, config3, deps) {
   const { octokit, owner, repo, pull } = request2;
   const where = { owner, repo, pull: pull.number };
-  const listed = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
-  const diff = parseUnifiedDiff(diffFromPatches(listed));
+  const listed2 = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
+  const diff = parseUnifiedDiff(diffFromPatches(listed2));
   const found = await mergedFunctions(octokit, { owner, repo }, pull, diff, {
     labelled: pull.labels.includes(config3.growth.label),
     ignore: ignoreGlobs(config3),
     log: deps.log
   });
-  if (found.alertsUnavailable) deps.log.info({ ...where, reason: found.alertsUnavailable }, "code-scanning alerts unavailable; only a labelled pull request can add functions");
+  if (found.alertsUnavailable)
+    deps.log.info({ ...where, reason: found.alertsUnavailable }, "code-scanning alerts unavailable; only a labelled pull request can add functions");
   const corpus = deps.corpus.corpusFor(corpusLocation(config3, owner), octokit);
   const { entries, fixes, rejected } = await toEntries(request2, found.functions, corpus, deps);
-  rejected.push(...found.unusable.map((unusable) => ({ path: unusable.path, ...unusable.function ? { function: unusable.function } : {}, reason: unusable.reason })));
-  for (const rejection of rejected) deps.log.info({ ...where, path: rejection.path, function: rejection.function, reason: rejection.reason }, "not added to the corpus");
+  rejected.push(
+    ...found.unusable.map((unusable) => ({ path: unusable.path, ...unusable.function ? { function: unusable.function } : {}, reason: unusable.reason }))
+  );
+  for (const rejection of rejected)
+    deps.log.info({ ...where, path: rejection.path, function: rejection.function, reason: rejection.reason }, "not added to the corpus");
   const { added, duplicates } = entries.length > 0 ? await corpus.store.append(entries) : { added: [], duplicates: [] };
   for (const entry of duplicates) {
     rejected.push({ path: entry.source.path ?? "", ...entry.source.function ? { function: entry.source.function } : {}, reason: "already in the corpus" });
@@ -70642,7 +70883,7 @@ async function grow(request2, config3, deps) {
   deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, "added merged functions to the corpus");
   const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
   if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, "added labelled examples of the fixed code for the CWE classifier");
-  await corpus.demonstrations().catch((error63) => deps.log.warn({ ...where, err: error63 }, "could not extend the index after the append"));
+  await corpus.retrieval().catch((error63) => deps.log.warn({ ...where, err: error63 }, "could not extend the index after the append"));
   await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(added, corpus.store.location) });
   return { status: "grown", added, rejected, commented: true };
 }
@@ -75056,7 +75297,7 @@ function createOctokit(options = {}) {
 }
 
 // src/model/errors.ts
-var ModelConfigError = class extends Error {
+var ModelConfigError = class extends SecCoderError {
   constructor(details) {
     super(`invalid model config:
 ${details}`);
@@ -75065,7 +75306,7 @@ ${details}`);
   details;
   name = "ModelConfigError";
 };
-var ApiKeyError = class extends Error {
+var ApiKeyError = class extends SecCoderError {
   constructor(variable, problem) {
     super(apiKeyMessage(variable, problem));
     this.variable = variable;
@@ -75086,11 +75327,9 @@ function apiKeyMessage(variable, problem) {
       return `the environment variable ${variable} does not hold a usable API key (it contains spaces, line breaks or non-ASCII characters): set it to the key alone`;
   }
 }
-var UnknownModelPresetError = class extends Error {
+var UnknownModelPresetError = class extends SecCoderError {
   constructor(target, presets) {
-    super(
-      `unknown model preset "${target}": check --model-url; use one of ${presets.join(", ")} or an http(s) base URL such as http://localhost:8000/v1`
-    );
+    super(`unknown model preset "${target}": check --model-url; use one of ${presets.join(", ")} or an http(s) base URL such as http://localhost:8000/v1`);
     this.target = target;
     this.presets = presets;
   }
@@ -75098,7 +75337,7 @@ var UnknownModelPresetError = class extends Error {
   presets;
   name = "UnknownModelPresetError";
 };
-var ModelRequestError = class extends Error {
+var ModelRequestError = class extends SecCoderError {
   constructor(message2, endpoint2, status, attempts, options) {
     super(message2, options);
     this.endpoint = endpoint2;
@@ -75116,12 +75355,11 @@ var ModelHttpError = class extends ModelRequestError {
       `model endpoint ${endpoint2} answered HTTP ${status}${afterAttempts(attempts)}: ${hint}` + (excerpt ? `. Response: ${excerpt}` : ""),
       endpoint2,
       status,
-      attempts
+      attempts,
+      { hint }
     );
-    this.hint = hint;
     this.excerpt = excerpt;
   }
-  hint;
   excerpt;
   name = "ModelHttpError";
 };
@@ -75373,9 +75611,7 @@ var OpenAiCompatibleModel = class {
     let perRequest = wanted;
     while (samples.length < wanted) {
       const batches = splitInto(wanted - samples.length, perRequest);
-      const replies = await Promise.all(
-        batches.map((n2) => this.#post(path7, { model: this.config.model, ...input2, ...params, n: n2, ...limits }, schema))
-      );
+      const replies = await Promise.all(batches.map((n2) => this.#post(path7, { model: this.config.model, ...input2, ...params, n: n2, ...limits }, schema)));
       replies.forEach((reply, i2) => {
         const asked = batches[i2] ?? 1;
         const got = extract(reply).slice(0, asked);
@@ -75488,13 +75724,85 @@ function realSleep(ms) {
   return new Promise((resolve7) => setTimeout(resolve7, ms));
 }
 
+// src/model/presets.ts
+var MODEL_PRESETS = {
+  "github-models": {
+    baseUrl: "https://models.github.ai/inference",
+    apiKeyEnv: "GITHUB_TOKEN",
+    notes: "GitHub Models. In Actions the workflow GITHUB_TOKEN works when the job has `permissions: models: read`; elsewhere use a fine-grained token with the Models permission. Model names carry a publisher, e.g. `openai/gpt-4.1-mini`. Chat only: there is no /completions endpoint."
+  },
+  openai: {
+    baseUrl: "https://api.openai.com/v1",
+    apiKeyEnv: "OPENAI_API_KEY",
+    notes: "OpenAI. /completions serves only legacy completion models such as gpt-3.5-turbo-instruct; use chat otherwise."
+  },
+  ollama: {
+    baseUrl: "http://localhost:11434/v1",
+    notes: "Ollama on this machine; no key. Pull the model first, e.g. `ollama pull qwen2.5-coder:7b`."
+  },
+  vllm: {
+    baseUrl: "http://localhost:8000/v1",
+    notes: "`vllm serve <model>` on this machine; no key unless started with --api-key (then set apiKeyEnv)."
+  },
+  llamacpp: {
+    baseUrl: "http://localhost:8080/v1",
+    notes: "`llama-server -m <model.gguf>` on this machine; no key unless started with --api-key (then set apiKeyEnv)."
+  }
+};
+var MODEL_PRESET_NAMES = Object.keys(MODEL_PRESETS);
+function isModelPresetName(value) {
+  return Object.hasOwn(MODEL_PRESETS, value);
+}
+function modelTargetConfig(target) {
+  const trimmed = target.trim();
+  if (isModelPresetName(trimmed)) {
+    const preset = MODEL_PRESETS[trimmed];
+    return preset.apiKeyEnv === void 0 ? { baseUrl: preset.baseUrl } : { baseUrl: preset.baseUrl, apiKeyEnv: preset.apiKeyEnv };
+  }
+  if (isHttpUrl(trimmed)) return { baseUrl: trimmed };
+  throw new UnknownModelPresetError(target, MODEL_PRESET_NAMES);
+}
+function isHttpUrl(value) {
+  try {
+    const url2 = new URL(value);
+    return url2.protocol === "http:" || url2.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+// src/model/operator-settings.ts
+var MODEL_SETTINGS_ENV = {
+  url: "SECCODER_MODEL_URL",
+  name: "SECCODER_MODEL",
+  apiKeyEnv: "SECCODER_MODEL_API_KEY_ENV"
+};
+function readOperatorModelSettings(values, options) {
+  const env = options.env ?? process.env;
+  const read = (key) => (values[key] ?? env[MODEL_SETTINGS_ENV[key]]) || void 0;
+  const url2 = read("url");
+  if (url2 === void 0) return void 0;
+  const target = modelTargetConfig(url2);
+  const name = read("name");
+  const apiKeyEnv = (values.apiKeyEnv ?? env[MODEL_SETTINGS_ENV.apiKeyEnv] ?? target.apiKeyEnv) || void 0;
+  return { url: target.baseUrl, ...name ? { name } : {}, ...apiKeyEnv ? { apiKeyEnv } : {}, environment: options.environment };
+}
+function createModelClient(settings, sampling = {}) {
+  return new OpenAiCompatibleModel({
+    ...sampling,
+    baseUrl: settings.url,
+    model: settings.name,
+    ...settings.apiKeyEnv ? { apiKeyEnv: settings.apiKeyEnv } : {}
+  });
+}
+
 // src/prompt/templates.ts
 import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
 import { dirname as dirname4, join as join17 } from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 
 // src/prompt/template-error.ts
-var TemplateError = class extends Error {
+var TemplateError = class extends SecCoderError {
   constructor(template, placeholder, detail) {
     super(`${template}: ${detail}`);
     this.template = template;
@@ -75673,7 +75981,7 @@ function resolveBudget(budget = {}) {
     maxDemonstrations: whole(budget.maxDemonstrations, DEFAULT_MAX_DEMONSTRATIONS)
   };
 }
-function chooseDemonstrations(ranked, max, fits) {
+function fitDemonstrations(ranked, max, fits) {
   const chosen = [];
   for (const candidate of ranked) {
     if (chosen.length >= max) break;
@@ -75699,17 +76007,10 @@ function largestFitting(cuts, fits) {
 }
 
 // src/prompt/quote.ts
-var FENCE_MIN = 3;
-function fenceFor2(...texts) {
-  let longest = 0;
-  for (const text of texts) {
-    for (const run3 of text.match(/`+/g) ?? []) longest = Math.max(longest, run3.length);
-  }
-  return "`".repeat(Math.max(FENCE_MIN, longest + 1));
-}
 var INLINE_MAX = 200;
 function oneLine(text, max = INLINE_MAX) {
-  const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029`]+/g, " ").replace(/ {2,}/g, " ").trim();
+  const controls = /[\u0000-\u001f\u007f\u2028\u2029`]+/g;
+  const flat = text.replace(controls, " ").replace(/ {2,}/g, " ").trim();
   const chars = Array.from(flat);
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
 }
@@ -75740,7 +76041,7 @@ function chatMessages(input2, demonstrations, fileContext) {
         cwe: cweList(demonstration.cwe),
         provenance: demonstration.provenance === void 0 ? void 0 : oneLine(demonstration.provenance),
         language: demonstration.language,
-        fence: fenceFor2(code),
+        fence: fenceFor(code),
         code
       };
     }),
@@ -75749,16 +76050,16 @@ function chatMessages(input2, demonstrations, fileContext) {
     languageName: LANGUAGE_NAMES[input2.language],
     functionName: oneLine(input2.functionName),
     hasAlerts: alerts.length > 0,
-    alertsFence: fenceFor2(...alerts.flatMap((alert) => [alert.message, alert.ruleId, ...alert.cwe])),
+    alertsFence: fenceFor(...alerts.flatMap((alert) => [alert.message, alert.ruleId, ...alert.cwe])),
     alerts: alerts.map((alert) => ({
       ruleId: oneLine(alert.ruleId),
       cwe: cweList(alert.cwe),
       message: alert.message.trim()
     })),
     hasContext: fileContext !== "",
-    contextFence: fenceFor2(fileContext),
+    contextFence: fenceFor(fileContext),
     fileContext,
-    functionFence: fenceFor2(functionCode),
+    functionFence: fenceFor(functionCode),
     functionCode
   });
   return [
@@ -75919,7 +76220,7 @@ function buildPrompt(input2, budget = {}) {
     const prompt2 = render(demonstrations2, keep2);
     return Math.max(prompt2.chatTokens, prompt2.completionTokens) <= maxTokens;
   };
-  const demonstrations = chooseDemonstrations(input2.demonstrations, maxDemonstrations, (chosen) => fits(chosen, 0));
+  const demonstrations = fitDemonstrations(input2.demonstrations, maxDemonstrations, (chosen) => fits(chosen, 0));
   const keep = contextToKeep(lines, (k) => fits(demonstrations, k));
   const prompt = render(demonstrations, keep);
   return {
@@ -76102,19 +76403,19 @@ var Diff = class {
     return false;
   }
   buildValues(lastComponent, newTokens, oldTokens) {
-    const components2 = [];
+    const components = [];
     let nextComponent;
     while (lastComponent) {
-      components2.push(lastComponent);
+      components.push(lastComponent);
       nextComponent = lastComponent.previousComponent;
       delete lastComponent.previousComponent;
       lastComponent = nextComponent;
     }
-    components2.reverse();
-    const componentLen = components2.length;
+    components.reverse();
+    const componentLen = components.length;
     let componentPos = 0, newPos = 0, oldPos = 0;
     for (; componentPos < componentLen; componentPos++) {
-      const component = components2[componentPos];
+      const component = components[componentPos];
       if (!component.removed) {
         if (!component.added && this.useLongestToken) {
           let value = newTokens.slice(newPos, newPos + component.count);
@@ -76135,7 +76436,7 @@ var Diff = class {
         oldPos += component.count;
       }
     }
-    return components2;
+    return components;
   }
 };
 
@@ -76187,7 +76488,7 @@ function tokenize(value, options) {
   return retLines;
 }
 
-// src/review/choose.ts
+// src/harden/choose.ts
 function changedLineCount(original, rewritten) {
   return diffLines(original, rewritten).reduce((sum, part) => sum + (part.added || part.removed ? part.count ?? 0 : 0), 0);
 }
@@ -76195,16 +76496,14 @@ function chooseBest(candidates, original) {
   return [...candidates].map((candidate) => ({ candidate, changed: changedLineCount(original, candidate.code) })).sort((a2, b) => a2.candidate.findings - b.candidate.findings || a2.changed - b.changed)[0]?.candidate;
 }
 
-// src/review/extract-reply.ts
+// src/harden/extract-reply.ts
 var FENCE = /(^|\n)(`{3,}|~{3,})[^\n]*\n([\s\S]*?)\n\2[ \t]*(?=\n|$)/g;
 function fencedBlocks(reply) {
   return [...reply.replace(/\r\n?/g, "\n").matchAll(FENCE)].map((match) => match[3] ?? "");
 }
 async function codeFromChatReply(reply, functionName, language2, path7) {
   const blocks = fencedBlocks(reply);
-  const defines = await Promise.all(
-    blocks.map(async (block) => (await extractSnippetFunctions(block, language2, path7)).some((fn) => fn.name === functionName))
-  );
+  const defines = await Promise.all(blocks.map(async (block) => (await extractSnippetFunctions(block, language2, path7)).some((fn) => fn.name === functionName)));
   const defining = blocks.filter((_, index2) => defines[index2]);
   if (defining.length === 1) return defining[0];
   if (defining.length === 0 && blocks.length === 1) return blocks[0];
@@ -76217,7 +76516,7 @@ async function codeFromCompletion(signature, completion, functionName, language2
   return written?.code;
 }
 
-// src/review/validate.ts
+// src/harden/validate.ts
 var reject = (reason, detail) => ({ ok: false, reason, detail });
 function indentationOf(line) {
   return /^[ \t]*/.exec(line)?.[0] ?? "";
@@ -76266,9 +76565,8 @@ async function validateCandidate(input2) {
   return { ok: true, code, findings: [] };
 }
 
-// src/review/pipeline.ts
-function promptDemonstration(demo) {
-  const { entry } = demo;
+// src/harden/harden-target.ts
+function promptDemonstration({ entry }) {
   return {
     id: entry.id,
     language: entry.language,
@@ -76287,15 +76585,18 @@ function reasonSentence(target, cwe, demos) {
   return `Rewrites \`${target.function.name}\` to remove ${weakness}${alert}${from}.`;
 }
 async function findingsOf(analyzers, code, target) {
-  const results = await Promise.all(analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split("/").at(-1) })));
+  const results = await Promise.all(
+    analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split("/").at(-1) }))
+  );
   return results.flat();
 }
-async function samplesFor(model, prompt, target, options) {
+function repliesFor(model, prompt, options) {
+  return options.style === "completion" ? model.complete(prompt.completion, options.generation) : model.chat(prompt.messages, options.generation);
+}
+function samplesOf(replies, target, options) {
   if (options.style === "completion") {
-    const completions = await model.complete(prompt.completion, options.generation);
-    return Promise.all(completions.map((text) => codeFromCompletion(target.function.signature, text, target.function.name, target.language, target.path)));
+    return Promise.all(replies.map((text) => codeFromCompletion(target.function.signature, text, target.function.name, target.language, target.path)));
   }
-  const replies = await model.chat(prompt.messages, options.generation);
   return Promise.all(replies.map((reply) => codeFromChatReply(reply, target.function.name, target.language, target.path)));
 }
 async function hardenTarget(target, deps, options = {}) {
@@ -76316,15 +76617,16 @@ async function hardenTarget(target, deps, options = {}) {
     options.budget
   );
   const shown = demonstrations.filter((demo) => prompt.demonstrationIds.includes(demo.entry.id));
-  const outcome = { target, demonstrations: shown, prompt, samples: 0, rejections: {} };
+  const outcome = { target, demonstrations: shown, prompt, samples: 0, replies: [], rejections: {} };
   if (!deps.model) return outcome;
-  let samples;
   try {
-    samples = await samplesFor(deps.model, prompt, target, options);
+    outcome.replies = await repliesFor(deps.model, prompt, options);
   } catch (error63) {
-    return { ...outcome, error: `model: ${error63.message}` };
+    return { ...outcome, error: `model: ${error63.message}`, failure: error63 };
   }
-  outcome.samples = samples.length;
+  outcome.samples = outcome.replies.length;
+  if (options.validate === false) return outcome;
+  const samples = await samplesOf(outcome.replies, target, options);
   const reject2 = (reason) => {
     outcome.rejections[reason] = (outcome.rejections[reason] ?? 0) + 1;
   };
@@ -76333,7 +76635,7 @@ async function hardenTarget(target, deps, options = {}) {
   try {
     baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
   } catch (error63) {
-    return { ...outcome, error: `analyzer: ${error63.message}` };
+    return { ...outcome, error: `analyzer: ${error63.message}`, failure: error63 };
   }
   const judged = target.alerts.flatMap((alert) => alert.cwe).filter((id) => analyzers.some((analyzer) => analyzer.judges(id, target.language)));
   const valid = [];
@@ -76354,7 +76656,7 @@ async function hardenTarget(target, deps, options = {}) {
     try {
       findings = analyzers.length > 0 ? await findingsOf(analyzers, checked.code, target) : [];
     } catch (error63) {
-      return { ...outcome, error: `analyzer: ${error63.message}` };
+      return { ...outcome, error: `analyzer: ${error63.message}`, failure: error63 };
     }
     if (compareFindings(baseline, findings).added.length > 0) {
       reject2("analyzer-worse");
@@ -76389,23 +76691,65 @@ async function hardenTargets(targets, deps, options = {}) {
   return outcomes;
 }
 
-// src/github/review-plan.ts
-var sameFunction = (a2, b) => a2.path === b.path && a2.fn === b.fn;
-var sameCode = (a2, b) => sameFunction(a2, b) && a2.orig === b.orig;
-var sameSuggestion = (a2, b) => sameCode(a2, b) && a2.sugg === b.sugg;
+// src/harden/harden-change.ts
+async function hardenChange(change, deps, options = {}) {
+  const { targets: targetOptions, functionName, ...hardenOptions } = options;
+  const selection = await selectTargets({
+    files: change.files,
+    ...change.diff ? { diff: change.diff } : {},
+    ...change.alerts ? { alerts: change.alerts } : {},
+    ...targetOptions ? { options: targetOptions } : {}
+  });
+  const selected = functionName === void 0 ? selection.targets : selection.targets.filter((target) => target.function.name === functionName);
+  const { fresh, alreadySuggested } = splitStanding(selected, change.standing ?? []);
+  if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped };
+  const demonstrations = typeof deps.demonstrations === "function" ? await deps.demonstrations() : deps.demonstrations;
+  const outcomes = await hardenTargets(fresh, { ...deps, demonstrations }, hardenOptions);
+  return { outcomes, alreadySuggested, skipped: selection.skipped };
+}
+
+// src/harden/render-markdown.ts
+function codeSpanText(text) {
+  return text.replace(/[`\r\n]/g, "").slice(0, 200);
+}
+function reasonMarkdown(reason) {
+  return reason.split("`").map((part, index2) => index2 % 2 === 1 ? `\`${codeSpanText(part)}\`` : escapeMarkdown(part)).join("");
+}
+function cweLink(cwe) {
+  const number4 = /^CWE-(\d+)$/.exec(cwe)?.[1];
+  return number4 ? `[${cwe}](https://cwe.mitre.org/data/definitions/${number4}.html)` : escapeMarkdown(cwe);
+}
+function citation(demo) {
+  const { source } = demo;
+  const where = [source.repo, source.path, source.function && `${source.function}()`].filter(Boolean).map((part) => escapeMarkdown(String(part)));
+  const label = where.length > 0 ? where.join(" · ") : escapeMarkdown(demo.id);
+  const url2 = source.url && /^https:\/\/[^\s()<>]+$/.test(source.url) ? source.url : void 0;
+  return url2 ? `[${label}](${url2})` : label;
+}
+function renderSuggestionMarkdown(suggestion) {
+  const body = suggestion.replacement.replace(/\n$/, "");
+  const fence = fenceFor(body);
+  const cwes = suggestion.cwe.length > 0 ? suggestion.cwe.map(cweLink).join(", ") : "security hardening";
+  const lines = [
+    `**SecCoder** · ${cwes} · \`${codeSpanText(suggestion.functionName)}\``,
+    "",
+    reasonMarkdown(suggestion.reason),
+    "",
+    `${fence}suggestion`,
+    body,
+    fence
+  ];
+  if (suggestion.demonstrations.length > 0) {
+    lines.push("", `Learned from: ${suggestion.demonstrations.map(citation).join("; ")}`);
+  }
+  lines.push("", `<sub>Written by ${escapeMarkdown(suggestion.model)} from a secure example in your corpus. Review before committing.</sub>`);
+  return lines.join("\n");
+}
+
+// src/github/review/plan.ts
 function standingSuggestions(existing) {
   const answered = existing.filter((fp) => fp.outdated);
   return existing.filter((fp) => !fp.outdated && !answered.some((mark) => sameSuggestion(mark, fp)));
-}
-function splitAlreadySuggested(targets, existing) {
-  const standing = standingSuggestions(existing);
-  const fresh = [];
-  const alreadySuggested = [];
-  for (const target of targets) {
-    const orig = codeFingerprint(target.function.code);
-    (standing.some((fp) => fp.path === target.path && fp.orig === orig) ? alreadySuggested : fresh).push(target);
-  }
-  return { fresh, alreadySuggested };
 }
 function suggestionDiff(suggestion) {
   const before = `${suggestion.original.replace(/\n$/, "")}
@@ -76541,7 +76885,7 @@ function renderOutdatedReply(fp) {
   return withFingerprints(text, [{ ...fp, outdated: true }]);
 }
 
-// src/github/check-summary.ts
+// src/github/review/check-summary.ts
 var SKIP_ROWS = [
   ["ignored-path", "Skipped: ignored path"],
   ["too-large", "Skipped: too large"],
@@ -76560,7 +76904,7 @@ function rejectionsOf(outcome) {
 function functionLabel(target) {
   const fn = target.function;
   const lines = fn.startLine === fn.endLine ? `line ${fn.startLine}` : `lines ${fn.startLine}–${fn.endLine}`;
-  return `${inlineCode(target.path)} · ${inlineCode(fn.className ? `${fn.className}.${fn.name}` : fn.name)} (${lines})`;
+  return `${inlineCode(target.path)} · ${inlineCode(qualifiedName2(fn))} (${lines})`;
 }
 function outcomeLine(outcome) {
   const label = functionLabel(outcome.target);
@@ -76666,7 +77010,7 @@ function checkRunForInvalidConfig(problems) {
   };
 }
 
-// src/github/review-pull-request.ts
+// src/github/review/review-pull-request.ts
 var CHECK_RUN_NAME = "SecCoder";
 var CheckRun = class {
   constructor(request2, now) {
@@ -76720,13 +77064,10 @@ function modelFor(config3, dependency) {
   if (!dependency) return {};
   const endpoint2 = modelEndpoint(config3, dependency.settings);
   if (!endpoint2.ok) return { note: endpoint2.reason };
-  const create = dependency.create ?? ((e) => new OpenAiCompatibleModel({
-    baseUrl: e.baseUrl,
-    model: e.model,
-    ...e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {},
-    temperature: e.temperature,
-    samples: e.samples
-  }));
+  const create = dependency.create ?? ((e) => createModelClient(
+    { url: e.baseUrl, name: e.model, ...e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {} },
+    { temperature: e.temperature, samples: e.samples }
+  ));
   return { model: create(endpoint2.endpoint) };
 }
 var FILE_SKIP_DETAIL = {
@@ -76744,25 +77085,32 @@ function mergeSkips(material, selected) {
   }
   return skipped;
 }
-var sameSuggestion2 = (a2, b) => a2.path === b.path && a2.fn === b.fn && a2.orig === b.orig && a2.sugg === b.sugg;
 async function run(request2, config3, deps) {
   const { octokit, owner, repo, pull } = request2;
   const material = await gatherPullRequest(
     octokit,
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
-    { botLogin: await resolveValue(deps.botLogin), ignore: ignoreGlobs(config3), ...config3.languages ? { languages: config3.languages } : {}, log: deps.log, ...deps.alerts ? { alerts: deps.alerts } : {} }
+    {
+      botLogin: await resolveValue(deps.botLogin),
+      ignore: ignoreGlobs(config3),
+      ...config3.languages ? { languages: config3.languages } : {},
+      log: deps.log,
+      ...deps.alerts ? { alerts: deps.alerts } : {}
+    }
   );
-  const selection = await selectTargets({ files: material.files, diff: material.diff, alerts: material.alerts, options: toTargetOptions(config3) });
-  const skipped = mergeSkips(material, selection.skipped);
-  const demonstrations = typeof deps.demonstrations === "function" ? await deps.demonstrations(corpusLocation(config3, owner)) : deps.demonstrations;
   const { model, note } = modelFor(config3, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, "running without a model");
-  const { fresh, alreadySuggested } = splitAlreadySuggested(selection.targets, material.existing);
-  const outcomes = await hardenTargets(
-    fresh,
-    { demonstrations: demonstrations.source, ...model ? { model } : {}, analyzers: deps.analyzers },
-    toHardenOptions(config3)
+  const retrieval = typeof deps.retrieval === "function" ? await deps.retrieval(corpusLocation(config3, owner)) : deps.retrieval;
+  const {
+    outcomes,
+    alreadySuggested,
+    skipped: selectionSkips
+  } = await hardenChange(
+    { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
+    { demonstrations: retrieval.retriever, ...model ? { model } : {}, analyzers: deps.analyzers },
+    { ...toHardenOptions(config3), targets: toTargetOptions(config3) }
   );
+  const skipped = mergeSkips(material, selectionSkips);
   const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length });
   const dryRun = config3.dryRun || request2.dryRun === true;
   const post = !dryRun;
@@ -76780,12 +77128,18 @@ async function run(request2, config3, deps) {
   }
   if (post) {
     for (const fp of plan.outdated) {
-      const thread = material.earlierComments.find((comment) => comment.fingerprints.some((earlier) => sameSuggestion2(earlier, fp)));
+      const thread = material.earlierComments.find((comment) => comment.fingerprints.some((earlier) => sameSuggestion(earlier, fp)));
       if (!thread) {
         deps.log.info({ path: fp.path, function: fp.fn }, "outdated suggestion was in a review body; no thread to reply to");
         continue;
       }
-      await octokit.rest.pulls.createReplyForReviewComment({ owner, repo, pull_number: pull.number, comment_id: thread.commentId, body: renderOutdatedReply(fp) });
+      await octokit.rest.pulls.createReplyForReviewComment({
+        owner,
+        repo,
+        pull_number: pull.number,
+        comment_id: thread.commentId,
+        body: renderOutdatedReply(fp)
+      });
     }
   }
   const output2 = checkRunOutput({
@@ -76794,7 +77148,7 @@ async function run(request2, config3, deps) {
     skipped,
     config: config3,
     ...model ? { model: model.name } : {},
-    corpusSize: demonstrations.corpusSize,
+    corpusSize: retrieval.corpusSize,
     alertsAvailable: material.alertsAvailable,
     ...material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {},
     dryRun,
@@ -76845,8 +77199,11 @@ async function reviewPullRequest(request2, deps) {
   }
 }
 
+// src/action/event.ts
+import { readFile as readFile14 } from "node:fs/promises";
+
 // src/action/action-input-error.ts
-var ActionInputError = class extends Error {
+var ActionInputError = class extends SecCoderError {
   constructor(input2, message2) {
     super(`${input2}: ${message2}`);
     this.input = input2;
@@ -76856,7 +77213,6 @@ var ActionInputError = class extends Error {
 };
 
 // src/action/event.ts
-import { readFile as readFile14 } from "node:fs/promises";
 var repositorySchema2 = external_exports.object({
   name: external_exports.string().min(1),
   owner: external_exports.object({ login: external_exports.string().min(1) }),
@@ -76903,55 +77259,7 @@ async function readEvent(env) {
 // src/action/inputs.ts
 import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
 import { isAbsolute, resolve as resolve5 } from "node:path";
-
-// src/model/presets.ts
-var MODEL_PRESETS = {
-  "github-models": {
-    baseUrl: "https://models.github.ai/inference",
-    apiKeyEnv: "GITHUB_TOKEN",
-    notes: "GitHub Models. In Actions the workflow GITHUB_TOKEN works when the job has `permissions: models: read`; elsewhere use a fine-grained token with the Models permission. Model names carry a publisher, e.g. `openai/gpt-4.1-mini`. Chat only: there is no /completions endpoint."
-  },
-  openai: {
-    baseUrl: "https://api.openai.com/v1",
-    apiKeyEnv: "OPENAI_API_KEY",
-    notes: "OpenAI. /completions serves only legacy completion models such as gpt-3.5-turbo-instruct; use chat otherwise."
-  },
-  ollama: {
-    baseUrl: "http://localhost:11434/v1",
-    notes: "Ollama on this machine; no key. Pull the model first, e.g. `ollama pull qwen2.5-coder:7b`."
-  },
-  vllm: {
-    baseUrl: "http://localhost:8000/v1",
-    notes: "`vllm serve <model>` on this machine; no key unless started with --api-key (then set apiKeyEnv)."
-  },
-  llamacpp: {
-    baseUrl: "http://localhost:8080/v1",
-    notes: "`llama-server -m <model.gguf>` on this machine; no key unless started with --api-key (then set apiKeyEnv)."
-  }
-};
-var MODEL_PRESET_NAMES = Object.keys(MODEL_PRESETS);
-function isModelPresetName(value) {
-  return Object.hasOwn(MODEL_PRESETS, value);
-}
-function modelTargetConfig(target) {
-  const trimmed = target.trim();
-  if (isModelPresetName(trimmed)) {
-    const preset = MODEL_PRESETS[trimmed];
-    return preset.apiKeyEnv === void 0 ? { baseUrl: preset.baseUrl } : { baseUrl: preset.baseUrl, apiKeyEnv: preset.apiKeyEnv };
-  }
-  if (isHttpUrl(trimmed)) return { baseUrl: trimmed };
-  throw new UnknownModelPresetError(target, MODEL_PRESET_NAMES);
-}
-function isHttpUrl(value) {
-  try {
-    const url2 = new URL(value);
-    return url2.protocol === "http:" || url2.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
-
-// src/action/inputs.ts
+var MODEL_API_KEY_ENV = "SECCODER_MODEL_API_KEY";
 var REPOSITORY2 = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 function optional2(name) {
   const value = getInput(name);
@@ -76982,6 +77290,17 @@ function readBoolean(name) {
     throw new ActionInputError(name, `${JSON.stringify(getInput(name))} is not true or false`);
   }
 }
+function readModel() {
+  const values = { url: optional2("model-url") ?? "github-models", name: optional2("model"), apiKeyEnv: MODEL_API_KEY_ENV };
+  let settings;
+  try {
+    settings = readOperatorModelSettings(values, { environment: "repository", env: {} });
+  } catch (error63) {
+    throw new ActionInputError("model-url", error63.message);
+  }
+  if (!settings) throw new ActionInputError("model-url", "is empty; leave it out for github-models");
+  return settings;
+}
 function readInputs(workspace) {
   const githubToken = optional2("github-token");
   if (!githubToken) throw new ActionInputError("github-token", "is empty; the default is the workflow token, ${{ github.token }}");
@@ -76991,22 +77310,14 @@ function readInputs(workspace) {
   if (sarif !== void 0 && !existsSync5(sarif)) {
     throw new ActionInputError("sarif", `no file or folder ${sarifInput} (relative paths start at the workspace); leave it empty to read code-scanning alerts`);
   }
-  const modelUrlInput = optional2("model-url") ?? "github-models";
-  let modelUrl;
-  try {
-    modelUrl = modelTargetConfig(modelUrlInput).baseUrl;
-  } catch (error63) {
-    throw new ActionInputError("model-url", error63.message);
-  }
+  const model = readModel();
   const modelApiKey = optional2("model-api-key");
   if (modelApiKey) setSecret(modelApiKey);
-  const model = optional2("model");
   const maxTargets = readMaxTargets(optional2("max-targets"));
   return {
     githubToken,
     ...sarif !== void 0 ? { sarif } : {},
-    modelUrl,
-    ...model !== void 0 ? { model } : {},
+    model,
     ...modelApiKey !== void 0 ? { modelApiKey } : {},
     configPath: optional2("config") ?? CONFIG_PATH,
     corpus: readCorpus(optional2("corpus"), workspace),
@@ -77030,7 +77341,9 @@ function summaryMarkdown(outcome) {
     if (result2.rejected.length > 0) {
       lines.push("", "| file | function | not added because |", "| --- | --- | --- |");
       for (const rejection of result2.rejected) {
-        lines.push(`| ${tableCell(inlineCode(rejection.path))} | ${rejection.function ? tableCell(inlineCode(rejection.function)) : ""} | ${escapeMarkdown(rejection.reason)} |`);
+        lines.push(
+          `| ${tableCell(inlineCode(rejection.path))} | ${rejection.function ? tableCell(inlineCode(rejection.function)) : ""} | ${escapeMarkdown(rejection.reason)} |`
+        );
       }
     }
     return lines.join("\n");
@@ -77048,8 +77361,6 @@ async function writeJobSummary(outcome) {
 }
 
 // src/action/run.ts
-var MODEL_API_KEY_ENV = "SECCODER_MODEL_API_KEY";
-var REVIEWED_ACTIONS = /* @__PURE__ */ new Set(["opened", "synchronize", "reopened", "ready_for_review"]);
 var actionLog = {
   info: (details, message2) => info(withReason(details, message2)),
   warn: (details, message2) => warning(withReason(details, message2)),
@@ -77101,10 +77412,11 @@ async function act(inputs, event, env, deps, workDir) {
   const deliveryId = `actions-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const readConfig = async () => withMaxTargets(await readConfigFromApi(octokit, owner, repo, inputs.configPath), inputs.maxTargets);
   const grow2 = async (pull2) => {
-    if (!pull2.merge_commit_sha) return { kind: "skipped", reason: `pull request #${pull2.number} has no merge commit` };
+    const guard2 = growthGuard(pull2, event.repository.default_branch);
+    if (!guard2.ok) return { kind: "skipped", reason: `not growing the corpus: ${guard2.reason}` };
     if (inputs.dryRun) return { kind: "skipped", reason: `dry run: the corpus is not grown from pull request #${pull2.number}` };
     const result2 = await growCorpusFromMerge(
-      { octokit, owner, repo, pull: growthPullOf({ ...pull2, merge_commit_sha: pull2.merge_commit_sha }), deliveryId, readConfig },
+      { octokit, owner, repo, pull: growthPullOf({ ...pull2, merge_commit_sha: guard2.mergeCommitSha }), deliveryId, readConfig },
       { corpus, analyzers, botLogin: inputs.botLogin, log: actionLog }
     );
     return { kind: "growth", pull: pull2.number, result: result2 };
@@ -77118,28 +77430,23 @@ async function act(inputs, event, env, deps, workDir) {
     return grow2(pull2);
   }
   const { pull } = event;
-  if (event.action === "closed") {
-    if (!pull.merged) return { kind: "skipped", reason: `not growing the corpus: pull request #${pull.number} was closed without merging` };
-    if (pull.base.ref !== event.repository.default_branch) {
-      return { kind: "skipped", reason: `not growing the corpus: pull request #${pull.number} was merged into ${pull.base.ref}, not the default branch` };
-    }
-    return grow2(pull);
-  }
-  if (!REVIEWED_ACTIONS.has(event.action)) return { kind: "skipped", reason: `pull request ${event.action}: only opened, synchronize, reopened and ready_for_review are reviewed` };
+  if (event.action === "closed") return grow2(pull);
+  const guard = reviewGuard(event.action, pull);
+  if (!guard.ok) return { kind: "skipped", reason: `not reviewing: ${guard.reason}` };
   process.env[MODEL_API_KEY_ENV] = inputs.modelApiKey ?? inputs.githubToken;
   const result = await reviewPullRequest(
     {
       octokit,
       owner,
       repo,
-      pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false, open: pull.state === "open" },
+      pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false },
       deliveryId,
       readConfig,
       dryRun: inputs.dryRun
     },
     {
-      demonstrations: (location) => corpus.corpusFor(location, octokit).demonstrations(),
-      model: { settings: { url: inputs.modelUrl, ...inputs.model ? { name: inputs.model } : {}, apiKeyEnv: MODEL_API_KEY_ENV, environment: "repository" } },
+      retrieval: (location) => corpus.corpusFor(location, octokit).retrieval(),
+      model: { settings: inputs.model },
       analyzers,
       ...inputs.sarif ? { alerts: new SarifAlertSource([inputs.sarif], { roots: [env.GITHUB_WORKSPACE ?? process.cwd()], logger: actionLog }) } : {},
       botLogin: inputs.botLogin,
@@ -77165,7 +77472,7 @@ async function run2(deps = {}) {
     if (outcome.kind === "skipped") info(outcome.reason);
     if (env.GITHUB_STEP_SUMMARY) await writeJobSummary(outcome);
   } catch (error63) {
-    setFailed(error63 instanceof ActionInputError ? error63.message : error63 instanceof Error ? `${error63.name}: ${error63.message}` : String(error63));
+    setFailed(userErrorLine(error63) ?? bugReport(error63));
   }
 }
 
