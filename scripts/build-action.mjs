@@ -8,13 +8,15 @@
 // - packages/: exactly those packages, trimmed to what they load at run time on the Actions
 //   runner (linux-x64): onnxruntime-node (+ onnxruntime-common) with its linux-x64 binaries,
 //   hnswlib-node with its compiled addon (+ bindings, file-uri-to-path), web-tree-sitter with its
-//   runtime wasm, and each tree-sitter grammar's package.json and .wasm;
+//   runtime wasm, each tree-sitter grammar's package.json and .wasm, and cwe-sdk's package.json and
+//   LICENSE with its raw/cwe-dictionary.json reduced to what src/cwe/names.ts reads (each id and
+//   its name: ~100 KB instead of ~8 MB);
 // - package.json: `"type": "module"`, and the package root the bundle's code walks up to, so the
 //   seed corpus (corpus/) and the prompt templates (src/prompt/templates/) are found next to it as
 //   they are in the repository.
 // Nothing depends on the time or the machine's paths, so the same tree builds the same files
 // (scripts/check-action-bundle.sh relies on it).
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,6 +41,8 @@ const SHIPPED = {
   'tree-sitter-go': ['package.json', 'LICENSE', 'tree-sitter-go.wasm'],
   'tree-sitter-java': ['package.json', 'LICENSE', 'tree-sitter-java.wasm'],
   'tree-sitter-ruby': ['package.json', 'LICENSE', 'tree-sitter-ruby.wasm'],
+  // raw/cwe-dictionary.json is written trimmed (trimCweDictionary). NOTICE: none in 1.1.19; shipped should a release add one.
+  'cwe-sdk': ['package.json', 'LICENSE', 'NOTICE'],
 };
 
 /** The entry: make the shipped packages resolvable, then run the bundle. */
@@ -59,17 +63,38 @@ await import('./main.js');
 `;
 
 /** Repository files shipped at the same relative path below the package root. */
-const DATA = ['corpus/corpus.jsonl', 'corpus/cwe-examples.jsonl', 'corpus/NOTICE', 'src/prompt/templates', 'LICENSE'];
+const DATA = ['corpus/corpus.jsonl', 'corpus/cwe-examples.jsonl', 'corpus/NOTICE', 'src/prompt/templates', 'LICENSE', 'NOTICE'];
 
 /** Source maps and type declarations are not needed to run. */
 const keep = (path) => !/\.(?:map|d\.ts|d\.cts|d\.mts)$/.test(path);
 
-/** Copies a file or folder; a missing licence file is skipped (some packages only name theirs in package.json). */
+/** Copies a file or folder; a missing licence or notice file is skipped (some packages only name theirs in package.json). */
 function copy(from, to) {
-  if (!existsSync(from) && /^LICEN[CS]E/.test(from.split(sep).at(-1) ?? '')) return;
+  if (!existsSync(from) && /^(?:LICEN[CS]E|NOTICE)/.test(from.split(sep).at(-1) ?? '')) return;
   if (!existsSync(from)) throw new Error(`build-action: ${relative(root, from)} is missing; run npm ci first`);
   mkdirSync(dirname(to), { recursive: true });
   cpSync(from, to, { recursive: true, filter: keep });
+}
+
+/**
+ * cwe-sdk's dictionary with only what src/cwe/names.ts reads, in the same shape: each numeric id
+ * (in ascending order) to `{ attr: { '@_ID', '@_Name' } }`. One line of JSON: the same input
+ * always gives the same bytes.
+ */
+function trimCweDictionary(from, to) {
+  if (!existsSync(from)) throw new Error(`build-action: ${relative(root, from)} is missing; run npm ci first`);
+  const dictionary = JSON.parse(readFileSync(from, 'utf8'));
+  const ids = Object.keys(dictionary)
+    .filter((id) => /^\d+$/.test(id))
+    .sort((a, b) => Number(a) - Number(b));
+  const trimmed = {};
+  for (const id of ids) {
+    const name = dictionary[id]?.attr?.['@_Name'];
+    if (typeof name === 'string') trimmed[id] = { attr: { '@_ID': id, '@_Name': name } };
+  }
+  if (Object.keys(trimmed).length === 0) throw new Error(`build-action: ${relative(root, from)} holds no CWE names`);
+  mkdirSync(dirname(to), { recursive: true });
+  writeFileSync(to, `${JSON.stringify(trimmed)}\n`);
 }
 
 rmSync(out, { recursive: true, force: true });
@@ -99,6 +124,7 @@ writeFileSync(join(out, 'index.js'), ENTRY);
 for (const [pkg, files] of Object.entries(SHIPPED)) {
   for (const file of files) copy(join(modules, pkg, file), join(out, 'packages', pkg, file));
 }
+trimCweDictionary(join(modules, 'cwe-sdk', 'raw', 'cwe-dictionary.json'), join(out, 'packages', 'cwe-sdk', 'raw', 'cwe-dictionary.json'));
 for (const file of DATA) copy(join(root, file), join(out, file));
 copy(join(root, 'src', 'analyze', 'bandit-runner.py'), join(out, 'bandit-runner.py'));
 

@@ -240,9 +240,9 @@ var require_tunnel = __commonJS({
       for (var i2 = 1, len2 = arguments.length; i2 < len2; ++i2) {
         var overrides = arguments[i2];
         if (typeof overrides === "object") {
-          var keys = Object.keys(overrides);
-          for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
-            var k = keys[j];
+          var keys2 = Object.keys(overrides);
+          for (var j = 0, keyLen = keys2.length; j < keyLen; ++j) {
+            var k = keys2[j];
             if (overrides[k] !== void 0) {
               target[k] = overrides[k];
             }
@@ -1794,9 +1794,9 @@ var require_request = __commonJS({
               processHeader(this, header[0], header[1]);
             }
           } else {
-            const keys = Object.keys(headers);
-            for (let i2 = 0; i2 < keys.length; ++i2) {
-              processHeader(this, keys[i2], headers[keys[i2]]);
+            const keys2 = Object.keys(headers);
+            for (let i2 = 0; i2 < keys2.length; ++i2) {
+              processHeader(this, keys2[i2], headers[keys2[i2]]);
             }
           }
         } else if (headers != null) {
@@ -3853,16 +3853,16 @@ var require_webidl = __commonJS({
         }
         const result = {};
         if (!types.isProxy(O)) {
-          const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key of keys2) {
+          const keys3 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
+          for (const key of keys3) {
             const typedKey = keyConverter(key, prefix, argument);
             const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
-        const keys = Reflect.ownKeys(O);
-        for (const key of keys) {
+        const keys2 = Reflect.ownKeys(O);
+        for (const key of keys2) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix, argument);
@@ -4576,7 +4576,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function keys() {
+          value: function keys2() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key");
           }
@@ -5541,11 +5541,11 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         }
         source = object2;
         action = async function* () {
-          for (const part of blobParts) {
-            if (part.stream) {
-              yield* part.stream();
+          for (const part2 of blobParts) {
+            if (part2.stream) {
+              yield* part2.stream();
             } else {
-              yield part;
+              yield part2;
             }
           }
         };
@@ -10820,10 +10820,10 @@ var require_mock_utils = __commonJS({
       };
     }
     function generateKeyValues(data) {
-      const keys = Object.keys(data);
+      const keys2 = Object.keys(data);
       const result = [];
-      for (let i2 = 0; i2 < keys.length; ++i2) {
-        const key = keys[i2];
+      for (let i2 = 0; i2 < keys2.length; ++i2) {
+        const key = keys2[i2];
         const value = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
@@ -11243,9 +11243,9 @@ var require_pluralizer = __commonJS({
       }
       pluralize(count3) {
         const one = count3 === 1;
-        const keys = one ? singulars : plurals;
+        const keys2 = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count3, noun };
+        return { ...keys2, count: count3, noun };
       }
     };
   }
@@ -11969,9 +11969,9 @@ var require_headers = __commonJS({
           appendHeader(headers, header[0], header[1]);
         }
       } else if (typeof object2 === "object" && object2 !== null) {
-        const keys = Object.keys(object2);
-        for (let i2 = 0; i2 < keys.length; ++i2) {
-          appendHeader(headers, keys[i2], object2[keys[i2]]);
+        const keys2 = Object.keys(object2);
+        for (let i2 = 0; i2 < keys2.length; ++i2) {
+          appendHeader(headers, keys2[i2], object2[keys2[i2]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -12285,13 +12285,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i2 = 0; i2 < names.length; ++i2) {
-          const { 0: name, 1: value } = names[i2];
+        for (let i2 = 0; i2 < names2.length; ++i2) {
+          const { 0: name, 1: value } = names2[i2];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -16062,8 +16062,8 @@ var require_cachestorage = __commonJS({
        */
       async keys() {
         webidl.brandCheck(this, _CacheStorage);
-        const keys = this.#caches.keys();
-        return [...keys];
+        const keys2 = this.#caches.keys();
+        return [...keys2];
       }
     };
     Object.defineProperties(CacheStorage.prototype, {
@@ -16280,11 +16280,11 @@ var require_util6 = __commonJS({
       if (cookie.sameSite) {
         out.push(`SameSite=${cookie.sameSite}`);
       }
-      for (const part of cookie.unparsed) {
-        if (!part.includes("=")) {
+      for (const part2 of cookie.unparsed) {
+        if (!part2.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
+        const [key, ...value] = part2.split("=");
         const trimmedKey = key.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
@@ -22319,12 +22319,12 @@ ${cn.comment}` : item.comment;
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
-            const keys = Object.keys(it);
-            if (keys.length === 1) {
-              key = keys[0];
+            const keys2 = Object.keys(it);
+            if (keys2.length === 1) {
+              key = keys2[0];
               value = it[key];
             } else {
-              throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+              throw new TypeError(`Expected tuple with one key, not ${keys2.length} keys`);
             }
           } else {
             key = it;
@@ -22870,8 +22870,8 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
-          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+          const keys2 = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown schema "${schemaName}"; use one of ${keys2} or define customTags array`);
         }
       }
       if (Array.isArray(customTags)) {
@@ -22886,8 +22886,8 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
-          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+          const keys2 = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          throw new Error(`Unknown custom tag ${tagName}; use one of ${keys2}`);
         }
         if (!tags2.includes(tagObj))
           tags2.push(tagObj);
@@ -27671,9 +27671,9 @@ var require_minimal = __commonJS({
       return bits.toNumber(Boolean(unsigned));
     };
     function merge3(dst, src, ifNotSet) {
-      for (var keys = Object.keys(src), i2 = 0; i2 < keys.length; ++i2)
-        if (dst[keys[i2]] === void 0 || !ifNotSet)
-          dst[keys[i2]] = src[keys[i2]];
+      for (var keys2 = Object.keys(src), i2 = 0; i2 < keys2.length; ++i2)
+        if (dst[keys2[i2]] === void 0 || !ifNotSet)
+          dst[keys2[i2]] = src[keys2[i2]];
       return dst;
     }
     util.merge = merge3;
@@ -27710,9 +27710,9 @@ var require_minimal = __commonJS({
       for (var i2 = 0; i2 < fieldNames.length; ++i2)
         fieldMap[fieldNames[i2]] = 1;
       return function() {
-        for (var keys = Object.keys(this), i3 = keys.length - 1; i3 > -1; --i3)
-          if (fieldMap[keys[i3]] === 1 && this[keys[i3]] !== void 0 && this[keys[i3]] !== null)
-            return keys[i3];
+        for (var keys2 = Object.keys(this), i3 = keys2.length - 1; i3 > -1; --i3)
+          if (fieldMap[keys2[i3]] === 1 && this[keys2[i3]] !== void 0 && this[keys2[i3]] !== null)
+            return keys2[i3];
       };
     };
     util.oneOfSetter = function setOneOf(fieldNames) {
@@ -28387,9 +28387,9 @@ var require_onnx = __commonJS({
           this.sparseTensors = [];
           this.typeProtos = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         AttributeProto.prototype.name = "";
@@ -29059,9 +29059,9 @@ var require_onnx = __commonJS({
       onnx2.ValueInfoProto = (function() {
         function ValueInfoProto(properties) {
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         ValueInfoProto.prototype.name = "";
@@ -29182,9 +29182,9 @@ var require_onnx = __commonJS({
           this.output = [];
           this.attribute = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         NodeProto.prototype.input = $util.emptyArray;
@@ -29421,9 +29421,9 @@ var require_onnx = __commonJS({
           this.initializationBinding = [];
           this.updateBinding = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         TrainingInfoProto.prototype.initialization = null;
@@ -29607,9 +29607,9 @@ var require_onnx = __commonJS({
           this.trainingInfo = [];
           this.functions = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         ModelProto.prototype.irVersion = $util.Long ? $util.Long.fromBits(0, 0, false) : 0;
@@ -29979,9 +29979,9 @@ var require_onnx = __commonJS({
       onnx2.StringStringEntryProto = (function() {
         function StringStringEntryProto(properties) {
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         StringStringEntryProto.prototype.key = "";
@@ -30078,9 +30078,9 @@ var require_onnx = __commonJS({
         function TensorAnnotation(properties) {
           this.quantParameterTensorNames = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         TensorAnnotation.prototype.tensorName = "";
@@ -30202,9 +30202,9 @@ var require_onnx = __commonJS({
           this.valueInfo = [];
           this.quantizationAnnotation = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         GraphProto.prototype.node = $util.emptyArray;
@@ -30569,9 +30569,9 @@ var require_onnx = __commonJS({
           this.doubleData = [];
           this.uint64Data = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         TensorProto.prototype.dims = $util.emptyArray;
@@ -31128,9 +31128,9 @@ var require_onnx = __commonJS({
         TensorProto.Segment = (function() {
           function Segment(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           Segment.prototype.begin = $util.Long ? $util.Long.fromBits(0, 0, false) : 0;
@@ -31265,9 +31265,9 @@ var require_onnx = __commonJS({
         function SparseTensorProto(properties) {
           this.dims = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         SparseTensorProto.prototype.values = null;
@@ -31423,9 +31423,9 @@ var require_onnx = __commonJS({
         function TensorShapeProto(properties) {
           this.dim = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         TensorShapeProto.prototype.dim = $util.emptyArray;
@@ -31519,9 +31519,9 @@ var require_onnx = __commonJS({
         TensorShapeProto.Dimension = (function() {
           function Dimension(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           Dimension.prototype.dimValue = null;
@@ -31661,9 +31661,9 @@ var require_onnx = __commonJS({
       onnx2.TypeProto = (function() {
         function TypeProto(properties) {
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         TypeProto.prototype.tensorType = null;
@@ -31887,9 +31887,9 @@ var require_onnx = __commonJS({
         TypeProto.Tensor = (function() {
           function Tensor3(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           Tensor3.prototype.elemType = 0;
@@ -31989,9 +31989,9 @@ var require_onnx = __commonJS({
         TypeProto.Sequence = (function() {
           function Sequence5(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           Sequence5.prototype.elemType = null;
@@ -32072,9 +32072,9 @@ var require_onnx = __commonJS({
         TypeProto.Map = (function() {
           function Map2(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           Map2.prototype.keyType = 0;
@@ -32174,9 +32174,9 @@ var require_onnx = __commonJS({
         TypeProto.Optional = (function() {
           function Optional(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           Optional.prototype.elemType = null;
@@ -32257,9 +32257,9 @@ var require_onnx = __commonJS({
         TypeProto.SparseTensor = (function() {
           function SparseTensor(properties) {
             if (properties) {
-              for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-                if (properties[keys[i2]] != null)
-                  this[keys[i2]] = properties[keys[i2]];
+              for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+                if (properties[keys2[i2]] != null)
+                  this[keys2[i2]] = properties[keys2[i2]];
             }
           }
           SparseTensor.prototype.elemType = 0;
@@ -32361,9 +32361,9 @@ var require_onnx = __commonJS({
       onnx2.OperatorSetIdProto = (function() {
         function OperatorSetIdProto(properties) {
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         OperatorSetIdProto.prototype.domain = "";
@@ -32485,9 +32485,9 @@ var require_onnx = __commonJS({
           this.node = [];
           this.opsetImport = [];
           if (properties) {
-            for (var keys = Object.keys(properties), i2 = 0; i2 < keys.length; ++i2)
-              if (properties[keys[i2]] != null)
-                this[keys[i2]] = properties[keys[i2]];
+            for (var keys2 = Object.keys(properties), i2 = 0; i2 < keys2.length; ++i2)
+              if (properties[keys2[i2]] != null)
+                this[keys2[i2]] = properties[keys2[i2]];
           }
         }
         FunctionProto.prototype.name = "";
@@ -32877,7 +32877,7 @@ var require_light = __commonJS({
       function getCjsExportFromNamespace(n2) {
         return n2 && n2["default"] || n2;
       }
-      var load2 = function(received, defaults, onto = {}) {
+      var load3 = function(received, defaults, onto = {}) {
         var k, ref, v;
         for (k in defaults) {
           v = defaults[k];
@@ -32896,7 +32896,7 @@ var require_light = __commonJS({
         return onto;
       };
       var parser = {
-        load: load2,
+        load: load3,
         overwrite
       };
       var DLList;
@@ -33644,11 +33644,11 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found, i2, k, keys, len2, next, start;
+            var cursor, end, found, i2, k, keys2, len2, next, start;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
-            keys = [];
+            keys2 = [];
             cursor = null;
             start = `b_${this.id}-`.length;
             end = "_settings".length;
@@ -33657,10 +33657,10 @@ var require_light = __commonJS({
               cursor = ~~next;
               for (i2 = 0, len2 = found.length; i2 < len2; i2++) {
                 k = found[i2];
-                keys.push(k.slice(start, -end));
+                keys2.push(k.slice(start, -end));
               }
             }
-            return keys;
+            return keys2;
           }
           _startAutoCleanup() {
             var base;
@@ -34188,7 +34188,7 @@ var require_light = __commonJS({
 // src/action/run.ts
 import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join18, resolve as resolve6 } from "node:path";
+import { join as join19, resolve as resolve6 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -34846,10 +34846,10 @@ var AnalyzerFailedError = class extends AnalyzerError {
   name = "AnalyzerFailedError";
 };
 var AnalyzerOutputError = class extends AnalyzerError {
-  constructor(analyzer, command, problem, excerpt) {
-    super(`could not read ${analyzer}'s report (${problem}); it began: ${excerpt}`, analyzer, command);
-    this.problem = problem;
-    this.excerpt = excerpt;
+  constructor(analyzer, command, problem2, excerpt2) {
+    super(`could not read ${analyzer}'s report (${problem2}); it began: ${excerpt2}`, analyzer, command);
+    this.problem = problem2;
+    this.excerpt = excerpt2;
   }
   problem;
   excerpt;
@@ -42575,9 +42575,9 @@ function putProp(target, key, value) {
   else
     target[key] = value;
 }
-function mirrorShape(target, source, keys, wrap) {
+function mirrorShape(target, source, keys2, wrap) {
   const raw = sourceShape(source);
-  for (const key of keys) {
+  for (const key of keys2) {
     const desc = Object.getOwnPropertyDescriptor(raw, key);
     if (!desc.enumerable)
       continue;
@@ -42618,12 +42618,12 @@ function getElementAtPath(obj, path7) {
   return path7.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
-  const keys = Object.keys(promisesObj);
-  const promises3 = keys.map((key) => promisesObj[key]);
+  const keys2 = Object.keys(promisesObj);
+  const promises3 = keys2.map((key) => promisesObj[key]);
   return Promise.all(promises3).then((results) => {
     const resolvedObj = {};
-    for (let i2 = 0; i2 < keys.length; i2++) {
-      resolvedObj[keys[i2]] = results[i2];
+    for (let i2 = 0; i2 < keys2.length; i2++) {
+      resolvedObj[keys2[i2]] = results[i2];
     }
     return resolvedObj;
   });
@@ -42845,15 +42845,15 @@ function pick(schema, mask) {
 }
 function maskedKeys(schema, mask) {
   const raw = sourceShape(schema);
-  const keys = [];
+  const keys2 = [];
   for (const key of Reflect.ownKeys(mask)) {
     if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
       throw new Error(`Unrecognized key: "${String(key)}"`);
     }
     if (mask[key])
-      keys.push(key);
+      keys2.push(key);
   }
-  return keys;
+  return keys2;
 }
 function omit(schema, mask) {
   const currDef = schema._zod.def;
@@ -45257,10 +45257,10 @@ function handlePropertyResult(result, final, key, input2, optin, optout) {
 }
 var NO_SYMBOL_KEYS = [];
 function normalizeDef(def) {
-  const keys = Object.keys(def.shape);
+  const keys2 = Object.keys(def.shape);
   const ownSymbols = Object.getOwnPropertySymbols(def.shape);
   const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
-  const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+  const allKeys = symbolKeys.length ? [...keys2, ...symbolKeys] : keys2;
   for (const k of allKeys) {
     if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
       throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
@@ -45272,8 +45272,8 @@ function normalizeDef(def) {
     allKeys,
     symbolKeys,
     // string-only: handleCatchall matches it against `for...in`, which never yields a symbol
-    keySet: new Set(keys),
-    numKeys: keys.length,
+    keySet: new Set(keys2),
+    numKeys: keys2.length,
     optionalKeys: new Set(okeys)
   };
 }
@@ -45815,20 +45815,20 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
-    let keys;
+  const collect2 = (iss, side) => {
+    let keys2;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
-      keys = iss.keys;
+      keys2 = iss.keys;
     } else if (iss.code === "invalid_key" && iss.origin === "record" && iss.path?.length === 1) {
       const k = String(iss.path[0]);
       if (!keyIssues.has(k))
         keyIssues.set(k, iss);
-      keys = [k];
+      keys2 = [k];
     } else {
       return false;
     }
-    for (const k of keys) {
+    for (const k of keys2) {
       if (!unrecKeys.has(k))
         unrecKeys.set(k, {});
       unrecKeys.get(k)[side] = true;
@@ -45836,11 +45836,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -46671,17 +46671,17 @@ function partPattern(schema) {
 var $ZodTemplateLiteral = /* @__PURE__ */ $constructor("$ZodTemplateLiteral", (inst, def) => {
   $ZodType.init(inst, def);
   const regexParts = [];
-  for (const part of def.parts) {
-    if (typeof part === "object" && part !== null) {
-      const source = partPattern(part);
+  for (const part2 of def.parts) {
+    if (typeof part2 === "object" && part2 !== null) {
+      const source = partPattern(part2);
       if (!source) {
-        throw new Error(`Invalid template literal part, no pattern found: ${[...part._zod.traits].shift()}`);
+        throw new Error(`Invalid template literal part, no pattern found: ${[...part2._zod.traits].shift()}`);
       }
       regexParts.push(cleanRegex(source));
-    } else if (part === null || primitiveTypes.has(typeof part)) {
-      regexParts.push(escapeRegex(`${part}`));
+    } else if (part2 === null || primitiveTypes.has(typeof part2)) {
+      regexParts.push(escapeRegex(`${part2}`));
     } else {
-      throw new Error(`Invalid template literal part: ${part}`);
+      throw new Error(`Invalid template literal part: ${part2}`);
     }
   }
   inst._zod.pattern = new RegExp(`^${regexParts.join("")}$`);
@@ -55497,13 +55497,13 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   const def = schema._zod.def;
   doc.write(`if (typeof ${accessor} !== "object" || ${accessor} === null || Array.isArray(${accessor})) return INVALID;`);
   const shape = def.shape;
-  const keys = Object.keys(shape);
+  const keys2 = Object.keys(shape);
   const symbolKeys = Object.getOwnPropertySymbols(shape);
-  const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+  const allKeys = symbolKeys.length ? [...keys2, ...symbolKeys] : keys2;
   const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc(k);
   const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc(k);
   const propShape = shape;
-  if (keys.includes("__proto__")) {
+  if (keys2.includes("__proto__")) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
   }
   const propOutputs = /* @__PURE__ */ new Map();
@@ -55545,7 +55545,7 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (catchall) {
     const catchallType = catchall._zod.def.type;
     if (catchallType === "never") {
-      const condition = keys.map((k) => `k !== ${esc(k)}`).join(" && ") || "true";
+      const condition = keys2.map((k) => `k !== ${esc(k)}`).join(" && ") || "true";
       doc.write(`for (const k in ${accessor}) {`);
       doc.indented((d) => {
         d.write(`if (${condition}) return INVALID;`);
@@ -55561,7 +55561,7 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   const hasConditionalKeys = allKeys.some((k) => mayOmitUndefined(propShape[k]) || dropsWhenAbsent(propShape[k]));
   if (!buildsValue) {
     if (unknownKeysMode === "schema") {
-      const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
+      const knownSet = keys2.length > 0 ? addConstant(ctx, new Set(keys2)) : null;
       doc.write(`for (const k in ${accessor}) {`);
       doc.indented((d) => {
         d.write(`if (k === "__proto__") continue;`);
@@ -55593,7 +55593,7 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     }
   }
   if (unknownKeysMode !== "none") {
-    const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
+    const knownSet = keys2.length > 0 ? addConstant(ctx, new Set(keys2)) : null;
     doc.write(`for (const k in ${accessor}) {`);
     doc.indented((d) => {
       d.write(`if (k === "__proto__") continue;`);
@@ -57612,8 +57612,8 @@ function compactTypeUnion(schema) {
     if (!option || typeof option !== "object")
       return;
     compactTypeUnion(option);
-    const keys = Object.keys(option);
-    if (keys.length !== 1 || keys[0] !== "type")
+    const keys2 = Object.keys(option);
+    if (keys2.length !== 1 || keys2[0] !== "type")
       return;
     const type = option.type;
     for (const member of Array.isArray(type) ? type : [type]) {
@@ -57653,11 +57653,11 @@ function foldObjects(members2) {
         continue;
       const parts = [];
       for (const other of objects) {
-        const part = other.properties?.[key] ?? undeclaredConstraint(other);
-        if (part === null || part === void 0)
+        const part2 = other.properties?.[key] ?? undeclaredConstraint(other);
+        if (part2 === null || part2 === void 0)
           continue;
-        if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
-          parts.push(part);
+        if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part2)))
+          parts.push(part2);
       }
       const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
       assignProp(properties, key, merged);
@@ -58450,12 +58450,12 @@ function rewriteKeyNames(ctx) {
   const rewrites = /* @__PURE__ */ new Map();
   for (const record2 of pendingRecords.get(ctx) ?? []) {
     const seen = ctx.seen.get(record2);
-    const names = (seen?.def ?? seen?.schema)?.propertyNames;
-    if (!names || names === true || rewrites.has(names))
+    const names2 = (seen?.def ?? seen?.schema)?.propertyNames;
+    if (!names2 || names2 === true || rewrites.has(names2))
       continue;
-    const rewritten = stringifyKeyNames(bySchema, names, /* @__PURE__ */ new Set());
-    if (rewritten !== names)
-      rewrites.set(names, rewritten);
+    const rewritten = stringifyKeyNames(bySchema, names2, /* @__PURE__ */ new Set());
+    if (rewritten !== names2)
+      rewrites.set(names2, rewritten);
   }
   if (!rewrites.size)
     return;
@@ -60096,11 +60096,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
   inst.enum = def.entries;
   inst.options = [...inst._zod.values];
-  const keys = new Set(Object.keys(def.entries));
+  const keys2 = new Set(Object.keys(def.entries));
   inst.extract = (values, params) => {
     const newEntries = {};
     for (const value of values) {
-      if (keys.has(value)) {
+      if (keys2.has(value)) {
         newEntries[value] = def.entries[value];
       } else
         throw new Error(`Key ${value} not found in enum`);
@@ -60115,7 +60115,7 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   inst.exclude = (values, params) => {
     const newEntries = { ...def.entries };
     for (const value of values) {
-      if (keys.has(value)) {
+      if (keys2.has(value)) {
         delete newEntries[value];
       } else
         throw new Error(`Key ${value} not found in enum`);
@@ -60676,8 +60676,8 @@ function checkObjectGuards(objectSchema, guards) {
     const value = payload.value;
     if (typeof value !== "object" || value === null || Array.isArray(value))
       return;
-    const keys = Object.getOwnPropertyNames(value);
-    if (guards.minProperties !== void 0 && keys.length < guards.minProperties) {
+    const keys2 = Object.getOwnPropertyNames(value);
+    if (guards.minProperties !== void 0 && keys2.length < guards.minProperties) {
       payload.issues.push({
         origin: "object",
         code: "too_small",
@@ -60689,7 +60689,7 @@ function checkObjectGuards(objectSchema, guards) {
         continue: true
       });
     }
-    if (guards.maxProperties !== void 0 && keys.length > guards.maxProperties) {
+    if (guards.maxProperties !== void 0 && keys2.length > guards.maxProperties) {
       payload.issues.push({
         origin: "object",
         code: "too_big",
@@ -60702,7 +60702,7 @@ function checkObjectGuards(objectSchema, guards) {
       });
     }
     if (guards.keySchema) {
-      for (const key of keys) {
+      for (const key of keys2) {
         const result = guards.keySchema.safeParse(key);
         if (result.success)
           continue;
@@ -60743,9 +60743,9 @@ function canonicalKey(value, seen) {
       }
       return `a${parts2.length}:[${parts2.join(",")}]`;
     }
-    const keys = Object.keys(value).sort();
+    const keys2 = Object.keys(value).sort();
     const parts = [];
-    for (const k of keys) {
+    for (const k of keys2) {
       const key = canonicalKey(value[k], seen);
       if (key === null)
         return null;
@@ -61320,22 +61320,22 @@ function visit(schema, fnOrHandlers) {
     switch (kind) {
       case "object": {
         const oldShape = def.shape;
-        const keys = Object.keys(oldShape);
-        let changed = false;
+        const keys2 = Object.keys(oldShape);
+        let changed2 = false;
         const newShape = {};
-        for (const k of keys) {
+        for (const k of keys2) {
           const mapped = run3(oldShape[k]);
           if (mapped !== oldShape[k])
-            changed = true;
+            changed2 = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
           newCatchall = run3(def.catchall);
           if (newCatchall !== def.catchall)
-            changed = true;
+            changed2 = true;
         }
-        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+        return changed2 ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
         const mapped = run3(def.element);
@@ -61343,21 +61343,21 @@ function visit(schema, fnOrHandlers) {
       }
       case "tuple": {
         const oldItems = def.items;
-        let changed = false;
+        let changed2 = false;
         const newItems = [];
         for (const item of oldItems) {
           const mapped = run3(item);
           if (mapped !== item)
-            changed = true;
+            changed2 = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
           newRest = run3(def.rest);
           if (newRest !== def.rest)
-            changed = true;
+            changed2 = true;
         }
-        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+        return changed2 ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
       }
       case "record":
       case "map": {
@@ -61371,15 +61371,15 @@ function visit(schema, fnOrHandlers) {
       }
       case "union": {
         const oldOptions = def.options;
-        let changed = false;
+        let changed2 = false;
         const newOptions = [];
         for (const opt of oldOptions) {
           const mapped = run3(opt);
           if (mapped !== opt)
-            changed = true;
+            changed2 = true;
           newOptions.push(mapped);
         }
-        return changed ? clone(s, { ...def, options: newOptions }) : s;
+        return changed2 ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
         const newLeft = run3(def.left);
@@ -62573,9 +62573,43 @@ async function analyzersFor(language2, analyzers) {
 }
 
 // src/corpus/location.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync3, realpathSync, statSync as statSync2 } from "node:fs";
 import { dirname as dirname2, join as join7, resolve as resolve2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
+
+// src/corpus/errors.ts
+var CorpusNotFoundError = class extends SecCoderError {
+  constructor(path7) {
+    super(`corpus not found at ${path7}: pass --corpus <dir> pointing at a folder with corpus.jsonl, or run from the project root`);
+    this.path = path7;
+  }
+  path;
+  name = "CorpusNotFoundError";
+};
+var CorpusLockTimeoutError = class extends SecCoderError {
+  constructor(lockPath, waitedMs, holder) {
+    super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer`, {
+      hint: `${holder ? `${holder} holds it; ` : ""}delete ${lockPath} if no seccoder process is running`
+    });
+    this.lockPath = lockPath;
+    this.waitedMs = waitedMs;
+    this.holder = holder;
+  }
+  lockPath;
+  waitedMs;
+  holder;
+  name = "CorpusLockTimeoutError";
+};
+var EntryRejectedError = class extends SecCoderError {
+  constructor(input2, reason, options) {
+    super(`${input2}: ${reason}`, options);
+    this.input = input2;
+    this.reason = reason;
+  }
+  input;
+  reason;
+  name = "EntryRejectedError";
+};
 
 // src/corpus/local-store.ts
 import { readdir as readdir2, readFile as readFile6, rm as rm4, stat as stat2 } from "node:fs/promises";
@@ -62640,40 +62674,6 @@ function splitNewEntries(existing, entries) {
   }
   return { added, duplicates };
 }
-
-// src/corpus/errors.ts
-var CorpusNotFoundError = class extends SecCoderError {
-  constructor(path7) {
-    super(`corpus not found at ${path7}: pass --corpus <dir> pointing at a folder with corpus.jsonl, or run from the project root`);
-    this.path = path7;
-  }
-  path;
-  name = "CorpusNotFoundError";
-};
-var CorpusLockTimeoutError = class extends SecCoderError {
-  constructor(lockPath, waitedMs, holder) {
-    super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer`, {
-      hint: `${holder ? `${holder} holds it; ` : ""}delete ${lockPath} if no seccoder process is running`
-    });
-    this.lockPath = lockPath;
-    this.waitedMs = waitedMs;
-    this.holder = holder;
-  }
-  lockPath;
-  waitedMs;
-  holder;
-  name = "CorpusLockTimeoutError";
-};
-var EntryRejectedError = class extends SecCoderError {
-  constructor(input2, reason, options) {
-    super(`${input2}: ${reason}`, options);
-    this.input = input2;
-    this.reason = reason;
-  }
-  input;
-  reason;
-  name = "EntryRejectedError";
-};
 
 // src/corpus/file-lock.ts
 import { link, open as open4, readFile as readFile4, rename as rename3, unlink as unlink2 } from "node:fs/promises";
@@ -63241,7 +63241,7 @@ var SarifAlertSource = class {
       alerts.push(...read.alerts);
       problems.push(...read.problems);
     }
-    for (const problem of problems) this.options.logger?.warn({ problem }, `dropped a SARIF result: ${problem.reason}`);
+    for (const problem2 of problems) this.options.logger?.warn({ problem: problem2 }, `dropped a SARIF result: ${problem2.reason}`);
     this.problems = problems;
     return alerts;
   }
@@ -64043,7 +64043,7 @@ function stringWords(literal2, out) {
   if (/\{[^}]*\}/.test(body)) out.push("fmt:brace");
   if (/\$\{/.test(body)) out.push("fmt:template");
   for (const word of body.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
-    for (const part of splitIdentifier(word)) out.push(`s:${part}`);
+    for (const part2 of splitIdentifier(word)) out.push(`s:${part2}`);
   }
 }
 function codeTokens(code) {
@@ -65380,7 +65380,7 @@ var Precompiled = class extends Normalizer_default {
     );
     if (text.includes("～")) {
       const parts = text.split("～");
-      text = parts.map((part) => part.normalize("NFKC")).join("～");
+      text = parts.map((part2) => part2.normalize("NFKC")).join("～");
     } else {
       text = text.normalize("NFKC");
     }
@@ -67662,20 +67662,20 @@ function indexOfRun(haystack, needle) {
   return -1;
 }
 function checkInputs(session, modelPath) {
-  const names = session.inputNames;
-  const unfeedable = names.filter((n2) => !FEEDABLE_INPUTS.includes(n2));
-  if (!names.includes("input_ids") || unfeedable.length > 0) {
+  const names2 = session.inputNames;
+  const unfeedable = names2.filter((n2) => !FEEDABLE_INPUTS.includes(n2));
+  if (!names2.includes("input_ids") || unfeedable.length > 0) {
     throw new EmbedderLoadError(
-      `${modelPath} takes inputs [${names.join(", ")}], but only ${FEEDABLE_INPUTS.join(", ")} can be fed and input_ids is required; re-export the encoder for feature extraction (e.g. \`optimum-cli export onnx --task feature-extraction\`).`
+      `${modelPath} takes inputs [${names2.join(", ")}], but only ${FEEDABLE_INPUTS.join(", ")} can be fed and input_ids is required; re-export the encoder for feature extraction (e.g. \`optimum-cli export onnx --task feature-extraction\`).`
     );
   }
 }
 function chooseOutput(session, requested, modelPath) {
-  const names = session.outputNames;
-  const name = requested ?? ["sentence_embedding", "last_hidden_state"].find((n2) => names.includes(n2)) ?? names[0];
-  if (name === void 0 || !names.includes(name)) {
+  const names2 = session.outputNames;
+  const name = requested ?? ["sentence_embedding", "last_hidden_state"].find((n2) => names2.includes(n2)) ?? names2[0];
+  if (name === void 0 || !names2.includes(name)) {
     throw new EmbedderLoadError(
-      `${modelPath} has no output ${name === void 0 ? "" : `"${name}" `}(outputs: [${names.join(", ")}]); set "outputName" in ${OPTIONS_FILE} to one of them.`
+      `${modelPath} has no output ${name === void 0 ? "" : `"${name}" `}(outputs: [${names2.join(", ")}]); set "outputName" in ${OPTIONS_FILE} to one of them.`
     );
   }
   return name;
@@ -67746,8 +67746,8 @@ function parseJson(file2, text, hint) {
     throw new EmbedderLoadError(`${file2} is not valid JSON (${message(err)}); ${hint}.`, { cause: err });
   }
 }
-function field(value, ...keys) {
-  return keys.reduce((v, k) => isRecord(v) ? v[k] : void 0, value);
+function field(value, ...keys2) {
+  return keys2.reduce((v, k) => isRecord(v) ? v[k] : void 0, value);
 }
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -68855,6 +68855,86 @@ function growthGuard(pull, defaultBranch) {
 
 // src/analyze/types.ts
 var NOT_ANALYZED_RULES = /* @__PURE__ */ new Set(["syntax-error", "compile-error"]);
+var REFUSED_RULES = /* @__PURE__ */ new Set(["unsafe-include", "analyzer-suppression"]);
+
+// src/analyze/secure-gate.ts
+var SUPPRESSION_RULE = "suppression-comment";
+var SUPPRESSION_SCANNER = "seccoder";
+var GATE_NOT_JUDGED_RULES = /* @__PURE__ */ new Set([
+  ...NOT_ANALYZED_RULES,
+  "syntaxError",
+  "unknownMacro",
+  "internalAstError",
+  "cppcheckError",
+  "internalError",
+  "preprocessorErrorDirective"
+]);
+var SUPPRESSIONS = [
+  { name: "# nosec", pattern: /(?:#|\/\/|\/\*)[^\n]*?\bnosec\b/i },
+  { name: "# noqa", pattern: /#[^\n]*?\bnoqa\b(?!\s*:(?![^\n]*\bS\d{3}\b))/i },
+  { name: "// NOLINT", pattern: /(?:\/\/|\/\*)[^\n]*?\bNOLINT(?:NEXTLINE|BEGIN)?\b/ },
+  { name: "//nolint", pattern: /\/\/\s*nolint\b/ },
+  { name: "// eslint-disable", pattern: /(?:\/\/|\/\*)\s*eslint-disable/ },
+  { name: "cppcheck-suppress", pattern: /(?:\/\/|\/\*)\s*cppcheck-suppress/ },
+  { name: "#pragma warning(disable)", pattern: /#\s*pragma\s+warning\s*\(\s*disable/ },
+  { name: "#pragma diagnostic ignored", pattern: /#\s*pragma\s+(?:GCC|clang)\s+diagnostic\s+ignored/ },
+  { name: "#pragma suppress", pattern: /#\s*pragma\s+[^\n]*\bsuppress\b/ },
+  { name: "NOSONAR", pattern: /(?:#|\/\/|\/\*)[^\n]*?\bNOSONAR\b/ },
+  { name: "nosemgrep", pattern: /(?:#|\/\/|\/\*)[^\n]*?\bnosemgrep\b/ },
+  { name: "codeql[...]", pattern: /(?:#|\/\/|\/\*)\s*(?:codeql|lgtm)\s*\[/ },
+  { name: "Flawfinder: ignore", pattern: /(?:\/\/|\/\*)\s*Flawfinder:\s*ignore/i },
+  { name: "rubocop:disable Security", pattern: /#\s*rubocop:disable\b[^\n]*\bSecurity\//i }
+];
+function suppressionFindings(code) {
+  const findings = [];
+  for (const [index2, line] of code.split("\n").entries()) {
+    const found = SUPPRESSIONS.find((suppression) => suppression.pattern.test(line));
+    if (!found) continue;
+    findings.push({
+      ruleId: SUPPRESSION_RULE,
+      cwe: [],
+      message: `${found.name} on line ${index2 + 1} silences an analyzer: \`${line.trim().slice(0, 80)}\``,
+      line: index2 + 1,
+      severity: "error"
+    });
+  }
+  return findings;
+}
+async function secureGate(input2, analyzers) {
+  const verdict = { passed: false, findings: [], ran: [], notJudged: [] };
+  const suppressions = suppressionFindings(input2.code);
+  if (suppressions.length > 0) {
+    verdict.findings = suppressions.map((finding) => ({ ...finding, analyzer: SUPPRESSION_SCANNER }));
+    return verdict;
+  }
+  for (const analyzer of await analyzersFor(input2.language, analyzers)) {
+    let findings;
+    try {
+      findings = await analyzer.analyze({ code: input2.code, language: input2.language, ...input2.fileName ? { fileName: input2.fileName } : {} });
+    } catch (error63) {
+      verdict.ran.push(analyzer.name);
+      verdict.failure = { analyzer: analyzer.name, message: (error63.message ?? String(error63)).split("\n")[0] ?? "" };
+      return verdict;
+    }
+    verdict.ran.push(analyzer.name);
+    const counting = findings.filter((finding) => !GATE_NOT_JUDGED_RULES.has(finding.ruleId));
+    if (counting.length > 0) {
+      verdict.findings = counting.map((finding) => ({ ...finding, analyzer: analyzer.name }));
+      return verdict;
+    }
+    if (findings.length > 0) verdict.notJudged.push(analyzer.name);
+  }
+  verdict.passed = true;
+  return verdict;
+}
+function gateProblem(verdict) {
+  if (verdict.passed) return void 0;
+  if (verdict.failure) return `analyzer ${verdict.failure.analyzer} failed: ${verdict.failure.message}`;
+  const first = verdict.findings[0];
+  if (!first) return void 0;
+  if (first.ruleId === SUPPRESSION_RULE) return `${first.message} (${SUPPRESSION_RULE}: a silenced function is not known to be secure)`;
+  return `analyzer ${first.analyzer} reports ${first.ruleId}${first.cwe.length > 0 ? ` (${first.cwe.join(", ")})` : ""} on line ${first.line}`;
+}
 
 // src/parse/grammars.ts
 import { access as access2 } from "node:fs/promises";
@@ -69056,181 +69136,109 @@ async function parseFunction(code, language2, options = {}) {
   tree.delete();
   return { ...plain, wrapped: false, lineOffset: 0 };
 }
+async function parseWrapped(code, language2, options = {}) {
+  const wrapper = SNIPPET_WRAPPERS[language2];
+  if (!wrapper) return void 0;
+  const grammar = grammarFor(language2, options.path);
+  const parser = await loadParser(grammar);
+  const tree = parseWith(parser, grammar, wrapper.prefix + code + wrapper.suffix);
+  const frame = frameOf(code, wrapper.prefix);
+  const { problems: errors, wrapperBroken } = collectProblems(tree.rootNode, frame);
+  return { tree, grammar, errors, wrapped: true, lineOffset: frame.lineOffset, wrapperBroken };
+}
 function describeSyntaxProblems(problems, max = 3) {
-  const shown = problems.slice(0, Math.max(0, max)).map((problem) => {
-    const where = `line ${problem.line}, column ${problem.column}`;
-    if (problem.kind === "missing") return `${where}: missing '${problem.text}'`;
-    return problem.text ? `${where}: unexpected '${problem.text}'` : `${where}: syntax error`;
+  const shown = problems.slice(0, Math.max(0, max)).map((problem2) => {
+    const where = `line ${problem2.line}, column ${problem2.column}`;
+    if (problem2.kind === "missing") return `${where}: missing '${problem2.text}'`;
+    return problem2.text ? `${where}: unexpected '${problem2.text}'` : `${where}: syntax error`;
   });
   const rest = problems.length - shown.length;
   if (rest > 0) shown.push(`and ${rest} more`);
   return shown.join("; ");
 }
 
-// src/corpus/prepare-entry.ts
-var DEFAULT_MAX_ENTRY_CHARS = 4e3;
-function resolveLanguage(input2) {
-  if (input2.language) {
-    try {
-      return parseLanguage(input2.language);
-    } catch (error63) {
-      throw new EntryRejectedError(input2.label, error63.message);
-    }
-  }
-  const detected = languageFromPath(input2.path ?? input2.label);
-  if (!detected) throw new EntryRejectedError(input2.label, "cannot tell the language from the file name; pass --language");
-  return detected;
+// src/parse/syntax-key.ts
+var COMMENT_TYPES = /* @__PURE__ */ new Set(["comment", "line_comment", "block_comment"]);
+function isComment(node2) {
+  return COMMENT_TYPES.has(node2.type);
 }
-async function prepareEntry(input2) {
-  const language2 = resolveLanguage(input2);
-  const code = normalizeCode(input2.code);
-  if (code.trim() === "") throw new EntryRejectedError(input2.label, "the code is empty");
-  const maxChars = input2.maxChars ?? DEFAULT_MAX_ENTRY_CHARS;
-  if (code.length > maxChars) {
-    throw new EntryRejectedError(input2.label, `${code.length} characters is over the cap of ${maxChars}; pass a single function or raise --max-chars`);
-  }
-  const parsed = await parseFunction(code, language2, { path: input2.path ?? input2.label });
-  if (parsed.errors.length > 0 && !input2.allowSyntaxErrors) {
-    throw new EntryRejectedError(input2.label, `does not parse as ${language2}: ${describeSyntaxProblems(parsed.errors)}`);
-  }
-  let cwe;
-  try {
-    cwe = [...new Set((input2.cwe ?? []).map(normalizeCwe))];
-  } catch (error63) {
-    throw new EntryRejectedError(input2.label, error63.message);
-  }
-  const sha256 = codeHash(code);
-  const origin = input2.origin ?? "manual";
-  return {
-    id: `${origin}-${sha256.slice(0, 16)}`,
-    language: language2,
-    code,
-    cwe,
-    source: input2.source ?? {},
-    origin,
-    addedAt: (input2.now ?? /* @__PURE__ */ new Date()).toISOString(),
-    sha256
+function tokensOf(nodes, source, options = {}) {
+  const elide = new Set((options.elide ?? []).map((node2) => node2.id));
+  const skip = new Set((options.skip ?? []).map((node2) => node2.id));
+  const tokens = [];
+  let text = "";
+  let end = nodes[0]?.startIndex ?? 0;
+  let spaced = false;
+  const push = (token) => {
+    text += (spaced && text !== "" ? " " : "") + token;
+    tokens.push(token);
+    spaced = false;
   };
+  const gapTo = (start) => {
+    if (start <= end) return;
+    const gap = source.slice(end, start);
+    if (gap.trim() === "") spaced = true;
+    else push(gap.trim());
+    end = start;
+  };
+  const visit2 = (node2) => {
+    gapTo(node2.startIndex);
+    if (isComment(node2) || skip.has(node2.id)) {
+      spaced = true;
+    } else if (elide.has(node2.id)) {
+      push("…");
+    } else if (node2.childCount === 0) {
+      if (node2.endIndex > node2.startIndex) push(source.slice(node2.startIndex, node2.endIndex));
+    } else {
+      for (const child of node2.children) visit2(child);
+      gapTo(node2.endIndex);
+    }
+    end = Math.max(end, node2.endIndex);
+  };
+  for (const node2 of nodes) visit2(node2);
+  return { tokens, text };
+}
+function tokenKey(tokens) {
+  return JSON.stringify(tokens);
 }
 
-// src/detect/diff.ts
-var import_parse_diff = __toESM(require_parse_diff(), 1);
-
-// src/detect/diff-sections.ts
-var ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
-function unquoteGitPath(path7) {
-  if (!(path7.startsWith('"') && path7.endsWith('"') && path7.length >= 2)) return path7;
-  const body = path7.slice(1, -1);
-  const bytes = [];
-  for (let i2 = 0; i2 < body.length; i2 += 1) {
-    const char = body[i2];
-    if (char !== "\\") {
-      bytes.push(...Buffer.from(char, "utf8"));
-      continue;
-    }
-    const octal = /^[0-3][0-7]{2}/.exec(body.slice(i2 + 1, i2 + 4));
-    if (octal) {
-      bytes.push(Number.parseInt(octal[0], 8));
-      i2 += 3;
-      continue;
-    }
-    const next = body[i2 + 1] ?? "";
-    bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
-    i2 += 1;
+// src/parse/top-level.ts
+var JS_IMPORTS = /* @__PURE__ */ new Set(["import_statement"]);
+var IMPORT_TYPES = {
+  python: /* @__PURE__ */ new Set(["import_statement", "import_from_statement", "future_import_statement"]),
+  javascript: JS_IMPORTS,
+  typescript: JS_IMPORTS,
+  tsx: JS_IMPORTS,
+  java: /* @__PURE__ */ new Set(["import_declaration"]),
+  go: /* @__PURE__ */ new Set(["import_declaration"]),
+  c: /* @__PURE__ */ new Set(["preproc_include"]),
+  cpp: /* @__PURE__ */ new Set(["preproc_include"]),
+  ruby: /* @__PURE__ */ new Set()
+};
+var INCLUDE_PATHS = /* @__PURE__ */ new Set(["system_lib_string", "string_literal"]);
+function topLevelKind(node2, grammar) {
+  if (isComment(node2)) return "comment";
+  if (IMPORT_TYPES[grammar].has(node2.type)) {
+    if (node2.type !== "preproc_include") return "import";
+    const path7 = node2.childForFieldName("path");
+    return path7 && INCLUDE_PATHS.has(path7.type) ? "import" : "code";
   }
-  return Buffer.from(bytes).toString("utf8");
+  if (node2.type === "decorator") return "decorator";
+  return "code";
 }
-function samePathOf(header) {
-  const rest = header.slice("diff --git ".length);
-  if (rest.startsWith('"')) {
-    const match = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(rest);
-    if (!match?.[1] || !match[2]) return void 0;
-    const [a2, b] = [unquoteGitPath(match[1]), unquoteGitPath(match[2])];
-    return a2.slice(2) === b.slice(2) ? a2.slice(2) : void 0;
-  }
-  if ((rest.length - 5) % 2 !== 0) return void 0;
-  const length = (rest.length - 5) / 2;
-  const left = rest.slice(2, 2 + length);
-  const right = rest.slice(5 + length);
-  return rest.startsWith("a/") && rest.slice(2 + length, 5 + length) === " b/" && left === right ? left : void 0;
-}
-function diffSections(text) {
-  const sections = [];
-  let current;
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/\r$/, "");
-    if (line.startsWith("diff ")) {
-      current = { binary: false };
-      const samePath = line.startsWith("diff --git ") ? samePathOf(line) : void 0;
-      if (samePath !== void 0) current.samePath = samePath;
-      sections.push(current);
-      continue;
-    }
-    if (!current) continue;
-    const extended2 = /^(?:rename|copy) (from|to) (.+)$/.exec(line);
-    if (extended2?.[1] && extended2[2]) current[extended2[1]] = unquoteGitPath(extended2[2]);
-    else if (/^Binary files .* differ$/.test(line) || line === "GIT binary patch") current.binary = true;
-  }
-  return sections;
-}
-
-// src/detect/diff.ts
-var DEV_NULL = "/dev/null";
-function statusOf(file2, from, to) {
-  if (file2.new || from === DEV_NULL) return "added";
-  if (file2.deleted || to === DEV_NULL) return "deleted";
-  return from !== to ? "renamed" : "modified";
-}
-function unescapePath(path7) {
-  return path7.includes("\\") ? unquoteGitPath(`"${path7}"`) : path7;
-}
-function pathsOf(file2, section) {
-  let from = file2.from ?? DEV_NULL;
-  let to = file2.to ?? DEV_NULL;
-  if (section?.from !== void 0 && section.to !== void 0) return { from: section.from, to: section.to };
-  if (file2.chunks.length === 0 && section?.samePath !== void 0) {
-    from = file2.new ? DEV_NULL : section.samePath;
-    to = file2.deleted ? DEV_NULL : section.samePath;
-  }
-  return { from: unescapePath(from), to: unescapePath(to) };
-}
-function parseUnifiedDiff(text) {
-  const files = (0, import_parse_diff.default)(text);
-  const sections = diffSections(text);
-  const aligned = sections.length === files.length;
-  return files.flatMap((file2, i2) => {
-    const section = aligned ? sections[i2] : void 0;
-    const { from, to } = pathsOf(file2, section);
-    if (from === DEV_NULL && to === DEV_NULL) return [];
-    const status = statusOf(file2, from, to);
-    const binary = section?.binary ?? false;
-    const addedLines = status === "deleted" || binary ? [] : file2.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => change.type === "add" ? [change.ln] : []));
-    return [
-      {
-        path: status === "deleted" ? from : to,
-        ...status === "renamed" ? { oldPath: from } : {},
-        status,
-        binary,
-        addedLines: [...new Set(addedLines)].sort((a2, b) => a2 - b),
-        hunks: file2.chunks.map((chunk) => ({ newStart: chunk.newStart, newLines: chunk.newLines }))
-      }
-    ];
-  });
-}
-function addedLinesIn(file2, start, end) {
-  return file2.addedLines.filter((line) => line >= start && line <= end).length;
-}
-function changedFunctions(file2, functions) {
-  return functions.flatMap((fn) => {
-    const added = addedLinesIn(file2, fn.startLine, fn.endLine);
-    if (added === 0) return [];
-    const reason = added === fn.endLine - fn.startLine + 1 ? "new-function" : "changed-function";
-    return [{ function: fn, reason }];
-  });
-}
-function linesInDiff(file2, start, end) {
-  if (end < start) return false;
-  return file2.hunks.some((hunk) => hunk.newLines > 0 && start >= hunk.newStart && end <= hunk.newStart + hunk.newLines - 1);
+function wrapperMembers(root, language2, codeLength) {
+  const wrapper = SNIPPET_WRAPPERS[language2];
+  if (!wrapper) return void 0;
+  const named2 = root.namedChildren;
+  const only = named2.length === 1 ? named2[0] : void 0;
+  const body = only?.childForFieldName("body");
+  const children = body?.children ?? [];
+  const open5 = children[0];
+  const close = children[children.length - 1];
+  const openAt = wrapper.prefix.lastIndexOf("{");
+  const closeAt = wrapper.prefix.length + codeLength + wrapper.suffix.indexOf("}");
+  if (!open5 || !close || open5.type !== "{" || open5.startIndex !== openAt || close.type !== "}" || close.startIndex !== closeAt) return void 0;
+  return children.slice(1, -1).filter((child) => child.isNamed || child.type !== ";");
 }
 
 // src/detect/syntax.ts
@@ -69277,10 +69285,10 @@ var SCOPES = /* @__PURE__ */ new Set([
   "class",
   "module"
 ]);
-function isRequireCall(node2, names) {
+function isRequireCall(node2, names2) {
   if (node2.type !== "call" && node2.type !== "call_expression") return false;
   const callee = field2(node2, "method") ?? field2(node2, "function");
-  return callee?.type === "identifier" && names.includes(callee.text) && !field2(node2, "receiver");
+  return callee?.type === "identifier" && names2.includes(callee.text) && !field2(node2, "receiver");
 }
 function isRequireDeclaration(node2) {
   if (node2.type !== "lexical_declaration" && node2.type !== "variable_declaration") return false;
@@ -69489,8 +69497,8 @@ function goAssignedName(literal2) {
   const statement = list?.type === "expression_list" ? list.parent : null;
   if (!list || !statement || list.namedChildCount !== 1) return void 0;
   if (statement.type === "var_spec") {
-    const names = statement.childrenForFieldName("name");
-    const only = names.length === 1 ? names[0] : void 0;
+    const names2 = statement.childrenForFieldName("name");
+    const only = names2.length === 1 ? names2[0] : void 0;
     return only ? { name: only.text, statement } : void 0;
   }
   if (statement.type !== "short_var_declaration" && statement.type !== "assignment_statement") return void 0;
@@ -69703,6 +69711,12 @@ function findFunctions(root, grammar) {
   }
   return found;
 }
+function sharedLineText(code, startIndex, endIndex) {
+  const lineStart2 = code.lastIndexOf("\n", startIndex - 1) + 1;
+  const before = code.slice(lineStart2, startIndex);
+  const after = endIndex > 0 && code[endIndex - 1] === "\n" ? "" : code.slice(endIndex, code.indexOf("\n", endIndex) === -1 ? code.length : code.indexOf("\n", endIndex));
+  return { .../\S/.test(before) ? { textBefore: before } : {}, .../\S/.test(after) ? { textAfter: after } : {} };
+}
 function toInfo({ match, className }, code, lines, grammar) {
   const startRow = match.start.startPosition.row;
   const endRow = Math.max(lastRow(match.end), lastRow(match.node));
@@ -69715,7 +69729,8 @@ function toInfo({ match, className }, code, lines, grammar) {
     endLine: endRow + 1,
     code: lines.slice(startRow, endRow + 1).join("\n"),
     parameters: parameterNames(match.parameters, grammar),
-    signature: code.slice(signatureStart, Math.max(signatureStart, bodyStart)).trimEnd()
+    signature: code.slice(signatureStart, Math.max(signatureStart, bodyStart)).trimEnd(),
+    ...sharedLineText(code, signatureStart, Math.max(match.end.endIndex, match.node.endIndex))
   };
 }
 async function analyzeSource(code, language2, path7) {
@@ -69750,6 +69765,235 @@ function enclosingFunction(functions, line) {
     if (span < bestSpan || span === bestSpan && best && candidate.startLine >= best.startLine) best = candidate;
   }
   return best;
+}
+
+// src/detect/qualified-name.ts
+function qualifiedName2(fn) {
+  return fn.className ? `${fn.className}.${fn.name}` : fn.name;
+}
+
+// src/corpus/prepare-entry.ts
+var DEFAULT_MAX_ENTRY_CHARS = 4e3;
+function isCommentLine(line, language2) {
+  const text = line.trim();
+  if (language2 === "python" || language2 === "ruby") return text.startsWith("#");
+  return /^(\/\/|\/\*|\*)/.test(text);
+}
+function outermost(functions) {
+  const spans = /* @__PURE__ */ new Set();
+  return functions.filter((fn) => {
+    const inside = functions.some(
+      (other) => other.startLine <= fn.startLine && other.endLine >= fn.endLine && other.endLine - other.startLine > fn.endLine - fn.startLine
+    );
+    const span = `${fn.startLine}-${fn.endLine}`;
+    if (inside || spans.has(span)) return false;
+    spans.add(span);
+    return true;
+  });
+}
+async function oneFunctionProblem(code, language2, path7) {
+  const functions = outermost(await extractSnippetFunctions(code, language2, path7));
+  const rule2 = "a corpus entry is exactly one function";
+  if (functions.length === 0) return `holds no ${language2} function (${rule2}; pass the function itself)`;
+  if (functions.length > 1) {
+    const names2 = functions.map((fn) => `${qualifiedName2(fn)} (line ${fn.startLine})`).join(", ");
+    return `holds ${functions.length} functions: ${names2} (${rule2}; put each in its own file)`;
+  }
+  const only = functions[0];
+  const lines = code.split("\n");
+  const outside2 = lines.findIndex(
+    (line, index2) => (index2 + 1 < only.startLine || index2 + 1 > only.endLine) && line.trim() !== "" && !isCommentLine(line, language2)
+  );
+  if (outside2 !== -1) {
+    const text = (lines[outside2] ?? "").trim();
+    return `line ${outside2 + 1} (${text.length > 40 ? `${text.slice(0, 37)}...` : text}) is outside the function ${qualifiedName2(only)} (${rule2}; remove what is around it)`;
+  }
+  return void 0;
+}
+function resolveLanguage(input2) {
+  if (input2.language) {
+    try {
+      return parseLanguage(input2.language);
+    } catch (error63) {
+      throw new EntryRejectedError(input2.label, error63.message);
+    }
+  }
+  const detected = languageFromPath(input2.path ?? input2.label);
+  if (!detected) throw new EntryRejectedError(input2.label, "cannot tell the language from the file name; pass --language");
+  return detected;
+}
+async function prepareEntry(input2) {
+  const language2 = resolveLanguage(input2);
+  const code = normalizeCode(input2.code);
+  if (code.trim() === "") throw new EntryRejectedError(input2.label, "the code is empty");
+  const maxChars = input2.maxChars ?? DEFAULT_MAX_ENTRY_CHARS;
+  if (code.length > maxChars) {
+    throw new EntryRejectedError(input2.label, `${code.length} characters is over the cap of ${maxChars}; pass a single function or raise --max-chars`);
+  }
+  const parsed = await parseFunction(code, language2, { path: input2.path ?? input2.label });
+  if (parsed.errors.length > 0 && !input2.allowSyntaxErrors) {
+    throw new EntryRejectedError(input2.label, `does not parse as ${language2}: ${describeSyntaxProblems(parsed.errors)}`);
+  }
+  let cwe;
+  try {
+    cwe = [...new Set((input2.cwe ?? []).map(normalizeCwe))];
+  } catch (error63) {
+    throw new EntryRejectedError(input2.label, error63.message);
+  }
+  if (input2.oneFunction) {
+    const problem2 = await oneFunctionProblem(code, language2, input2.path ?? input2.label);
+    if (problem2) throw new EntryRejectedError(input2.label, problem2);
+  }
+  const sha256 = codeHash(code);
+  const origin = input2.origin ?? "manual";
+  return {
+    id: `${origin}-${sha256.slice(0, 16)}`,
+    language: language2,
+    code,
+    cwe,
+    source: input2.source ?? {},
+    origin,
+    addedAt: (input2.now ?? /* @__PURE__ */ new Date()).toISOString(),
+    sha256
+  };
+}
+
+// src/detect/diff.ts
+var import_parse_diff = __toESM(require_parse_diff(), 1);
+
+// src/detect/diff-sections.ts
+var ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+function unquoteGitPath(path7) {
+  if (!(path7.startsWith('"') && path7.endsWith('"') && path7.length >= 2)) return path7;
+  const body = path7.slice(1, -1);
+  const bytes = [];
+  for (let i2 = 0; i2 < body.length; i2 += 1) {
+    const char = body[i2];
+    if (char !== "\\") {
+      bytes.push(...Buffer.from(char, "utf8"));
+      continue;
+    }
+    const octal = /^[0-3][0-7]{2}/.exec(body.slice(i2 + 1, i2 + 4));
+    if (octal) {
+      bytes.push(Number.parseInt(octal[0], 8));
+      i2 += 3;
+      continue;
+    }
+    const next = body[i2 + 1] ?? "";
+    bytes.push(ESCAPES[next] ?? next.charCodeAt(0));
+    i2 += 1;
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function samePathOf(header) {
+  const rest = header.slice("diff --git ".length);
+  if (rest.startsWith('"')) {
+    const match = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(rest);
+    if (!match?.[1] || !match[2]) return void 0;
+    const [a2, b] = [unquoteGitPath(match[1]), unquoteGitPath(match[2])];
+    return a2.slice(2) === b.slice(2) ? a2.slice(2) : void 0;
+  }
+  if ((rest.length - 5) % 2 !== 0) return void 0;
+  const length = (rest.length - 5) / 2;
+  const left = rest.slice(2, 2 + length);
+  const right = rest.slice(5 + length);
+  return rest.startsWith("a/") && rest.slice(2 + length, 5 + length) === " b/" && left === right ? left : void 0;
+}
+function diffSections(text) {
+  const sections = [];
+  let current;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (line.startsWith("diff ")) {
+      current = { binary: false };
+      const samePath = line.startsWith("diff --git ") ? samePathOf(line) : void 0;
+      if (samePath !== void 0) current.samePath = samePath;
+      sections.push(current);
+      continue;
+    }
+    if (!current) continue;
+    const extended2 = /^(?:rename|copy) (from|to) (.+)$/.exec(line);
+    if (extended2?.[1] && extended2[2]) current[extended2[1]] = unquoteGitPath(extended2[2]);
+    else if (/^Binary files .* differ$/.test(line) || line === "GIT binary patch") current.binary = true;
+  }
+  return sections;
+}
+
+// src/detect/diff.ts
+var DEV_NULL = "/dev/null";
+function statusOf(file2, from, to) {
+  if (file2.new || from === DEV_NULL) return "added";
+  if (file2.deleted || to === DEV_NULL) return "deleted";
+  return from !== to ? "renamed" : "modified";
+}
+function unescapePath(path7) {
+  return path7.includes("\\") ? unquoteGitPath(`"${path7}"`) : path7;
+}
+function pathsOf(file2, section) {
+  let from = file2.from ?? DEV_NULL;
+  let to = file2.to ?? DEV_NULL;
+  if (section?.from !== void 0 && section.to !== void 0) return { from: section.from, to: section.to };
+  if (file2.chunks.length === 0 && section?.samePath !== void 0) {
+    from = file2.new ? DEV_NULL : section.samePath;
+    to = file2.deleted ? DEV_NULL : section.samePath;
+  }
+  return { from: unescapePath(from), to: unescapePath(to) };
+}
+function parseUnifiedDiff(text) {
+  const files = (0, import_parse_diff.default)(text);
+  const sections = diffSections(text);
+  const aligned = sections.length === files.length;
+  return files.flatMap((file2, i2) => {
+    const section = aligned ? sections[i2] : void 0;
+    const { from, to } = pathsOf(file2, section);
+    if (from === DEV_NULL && to === DEV_NULL) return [];
+    const status = statusOf(file2, from, to);
+    const binary = section?.binary ?? false;
+    const addedLines = status === "deleted" || binary ? [] : file2.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => change.type === "add" ? [change.ln] : []));
+    const rightLines = status === "deleted" || binary ? [] : file2.chunks.flatMap(
+      (chunk) => chunk.changes.flatMap((change) => {
+        if (change.type === "add" && change.content.startsWith("+")) return [{ line: change.ln, text: change.content.slice(1) }];
+        if (change.type === "normal" && change.content.startsWith(" ")) return [{ line: change.ln2, text: change.content.slice(1) }];
+        return [];
+      })
+    );
+    return [
+      {
+        path: status === "deleted" ? from : to,
+        ...status === "renamed" ? { oldPath: from } : {},
+        status,
+        binary,
+        addedLines: [...new Set(addedLines)].sort((a2, b) => a2 - b),
+        hunks: file2.chunks.map((chunk) => ({ newStart: chunk.newStart, newLines: chunk.newLines })),
+        rightLines
+      }
+    ];
+  });
+}
+function addedLinesIn(file2, start, end) {
+  return file2.addedLines.filter((line) => line >= start && line <= end).length;
+}
+function changedFunctions(file2, functions) {
+  return functions.flatMap((fn) => {
+    const added = addedLinesIn(file2, fn.startLine, fn.endLine);
+    if (added === 0) return [];
+    const reason = added === fn.endLine - fn.startLine + 1 ? "new-function" : "changed-function";
+    return [{ function: fn, reason }];
+  });
+}
+function linesInDiff(file2, start, end) {
+  if (end < start) return false;
+  return file2.hunks.some((hunk) => hunk.newLines > 0 && start >= hunk.newStart && end <= hunk.newStart + hunk.newLines - 1);
+}
+function diffMismatch(file2, content) {
+  if (!file2.rightLines || file2.rightLines.length === 0) return void 0;
+  const lines = content.split("\n");
+  const strip = (text) => text.replace(/\r$/, "");
+  for (const { line, text } of file2.rightLines) {
+    const actual = lines[line - 1];
+    if (actual === void 0 || strip(actual) !== strip(text)) return { line, expected: text, actual: actual === void 0 ? void 0 : strip(actual) };
+  }
+  return void 0;
 }
 
 // src/detect/alert-mapping.ts
@@ -69853,11 +70097,6 @@ function riskScore(code, changedLines) {
   return riskConcepts(code).length * 10 + Math.min(changedLines, 50);
 }
 
-// src/detect/qualified-name.ts
-function qualifiedName2(fn) {
-  return fn.className ? `${fn.className}.${fn.name}` : fn.name;
-}
-
 // src/detect/targets.ts
 var DEFAULT_IGNORE = [
   "**/node_modules/**",
@@ -69924,12 +70163,17 @@ var Selection = class {
     if (pattern) return this.skip({ path: path7, reason: "ignored-path", detail: `matches ${pattern}` });
     const file2 = this.files.get(path7);
     if (!file2) return this.skip({ path: path7, reason: "unsupported-file", detail: "file content not provided" });
+    if (file2.content.slice(0, 8e3).includes("\0")) return this.skip({ path: path7, reason: "binary-file", detail: "the file holds NUL bytes" });
     if (!file2.language) return this.skip({ path: path7, reason: "unsupported-file", detail: "language not supported" });
     if (this.options.languages && !this.options.languages.includes(file2.language)) {
       return this.skip({ path: path7, reason: "language", detail: `${file2.language} is not among the configured languages` });
     }
     const analysis = await analyzeSource(file2.content, file2.language, path7);
     return { path: path7, language: file2.language, analysis };
+  }
+  /** The file's text as given (undefined when not provided). */
+  contentOf(path7) {
+    return this.files.get(path7)?.content;
   }
   skip(skipped) {
     this.skipped.push(skipped);
@@ -69967,7 +70211,16 @@ async function addAlertCandidates(selection, alerts) {
     const where = `${alert.ruleId} at line ${alert.startLine}`;
     const inner = functionOfAlert(alert, file2.analysis.functions);
     if (!inner) {
-      selection.skip({ path: alert.path, reason: "alert-outside-function", detail: where });
+      const { errors } = file2.analysis;
+      if (file2.analysis.functions.length === 0 && errors.length > 0) {
+        selection.skip({
+          path: alert.path,
+          reason: "parse-error",
+          detail: `${where}: not parsed, no function could be read; ${describeSyntaxProblems(errors, 1)}`
+        });
+      } else {
+        selection.skip({ path: alert.path, reason: "alert-outside-function", detail: where });
+      }
       continue;
     }
     const target = selection.lift(file2, inner, `alert ${where}`);
@@ -69976,42 +70229,61 @@ async function addAlertCandidates(selection, alerts) {
   }
 }
 function addLineCandidates(selection, file2, lines, reasonOf) {
-  let outside = 0;
+  let outside2 = 0;
   for (const line of lines) {
     const inner = enclosingFunction(file2.analysis.functions, line);
     if (!inner) {
-      outside += 1;
+      outside2 += 1;
       continue;
     }
     const target = selection.lift(file2, inner, "changed");
     if (!target) continue;
     selection.candidate(file2, target, reasonOf(target)).changedLines += 1;
   }
-  if (outside > 0 && file2.analysis.errors.length > 0) {
+  if (outside2 > 0 && file2.analysis.errors.length > 0) {
     selection.skip({
       path: file2.path,
       reason: "parse-error",
-      detail: `${outside} changed line(s) outside any recognized function; ${describeSyntaxProblems(file2.analysis.errors)}`
+      detail: `${outside2} changed line(s) outside any recognized function; ${describeSyntaxProblems(file2.analysis.errors)}`
     });
   }
 }
 async function addDiffCandidates(selection, diff) {
-  for (const changed of diff) {
-    if (changed.status === "deleted" || changed.addedLines.length === 0 && !changed.binary) continue;
-    if (changed.binary) {
-      selection.skip({ path: changed.path, reason: "unsupported-file", detail: "binary file" });
+  for (const changed2 of diff) {
+    if (changed2.status === "deleted" || changed2.addedLines.length === 0 && !changed2.binary) continue;
+    if (changed2.binary) {
+      selection.skip({ path: changed2.path, reason: "binary-file", detail: "the diff marks it binary" });
       continue;
     }
-    const file2 = await selection.prepare(changed.path);
+    const file2 = await selection.prepare(changed2.path);
     if (!file2) continue;
-    const reasonOf = (fn) => changedFunctions(changed, [fn])[0]?.reason ?? "changed-function";
-    addLineCandidates(selection, file2, changed.addedLines, reasonOf);
+    const mismatch = diffMismatch(changed2, selection.contentOf(changed2.path) ?? "");
+    if (mismatch) {
+      const shown = (text) => text === void 0 ? "past the end of the file" : JSON.stringify(clip2(text));
+      selection.skip({
+        path: changed2.path,
+        reason: "diff-not-applicable",
+        detail: `the diff's hunks do not match the file's lines: line ${mismatch.line} is ${shown(mismatch.actual)} in the file, ${JSON.stringify(clip2(mismatch.expected))} in the diff (was the diff made against another version?)`
+      });
+      continue;
+    }
+    const reasonOf = (fn) => changedFunctions(changed2, [fn])[0]?.reason ?? "changed-function";
+    addLineCandidates(selection, file2, changed2.addedLines, reasonOf);
   }
 }
 async function addWholeFileCandidates(selection, files) {
   for (const source of files) {
     const file2 = await selection.prepare(source.path);
     if (!file2) continue;
+    if (file2.analysis.functions.length === 0) {
+      const { errors } = file2.analysis;
+      if (errors.length > 0) {
+        selection.skip({ path: file2.path, reason: "parse-error", detail: `not parsed, no function could be read; ${describeSyntaxProblems(errors, 1)}` });
+      } else {
+        selection.skip({ path: file2.path, reason: "no-function", detail: `no ${file2.language} function or method found` });
+      }
+      continue;
+    }
     const lines = /* @__PURE__ */ new Set();
     for (const fn of file2.analysis.functions) for (let line = fn.startLine; line <= fn.endLine; line += 1) lines.add(line);
     addLineCandidates(
@@ -70022,9 +70294,28 @@ async function addWholeFileCandidates(selection, files) {
     );
   }
 }
+function clip2(text, max = 40) {
+  const trimmed = text.trim();
+  return trimmed.length > max ? `${trimmed.slice(0, max - 3)}...` : trimmed;
+}
+function skipFilesNotInDiff(selection, files, diff, alerts) {
+  const inDiff = new Set(diff.flatMap((changed2) => [changed2.path, ...changed2.oldPath ? [changed2.oldPath] : []]));
+  for (const alert of alerts) inDiff.add(alert.path);
+  const paths = diff.map((changed2) => changed2.path);
+  const listed4 = paths.length === 0 ? "no file" : `${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ` and ${paths.length - 5} more` : ""}`;
+  for (const file2 of files) {
+    if (inDiff.has(file2.path)) continue;
+    const near = paths.find((path7) => path7.endsWith(`/${file2.path}`) || file2.path.endsWith(`/${path7}`));
+    selection.skip({
+      path: file2.path,
+      reason: "not-in-diff",
+      detail: `the diff changes ${listed4}${near ? `; ${near} looks like this file (paths are compared as the diff writes them, from the repository root)` : ""}`
+    });
+  }
+}
 function syntaxProblemsIn(candidate) {
   const { startLine, endLine } = candidate.function;
-  return candidate.file.analysis.errors.filter((problem) => problem.line >= startLine && problem.line <= endLine);
+  return candidate.file.analysis.errors.filter((problem2) => problem2.line >= startLine && problem2.line <= endLine);
 }
 function toTarget(candidate) {
   return {
@@ -70048,6 +70339,7 @@ async function selectTargets(input2) {
   const selection = new Selection(input2.files, options);
   const alerts = options.targets.alerts ? input2.alerts ?? [] : [];
   await addAlertCandidates(selection, alerts);
+  if (input2.diff) skipFilesNotInDiff(selection, input2.files, input2.diff, alerts);
   if (options.targets.newFunctions) {
     if (input2.diff) await addDiffCandidates(selection, input2.diff);
     else if (!input2.alerts || input2.alerts.length === 0) await addWholeFileCandidates(selection, input2.files);
@@ -70250,7 +70542,7 @@ var GitHubAlertSource = class {
       throw error63;
     }
     const { alerts, problems } = alertsFromGitHub(items, this.name, wanted);
-    for (const problem of problems) logger?.warn({ problem }, `dropped a code-scanning alert: ${problem.reason}`);
+    for (const problem2 of problems) logger?.warn({ problem: problem2 }, `dropped a code-scanning alert: ${problem2.reason}`);
     this.problems = problems;
     return alerts;
   }
@@ -70278,28 +70570,41 @@ var fingerprintSchema = external_exports.strictObject({
   fn: external_exports.string().min(1).max(1024),
   orig: hash12,
   sugg: hash12,
+  /** Which hunk of the suggestion the comment holds (1-based), when it was posted as several. */
+  part: external_exports.number().int().min(1).max(1e4).optional(),
+  /** How many hunks the suggestion was posted as, when more than one. */
+  parts: external_exports.number().int().min(2).max(1e4).optional(),
   /** Present on SecCoder's "outdated" reply: this suggestion was already declared outdated. */
   outdated: external_exports.literal(true).optional()
 });
 var sameFunction = (a2, b) => a2.path === b.path && a2.fn === b.fn;
 var sameCode = (a2, b) => sameFunction(a2, b) && a2.orig === b.orig;
 var sameSuggestion = (a2, b) => sameCode(a2, b) && a2.sugg === b.sugg;
-function fingerprintOf(suggestion) {
+function fingerprintOf(suggestion, part2) {
   return {
     path: suggestion.path,
     fn: suggestion.functionName,
     orig: codeFingerprint(suggestion.original),
-    sugg: codeFingerprint(suggestion.replacement)
+    sugg: codeFingerprint(suggestion.replacement),
+    ...part2 && part2.total > 1 ? { part: part2.index + 1, parts: part2.total } : {}
   };
+}
+function suggestionFingerprint(fp) {
+  return { path: fp.path, fn: fp.fn, orig: fp.orig, sugg: fp.sugg, ...fp.parts !== void 0 ? { parts: fp.parts } : {} };
 }
 var PREFIX = "<!-- seccoder:v1 ";
 var SUFFIX = " -->";
 var MARKER_LINE = /^<!-- seccoder:v1 (\{[^<>\r\n]*\}) -->$/;
 function renderFingerprint(fp) {
-  const json2 = JSON.stringify({ path: fp.path, fn: fp.fn, orig: fp.orig, sugg: fp.sugg, ...fp.outdated ? { outdated: true } : {} }).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+  const json2 = JSON.stringify({
+    path: fp.path,
+    fn: fp.fn,
+    orig: fp.orig,
+    sugg: fp.sugg,
+    ...fp.part !== void 0 ? { part: fp.part } : {},
+    ...fp.parts !== void 0 ? { parts: fp.parts } : {},
+    ...fp.outdated ? { outdated: true } : {}
+  }).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
   return `${PREFIX}${json2}${SUFFIX}`;
 }
 function withFingerprints(markdown, fingerprints) {
@@ -70358,7 +70663,7 @@ function diffFromPatches(files) {
   return sections.length > 0 ? `${sections.join("\n")}
 ` : "";
 }
-async function readDiff(octokit, ref, listed2) {
+async function readDiff(octokit, ref, listed4) {
   try {
     const response = await octokit.rest.pulls.get({
       owner: ref.owner,
@@ -70369,7 +70674,7 @@ async function readDiff(octokit, ref, listed2) {
     return parseUnifiedDiff(response.data);
   } catch (error63) {
     if (httpStatus(error63) !== 406) throw error63;
-    return parseUnifiedDiff(diffFromPatches(listed2));
+    return parseUnifiedDiff(diffFromPatches(listed4));
   }
 }
 async function readTextFile(octokit, where, path7, commit, maxBytes = DEFAULT_MAX_FILE_BYTES) {
@@ -70415,17 +70720,17 @@ async function readEarlier(octokit, ref, botLogin) {
 }
 async function gatherPullRequest(octokit, ref, options) {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const listed2 = await octokit.paginate(octokit.rest.pulls.listFiles, {
+  const listed4 = await octokit.paginate(octokit.rest.pulls.listFiles, {
     owner: ref.owner,
     repo: ref.repo,
     pull_number: ref.pullNumber,
     per_page: 100
   });
-  const diff = await readDiff(octokit, ref, listed2);
+  const diff = await readDiff(octokit, ref, listed4);
   const binary = new Set(diff.filter((file2) => file2.binary).map((file2) => file2.path));
   const files = [];
   const skippedFiles = [];
-  for (const file2 of listed2) {
+  for (const file2 of listed4) {
     const path7 = file2.filename;
     const language2 = languageFromPath(path7);
     if (file2.status === "removed") continue;
@@ -70559,7 +70864,7 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
   const files = new CommitFiles(octokit, where.owner, where.repo);
   const unusable = [];
   const found = /* @__PURE__ */ new Map();
-  const changed = new Map(diff.filter((file2) => file2.status !== "deleted" && !file2.binary).map((file2) => [file2.path, file2]));
+  const changed2 = new Map(diff.filter((file2) => file2.status !== "deleted" && !file2.binary).map((file2) => [file2.path, file2]));
   const take = async (path7, language2, wanted, why, alert) => {
     const merged = await files.functions(path7, language2, pull.mergeCommitSha);
     const fn = merged?.find((candidate) => candidate.name === wanted.name && candidate.className === wanted.className);
@@ -70577,10 +70882,10 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
     }
     found.set(key, entry);
   };
-  const byOldPath = new Map([...changed.values()].flatMap((file2) => file2.oldPath ? [[file2.oldPath, file2]] : []));
+  const byOldPath = new Map([...changed2.values()].flatMap((file2) => file2.oldPath ? [[file2.oldPath, file2]] : []));
   const { alerts, unavailable } = await fixedAlerts(octokit, where.owner, where.repo, pull, options.log);
   for (const alert of alerts) {
-    const file2 = changed.get(alert.path) ?? byOldPath.get(alert.path);
+    const file2 = changed2.get(alert.path) ?? byOldPath.get(alert.path);
     const language2 = file2 ? languageFromPath(file2.path) : void 0;
     if (!file2 || !language2 || firstMatchingGlob(file2.path, options.ignore) !== void 0) continue;
     const base = await files.functions(file2.oldPath ?? file2.path, language2, pull.baseSha);
@@ -70592,13 +70897,13 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
     await take(file2.path, language2, fn, "fixed-alert", alert);
   }
   if (options.labelled) {
-    for (const file2 of changed.values()) {
+    for (const file2 of changed2.values()) {
       const language2 = languageFromPath(file2.path);
       if (!language2 || firstMatchingGlob(file2.path, options.ignore) !== void 0) continue;
       const head = await files.functions(file2.path, language2, pull.headSha);
       const touched = changedFunctions(file2, head ?? []).map((changedFn) => changedFn.function);
-      const outermost = touched.filter((fn) => !touched.some((outer) => outer !== fn && outer.startLine <= fn.startLine && outer.endLine >= fn.endLine));
-      for (const fn of outermost) await take(file2.path, language2, fn, "labelled-fix");
+      const outermost2 = touched.filter((fn) => !touched.some((outer) => outer !== fn && outer.startLine <= fn.startLine && outer.endLine >= fn.endLine));
+      for (const fn of outermost2) await take(file2.path, language2, fn, "labelled-fix");
     }
   }
   return { functions: [...found.values()], unusable, ...unavailable ? { alertsUnavailable: unavailable } : {} };
@@ -70608,9 +70913,9 @@ async function mergedFunctions(octokit, where, pull, diff, options) {
 var TOP_LEVEL_KEY = "(top level)";
 function keyOf2(path7) {
   let key = "";
-  for (const part of path7) {
-    if (typeof part === "number") key += `[${part}]`;
-    else key += key === "" ? String(part) : `.${String(part)}`;
+  for (const part2 of path7) {
+    if (typeof part2 === "number") key += `[${part2}]`;
+    else key += key === "" ? String(part2) : `.${String(part2)}`;
   }
   return key === "" ? TOP_LEVEL_KEY : key;
 }
@@ -70648,11 +70953,11 @@ function schemaAt(path7) {
       else return;
     }
   };
-  for (const part of path7) {
+  for (const part2 of path7) {
     unwrap();
-    if (!(schema instanceof external_exports.ZodObject) || typeof part !== "string") return void 0;
+    if (!(schema instanceof external_exports.ZodObject) || typeof part2 !== "string") return void 0;
     const shape = schema.shape;
-    const next = Object.hasOwn(shape, part) ? shape[part] : void 0;
+    const next = Object.hasOwn(shape, part2) ? shape[part2] : void 0;
     if (!next) return void 0;
     schema = next;
   }
@@ -70710,7 +71015,7 @@ function configProblemsOf(issues) {
   });
 }
 function configProblemsMarkdown(problems) {
-  const rows = problems.map((problem) => `| ${tableCell(inlineCode(problem.key))} | ${escapeMarkdown(problem.message)} |`);
+  const rows = problems.map((problem2) => `| ${tableCell(inlineCode(problem2.key))} | ${escapeMarkdown(problem2.message)} |`);
   return ["| key | problem |", "| --- | --- |", ...rows].join("\n");
 }
 
@@ -70777,17 +71082,7 @@ async function peopleProblem(request2, botLogin) {
   return void 0;
 }
 async function analyzerProblem(fn, analyzers) {
-  for (const analyzer of await analyzersFor(fn.language, analyzers)) {
-    let findings;
-    try {
-      findings = await analyzer.analyze({ code: fn.function.code, language: fn.language, fileName: fn.path.split("/").at(-1) });
-    } catch (error63) {
-      return `analyzer ${analyzer.name} failed: ${error63.message.split("\n")[0] ?? ""}`;
-    }
-    const first = findings.find((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId));
-    if (first) return `analyzer ${analyzer.name} reports ${first.ruleId}${first.cwe.length > 0 ? ` (${first.cwe.join(", ")})` : ""} on line ${first.line}`;
-  }
-  return void 0;
+  return gateProblem(await secureGate({ code: fn.function.code, language: fn.language, fileName: fn.path.split("/").at(-1) }, analyzers));
 }
 async function toEntries(request2, functions, corpus, deps) {
   const { owner, repo, pull } = request2;
@@ -70828,9 +71123,9 @@ async function toEntries(request2, functions, corpus, deps) {
       reject2("already in the corpus");
       continue;
     }
-    const problem = await analyzerProblem(fn, deps.analyzers);
-    if (problem) {
-      reject2(problem);
+    const problem2 = await analyzerProblem(fn, deps.analyzers);
+    if (problem2) {
+      reject2(problem2);
       continue;
     }
     known.add(entry.sha256);
@@ -70859,8 +71154,8 @@ function examplesOf(added, fixes, maxChars) {
 async function grow(request2, config3, deps) {
   const { octokit, owner, repo, pull } = request2;
   const where = { owner, repo, pull: pull.number };
-  const listed2 = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
-  const diff = parseUnifiedDiff(diffFromPatches(listed2));
+  const listed4 = await octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: pull.number, per_page: 100 });
+  const diff = parseUnifiedDiff(diffFromPatches(listed4));
   const found = await mergedFunctions(octokit, { owner, repo }, pull, diff, {
     labelled: pull.labels.includes(config3.growth.label),
     ignore: ignoreGlobs(config3),
@@ -70896,7 +71191,7 @@ async function growCorpusFromMerge(request2, deps) {
   if (deps.deliveries && !deps.deliveries.claim(request2.deliveryId)) return skip("delivery already handled");
   try {
     const parsed = await readRepositoryConfig(request2.readConfig);
-    if (!parsed.ok) return skip(`invalid .github/seccoder.yml (${parsed.problems.map((problem) => problem.key).join(", ")})`);
+    if (!parsed.ok) return skip(`invalid .github/seccoder.yml (${parsed.problems.map((problem2) => problem2.key).join(", ")})`);
     const { config: config3 } = parsed;
     if (!config3.enabled || !config3.growth.enabled) return skip("growth is disabled in .github/seccoder.yml");
     const people = await peopleProblem(request2, await resolveValue(deps.botLogin));
@@ -71445,11 +71740,11 @@ function merge2(defaults, route, options) {
 }
 function addQueryParameters(url2, parameters) {
   const separator = /\?/.test(url2) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
+  return url2 + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -71477,11 +71772,11 @@ function omit2(object2, keysToOmit) {
   return result;
 }
 function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part2) {
+    if (!/%[0-9A-Fa-f]/.test(part2)) {
+      part2 = encodeURI(part2).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
-    return part;
+    return part2;
   }).join("");
 }
 function encodeUnreserved(str) {
@@ -72137,9 +72432,9 @@ var applyReviverIteratively = (parsed, userReviver) => {
       const value = node2.parent[node2.key];
       const isComplexObject = value !== null && typeof value === "object";
       if (isComplexObject) {
-        const keys = Object.keys(value);
-        for (let i2 = keys.length - 1; i2 >= 0; i2--) {
-          stack.push({ parent: value, key: keys[i2], visited: false });
+        const keys2 = Object.keys(value);
+        for (let i2 = keys2.length - 1; i2 >= 0; i2--) {
+          stack.push({ parent: value, key: keys2[i2], visited: false });
         }
       }
     } else {
@@ -75307,18 +75602,18 @@ ${details}`);
   name = "ModelConfigError";
 };
 var ApiKeyError = class extends SecCoderError {
-  constructor(variable, problem) {
-    super(apiKeyMessage(variable, problem));
+  constructor(variable, problem2) {
+    super(apiKeyMessage(variable, problem2));
     this.variable = variable;
-    this.problem = problem;
+    this.problem = problem2;
   }
   variable;
   problem;
   name = "ApiKeyError";
 };
-function apiKeyMessage(variable, problem) {
+function apiKeyMessage(variable, problem2) {
   const remedy = `(named by apiKeyEnv in the model config), or remove apiKeyEnv if the server needs no key`;
-  switch (problem) {
+  switch (problem2) {
     case "unset":
       return `the model API key is missing: set the environment variable ${variable} ${remedy}`;
     case "empty":
@@ -75350,29 +75645,29 @@ var ModelRequestError = class extends SecCoderError {
   name = "ModelRequestError";
 };
 var ModelHttpError = class extends ModelRequestError {
-  constructor(endpoint2, status, attempts, hint, excerpt) {
+  constructor(endpoint2, status, attempts, hint, excerpt2) {
     super(
-      `model endpoint ${endpoint2} answered HTTP ${status}${afterAttempts(attempts)}: ${hint}` + (excerpt ? `. Response: ${excerpt}` : ""),
+      `model endpoint ${endpoint2} answered HTTP ${status}${afterAttempts(attempts)}: ${hint}` + (excerpt2 ? `. Response: ${excerpt2}` : ""),
       endpoint2,
       status,
       attempts,
       { hint }
     );
-    this.excerpt = excerpt;
+    this.excerpt = excerpt2;
   }
   excerpt;
   name = "ModelHttpError";
 };
 var ModelResponseError = class extends ModelRequestError {
-  constructor(endpoint2, status, reason, excerpt) {
+  constructor(endpoint2, status, reason, excerpt2) {
     super(
-      `model endpoint ${endpoint2} sent an unusable reply (HTTP ${status}): ${reason}; check the model URL (--model-url, or model.url in .github/seccoder.yml) points at an OpenAI-compatible API (usually ending in /v1). Response: ${excerpt || "(empty)"}`,
+      `model endpoint ${endpoint2} sent an unusable reply (HTTP ${status}): ${reason}; check the model URL (--model-url, or model.url in .github/seccoder.yml) points at an OpenAI-compatible API (usually ending in /v1). Response: ${excerpt2 || "(empty)"}`,
       endpoint2,
       status,
       1
     );
     this.reason = reason;
-    this.excerpt = excerpt;
+    this.excerpt = excerpt2;
   }
   reason;
   excerpt;
@@ -76488,9 +76783,26 @@ function tokenize(value, options) {
   return retLines;
 }
 
+// node_modules/diff/libesm/diff/array.js
+var ArrayDiff = class extends Diff {
+  tokenize(value) {
+    return value.slice();
+  }
+  join(value) {
+    return value;
+  }
+  removeEmpty(value) {
+    return value;
+  }
+};
+var arrayDiff = new ArrayDiff();
+function diffArrays(oldArr, newArr, options) {
+  return arrayDiff.diff(oldArr, newArr, options);
+}
+
 // src/harden/choose.ts
 function changedLineCount(original, rewritten) {
-  return diffLines(original, rewritten).reduce((sum, part) => sum + (part.added || part.removed ? part.count ?? 0 : 0), 0);
+  return diffLines(original, rewritten).reduce((sum, part2) => sum + (part2.added || part2.removed ? part2.count ?? 0 : 0), 0);
 }
 function chooseBest(candidates, original) {
   return [...candidates].map((candidate) => ({ candidate, changed: changedLineCount(original, candidate.code) })).sort((a2, b) => a2.candidate.findings - b.candidate.findings || a2.changed - b.changed)[0]?.candidate;
@@ -76516,6 +76828,400 @@ async function codeFromCompletion(signature, completion, functionName, language2
   return written?.code;
 }
 
+// src/harden/frame.ts
+var DECORATOR_TYPES = {
+  python: /* @__PURE__ */ new Set(["decorator"]),
+  javascript: /* @__PURE__ */ new Set(["decorator"]),
+  typescript: /* @__PURE__ */ new Set(["decorator"]),
+  tsx: /* @__PURE__ */ new Set(["decorator"]),
+  java: /* @__PURE__ */ new Set(["annotation", "marker_annotation"]),
+  c: /* @__PURE__ */ new Set(["attribute_specifier", "attribute_declaration", "ms_declspec_modifier"]),
+  cpp: /* @__PURE__ */ new Set(["attribute_specifier", "attribute_declaration", "ms_declspec_modifier", "alignas_qualifier"]),
+  go: /* @__PURE__ */ new Set(),
+  ruby: /* @__PURE__ */ new Set()
+};
+var JS_MODIFIERS = /* @__PURE__ */ new Set(["export", "default", "const", "let", "var", "static", "get", "set", "public", "private", "protected"]);
+var TS_MODIFIERS = /* @__PURE__ */ new Set([...JS_MODIFIERS, "readonly", "abstract", "override", "declare", "accessor"]);
+var C_MODIFIERS = /* @__PURE__ */ new Set(["static", "extern", "inline", "__inline", "__inline__", "register", "thread_local", "_Thread_local", "_Noreturn", "noreturn"]);
+var CPP_MODIFIERS = /* @__PURE__ */ new Set([...C_MODIFIERS, "virtual", "explicit", "friend", "constexpr", "consteval", "constinit", "override", "final", "noexcept"]);
+var JAVA_MODIFIERS = /* @__PURE__ */ new Set(["public", "private", "protected", "static", "final", "abstract", "synchronized", "native", "strictfp", "default", "transient"]);
+var MODIFIER_WORDS = {
+  python: /* @__PURE__ */ new Set(),
+  javascript: JS_MODIFIERS,
+  typescript: TS_MODIFIERS,
+  tsx: TS_MODIFIERS,
+  java: JAVA_MODIFIERS,
+  c: C_MODIFIERS,
+  cpp: CPP_MODIFIERS,
+  go: /* @__PURE__ */ new Set(),
+  ruby: /* @__PURE__ */ new Set()
+};
+var JS_GENERATORS = /* @__PURE__ */ new Set(["generator_function_declaration", "generator_function"]);
+var PYTHON_SCOPES = /* @__PURE__ */ new Set(["function_definition", "lambda", "class_definition"]);
+function part(nodes, source, options = {}) {
+  const { tokens, text } = tokensOf(nodes, source, options);
+  return { text, key: tokenKey(tokens) };
+}
+function collect(roots, test, skip = []) {
+  const skipped = new Set(skip.flatMap((node2) => node2 ? [node2.id] : []));
+  const found = [];
+  const stack = [...roots].reverse();
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if (skipped.has(node2.id)) continue;
+    if (test(node2)) {
+      found.push(node2);
+      continue;
+    }
+    for (let i2 = node2.childCount - 1; i2 >= 0; i2 -= 1) {
+      const child = node2.child(i2);
+      if (child) stack.push(child);
+    }
+  }
+  return found;
+}
+function parameterNodes(list) {
+  if (!list) return [];
+  if (list.type === "identifier") return [list];
+  return list.namedChildren.filter((child) => !isComment(child));
+}
+function cReturnType(fn, source) {
+  const type = fn.childForFieldName("type");
+  if (!type) return void 0;
+  const qualifiers = fn.namedChildren.filter((child) => child.type === "type_qualifier");
+  const head = tokensOf([...qualifiers, type], source);
+  const tokens = [...head.tokens];
+  let text = head.text;
+  let declarator = fn.childForFieldName("declarator");
+  while (declarator && declarator.type !== "function_declarator") {
+    const inner = declarator.childForFieldName("declarator");
+    const own2 = tokensOf(
+      declarator.children.filter((child) => child.id !== inner?.id),
+      source
+    );
+    tokens.push(...own2.tokens);
+    text += ` ${own2.text}`;
+    declarator = inner;
+  }
+  const trailing = declarator?.namedChildren.find((child) => child.type === "trailing_return_type");
+  if (trailing) {
+    const more = tokensOf([trailing], source);
+    tokens.push(...more.tokens);
+    text += ` ${more.text}`;
+  }
+  return { text: text.trim(), key: tokenKey(tokens) };
+}
+function returnTypeOf(fn, grammar, source) {
+  switch (grammar) {
+    case "c":
+    case "cpp":
+      return cReturnType(fn, source);
+    case "java": {
+      const type = fn.childForFieldName("type");
+      const dimensions = fn.childForFieldName("dimensions");
+      return type ? part(dimensions ? [type, dimensions] : [type], source) : void 0;
+    }
+    case "go": {
+      const result = fn.childForFieldName("result");
+      return result ? part([result], source) : void 0;
+    }
+    case "ruby":
+      return void 0;
+    default: {
+      const annotation = fn.childForFieldName("return_type");
+      if (!annotation) return void 0;
+      const read = part([annotation], source);
+      return { ...read, text: read.text.replace(/^:\s*/, "") };
+    }
+  }
+}
+function isGenerator2(fn, grammar) {
+  if (grammar === "python") {
+    const body = fn.body;
+    if (!body) return false;
+    return collect([body], (node2) => node2.type === "yield" || PYTHON_SCOPES.has(node2.type)).some((node2) => node2.type === "yield");
+  }
+  if (grammar === "javascript" || grammar === "typescript" || grammar === "tsx") {
+    return JS_GENERATORS.has(fn.node.type) || fn.node.children.some((child) => child.type === "*");
+  }
+  return false;
+}
+function isMethodQualifier(leaf) {
+  return leaf.parent?.type === "type_qualifier" && leaf.parent.parent?.type === "function_declarator";
+}
+function trailingSemicolon(nodes, fn) {
+  let last = nodes[nodes.length - 1];
+  while (last && last.childCount > 0 && last.id !== fn.node.id) {
+    const children = last.children.filter((child) => !isComment(child));
+    last = children[children.length - 1];
+  }
+  return last?.type === ";" ? [last] : [];
+}
+function readFrame({ fn, nodes, source, grammar }) {
+  const decorators = decoratorNodes({ fn, nodes, grammar });
+  const modifierWords = MODIFIER_WORDS[grammar];
+  const cFamily3 = grammar === "c" || grammar === "cpp";
+  const leaves = collect(nodes, (node2) => node2.childCount === 0, [fn.body, fn.parameters, ...decorators]);
+  const modifiers = leaves.filter((leaf) => !leaf.isNamed && (modifierWords.has(leaf.type) || cFamily3 && isMethodQualifier(leaf))).map((leaf) => leaf.type).sort();
+  const semicolon = trailingSemicolon(nodes, fn);
+  return {
+    name: fn.name,
+    parameterNames: parameterNames(fn.parameters, grammar),
+    parameters: parameterNodes(fn.parameters).map((parameter) => part([parameter], source)),
+    returnType: returnTypeOf(fn.node, grammar, source),
+    async: fn.node.children.some((child) => child.type === "async"),
+    generator: isGenerator2(fn, grammar),
+    modifiers,
+    decorators: decorators.map((decorator) => part([decorator], source)),
+    signature: part(nodes, source, { elide: fn.body ? [fn.body] : [], skip: [...decorators, ...semicolon] })
+  };
+}
+function decoratorNodes({ fn, nodes, grammar }) {
+  const decoratorTypes = DECORATOR_TYPES[grammar];
+  return collect(nodes, (node2) => decoratorTypes.has(node2.type), [fn.body, fn.parameters]);
+}
+function decoratorWord(grammar) {
+  if (grammar === "java") return "annotation";
+  if (grammar === "c" || grammar === "cpp") return "attribute";
+  return "decorator";
+}
+
+// src/harden/frame-diff.ts
+var changed = (detail) => ({ reason: "frame-changed", detail });
+var keys = (parts) => parts.map((part2) => part2.key);
+var listed2 = (parts) => parts.map((part2) => part2.text).join(", ");
+function missing(from, to) {
+  const left = keys(to);
+  return from.filter((part2) => {
+    const at = left.indexOf(part2.key);
+    if (at === -1) return true;
+    left.splice(at, 1);
+    return false;
+  });
+}
+function decoratorChange(before, after, grammar) {
+  const word = decoratorWord(grammar);
+  const dropped = missing(before, after);
+  const added = missing(after, before);
+  const [one] = dropped;
+  const [other] = added;
+  if (dropped.length === 1 && added.length === 1 && one && other) return changed(`${word} ${one.text} changed to ${other.text}`);
+  if (dropped.length > 0 && added.length > 0) return changed(`${word}s ${listed2(before)} changed to ${listed2(after)}`);
+  if (dropped.length > 0) return changed(`${word}${dropped.length > 1 ? "s" : ""} ${listed2(dropped)} dropped`);
+  if (added.length > 0) return changed(`${word}${added.length > 1 ? "s" : ""} ${listed2(added)} added`);
+  if (keys(before).join("\n") !== keys(after).join("\n")) return changed(`${word}s reordered from ${listed2(before)} to ${listed2(after)}`);
+  return void 0;
+}
+function flagChange(before, after, what) {
+  if (before === after) return void 0;
+  return changed(after ? `became ${what}` : `is no longer ${what}`);
+}
+function modifierChange(before, after) {
+  if (before.join(" ") === after.join(" ")) return void 0;
+  const added = after.filter((word) => !before.includes(word));
+  const dropped = before.filter((word) => !after.includes(word));
+  if (dropped.length === 0 && added.length > 0) return changed(`modifier${added.length > 1 ? "s" : ""} ${added.join(" ")} added`);
+  if (added.length === 0 && dropped.length > 0) return changed(`modifier${dropped.length > 1 ? "s" : ""} ${dropped.join(" ")} dropped`);
+  const words = (list) => list.length > 0 ? list.join(" ") : "(none)";
+  return changed(`modifiers changed from ${words(before)} to ${words(after)}`);
+}
+function parameterChange(before, after) {
+  for (let i2 = 0; i2 < Math.max(before.length, after.length); i2 += 1) {
+    const [was, now] = [before[i2], after[i2]];
+    if (was?.key === now?.key) continue;
+    if (was && now) return changed(`parameter ${was.text} changed to ${now.text}`);
+    return changed(`parameters changed from (${listed2(before)}) to (${listed2(after)})`);
+  }
+  return void 0;
+}
+function returnTypeChange(before, after) {
+  if (before?.key === after?.key) return void 0;
+  if (before && after) return changed(`return type changed from ${before.text} to ${after.text}`);
+  return changed(before ? `return type ${before.text} dropped` : `return type ${after?.text ?? ""} added`);
+}
+function frameChange(before, after, grammar) {
+  if (before.name !== after.name) return { reason: "different-function", detail: `no function named ${before.name}` };
+  if (before.parameterNames.join(",") !== after.parameterNames.join(",")) {
+    return { reason: "different-function", detail: `parameters changed from (${before.parameterNames.join(", ")}) to (${after.parameterNames.join(", ")})` };
+  }
+  return decoratorChange(before.decorators, after.decorators, grammar) ?? flagChange(before.async, after.async, "async") ?? flagChange(before.generator, after.generator, "a generator") ?? modifierChange(before.modifiers, after.modifiers) ?? parameterChange(before.parameters, after.parameters) ?? returnTypeChange(before.returnType, after.returnType) ?? (before.signature.key === after.signature.key ? void 0 : changed(`signature changed from ${before.signature.text} to ${after.signature.text}`));
+}
+
+// src/harden/reply-shape.ts
+var EXCERPT_CHARS = 60;
+var problem = (reason, detail) => ({ ok: false, reason, detail });
+var syntaxError = (problems) => problem("syntax-error", describeSyntaxProblems(problems));
+function excerpt(group) {
+  const text = group.members.map((member) => member.node.text).join(" ");
+  return text.replace(/\s+/g, " ").trim().slice(0, EXCERPT_CHARS);
+}
+function outermostFunctions(root, grammar) {
+  const rules = RULES2[grammar];
+  const found = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    const match = rules.functionAt(node2, false);
+    if (match) {
+      found.push(match);
+      continue;
+    }
+    const children = node2.namedChildren;
+    for (let i2 = children.length - 1; i2 >= 0; i2 -= 1) {
+      const child = children[i2];
+      if (child) stack.push(child);
+    }
+  }
+  return found;
+}
+var JS_GRAMMARS = /* @__PURE__ */ new Set(["javascript", "typescript", "tsx"]);
+function isRegisteredCallback(fn, statement, grammar) {
+  const call = fn.node.parent?.type === "arguments" ? fn.node.parent.parent : null;
+  return JS_GRAMMARS.has(grammar) && statement.type === "expression_statement" && call?.type === "call_expression" && call.parent?.id === statement.id;
+}
+function groupOf(members2, grammar) {
+  const last = members2[members2.length - 1];
+  const functions = outermostFunctions(last.node, grammar);
+  const only = functions.length === 1 ? functions[0] : void 0;
+  const isWhole = only && (members2.some((member) => member.node.id === only.start.id) || isRegisteredCallback(only, last.node, grammar));
+  return { members: members2, functions, fn: isWhole ? only : void 0 };
+}
+function headerStartOf(nodes, decorators) {
+  const skipped = new Set(decorators.map((node2) => node2.id));
+  const stack = [...nodes].reverse();
+  while (stack.length > 0) {
+    const node2 = stack.pop();
+    if (skipped.has(node2.id) || isComment(node2)) continue;
+    if (node2.childCount === 0 && node2.endIndex > node2.startIndex) return node2.startIndex;
+    for (let i2 = node2.childCount - 1; i2 >= 0; i2 -= 1) {
+      const child = node2.child(i2);
+      if (child) stack.push(child);
+    }
+  }
+  return nodes[0]?.startIndex ?? 0;
+}
+function readingOf(group, imports, grammar) {
+  const { source, shift } = group.members[0];
+  const nodes = group.members.map((member) => member.node);
+  const decorators = decoratorNodes({ fn: group.fn, nodes, grammar });
+  const body = group.fn.body;
+  return {
+    fn: {
+      start: nodes[0].startIndex + shift,
+      end: nodes[nodes.length - 1].endIndex + shift,
+      frame: readFrame({ fn: group.fn, nodes, source, grammar }),
+      decorators: decorators.map((node2) => ({ start: node2.startIndex + shift, end: node2.endIndex + shift })),
+      headerStart: headerStartOf(nodes, decorators) + shift,
+      own: { start: group.fn.start.startIndex + shift, end: Math.max(group.fn.end.endIndex, group.fn.node.endIndex) + shift },
+      emptyBody: body ? body.text.trim() === "" : grammar !== "ruby"
+    },
+    imports
+  };
+}
+function judge(placed, grammar, name) {
+  const imports = [];
+  const groups2 = [];
+  let decorators = [];
+  let lateImport;
+  let lastImport;
+  for (const item of placed) {
+    const kind = topLevelKind(item.node, grammar);
+    if (kind === "comment" && lastImport?.row === item.node.startPosition.row && lastImport.source === item.source) {
+      lastImport.statement.end = item.node.endIndex + item.shift;
+    }
+    if (kind === "comment") continue;
+    if (kind === "decorator") {
+      decorators.push(item);
+    } else if (kind === "import" && groups2.length === 0 && decorators.length === 0) {
+      const { node: node2, source, shift } = item;
+      const statement = { start: node2.startIndex + shift, end: node2.endIndex + shift, text: tokensOf([node2], source).text };
+      imports.push(statement);
+      lastImport = { statement, row: lastRow(node2), source };
+    } else if (kind === "import") {
+      lateImport ??= item;
+    } else {
+      groups2.push(groupOf([...decorators, item], grammar));
+      decorators = [];
+    }
+  }
+  if (decorators.length > 0) groups2.push(groupOf(decorators, grammar));
+  const functions = groups2.filter((group) => group.fn !== void 0);
+  const named2 = functions.filter((group) => group.fn.name === name);
+  if (named2.length === 0) {
+    const enclosing = groups2.find((group) => group.fn === void 0 && group.functions.some((fn) => fn.name === name));
+    if (enclosing) return problem("extra-code", `the reply puts ${name} inside other code: ${excerpt(enclosing)}`);
+    return problem("different-function", `no function named ${name}`);
+  }
+  if (named2.length > 1) return problem("different-function", `${named2.length} functions named ${name}`);
+  if (functions.length > 1) return problem("extra-code", "the reply adds other functions");
+  const other = groups2.find((group) => group.fn === void 0);
+  if (other) return problem("extra-code", `the reply adds code outside the function: ${excerpt(other)}`);
+  if (lateImport) return problem("extra-code", `the reply adds an import after the function: ${excerpt(groupOf([lateImport], grammar))}`);
+  return { ok: true, reading: readingOf(named2[0], imports, grammar) };
+}
+function importHeadEnd(root, code, grammar) {
+  let end = 0;
+  for (const node2 of root.children) {
+    if (node2.hasError || node2.isMissing) break;
+    const kind = topLevelKind(node2, grammar);
+    if (kind !== "import" && kind !== "comment") break;
+    end = node2.endIndex;
+  }
+  if (end === 0 || code[end - 1] === "\n") return end;
+  const newline = code.indexOf("\n", end);
+  return newline !== -1 && code.slice(end, newline).trim() === "" ? newline + 1 : 0;
+}
+async function readWrapped(code, language2, path7, name, plainRoot) {
+  const grammar = grammarFor(language2, path7);
+  const wrapper = SNIPPET_WRAPPERS[language2];
+  const split = importHeadEnd(plainRoot, code, grammar);
+  const rest = code.slice(split);
+  const inner = await parseWrapped(rest, language2, { path: path7 });
+  if (!inner || !wrapper) return [];
+  const headLines = code.slice(0, split).split("\n").length - 1;
+  try {
+    if (inner.errors.length > 0 || inner.wrapperBroken)
+      return inner.wrapperBroken ? [] : inner.errors.map((error63) => ({ ...error63, line: error63.line + headLines }));
+    const members2 = wrapperMembers(inner.tree.rootNode, language2, rest.length);
+    if (!members2) return problem("extra-code", "the reply closes the class its method sits in and goes on after it");
+    const source = wrapper.prefix + rest + wrapper.suffix;
+    const placed = members2.map((node2) => ({ node: node2, source, shift: split - wrapper.prefix.length }));
+    if (split === 0) return judge(placed, grammar, name);
+    const head = await parseSource(code.slice(0, split), language2, { path: path7 });
+    try {
+      if (head.errors.length > 0) return head.errors;
+      const headPlaced = head.tree.rootNode.children.map((node2) => ({ node: node2, source: code, shift: 0 }));
+      return judge([...headPlaced, ...placed], grammar, name);
+    } finally {
+      head.tree.delete();
+    }
+  } finally {
+    inner.tree.delete();
+  }
+}
+async function readReply(code, language2, path7, name) {
+  const grammar = grammarFor(language2, path7);
+  const plain = await parseSource(code, language2, { path: path7 });
+  try {
+    let plainVerdict;
+    if (plain.errors.length === 0) {
+      plainVerdict = judge(
+        plain.tree.rootNode.children.map((node2) => ({ node: node2, source: code, shift: 0 })),
+        grammar,
+        name
+      );
+      if (plainVerdict.ok) return plainVerdict;
+    }
+    if (!SNIPPET_WRAPPERS[language2]) return plainVerdict ?? syntaxError(plain.errors);
+    const wrapped = await readWrapped(code, language2, path7, name, plain.tree.rootNode);
+    if (!Array.isArray(wrapped)) return wrapped.ok || !plainVerdict ? wrapped : plainVerdict;
+    if (plainVerdict) return plainVerdict;
+    return syntaxError(wrapped.length > 0 && wrapped.length < plain.errors.length ? wrapped : plain.errors);
+  } finally {
+    plain.tree.delete();
+  }
+}
+
 // src/harden/validate.ts
 var reject = (reason, detail) => ({ ok: false, reason, detail });
 function indentationOf(line) {
@@ -76533,36 +77239,78 @@ function matchIndentation(candidate, original) {
   }).join("\n");
 }
 var squash2 = (code) => code.replace(/\s+/g, "");
-function codeOutside(code, start, end, language2) {
-  const comment = language2 === "python" || language2 === "ruby" ? /^\s*(#.*)?$/ : /^\s*(\/\/.*|\/\*.*|\*.*)?$/;
-  return code.split("\n").filter((line, index2) => (index2 + 1 < start || index2 + 1 > end) && !comment.test(line));
+var lineCount = (code) => code.split("\n").length;
+var lineStart = (code, index2) => index2 <= 0 ? 0 : code.lastIndexOf("\n", index2 - 1) + 1;
+function withoutSpans(code, spans) {
+  let rest = code;
+  for (const span of [...spans].reverse()) {
+    const from = lineStart(rest, span.start);
+    const start = rest.slice(from, span.start).trim() === "" ? from : span.start;
+    const newline = rest.indexOf("\n", span.end);
+    const to = rest[span.end - 1] === "\n" ? span.end : newline === -1 ? rest.length : newline + 1;
+    const end = rest.slice(span.end, to).trim() === "" ? to : span.end;
+    rest = rest.slice(0, start) + rest.slice(end);
+  }
+  return spans.length > 0 ? rest.replace(/^\s*\n/, "") : rest;
+}
+function decoratorLines(code, fn) {
+  const [first] = fn.decorators;
+  if (!first) return void 0;
+  const from = lineStart(code, first.start);
+  const header = lineStart(code, fn.headerStart);
+  if (code.slice(from, first.start).trim() !== "" || fn.decorators.some((decorator) => decorator.end > header)) return void 0;
+  return code.slice(from, header);
+}
+function withDecoratorLines(code, fn, lines) {
+  const at = lineStart(code, fn.start);
+  return code.slice(at, fn.start).trim() === "" ? code.slice(0, at) + lines + code.slice(at) : void 0;
+}
+function ownText(original) {
+  let text = original.code;
+  if (original.textBefore && text.startsWith(original.textBefore)) text = text.slice(original.textBefore.length);
+  if (original.textAfter && text.endsWith(original.textAfter)) text = text.slice(0, text.length - original.textAfter.length);
+  return text;
+}
+async function readOriginal(original, language2, path7) {
+  const whole = await readReply(original.code, language2, path7, original.name);
+  const own2 = ownText(original);
+  if (whole.ok || own2 === original.code) return { text: original.code, verdict: whole };
+  return { text: own2, verdict: await readReply(own2, language2, path7, original.name) };
 }
 async function validateCandidate(input2) {
   const { original, language: language2, path: path7 } = input2;
-  const code = matchIndentation(input2.candidate, original.code);
-  if (code.trim() === "") return reject("no-code-block", "the reply holds no code");
-  const parsed = await parseFunction(code, language2, { path: path7 });
-  if (parsed.errors.length > 0) return reject("syntax-error", describeSyntaxProblems(parsed.errors));
-  const functions = await extractSnippetFunctions(code, language2, path7);
-  const outermost = functions.filter((fn) => !functions.some((other) => other !== fn && other.startLine <= fn.startLine && other.endLine >= fn.endLine));
-  const same = outermost.filter((fn) => fn.name === original.name);
-  if (same.length !== 1) {
-    return reject("different-function", same.length === 0 ? `no function named ${original.name}` : `${same.length} functions named ${original.name}`);
-  }
-  const rewritten = same[0];
-  if (rewritten.parameters.join(",") !== original.parameters.join(",")) {
-    return reject("different-function", `parameters changed from (${original.parameters.join(", ")}) to (${rewritten.parameters.join(", ")})`);
-  }
-  const extra = codeOutside(code, rewritten.startLine, rewritten.endLine, language2);
-  if (outermost.length > 1 || extra.length > 0) {
-    return reject("extra-code", `the reply adds ${outermost.length > 1 ? "other functions" : `code outside the function: ${extra[0]?.trim().slice(0, 60)}`}`);
-  }
-  if (squash2(rewritten.code) === squash2(rewritten.signature)) return reject("syntax-error", `${original.name} has no body`);
-  if (squash2(code) === squash2(original.code)) return reject("unchanged", "identical to the original apart from whitespace");
-  const originalLines = original.code.split("\n").length;
+  const text = input2.candidate.replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  if (text.trim() === "") return reject("no-code-block", "the reply holds no code");
+  const originalLines = lineCount(original.code);
   const limit2 = originalLines * (input2.maxGrowth ?? 3) + 20;
-  if (code.split("\n").length > limit2) return reject("too-large", `${code.split("\n").length} lines where the original has ${originalLines} (limit ${limit2})`);
-  return { ok: true, code, findings: [] };
+  const tooLarge = (lines) => reject("too-large", `${lines} lines where the original has ${originalLines} (limit ${limit2})`);
+  if (lineCount(text) > 2 * limit2) return tooLarge(lineCount(text));
+  const reply = await readReply(text, language2, path7, original.name);
+  if (!reply.ok) return reject(reply.reason, reply.detail);
+  const { text: originalText, verdict: before } = await readOriginal(original, language2, path7);
+  if (!before.ok) return reject("different-function", `the original ${original.name} cannot be read on its own (${before.detail})`);
+  let code = matchIndentation(withoutSpans(text, reply.reading.imports), original.code);
+  let rewritten = await readReply(code, language2, path7, original.name);
+  if (!rewritten.ok) return reject(rewritten.reason, rewritten.detail);
+  const originalDecorators = decoratorLines(originalText, before.reading.fn);
+  if (originalDecorators !== void 0 && rewritten.reading.fn.decorators.length === 0) {
+    const restored = withDecoratorLines(code, rewritten.reading.fn, originalDecorators);
+    if (restored !== void 0) {
+      code = restored;
+      rewritten = await readReply(code, language2, path7, original.name);
+      if (!rewritten.ok) return reject(rewritten.reason, rewritten.detail);
+    }
+  }
+  if (rewritten.reading.imports.length > 0) return reject("extra-code", "the reply holds imports that could not be taken out");
+  const change = frameChange(before.reading.fn.frame, rewritten.reading.fn.frame, grammarFor(language2, path7));
+  if (change) return reject(change.reason, change.detail);
+  const { emptyBody, own: own2 } = rewritten.reading.fn;
+  if (emptyBody) return reject("syntax-error", `${original.name} has no body`);
+  const shared = original.textBefore !== void 0 || original.textAfter !== void 0;
+  if (shared) code = code.slice(own2.start, own2.end);
+  if (squash2(code) === squash2(shared ? ownText(original) : originalText)) return reject("unchanged", "identical to the original apart from whitespace");
+  if (lineCount(code) > limit2) return tooLarge(lineCount(code));
+  return { ok: true, code, findings: [], imports: reply.reading.imports.map((statement) => statement.text) };
 }
 
 // src/harden/harden-target.ts
@@ -76588,7 +77336,10 @@ async function findingsOf(analyzers, code, target) {
   const results = await Promise.all(
     analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split("/").at(-1) }))
   );
-  return results.flat();
+  return results.flatMap((findings, index2) => findings.map((finding) => ({ ...finding, tool: analyzers[index2]?.name ?? "analyzer" })));
+}
+function resolvedFindings(baseline, findings) {
+  return compareFindings(baseline, findings).removed.filter((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId) && !REFUSED_RULES.has(finding.ruleId)).map((finding) => ({ tool: finding.tool, ruleId: finding.ruleId, message: finding.message, cwe: finding.cwe }));
 }
 function repliesFor(model, prompt, options) {
   return options.style === "completion" ? model.complete(prompt.completion, options.generation) : model.chat(prompt.messages, options.generation);
@@ -76666,7 +77417,7 @@ async function hardenTarget(target, deps, options = {}) {
       reject2("alert-still-fires");
       continue;
     }
-    valid.push({ code: checked.code, findings: findings.length });
+    valid.push({ code: checked.code, findings: findings.length, resolved: resolvedFindings(baseline, findings), imports: checked.imports });
   }
   const best = chooseBest(valid, target.function.code);
   if (!best) return outcome;
@@ -76678,6 +77429,11 @@ async function hardenTarget(target, deps, options = {}) {
     functionName: target.function.name,
     original: target.function.code,
     replacement: best.code,
+    ...best.imports.length > 0 ? { requiredImports: best.imports } : {},
+    ...target.function.textBefore !== void 0 ? { textBefore: target.function.textBefore } : {},
+    ...target.function.textAfter !== void 0 ? { textAfter: target.function.textAfter } : {},
+    alerts: target.alerts.map((alert) => ({ ruleId: alert.ruleId, message: alert.message, cwe: alert.cwe })),
+    resolvedFindings: best.resolved,
     cwe: cwes,
     reason: reasonSentence(target, cwes, shown),
     demonstrations: shown.map((demo) => ({ id: demo.entry.id, source: demo.entry.source, score: demo.score, cwe: demo.entry.cwe })),
@@ -76685,15 +77441,10 @@ async function hardenTarget(target, deps, options = {}) {
   };
   return outcome;
 }
-async function hardenTargets(targets, deps, options = {}) {
-  const outcomes = [];
-  for (const target of targets) outcomes.push(await hardenTarget(target, deps, options));
-  return outcomes;
-}
 
 // src/harden/harden-change.ts
 async function hardenChange(change, deps, options = {}) {
-  const { targets: targetOptions, functionName, ...hardenOptions } = options;
+  const { targets: targetOptions, functionName, onTarget, ...hardenOptions } = options;
   const selection = await selectTargets({
     files: change.files,
     ...change.diff ? { diff: change.diff } : {},
@@ -76704,45 +77455,269 @@ async function hardenChange(change, deps, options = {}) {
   const { fresh, alreadySuggested } = splitStanding(selected, change.standing ?? []);
   if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped };
   const demonstrations = typeof deps.demonstrations === "function" ? await deps.demonstrations() : deps.demonstrations;
-  const outcomes = await hardenTargets(fresh, { ...deps, demonstrations }, hardenOptions);
+  const outcomes = [];
+  for (const [index2, target] of fresh.entries()) {
+    onTarget?.(target, index2, fresh.length);
+    outcomes.push(await hardenTarget(target, { ...deps, demonstrations }, hardenOptions));
+  }
   return { outcomes, alreadySuggested, skipped: selection.skipped };
 }
 
-// src/harden/render-markdown.ts
-function codeSpanText(text) {
-  return text.replace(/[`\r\n]/g, "").slice(0, 200);
+// src/harden/hunks.ts
+var MERGE_GAP = 2;
+var lineList = (text) => text.replace(/\r?\n$/, "").split("\n");
+var hasCode = (text) => text !== void 0 && /\S/.test(text);
+function outside(input2, lines) {
+  const first = lines[0] ?? "";
+  const last = lines[lines.length - 1] ?? "";
+  const before = hasCode(input2.textBefore) && first.startsWith(input2.textBefore) ? input2.textBefore : "";
+  let after = hasCode(input2.textAfter) && last.endsWith(input2.textAfter) ? input2.textAfter : "";
+  if (lines.length === 1 && before.length + after.length > first.length) after = "";
+  return { before, after };
 }
-function reasonMarkdown(reason) {
-  return reason.split("`").map((part, index2) => index2 % 2 === 1 ? `\`${codeSpanText(part)}\`` : escapeMarkdown(part)).join("");
-}
-function cweLink(cwe) {
-  const number4 = /^CWE-(\d+)$/.exec(cwe)?.[1];
-  return number4 ? `[${cwe}](https://cwe.mitre.org/data/definitions/${number4}.html)` : escapeMarkdown(cwe);
-}
-function citation(demo) {
-  const { source } = demo;
-  const where = [source.repo, source.path, source.function && `${source.function}()`].filter(Boolean).map((part) => escapeMarkdown(String(part)));
-  const label = where.length > 0 ? where.join(" · ") : escapeMarkdown(demo.id);
-  const url2 = source.url && /^https:\/\/[^\s()<>]+$/.test(source.url) ? source.url : void 0;
-  return url2 ? `[${label}](${url2})` : label;
-}
-function renderSuggestionMarkdown(suggestion) {
-  const body = suggestion.replacement.replace(/\n$/, "");
-  const fence = fenceFor(body);
-  const cwes = suggestion.cwe.length > 0 ? suggestion.cwe.map(cweLink).join(", ") : "security hardening";
-  const lines = [
-    `**SecCoder** · ${cwes} · \`${codeSpanText(suggestion.functionName)}\``,
-    "",
-    reasonMarkdown(suggestion.reason),
-    "",
-    `${fence}suggestion`,
-    body,
-    fence
-  ];
-  if (suggestion.demonstrations.length > 0) {
-    lines.push("", `Learned from: ${suggestion.demonstrations.map(citation).join("; ")}`);
+function replacementLines(input2) {
+  const lines = lineList(input2.original);
+  const { before, after } = outside(input2, lines);
+  const rewrite = lineList(input2.replacement);
+  if (before) {
+    const copy = before.trim();
+    const own2 = (lines[0] ?? "").slice(before.length);
+    let first = (rewrite[0] ?? "").trimStart();
+    if (!own2.startsWith(copy) && first.startsWith(copy)) first = first.slice(copy.length).trimStart();
+    if (first === "" && rewrite.length > 1) {
+      rewrite.shift();
+      first = (rewrite[0] ?? "").trimStart();
+    }
+    rewrite[0] = first;
   }
-  lines.push("", `<sub>Written by ${escapeMarkdown(suggestion.model)} from a secure example in your corpus. Review before committing.</sub>`);
+  if (after) {
+    const copy = after.trim();
+    const lastLine = lines[lines.length - 1] ?? "";
+    const own2 = lastLine.slice(0, lastLine.length - after.length);
+    const at = rewrite.length - 1;
+    let last = (rewrite[at] ?? "").trimEnd();
+    if (!own2.trimEnd().endsWith(copy) && last.endsWith(copy)) last = last.slice(0, last.length - copy.length).trimEnd();
+    if (last === "" && rewrite.length > 1) rewrite.pop();
+    else rewrite[at] = last;
+  }
+  rewrite[0] = `${before}${rewrite[0] ?? ""}`;
+  rewrite[rewrite.length - 1] = `${rewrite[rewrite.length - 1] ?? ""}${after}`;
+  return rewrite;
+}
+function changedRanges(old, next) {
+  const ranges = [];
+  let o2 = 0;
+  let n2 = 0;
+  let open5;
+  for (const change of diffArrays([...old], [...next])) {
+    const count3 = change.value.length;
+    if (!change.added && !change.removed) {
+      o2 += count3;
+      n2 += count3;
+      open5 = void 0;
+      continue;
+    }
+    if (!open5) {
+      open5 = { oldStart: o2, oldEnd: o2, newStart: n2, newEnd: n2 };
+      ranges.push(open5);
+    }
+    if (change.removed) o2 += count3;
+    else n2 += count3;
+    open5.oldEnd = o2;
+    open5.newEnd = n2;
+  }
+  return ranges;
+}
+function suggestionHunks(input2) {
+  const old = lineList(input2.original);
+  const next = replacementLines(input2);
+  if (old.length !== input2.endLine - input2.startLine + 1) {
+    return [{ startLine: input2.startLine, endLine: input2.endLine, original: old, replacement: next }];
+  }
+  const { before, after } = outside(input2, old);
+  const merged = [];
+  for (const range of changedRanges(old, next)) {
+    const previous = merged[merged.length - 1];
+    if (previous && range.oldStart - previous.oldEnd <= MERGE_GAP) {
+      previous.oldEnd = range.oldEnd;
+      previous.newEnd = range.newEnd;
+    } else {
+      merged.push({ ...range });
+    }
+  }
+  for (const range of merged) {
+    if (range.oldStart === range.oldEnd) {
+      if (range.oldStart > 0) {
+        range.oldStart -= 1;
+        range.newStart -= 1;
+      } else {
+        range.oldEnd += 1;
+        range.newEnd += 1;
+      }
+    } else if (range.newStart === range.newEnd) {
+      if (before && range.oldStart === 0) {
+        range.oldEnd += 1;
+        range.newEnd += 1;
+      } else if (after && range.oldEnd === old.length) {
+        range.oldStart -= 1;
+        range.newStart -= 1;
+      }
+    }
+  }
+  return merged.map((range) => ({
+    startLine: input2.startLine + range.oldStart,
+    endLine: input2.startLine + range.oldEnd - 1,
+    original: old.slice(range.oldStart, range.oldEnd),
+    replacement: next.slice(range.newStart, range.newEnd)
+  }));
+}
+function hunkDiff(hunk, shift = 0) {
+  const lines = [];
+  for (const change of diffArrays(hunk.original, hunk.replacement)) {
+    const prefix = change.added ? "+" : change.removed ? "-" : " ";
+    for (const line of change.value) lines.push(`${prefix}${line}`);
+  }
+  const newStart = hunk.startLine + shift;
+  const oldCount = hunk.original.length;
+  const newCount = hunk.replacement.length;
+  return [`@@ -${hunk.startLine},${oldCount} +${newCount === 0 ? newStart - 1 : newStart},${newCount} @@`, ...lines].join("\n");
+}
+function shiftBefore(hunks, index2) {
+  return hunks.slice(0, index2).reduce((sum, hunk) => sum + hunk.replacement.length - hunk.original.length, 0);
+}
+
+// src/cwe/names.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
+import { dirname as dirname5, join as join18 } from "node:path";
+var names;
+function cweDictionaryPath() {
+  return join18(dirname5(createRequire2(import.meta.url).resolve("cwe-sdk/package.json")), "raw", "cwe-dictionary.json");
+}
+function namesFromDictionary(dictionary) {
+  const found = /* @__PURE__ */ new Map();
+  if (typeof dictionary !== "object" || dictionary === null) return found;
+  for (const [id, entry] of Object.entries(dictionary)) {
+    const name = entry?.attr?.["@_Name"];
+    if (typeof name === "string" && name.trim() !== "" && /^\d+$/.test(id)) found.set(id, name.trim());
+  }
+  return found;
+}
+function load2() {
+  names ??= namesFromDictionary(JSON.parse(readFileSync4(cweDictionaryPath(), "utf8")));
+  return names;
+}
+function cweName(id) {
+  const normalized = cweId(id);
+  if (!normalized) return void 0;
+  return load2().get(normalized.slice("CWE-".length));
+}
+
+// src/harden/render-markdown.ts
+function quoted(text, max = 200) {
+  const line = text.replace(/\s+/g, " ").trim();
+  return escapeMarkdown(line.length > max ? `${line.slice(0, max - 1)}…` : line);
+}
+function listed3(items) {
+  return items.length <= 1 ? items[0] ?? "" : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+function cweMarkdown(cwe) {
+  const number4 = /^CWE-(\d+)$/.exec(cwe)?.[1];
+  if (!number4) return escapeMarkdown(cwe);
+  const name = cweName(cwe);
+  return `[${escapeMarkdown(name ? `${cwe}: ${name}` : cwe)}](https://cwe.mitre.org/data/definitions/${number4}.html)`;
+}
+function alertsOf2(suggestion) {
+  return Array.isArray(suggestion.alerts) ? suggestion.alerts : [];
+}
+function resolvedOf(suggestion) {
+  return Array.isArray(suggestion.resolvedFindings) ? suggestion.resolvedFindings : [];
+}
+function importsOf(suggestion) {
+  const imports = suggestion.requiredImports;
+  if (!Array.isArray(imports)) return [];
+  return imports.filter((item) => typeof item === "string" && item.trim() !== "").slice(0, 10);
+}
+function problemSentence(suggestion) {
+  const fn = inlineCode(suggestion.functionName.slice(0, 200));
+  const weakness = suggestion.cwe.length > 0 ? listed3(suggestion.cwe.map(cweMarkdown)) : "";
+  const [alert, ...others] = alertsOf2(suggestion);
+  if (!alert) return `${fn} may be open to ${weakness || "a security weakness"}.`;
+  const more = others.length > 0 ? `; ${others.length} more ${others.length === 1 ? "alert" : "alerts"}` : "";
+  return `Code scanning reports ${weakness || "a weakness"} in ${fn}: “${quoted(alert.message)}” (${inlineCode(alert.ruleId.slice(0, 100))}${more}).`;
+}
+function fixSentence(suggestion) {
+  const resolved = resolvedOf(suggestion);
+  const [only] = resolved;
+  if (!only) return void 0;
+  if (resolved.length === 1) {
+    const message2 = quoted(only.message);
+    return `With this change, ${quoted(only.tool, 40)} no longer reports ${inlineCode(only.ruleId.slice(0, 100))}: “${message2}”${/[.!?]$/.test(message2) ? "" : "."}`;
+  }
+  const shown = resolved.slice(0, 3).map((finding) => `${quoted(finding.tool, 40)} ${inlineCode(finding.ruleId.slice(0, 100))} (“${quoted(finding.message, 120)}”)`);
+  if (resolved.length > 3) shown.push(`${resolved.length - 3} more`);
+  return `With this change, these analyzer findings are gone: ${listed3(shown)}.`;
+}
+var SAFE_URL = /^https:\/\/[^\s()<>]+$/;
+var REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+var COMMIT = /^[0-9a-f]{7,40}$/i;
+function commitUrl(source) {
+  if (source.url && SAFE_URL.test(source.url)) return source.url;
+  if (source.repo && source.commit && REPO.test(source.repo) && COMMIT.test(source.commit)) {
+    return `https://github.com/${source.repo}/commit/${source.commit}`;
+  }
+  return void 0;
+}
+function precedentSentence(suggestion) {
+  const demo = suggestion.demonstrations[0];
+  if (!demo) return void 0;
+  const { source } = demo;
+  const fn = source.function ? inlineCode(source.function.slice(0, 200)) : void 0;
+  const path7 = source.path ? inlineCode(source.path.slice(0, 300)) : void 0;
+  const subject = [fn, path7 && `in ${path7}`].filter(Boolean).join(" ");
+  const url2 = commitUrl(source);
+  if (url2) {
+    const label = source.repo ? `${quoted(source.repo, 100)}${source.commit ? `@${quoted(source.commit.slice(0, 7), 7)}` : ""}` : "this commit";
+    return `It follows the precedent of [${label}](${url2}), the commit that fixed ${subject || "the same weakness"}.`;
+  }
+  if (source.repo) return `It follows the precedent of the fix in ${quoted(source.repo, 100)}${subject ? ` to ${subject}` : ""}.`;
+  return `It follows the precedent of ${subject || inlineCode(demo.id)}, a secure example in your corpus.`;
+}
+function explanationMarkdown(suggestion) {
+  return [problemSentence(suggestion), fixSentence(suggestion), precedentSentence(suggestion)].filter(Boolean).join(" ");
+}
+function importsMarkdown(suggestion) {
+  const imports = importsOf(suggestion);
+  if (imports.length === 0) return "";
+  const names2 = listed3(imports.map((item) => inlineCode(item.trim().slice(0, 200))));
+  return `Add ${names2} to the file's imports: this change needs ${imports.length === 1 ? "it" : "them"}.`;
+}
+function footerMarkdown(suggestion) {
+  return `<sub>Written by ${escapeMarkdown(suggestion.model)} from a secure example in your corpus. Review before committing.</sub>`;
+}
+function suggestionBlock(lines) {
+  const body = lines.join("\n");
+  const fence = fenceFor(body);
+  return lines.length === 0 ? `${fence}suggestion
+${fence}` : `${fence}suggestion
+${body}
+${fence}`;
+}
+function headerMarkdown(suggestion, part2) {
+  const which2 = part2 && part2.total > 1 ? ` · change ${part2.index + 1} of ${part2.total}` : "";
+  return `**SecCoder** · ${inlineCode(suggestion.functionName.slice(0, 200))}${which2}`;
+}
+function renderSuggestionMarkdown(suggestion, part2) {
+  const lines = [
+    headerMarkdown(suggestion, part2),
+    "",
+    explanationMarkdown(suggestion),
+    "",
+    suggestionBlock(part2 ? part2.hunk.replacement : replacementLines(suggestion))
+  ];
+  const imports = importsMarkdown(suggestion);
+  if (imports) lines.push("", imports);
+  lines.push("", footerMarkdown(suggestion));
   return lines.join("\n");
 }
 
@@ -76751,35 +77726,31 @@ function standingSuggestions(existing) {
   const answered = existing.filter((fp) => fp.outdated);
   return existing.filter((fp) => !fp.outdated && !answered.some((mark) => sameSuggestion(mark, fp)));
 }
-function suggestionDiff(suggestion) {
-  const before = `${suggestion.original.replace(/\n$/, "")}
-`;
-  const after = `${suggestion.replacement.replace(/\n$/, "")}
-`;
-  const lines = [];
-  for (const change of diffLines(before, after)) {
-    const prefix = change.added ? "+" : change.removed ? "-" : " ";
-    for (const line of change.value.replace(/\n$/, "").split("\n")) lines.push(`${prefix}${line}`);
+function partNumbers(indices) {
+  const numbers = indices.map((index2) => String(index2 + 1));
+  return numbers.length <= 1 ? numbers[0] ?? "" : `${numbers.slice(0, -1).join(", ")} and ${numbers[numbers.length - 1]}`;
+}
+function renderBodySection(suggestion, indices, hunks = suggestionHunks(suggestion)) {
+  const shown = indices ?? hunks.map((_, index2) => index2);
+  const lines = suggestion.startLine === suggestion.endLine ? `line ${suggestion.startLine}` : `lines ${suggestion.startLine}–${suggestion.endLine}`;
+  const parts = [`#### ${inlineCode(suggestion.functionName)} in ${inlineCode(suggestion.path)}, ${lines}`, "", explanationMarkdown(suggestion)];
+  if (shown.length < hunks.length) {
+    const inline = hunks.length - shown.length;
+    parts.push(
+      "",
+      `${shown.length === 1 ? "Change" : "Changes"} ${partNumbers(shown)} of ${hunks.length} ${shown.length === 1 ? "is" : "are"} outside the changed lines; the other ${inline === 1 ? "one is an inline suggestion" : `${inline} are inline suggestions`}.`
+    );
   }
-  const count3 = (text) => text.split("\n").length - 1;
-  const start = suggestion.startLine;
-  return [`@@ -${start},${count3(before)} +${start},${count3(after)} @@`, ...lines].join("\n");
+  for (const index2 of shown) {
+    const hunk = hunks[index2];
+    if (hunk) parts.push("", codeBlock(hunkDiff(hunk, shiftBefore(hunks, index2)), "diff"));
+  }
+  const imports = importsMarkdown(suggestion);
+  if (imports) parts.push("", imports);
+  return parts.join("\n");
 }
-function renderBodySection(suggestion) {
-  const where = `#### ${inlineCode(suggestion.functionName)} in ${inlineCode(suggestion.path)}, lines ${suggestion.startLine}–${suggestion.endLine}`;
-  const markdown = renderSuggestionMarkdown(suggestion);
-  const block = codeBlock(suggestion.replacement, "suggestion");
-  const diff = codeBlock(suggestionDiff(suggestion), "diff");
-  const parts = markdown.split(block);
-  const body = parts.length === 2 ? parts.join(diff) : `${markdown}
-
-${diff}`;
-  return `${where}
-
-${body}`;
-}
-function commentFor(suggestion, body) {
-  const { path: path7, startLine, endLine } = suggestion;
+function commentFor(path7, hunk, body) {
+  const { startLine, endLine } = hunk;
   if (startLine === endLine) return { path: path7, line: endLine, side: "RIGHT", body };
   return { path: path7, start_line: startLine, start_side: "RIGHT", line: endLine, side: "RIGHT", body };
 }
@@ -76794,7 +77765,15 @@ function planReview(input2) {
   const comments = [];
   const bodySections = [];
   const bodyFingerprints = [];
-  const counts = { suggestions: 0, inline: 0, inBody: 0, alreadyPosted: input2.alreadySuggested ?? 0, outdated: 0, tooLong: 0 };
+  const counts = {
+    suggestions: 0,
+    posted: 0,
+    inline: 0,
+    inBody: 0,
+    alreadyPosted: input2.alreadySuggested ?? 0,
+    outdated: 0,
+    tooLong: 0
+  };
   const planned = [];
   let sectionChars = 0;
   for (const outcome of input2.outcomes) {
@@ -76807,34 +77786,42 @@ function planReview(input2) {
       continue;
     }
     if (planned.some((other) => sameCode(other, fp))) continue;
-    const file2 = input2.diff.find((changed) => changed.path === suggestion.path && changed.status !== "deleted");
-    if (file2 && linesInDiff(file2, suggestion.startLine, suggestion.endLine)) {
-      const body = withFingerprints(renderSuggestionMarkdown(suggestion), [fp]);
-      if (body.length > GITHUB_TEXT_LIMIT) {
-        counts.tooLong += 1;
+    const hunks = suggestionHunks(suggestion);
+    if (hunks.length === 0) continue;
+    const file2 = input2.diff.find((changed2) => changed2.path === suggestion.path && changed2.status !== "deleted");
+    const inline = [];
+    const outside2 = [];
+    for (const [index2, hunk] of hunks.entries()) {
+      if (!file2 || !linesInDiff(file2, hunk.startLine, hunk.endLine)) {
+        outside2.push(index2);
         continue;
       }
-      comments.push(commentFor(suggestion, body));
-      counts.inline += 1;
-    } else {
-      const section = renderBodySection(suggestion);
-      const cost = section.length + renderFingerprint(fp).length + 8;
-      if (sectionChars + cost > BODY_SECTION_BUDGET) {
-        counts.tooLong += 1;
-        continue;
-      }
+      const part2 = { hunk, index: index2, total: hunks.length };
+      inline.push(commentFor(suggestion.path, hunk, withFingerprints(renderSuggestionMarkdown(suggestion, part2), [fingerprintOf(suggestion, part2)])));
+    }
+    const section = outside2.length > 0 ? renderBodySection(suggestion, outside2, hunks) : void 0;
+    const sectionFingerprints = outside2.map((index2) => fingerprintOf(suggestion, { index: index2, total: hunks.length }));
+    const cost = section === void 0 ? 0 : section.length + sectionFingerprints.reduce((sum, part2) => sum + renderFingerprint(part2).length + 1, 8);
+    if (inline.some((comment) => comment.body.length > GITHUB_TEXT_LIMIT) || sectionChars + cost > BODY_SECTION_BUDGET) {
+      counts.tooLong += 1;
+      continue;
+    }
+    comments.push(...inline);
+    if (section !== void 0) {
       sectionChars += cost;
       bodySections.push(section);
-      bodyFingerprints.push(fp);
-      counts.inBody += 1;
+      bodyFingerprints.push(...sectionFingerprints);
     }
+    counts.posted += 1;
+    counts.inline += inline.length;
+    counts.inBody += outside2.length;
     planned.push(fp);
   }
   const outdated = [];
   for (const existing of active) {
-    const changed = current.some((now) => sameFunction(now, existing) && now.orig !== existing.orig);
+    const changed2 = current.some((now) => sameFunction(now, existing) && now.orig !== existing.orig);
     const stillThere = current.some((now) => sameCode(now, existing));
-    if (changed && !stillThere && !outdated.some((other) => sameSuggestion(other, existing))) outdated.push(existing);
+    if (changed2 && !stillThere && !outdated.some((other) => sameSuggestion(other, existing))) outdated.push(suggestionFingerprint(existing));
   }
   counts.outdated = outdated.length;
   return {
@@ -76849,10 +77836,9 @@ function planReview(input2) {
 }
 function renderReviewBody(plan, context) {
   const { counts } = plan;
-  const fresh = counts.inline + counts.inBody;
-  const where = [counts.inline > 0 ? `${counts.inline} inline` : "", counts.inBody > 0 ? `${counts.inBody} below` : ""].filter(Boolean).join(", ");
+  const where = [counts.inline > 0 ? plural2(counts.inline, "inline suggestion") : "", counts.inBody > 0 ? `${plural2(counts.inBody, "change")} below` : ""].filter(Boolean).join(", ");
   const lines = [
-    `**SecCoder** checked ${plural2(context.targetsFound, "function")} and suggests ${plural2(fresh, "secure rewrite")}${where ? ` (${where})` : ""}.`
+    counts.posted > 0 ? `**SecCoder** suggests security fixes for ${counts.posted} of ${plural2(context.targetsFound, "checked function")}${where ? ` (${where})` : ""}.` : `**SecCoder** checked ${plural2(context.targetsFound, "function")} and has no new suggestions.`
   ];
   if (counts.alreadyPosted > 0) {
     lines.push("", `${plural2(counts.alreadyPosted, "earlier suggestion")} for unchanged code ${counts.alreadyPosted === 1 ? "is" : "are"} not repeated.`);
@@ -76862,7 +77848,7 @@ function renderReviewBody(plan, context) {
       "",
       "### Outside the changed lines",
       "",
-      "GitHub only accepts suggestions on lines this pull request changed; these functions need the change applied by hand.",
+      "GitHub only accepts suggestions on lines this pull request changed; apply these changes by hand.",
       ...plan.bodySections.flatMap((section) => ["", section])
     );
   }
@@ -76881,23 +77867,27 @@ function renderReviewBody(plan, context) {
   return withFingerprints(lines.join("\n"), plan.bodyFingerprints);
 }
 function renderOutdatedReply(fp) {
-  const text = `This suggestion for ${inlineCode(fp.fn)} is outdated: the function has changed since it was written, so applying it would overwrite the new code.`;
-  return withFingerprints(text, [{ ...fp, outdated: true }]);
+  const whole = suggestionFingerprint(fp);
+  const text = whole.parts !== void 0 ? `The ${whole.parts} suggested changes to ${inlineCode(whole.fn)} (this one and the others with it) are outdated: the function has changed since they were written, so applying any of them would overwrite the new code.` : `This suggestion for ${inlineCode(whole.fn)} is outdated: the function has changed since it was written, so applying it would overwrite the new code.`;
+  return withFingerprints(text, [{ ...whole, outdated: true }]);
 }
 
 // src/github/review/check-summary.ts
-var SKIP_ROWS = [
-  ["ignored-path", "Skipped: ignored path"],
-  ["too-large", "Skipped: too large"],
-  ["cap-reached", "Skipped: cap reached"],
-  ["language", "Skipped: language not configured"],
-  ["parse-error", "Skipped: parse error"]
-];
-var RARE_SKIP_ROWS = [
-  ["alert-outside-function", "Skipped: alert outside any function"],
-  ["unsupported-file", "Skipped: unsupported file"],
-  ["no-risk", "Skipped: no risky operation"]
-];
+var SKIP_LABELS = {
+  "ignored-path": { label: "Skipped: ignored path", always: true },
+  "too-large": { label: "Skipped: too large", always: true },
+  "cap-reached": { label: "Skipped: cap reached", always: true },
+  language: { label: "Skipped: language not configured", always: true },
+  "parse-error": { label: "Skipped: parse error", always: true },
+  "alert-outside-function": { label: "Skipped: alert outside any function", always: false },
+  "unsupported-file": { label: "Skipped: unsupported file", always: false },
+  "binary-file": { label: "Skipped: binary file", always: false },
+  "no-function": { label: "Skipped: no function in the file", always: false },
+  "diff-not-applicable": { label: "Skipped: diff does not match the file's lines", always: false },
+  "not-in-diff": { label: "Skipped: file not in the diff", always: false },
+  "no-risk": { label: "Skipped: no risky operation", always: false }
+};
+var SKIP_ROWS = Object.entries(SKIP_LABELS);
 function rejectionsOf(outcome) {
   return Object.values(outcome.rejections).reduce((sum, count3) => sum + (count3 ?? 0), 0);
 }
@@ -76943,15 +77933,14 @@ function checkRunOutput(input2) {
     ["Suggestions", String(suggested.length)]
   ];
   if (input2.review) {
-    const fresh = input2.review.inline + input2.review.inBody;
-    rows.push([input2.dryRun ? "Would be posted (dry run)" : "Posted now", String(fresh)]);
+    rows.push([input2.dryRun ? "Would be posted (dry run)" : "Posted now", String(input2.review.posted)]);
     rows.push(["Already on the pull request", String(input2.review.alreadyPosted)]);
     if (input2.review.tooLong > 0) rows.push(["Too long for a GitHub comment", String(input2.review.tooLong)]);
   }
-  for (const [reason, label] of SKIP_ROWS) {
+  for (const [reason, { label }] of SKIP_ROWS.filter(([, row]) => row.always)) {
     rows.push([reason === "cap-reached" ? `${label} (maxTargets ${config3.maxTargets})` : label, String(skipCount(reason))]);
   }
-  for (const [reason, label] of RARE_SKIP_ROWS) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
+  for (const [reason, { label }] of SKIP_ROWS.filter(([, row]) => !row.always)) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
   rows.push(["Samples rejected by validation", String(outcomes.reduce((sum, outcome) => sum + rejectionsOf(outcome), 0))]);
   rows.push(["Model or analyzer errors", String(failed.length)]);
   const summary2 = [
@@ -77257,7 +78246,7 @@ async function readEvent(env) {
 }
 
 // src/action/inputs.ts
-import { existsSync as existsSync5, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync5, statSync as statSync3 } from "node:fs";
 import { isAbsolute, resolve as resolve5 } from "node:path";
 var MODEL_API_KEY_ENV = "SECCODER_MODEL_API_KEY";
 var REPOSITORY2 = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
@@ -77269,7 +78258,7 @@ function readCorpus(value, workspace) {
   if (value === void 0) return { kind: "folder" };
   const dir = resolve5(workspace, value);
   if (existsSync5(dir)) {
-    if (!statSync2(dir).isDirectory()) throw new ActionInputError("corpus", `${value} is a file; give the folder holding corpus.jsonl`);
+    if (!statSync3(dir).isDirectory()) throw new ActionInputError("corpus", `${value} is a file; give the folder holding corpus.jsonl`);
     return { kind: "folder", dir };
   }
   const repository = isAbsolute(value) ? null : REPOSITORY2.exec(value);
@@ -77373,17 +78362,17 @@ function withReason(details, message2) {
 }
 var octokitLog = { debug: () => void 0, info: () => void 0, warn: (message2) => warning(message2), error: () => void 0 };
 async function corpusProvider(inputs, env, workDir) {
-  const cacheDir = join18(workDir, "repositories");
+  const cacheDir = join19(workDir, "repositories");
   const { corpus } = inputs;
   if (corpus.kind === "repository") {
-    const provider = createCorpusProvider({ root: join18(workDir, "corpus"), cacheDir });
+    const provider = createCorpusProvider({ root: join19(workDir, "corpus"), cacheDir });
     return { corpusFor: (_location, octokit) => provider.corpusFor({ store: "repository", owner: corpus.owner, repo: corpus.repo }, octokit) };
   }
   let root = corpus.dir ?? resolveCorpusDir(void 0, env);
   if (resolve6(root) === resolve6(bundledCorpusDir())) {
-    const copy = join18(workDir, "seed-corpus");
+    const copy = join19(workDir, "seed-corpus");
     await mkdir6(copy, { recursive: true });
-    for (const file2 of [CORPUS_FILE, CWE_EXAMPLES_FILE, "NOTICE"]) await copyFile2(join18(root, file2), join18(copy, file2));
+    for (const file2 of [CORPUS_FILE, CWE_EXAMPLES_FILE, "NOTICE"]) await copyFile2(join19(root, file2), join19(copy, file2));
     root = copy;
   }
   return createCorpusProvider({ root, cacheDir });
@@ -77461,10 +78450,10 @@ async function run2(deps = {}) {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const inputs = readInputs(workspace);
     const event = await readEvent(env);
-    const workDir = join18(env.RUNNER_TEMP ?? tmpdir2(), "seccoder");
+    const workDir = join19(env.RUNNER_TEMP ?? tmpdir2(), "seccoder");
     await mkdir6(workDir, { recursive: true });
     const outcome = await act(inputs, event, env, deps, workDir);
-    const reportPath = join18(workDir, "seccoder-report.json");
+    const reportPath = join19(workDir, "seccoder-report.json");
     await writeFile4(reportPath, `${JSON.stringify({ event: event.name, ...outcome }, null, 2)}
 `);
     setOutput("suggestions", suggestionsOf(outcome));

@@ -1,15 +1,35 @@
-// What `seccoder harden` prints: per target, the suggestion as a diff (or, in precedent mode, the
-// demonstrations and the prompt it would send), then a one-line summary.
-import type { SkippedTarget } from '../detect/types.js';
+// What `seccoder harden` prints. On stdout, the report: per target, the suggestion as a diff (or,
+// in precedent mode, the demonstrations and the prompt it would send, or why no sample was kept),
+// then a one-line summary. On stderr, what went wrong or was left out: the files and functions
+// skipped with their reason, and the targets the model or an analyzer failed on.
+import type { SkippedTarget, Target } from '../detect/types.js';
+import { qualifiedName } from '../detect/qualified-name.js';
 import type { SourceFile } from '../detect/targets.js';
 import { renderSuggestionDiff } from '../harden/render-diff.js';
 import type { TargetOutcome } from '../harden/harden-target.js';
 
+/** Why no model was asked: none configured, or `--dry-run` (with the model it would have asked). */
+export type Precedent = { reason: 'no-model' } | { reason: 'dry-run'; model?: string; url?: string };
+
 export interface HardenReport {
+  /** The model asked; undefined in precedent mode. */
   model: string | undefined;
+  /** Set in precedent mode. */
+  precedent?: Precedent;
   outcomes: TargetOutcome[];
   skipped: SkippedTarget[];
   files: SourceFile[];
+}
+
+export interface OutputStreams {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const CONSOLE: OutputStreams = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+export function targetLabel(target: Target): string {
+  return `${target.path}:${target.function.startLine}-${target.function.endLine} ${qualifiedName(target.function)}`;
 }
 
 function demonstrationLine(outcome: TargetOutcome, index: number): string {
@@ -20,9 +40,41 @@ function demonstrationLine(outcome: TargetOutcome, index: number): string {
   return `  ${index + 1}. ${entry.id}  ${entry.cwe.join(',') || 'no CWE'}  ${entry.language}${where ? `  ${where}` : ''}`;
 }
 
-function jsonReport(report: HardenReport) {
+/** "3 samples, rejected: 2 parse-error, 1 unchanged": why a target got no suggestion without failing. */
+export function noChangeReason(outcome: TargetOutcome): string {
+  if (outcome.samples === 0) return 'the model returned no sample';
+  const rejected = Object.entries(outcome.rejections)
+    .filter(([, count]) => (count ?? 0) > 0)
+    .map(([reason, count]) => `${count} ${reason}`);
+  return `${outcome.samples} samples, rejected: ${rejected.join(', ') || 'none valid'}`;
+}
+
+function precedentNote(precedent: Precedent | undefined): string {
+  if (precedent?.reason === 'dry-run') {
+    const which = precedent.model || precedent.url ? ` (${[precedent.model, precedent.url && `at ${precedent.url}`].filter(Boolean).join(' ')})` : '';
+    return `Precedent mode: --dry-run, so the model${which} was not called. Drop --dry-run to get suggestions.`;
+  }
+  return 'Precedent mode: no model configured. To get suggestions, pass --model-url <OpenAI-compatible URL or preset> --model <name> (see README).';
+}
+
+export function skipLine(skip: SkippedTarget): string {
+  return `skipped ${skip.path}${skip.function ? ` ${skip.function}` : ''}: ${skip.reason}${skip.detail ? ` (${skip.detail})` : ''}`;
+}
+
+/** The targets that failed, one stderr line per distinct error (naming the targets it hit). */
+export function failureLines(outcomes: readonly TargetOutcome[]): string[] {
+  const byError = new Map<string, string[]>();
+  for (const outcome of outcomes) {
+    if (outcome.error === undefined) continue;
+    byError.set(outcome.error, [...(byError.get(outcome.error) ?? []), targetLabel(outcome.target)]);
+  }
+  return [...byError].map(([error, labels]) => `seccoder: failed on ${labels.join(', ')}: ${error}`);
+}
+
+export function jsonReport(report: HardenReport, extra: Record<string, unknown> = {}) {
   return {
     model: report.model ?? null,
+    precedent: report.precedent ?? null,
     targets: report.outcomes.map((outcome) => ({
       path: outcome.target.path,
       function: outcome.target.function.name,
@@ -38,47 +90,48 @@ function jsonReport(report: HardenReport) {
       error: outcome.error ?? null,
     })),
     skipped: report.skipped,
+    failed: report.outcomes.filter((outcome) => outcome.error !== undefined).length,
+    ...extra,
   };
 }
 
-export function printOutcomes(report: HardenReport, options: { json: boolean; style: 'chat' | 'completion' }): void {
+/** Prints the report: `--json` as one JSON document on stdout, else as text. Skips and failures also go to stderr. */
+export function printOutcomes(report: HardenReport, options: { json: boolean; style: 'chat' | 'completion' }, streams: OutputStreams = CONSOLE): void {
+  const { out, err } = streams;
+  for (const skip of report.skipped) err(skipLine(skip));
+  for (const line of failureLines(report.outcomes)) err(line);
   if (options.json) {
-    console.log(JSON.stringify(jsonReport(report), null, 2));
+    out(JSON.stringify(jsonReport(report), null, 2));
     return;
   }
   const contents = new Map(report.files.map((file) => [file.path, file.content]));
   for (const outcome of report.outcomes) {
     const { target } = outcome;
     const alerts = target.alerts.map((alert) => `${alert.ruleId}${alert.cwe.length ? ` (${alert.cwe.join(', ')})` : ''}`).join(', ');
-    console.log(
-      `== ${target.path}:${target.function.startLine}-${target.function.endLine} ${target.function.name} (${target.reason}${alerts ? `: ${alerts}` : ''})`,
-    );
-    console.log(outcome.demonstrations.length > 0 ? 'secure demonstrations:' : 'no demonstration fits the prompt budget');
-    outcome.demonstrations.forEach((_, index) => console.log(demonstrationLine(outcome, index)));
+    out(`== ${target.path}:${target.function.startLine}-${target.function.endLine} ${target.function.name} (${target.reason}${alerts ? `: ${alerts}` : ''})`);
+    out(outcome.demonstrations.length > 0 ? 'secure demonstrations:' : 'no demonstration fits the prompt budget');
+    outcome.demonstrations.forEach((_, index) => out(demonstrationLine(outcome, index)));
     if (!report.model) {
-      console.log(`prompt it would send (${options.style}, ~${outcome.prompt.estimatedTokens} tokens):`);
-      if (options.style === 'completion') console.log(outcome.prompt.completion);
-      else for (const message of outcome.prompt.messages) console.log(`--- ${message.role} ---\n${message.content}`);
+      out(`prompt it would send (${options.style}, ~${outcome.prompt.estimatedTokens} tokens):`);
+      if (options.style === 'completion') out(outcome.prompt.completion);
+      else for (const message of outcome.prompt.messages) out(`--- ${message.role} ---\n${message.content}`);
     } else if (outcome.suggestion) {
-      console.log(renderSuggestionDiff(outcome.suggestion, contents.get(target.path) ?? ''));
-      console.log(outcome.suggestion.reason);
+      out(renderSuggestionDiff(outcome.suggestion, contents.get(target.path) ?? ''));
+      out(outcome.suggestion.reason);
+    } else if (outcome.error !== undefined) {
+      out('no suggestion: failed (the error is on stderr)');
     } else {
-      const rejected = Object.entries(outcome.rejections)
-        .map(([reason, count]) => `${count} ${reason}`)
-        .join(', ');
-      console.log(`no suggestion: ${outcome.error ?? `${outcome.samples} samples, rejected: ${rejected || 'none valid'}`}`);
+      out(`no suggestion: ${noChangeReason(outcome)}`);
     }
-    console.log('');
+    out('');
   }
-  for (const skip of report.skipped)
-    console.log(`skipped ${skip.path}${skip.function ? ` ${skip.function}` : ''}: ${skip.reason}${skip.detail ? ` (${skip.detail})` : ''}`);
   const suggestions = report.outcomes.filter((outcome) => outcome.suggestion).length;
+  const failed = report.outcomes.filter((outcome) => outcome.error !== undefined).length;
   if (report.model) {
-    console.log(`${report.outcomes.length} targets, ${suggestions} suggestions from ${report.model}, ${report.skipped.length} skipped.`);
-  } else {
-    console.log(
-      `${report.outcomes.length} targets, ${report.skipped.length} skipped. Precedent mode: no model configured. ` +
-        'To get suggestions, pass --model-url <OpenAI-compatible URL or preset> --model <name> (see README).',
+    out(
+      `${report.outcomes.length} targets, ${suggestions} suggestions from ${report.model}, ${report.skipped.length} skipped${failed > 0 ? `, ${failed} failed` : ''}.`,
     );
+  } else {
+    out(`${report.outcomes.length} targets, ${report.skipped.length} skipped. ${precedentNote(report.precedent)}`);
   }
 }

@@ -28,3 +28,16 @@ export class EntryRejectedError extends SecCoderError {
     super(`${input}: ${reason}`, options);
   }
 }
+
+/** `corpus add` was not given a corpus of the user's, or was pointed at the seed corpus bundled with SecCoder. */
+export class SeedCorpusWriteError extends SecCoderError {
+  override name = 'SeedCorpusWriteError';
+  constructor(
+    readonly bundledDir: string,
+    readonly why: string,
+  ) {
+    super(`${why}; SecCoder never adds to the seed corpus it bundles (${bundledDir})`, {
+      hint: 'pass --corpus <dir>, set SECCODER_CORPUS, or create ./corpus in the current folder',
+    });
+  }
+}

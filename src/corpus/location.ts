@@ -1,8 +1,10 @@
 // Which corpus folder a command works on: --corpus, else $SECCODER_CORPUS, else ./corpus when it
-// holds a corpus, else the seed corpus shipped with SecCoder.
-import { existsSync } from 'node:fs';
+// holds a corpus, else the seed corpus shipped with SecCoder. Writers (`corpus add`) need a corpus
+// of the user's: the bundled seed is never written to.
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SeedCorpusWriteError } from './errors.js';
 import { CORPUS_FILE } from './local-store.js';
 
 /** The package's own corpus folder (the committed seed), found from this file's location. */
@@ -18,4 +20,30 @@ export function resolveCorpusDir(option: string | undefined, env: NodeJS.Process
   const local = resolve('corpus');
   if (existsSync(join(local, CORPUS_FILE))) return local;
   return bundledCorpusDir();
+}
+
+/** The path with symbolic links resolved, as far as it exists. */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * The corpus folder a writer may add to: --corpus, else $SECCODER_CORPUS, else an existing
+ * ./corpus folder. Throws SeedCorpusWriteError when none is given or the one given is the seed
+ * corpus bundled with SecCoder (as ./corpus is when run from SecCoder's own folder).
+ */
+export function writableCorpusDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const bundled = bundledCorpusDir();
+  const local = resolve('corpus');
+  let dir: string;
+  if (option) dir = resolve(option);
+  else if (env.SECCODER_CORPUS) dir = resolve(env.SECCODER_CORPUS);
+  else if (existsSync(local) && statSync(local).isDirectory()) dir = local;
+  else throw new SeedCorpusWriteError(bundled, 'no corpus to add to: no --corpus, no $SECCODER_CORPUS and no ./corpus folder');
+  if (canonical(dir) === canonical(bundled)) throw new SeedCorpusWriteError(bundled, `${dir} is the seed corpus bundled with SecCoder`);
+  return dir;
 }

@@ -1,6 +1,8 @@
 // Builds the seed corpus from the SVEN and SafeCoder training pairs: the secure side of each
 // vulnerability fix, with the fixing commit as provenance. Validation splits are read only to keep
 // out training functions identical to a held-out one: they are for measuring, never for the seed.
+// Every entry then passes the corpus's gate (src/analyze/secure-gate.ts), as a merged fix or a
+// `seccoder corpus add` does: a "secure" side an analyzer still flags, or that silences one, is dropped.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -9,6 +11,8 @@ import { languageFromPath } from '../lang/languages.js';
 import { codeHash, normalizeCode, type CorpusEntry } from './entry.js';
 import { validationHashes } from './validation-hashes.js';
 import { DataFileError } from '../errors/data-file-error.js';
+import { gateProblem, secureGate, type GateVerdict } from '../analyze/secure-gate.js';
+import type { Analyzer } from '../analyze/types.js';
 
 /** Default cap on a demonstration's length: longer functions crowd out the prompt. */
 export const DEFAULT_SEED_MAX_CHARS = 4000;
@@ -38,12 +42,56 @@ export interface SeedReport {
   duplicates: number;
   /** Identical to a function of a validation split. */
   heldOut: number;
+  /** Dropped by the gate, per `<analyzer>:<rule>` (`seccoder:suppression-comment`, `failed:<analyzer>`). */
+  gated: Record<string, number>;
+  /** Each entry the gate dropped, with why. */
+  gateDrops: { id: string; rule: string; problem: string }[];
   kept: number;
+}
+
+export interface SeedGate {
+  /** The analyzers that must find nothing (those not handling an entry's language are not run). */
+  analyzers: readonly Analyzer[];
+  /** Entries checked at once (default 2). */
+  concurrency?: number;
 }
 
 export interface SeedOptions {
   datasetsDir: string;
   maxChars?: number;
+  /**
+   * The corpus's gate, run on every entry that survives the other filters. `false` builds the
+   * ungated list (for checking the data against the committed seed without running the tools).
+   */
+  gate: SeedGate | false;
+}
+
+/** The rule a failed verdict is counted under. */
+function gateRule(verdict: GateVerdict): string {
+  if (verdict.failure) return `failed:${verdict.failure.analyzer}`;
+  const first = verdict.findings[0];
+  return first ? `${first.analyzer}:${first.ruleId}` : 'unknown';
+}
+
+async function applyGate(entries: readonly CorpusEntry[], gate: SeedGate, report: SeedReport): Promise<CorpusEntry[]> {
+  const verdicts: GateVerdict[] = new Array<GateVerdict>(entries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const index = next++;
+      const entry = entries[index] as CorpusEntry;
+      verdicts[index] = await secureGate({ code: entry.code, language: entry.language, fileName: entry.source.path?.split('/').at(-1) }, gate.analyzers);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, gate.concurrency ?? 2) }, worker));
+  return entries.filter((entry, index) => {
+    const verdict = verdicts[index] as GateVerdict;
+    if (verdict.passed) return true;
+    const rule = gateRule(verdict);
+    report.gated[rule] = (report.gated[rule] ?? 0) + 1;
+    report.gateDrops.push({ id: entry.id, rule, problem: gateProblem(verdict) ?? rule });
+    return false;
+  });
 }
 
 async function seedSources(datasetsDir: string): Promise<SeedSource[]> {
@@ -58,7 +106,6 @@ async function seedSources(datasetsDir: string): Promise<SeedSource[]> {
     },
   ];
 }
-
 
 function entryFromPair(pair: Pair, source: SeedSource): CorpusEntry | 'unknown-language' {
   const language = languageFromPath(pair.file_name);
@@ -88,7 +135,7 @@ function entryFromPair(pair: Pair, source: SeedSource): CorpusEntry | 'unknown-l
 
 export async function buildSeedCorpus(options: SeedOptions): Promise<{ entries: CorpusEntry[]; report: SeedReport }> {
   const maxChars = options.maxChars ?? DEFAULT_SEED_MAX_CHARS;
-  const report: SeedReport = { read: 0, identical: 0, tooLong: 0, unknownLanguage: 0, duplicates: 0, heldOut: 0, kept: 0 };
+  const report: SeedReport = { read: 0, identical: 0, tooLong: 0, unknownLanguage: 0, duplicates: 0, heldOut: 0, gated: {}, gateDrops: [], kept: 0 };
   const heldOut = await validationHashes(options.datasetsDir, ['after']);
   const seen = new Map<string, CorpusEntry>();
   const entries: CorpusEntry[] = [];
@@ -130,6 +177,7 @@ export async function buildSeedCorpus(options: SeedOptions): Promise<{ entries: 
       }
     }
   }
-  report.kept = entries.length;
-  return { entries, report };
+  const kept = options.gate ? await applyGate(entries, options.gate, report) : entries;
+  report.kept = kept.length;
+  return { entries: kept, report };
 }

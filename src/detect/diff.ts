@@ -22,6 +22,26 @@ export interface ChangedFile {
   /** Right-side line numbers of added lines, ascending; empty for deleted and binary files. */
   addedLines: number[];
   hunks: HunkRange[];
+  /**
+   * What the new version holds on each line the hunks show (added and context lines), when the
+   * diff's text was read: how `diffMismatch` tells whether the diff was made against a file.
+   */
+  rightLines?: RightLine[];
+}
+
+/** One line of a hunk's right side: its number in the new version and its text. */
+export interface RightLine {
+  line: number;
+  text: string;
+}
+
+/** A line where the file is not what the diff says the new version holds. */
+export interface DiffMismatch {
+  line: number;
+  /** The diff's text for the line. */
+  expected: string;
+  /** The file's text, undefined when the file is shorter. */
+  actual: string | undefined;
 }
 
 export interface ChangedFunction {
@@ -72,6 +92,17 @@ export function parseUnifiedDiff(text: string): ChangedFile[] {
     const binary = section?.binary ?? false;
     const addedLines =
       status === 'deleted' || binary ? [] : file.chunks.flatMap((chunk) => chunk.changes.flatMap((change) => (change.type === 'add' ? [change.ln] : [])));
+    // `\ No newline at end of file` comes through as a change too; only `+` and ` ` lines are the file's.
+    const rightLines =
+      status === 'deleted' || binary
+        ? []
+        : file.chunks.flatMap((chunk) =>
+            chunk.changes.flatMap((change): RightLine[] => {
+              if (change.type === 'add' && change.content.startsWith('+')) return [{ line: change.ln, text: change.content.slice(1) }];
+              if (change.type === 'normal' && change.content.startsWith(' ')) return [{ line: change.ln2, text: change.content.slice(1) }];
+              return [];
+            }),
+          );
     return [
       {
         path: status === 'deleted' ? from : to,
@@ -80,6 +111,7 @@ export function parseUnifiedDiff(text: string): ChangedFile[] {
         binary,
         addedLines: [...new Set(addedLines)].sort((a, b) => a - b),
         hunks: file.chunks.map((chunk) => ({ newStart: chunk.newStart, newLines: chunk.newLines })),
+        rightLines,
       },
     ];
   });
@@ -107,4 +139,21 @@ export function changedFunctions(file: ChangedFile, functions: readonly Function
 export function linesInDiff(file: ChangedFile, start: number, end: number): boolean {
   if (end < start) return false;
   return file.hunks.some((hunk) => hunk.newLines > 0 && start >= hunk.newStart && end <= hunk.newStart + hunk.newLines - 1);
+}
+
+/**
+ * The first line where `content` (the file as given) differs from what the diff says the new
+ * version holds, or undefined when every line the hunks show is there (or the diff's text is
+ * unknown). A mismatch means the diff was made against another version of the file, so its line
+ * numbers say nothing about this one. Line endings (`\r`) are ignored.
+ */
+export function diffMismatch(file: ChangedFile, content: string): DiffMismatch | undefined {
+  if (!file.rightLines || file.rightLines.length === 0) return undefined;
+  const lines = content.split('\n');
+  const strip = (text: string) => text.replace(/\r$/, '');
+  for (const { line, text } of file.rightLines) {
+    const actual = lines[line - 1];
+    if (actual === undefined || strip(actual) !== strip(text)) return { line, expected: text, actual: actual === undefined ? undefined : strip(actual) };
+  }
+  return undefined;
 }

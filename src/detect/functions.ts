@@ -39,6 +39,19 @@ function findFunctions(root: SyntaxNode, grammar: Grammar): Found[] {
   return found;
 }
 
+/**
+ * Code sharing the function's first and last lines (`x = 1; function f() {`, `} module.exports = f;`):
+ * the text before its start on its first line and after its end on its last line, when not blank.
+ */
+function sharedLineText(code: string, startIndex: number, endIndex: number): { textBefore?: string; textAfter?: string } {
+  const lineStart = code.lastIndexOf('\n', startIndex - 1) + 1;
+  const before = code.slice(lineStart, startIndex);
+  // A node ending at column 0 ends on the line before (see lastRow): nothing follows it there.
+  const after =
+    endIndex > 0 && code[endIndex - 1] === '\n' ? '' : code.slice(endIndex, code.indexOf('\n', endIndex) === -1 ? code.length : code.indexOf('\n', endIndex));
+  return { ...(/\S/.test(before) ? { textBefore: before } : {}), ...(/\S/.test(after) ? { textAfter: after } : {}) };
+}
+
 function toInfo({ match, className }: Found, code: string, lines: string[], grammar: Grammar): FunctionInfo {
   const startRow = match.start.startPosition.row;
   const endRow = Math.max(lastRow(match.end), lastRow(match.node));
@@ -53,6 +66,7 @@ function toInfo({ match, className }: Found, code: string, lines: string[], gram
     code: lines.slice(startRow, endRow + 1).join('\n'),
     parameters: parameterNames(match.parameters, grammar),
     signature: code.slice(signatureStart, Math.max(signatureStart, bodyStart)).trimEnd(),
+    ...sharedLineText(code, signatureStart, Math.max(match.end.endIndex, match.node.endIndex)),
   };
 }
 

@@ -3,7 +3,7 @@
 import type { Language } from '../lang/languages.js';
 import { describeSyntaxProblems, type SyntaxProblem } from '../parse/index.js';
 import { functionOfAlert } from './alert-mapping.js';
-import { changedFunctions, type ChangedFile } from './diff.js';
+import { changedFunctions, diffMismatch, type ChangedFile } from './diff.js';
 import { analyzeSource, enclosingFunction, type SourceAnalysis } from './functions.js';
 import { firstMatchingGlob } from './glob.js';
 import { riskConcepts, riskScore } from './risk-score.js';
@@ -160,12 +160,19 @@ class Selection {
     if (pattern) return this.skip({ path, reason: 'ignored-path', detail: `matches ${pattern}` });
     const file = this.files.get(path);
     if (!file) return this.skip({ path, reason: 'unsupported-file', detail: 'file content not provided' });
+    // As git decides: a NUL byte near the start means binary.
+    if (file.content.slice(0, 8000).includes('\u0000')) return this.skip({ path, reason: 'binary-file', detail: 'the file holds NUL bytes' });
     if (!file.language) return this.skip({ path, reason: 'unsupported-file', detail: 'language not supported' });
     if (this.options.languages && !this.options.languages.includes(file.language)) {
       return this.skip({ path, reason: 'language', detail: `${file.language} is not among the configured languages` });
     }
     const analysis = await analyzeSource(file.content, file.language, path);
     return { path, language: file.language, analysis };
+  }
+
+  /** The file's text as given (undefined when not provided). */
+  contentOf(path: string): string | undefined {
+    return this.files.get(path)?.content;
   }
 
   skip(skipped: SkippedTarget): undefined {
@@ -209,7 +216,16 @@ async function addAlertCandidates(selection: Selection, alerts: readonly Alert[]
     const where = `${alert.ruleId} at line ${alert.startLine}`;
     const inner = functionOfAlert(alert, file.analysis.functions);
     if (!inner) {
-      selection.skip({ path: alert.path, reason: 'alert-outside-function', detail: where });
+      const { errors } = file.analysis;
+      if (file.analysis.functions.length === 0 && errors.length > 0) {
+        selection.skip({
+          path: alert.path,
+          reason: 'parse-error',
+          detail: `${where}: not parsed, no function could be read; ${describeSyntaxProblems(errors, 1)}`,
+        });
+      } else {
+        selection.skip({ path: alert.path, reason: 'alert-outside-function', detail: where });
+      }
       continue;
     }
     const target = selection.lift(file, inner, `alert ${where}`);
@@ -245,11 +261,23 @@ async function addDiffCandidates(selection: Selection, diff: readonly ChangedFil
   for (const changed of diff) {
     if (changed.status === 'deleted' || (changed.addedLines.length === 0 && !changed.binary)) continue;
     if (changed.binary) {
-      selection.skip({ path: changed.path, reason: 'unsupported-file', detail: 'binary file' });
+      selection.skip({ path: changed.path, reason: 'binary-file', detail: 'the diff marks it binary' });
       continue;
     }
     const file = await selection.prepare(changed.path);
     if (!file) continue;
+    const mismatch = diffMismatch(changed, selection.contentOf(changed.path) ?? '');
+    if (mismatch) {
+      const shown = (text: string | undefined) => (text === undefined ? 'past the end of the file' : JSON.stringify(clip(text)));
+      selection.skip({
+        path: changed.path,
+        reason: 'diff-not-applicable',
+        detail:
+          `the diff's hunks do not match the file's lines: line ${mismatch.line} is ${shown(mismatch.actual)} in the file, ` +
+          `${JSON.stringify(clip(mismatch.expected))} in the diff (was the diff made against another version?)`,
+      });
+      continue;
+    }
     const reasonOf = (fn: FunctionInfo): TargetReason => changedFunctions(changed, [fn])[0]?.reason ?? 'changed-function';
     addLineCandidates(selection, file, changed.addedLines, reasonOf);
   }
@@ -259,6 +287,15 @@ async function addWholeFileCandidates(selection: Selection, files: readonly Sour
   for (const source of files) {
     const file = await selection.prepare(source.path);
     if (!file) continue;
+    if (file.analysis.functions.length === 0) {
+      const { errors } = file.analysis;
+      if (errors.length > 0) {
+        selection.skip({ path: file.path, reason: 'parse-error', detail: `not parsed, no function could be read; ${describeSyntaxProblems(errors, 1)}` });
+      } else {
+        selection.skip({ path: file.path, reason: 'no-function', detail: `no ${file.language} function or method found` });
+      }
+      continue;
+    }
     const lines = new Set<number>();
     for (const fn of file.analysis.functions) for (let line = fn.startLine; line <= fn.endLine; line += 1) lines.add(line);
     addLineCandidates(
@@ -267,6 +304,31 @@ async function addWholeFileCandidates(selection: Selection, files: readonly Sour
       [...lines].sort((a, b) => a - b),
       () => 'changed-function',
     );
+  }
+}
+
+function clip(text: string, max = 40): string {
+  const trimmed = text.trim();
+  return trimmed.length > max ? `${trimmed.slice(0, max - 3)}...` : trimmed;
+}
+
+/**
+ * Files given with a diff that does not change them (and no alert in them): the paths the diff
+ * has, and the one that looks like the file when its path was written from another folder.
+ */
+function skipFilesNotInDiff(selection: Selection, files: readonly SourceFile[], diff: readonly ChangedFile[], alerts: readonly Alert[]): void {
+  const inDiff = new Set(diff.flatMap((changed) => [changed.path, ...(changed.oldPath ? [changed.oldPath] : [])]));
+  for (const alert of alerts) inDiff.add(alert.path);
+  const paths = diff.map((changed) => changed.path);
+  const listed = paths.length === 0 ? 'no file' : `${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ` and ${paths.length - 5} more` : ''}`;
+  for (const file of files) {
+    if (inDiff.has(file.path)) continue;
+    const near = paths.find((path) => path.endsWith(`/${file.path}`) || file.path.endsWith(`/${path}`));
+    selection.skip({
+      path: file.path,
+      reason: 'not-in-diff',
+      detail: `the diff changes ${listed}${near ? `; ${near} looks like this file (paths are compared as the diff writes them, from the repository root)` : ''}`,
+    });
   }
 }
 
@@ -306,6 +368,7 @@ export async function selectTargets(input: TargetInput): Promise<TargetSelection
   const alerts = options.targets.alerts ? (input.alerts ?? []) : [];
 
   await addAlertCandidates(selection, alerts);
+  if (input.diff) skipFilesNotInDiff(selection, input.files, input.diff, alerts);
   if (options.targets.newFunctions) {
     if (input.diff) await addDiffCandidates(selection, input.diff);
     else if (!input.alerts || input.alerts.length === 0) await addWholeFileCandidates(selection, input.files);

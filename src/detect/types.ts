@@ -14,6 +14,17 @@ export interface FunctionInfo {
   parameters: string[];
   /** Source up to where the body starts (decorators/annotations, signature). */
   signature: string;
+  /**
+   * Code on line startLine before the function begins (`x = 1; ` in `x = 1; function f() {`).
+   * Absent when there is nothing there but indentation. `code` includes it.
+   */
+  textBefore?: string;
+  /**
+   * Code on line endLine after the function ends (` module.exports = { f };` in
+   * `} module.exports = { f };`, or a trailing comment). Absent when there is nothing there but
+   * whitespace. `code` includes it.
+   */
+  textAfter?: string;
 }
 
 /** A code-scanning alert, from SARIF or from GitHub's API, reduced to what the pipeline uses. */
@@ -54,10 +65,27 @@ export interface Target {
   fileContext: string;
 }
 
-/** Why a candidate did not become a target, for reports. */
+/**
+ * Why a candidate did not become a target, for reports. File-level reasons (no `function`):
+ * `binary-file`, `parse-error` (no function could be read), `no-function`, `diff-not-applicable`
+ * (the diff's lines are not the file's), `not-in-diff` (a file given with a diff that does not
+ * change it), besides `ignored-path`, `language` and `unsupported-file`.
+ */
 export interface SkippedTarget {
   path: string;
   function?: string;
-  reason: 'ignored-path' | 'language' | 'too-large' | 'cap-reached' | 'alert-outside-function' | 'unsupported-file' | 'parse-error' | 'no-risk';
+  reason:
+    | 'ignored-path'
+    | 'language'
+    | 'too-large'
+    | 'cap-reached'
+    | 'alert-outside-function'
+    | 'unsupported-file'
+    | 'binary-file'
+    | 'parse-error'
+    | 'no-function'
+    | 'diff-not-applicable'
+    | 'not-in-diff'
+    | 'no-risk';
   detail?: string;
 }

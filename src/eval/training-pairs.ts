@@ -66,10 +66,19 @@ async function readPairs(file: string, dataset: TrainingPair['dataset']): Promis
 
 /** SVEN data_train_val/train/*.jsonl and SafeCoder data_train_val/train/sec-new-desc.jsonl, in file order. */
 export async function loadTrainingPairs(datasetsDir: string): Promise<TrainingPair[]> {
-  const svenTrain = join(datasetsDir, 'sven', 'data_train_val', 'train');
-  const svenFiles = (await readdir(svenTrain)).filter((name) => name.endsWith('.jsonl')).sort();
+  return loadFixPairsOfSplit(datasetsDir, 'train');
+}
+
+/**
+ * The vulnerability-fix pairs of one split of SVEN's and SafeCoder's `data_train_val`, in file
+ * order: `train` for tuning, `val` for reporting once (SafeCoder's `val` has two files).
+ */
+export async function loadFixPairsOfSplit(datasetsDir: string, split: 'train' | 'val'): Promise<TrainingPair[]> {
+  const sven = join(datasetsDir, 'sven', 'data_train_val', split);
+  const safecoder = join(datasetsDir, 'safecoder', 'data_train_val', split);
   const pairs: TrainingPair[] = [];
-  for (const name of svenFiles) pairs.push(...(await readPairs(join(svenTrain, name), 'sven')));
-  pairs.push(...(await readPairs(join(datasetsDir, 'safecoder', 'data_train_val', 'train', 'sec-new-desc.jsonl'), 'safecoder')));
+  for (const name of (await readdir(sven)).filter((file) => file.endsWith('.jsonl')).sort()) pairs.push(...(await readPairs(join(sven, name), 'sven')));
+  const safecoderFiles = split === 'train' ? ['sec-new-desc.jsonl'] : (await readdir(safecoder)).filter((file) => file.endsWith('.jsonl')).sort();
+  for (const name of safecoderFiles) pairs.push(...(await readPairs(join(safecoder, name), 'safecoder')));
   return pairs;
 }

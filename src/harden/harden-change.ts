@@ -5,7 +5,7 @@
 import type { ChangedFile } from '../detect/diff.js';
 import { selectTargets, type SourceFile, type TargetInput } from '../detect/targets.js';
 import type { Alert, SkippedTarget, Target } from '../detect/types.js';
-import { hardenTargets, type DemonstrationSource, type HardenDependencies, type HardenOptions, type TargetOutcome } from './harden-target.js';
+import { hardenTarget, type DemonstrationSource, type HardenDependencies, type HardenOptions, type TargetOutcome } from './harden-target.js';
 import { splitStanding, type StandingSuggestion } from './standing.js';
 
 /** The change to harden. */
@@ -29,6 +29,8 @@ export interface ChangeOptions extends HardenOptions {
   targets?: TargetInput['options'];
   /** Only the function of this name (after selection). */
   functionName?: string;
+  /** Called as each target starts (0-based index among the `total` to harden), for progress. */
+  onTarget?: (target: Target, index: number, total: number) => void;
 }
 
 export interface ChangeResult {
@@ -41,7 +43,7 @@ export interface ChangeResult {
 }
 
 export async function hardenChange(change: Change, deps: ChangeDependencies, options: ChangeOptions = {}): Promise<ChangeResult> {
-  const { targets: targetOptions, functionName, ...hardenOptions } = options;
+  const { targets: targetOptions, functionName, onTarget, ...hardenOptions } = options;
   const selection = await selectTargets({
     files: change.files,
     ...(change.diff ? { diff: change.diff } : {}),
@@ -52,6 +54,11 @@ export async function hardenChange(change: Change, deps: ChangeDependencies, opt
   const { fresh, alreadySuggested } = splitStanding(selected, change.standing ?? []);
   if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped };
   const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations() : deps.demonstrations;
-  const outcomes = await hardenTargets(fresh, { ...deps, demonstrations }, hardenOptions);
+  const outcomes: TargetOutcome[] = [];
+  // One after another (the model client bounds its own concurrency).
+  for (const [index, target] of fresh.entries()) {
+    onTarget?.(target, index, fresh.length);
+    outcomes.push(await hardenTarget(target, { ...deps, demonstrations }, hardenOptions));
+  }
   return { outcomes, alreadySuggested, skipped: selection.skipped };
 }

@@ -5,7 +5,7 @@
 // for one ready-made target (the eval's scenarios), through `hardenTarget`.
 import { mentionsWeakness } from '../cwe/families.js';
 import { analyzersFor, compareFindings } from '../analyze/registry.js';
-import type { Analyzer, Finding } from '../analyze/types.js';
+import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type Finding } from '../analyze/types.js';
 import type { Target } from '../detect/types.js';
 import type { CodeModel, GenerationOptions } from '../model/types.js';
 import { buildPrompt } from '../prompt/build-prompt.js';
@@ -13,7 +13,7 @@ import type { BuiltPrompt, PromptBudget, PromptDemonstration } from '../prompt/t
 import type { Demonstration, RetrievalQuery } from '../retrieve/retriever.js';
 import { chooseBest } from './choose.js';
 import { codeFromChatReply, codeFromCompletion } from './extract-reply.js';
-import type { Suggestion } from './suggestion.js';
+import type { ResolvedFinding, Suggestion } from './suggestion.js';
 import { validateCandidate, type RejectionReason } from './validate.js';
 
 /** Anything that finds demonstrations (the Retriever, or a stand-in in tests). */
@@ -82,11 +82,19 @@ function reasonSentence(target: Target, cwe: string[], demos: Demonstration[]): 
   return `Rewrites \`${target.function.name}\` to remove ${weakness}${alert}${from}.`;
 }
 
-async function findingsOf(analyzers: readonly Analyzer[], code: string, target: Target): Promise<Finding[]> {
+/** Each analyzer's findings, tagged with its name. */
+async function findingsOf(analyzers: readonly Analyzer[], code: string, target: Target): Promise<(Finding & { tool: string })[]> {
   const results = await Promise.all(
     analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split('/').at(-1) })),
   );
-  return results.flat();
+  return results.flatMap((findings, index) => findings.map((finding) => ({ ...finding, tool: analyzers[index]?.name ?? 'analyzer' })));
+}
+
+/** Findings of the original the rewrite no longer has, for the comment (not "could not analyze" ones). */
+function resolvedFindings(baseline: readonly (Finding & { tool: string })[], findings: readonly Finding[]): ResolvedFinding[] {
+  return compareFindings(baseline, findings)
+    .removed.filter((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId) && !REFUSED_RULES.has(finding.ruleId))
+    .map((finding) => ({ tool: (finding as Finding & { tool: string }).tool, ruleId: finding.ruleId, message: finding.message, cwe: finding.cwe }));
 }
 
 function repliesFor(model: CodeModel, prompt: BuiltPrompt, options: HardenOptions): Promise<string[]> {
@@ -135,7 +143,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
   };
 
   const analyzers = await analyzersFor(target.language, deps.analyzers ?? []);
-  let baseline: Finding[] = [];
+  let baseline: (Finding & { tool: string })[] = [];
   try {
     baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
   } catch (error) {
@@ -143,7 +151,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
   }
   const judged = target.alerts.flatMap((alert) => alert.cwe).filter((id) => analyzers.some((analyzer) => analyzer.judges(id, target.language)));
 
-  const valid: { code: string; findings: number }[] = [];
+  const valid: { code: string; findings: number; resolved: ResolvedFinding[]; imports: string[] }[] = [];
   const seen = new Set<string>();
   for (const sample of samples) {
     if (sample === undefined) {
@@ -172,7 +180,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
       reject('alert-still-fires');
       continue;
     }
-    valid.push({ code: checked.code, findings: findings.length });
+    valid.push({ code: checked.code, findings: findings.length, resolved: resolvedFindings(baseline, findings), imports: checked.imports });
   }
   const best = chooseBest(valid, target.function.code);
   if (!best) return outcome;
@@ -184,6 +192,11 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     functionName: target.function.name,
     original: target.function.code,
     replacement: best.code,
+    ...(best.imports.length > 0 ? { requiredImports: best.imports } : {}),
+    ...(target.function.textBefore !== undefined ? { textBefore: target.function.textBefore } : {}),
+    ...(target.function.textAfter !== undefined ? { textAfter: target.function.textAfter } : {}),
+    alerts: target.alerts.map((alert) => ({ ruleId: alert.ruleId, message: alert.message, cwe: alert.cwe })),
+    resolvedFindings: best.resolved,
     cwe: cwes,
     reason: reasonSentence(target, cwes, shown),
     demonstrations: shown.map((demo) => ({ id: demo.entry.id, source: demo.entry.source, score: demo.score, cwe: demo.entry.cwe })),

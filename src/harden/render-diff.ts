@@ -1,5 +1,6 @@
 // A suggestion as a unified diff against its file, for the CLI.
 import { createTwoFilesPatch } from 'diff';
+import { replacementLines } from './hunks.js';
 import type { Suggestion } from './suggestion.js';
 
 /**
@@ -8,11 +9,8 @@ import type { Suggestion } from './suggestion.js';
  */
 export function renderSuggestionDiff(suggestion: Suggestion, fileText: string): string {
   const lines = fileText.split('\n');
-  const replaced = [
-    ...lines.slice(0, suggestion.startLine - 1),
-    ...suggestion.replacement.replace(/\n$/, '').split('\n'),
-    ...lines.slice(suggestion.endLine),
-  ].join('\n');
+  // replacementLines keeps code that shares the function's first or last line (`} module.exports = …`).
+  const replaced = [...lines.slice(0, suggestion.startLine - 1), ...replacementLines(suggestion), ...lines.slice(suggestion.endLine)].join('\n');
   return createTwoFilesPatch(`a/${suggestion.path}`, `b/${suggestion.path}`, fileText, replaced, '', '', { context: 3 })
     .split('\n')
     .filter((line) => !line.startsWith('====='))

@@ -9,6 +9,22 @@ export interface SuggestionDemonstration {
   cwe: string[];
 }
 
+/** A code-scanning alert the suggestion answers, as the target carried it. */
+export interface SuggestionAlert {
+  ruleId: string;
+  message: string;
+  cwe: string[];
+}
+
+/** An analyzer finding of the original function that the rewrite no longer has. */
+export interface ResolvedFinding {
+  /** The analyzer's name ("bandit", "cppcheck"). */
+  tool: string;
+  ruleId: string;
+  message: string;
+  cwe: string[];
+}
+
 export interface Suggestion {
   path: string;
   /** Right-side lines the replacement replaces: exactly the target function's lines. */
@@ -17,8 +33,21 @@ export interface Suggestion {
   functionName: string;
   /** The original lines (for diffs and fingerprints). */
   original: string;
-  /** The new text of lines startLine..endLine. */
+  /**
+   * The new function: replaces the function's text in lines startLine..endLine. Code sharing its
+   * first or last line (`textBefore`, `textAfter`) is not part of it and stays (see hunks.ts).
+   */
   replacement: string;
+  /** Import statements the rewrite needs, to add by hand at the top of the file (never part of `replacement`). */
+  requiredImports?: string[];
+  /** Code on startLine before the function (`FunctionInfo.textBefore`); absent: only indentation. */
+  textBefore?: string;
+  /** Code on endLine after the function (`FunctionInfo.textAfter`); absent: nothing. */
+  textAfter?: string;
+  /** The code-scanning alerts of the target (absent or empty: none). */
+  alerts?: SuggestionAlert[];
+  /** Analyzer findings of the original that the rewrite no longer has (absent or empty: none). */
+  resolvedFindings?: ResolvedFinding[];
   /** CWEs the suggestion addresses (from alerts, else from the demonstrations). */
   cwe: string[];
   /** One sentence on what changed, for the reader. */

@@ -5,9 +5,14 @@ export {
   describeSyntaxProblems,
   parseFunction,
   parseSource,
+  parseWrapped,
   SNIPPET_WRAPPERS,
   type ParsedFunction,
   type ParsedSource,
   type ParseOptions,
   type SyntaxProblem,
+  type WrappedParse,
 } from './parse-source.js';
+export { COMMENT_TYPES, isComment, tokenKey, tokensOf, type TokenOptions, type TokenText } from './syntax-key.js';
+export { topLevelKind, wrapperMembers, type TopLevelKind } from './top-level.js';
+export type { Node as SyntaxNode } from 'web-tree-sitter';

@@ -183,6 +183,27 @@ export async function parseFunction(code: string, language: Language, options: P
   return { ...plain, wrapped: false, lineOffset: 0 };
 }
 
+export interface WrappedParse extends ParsedFunction {
+  /** A problem starts inside the wrapper's own prefix: the wrapper itself did not parse. */
+  wrapperBroken: boolean;
+}
+
+/**
+ * Parses code inside its language's class wrapper whether or not it parses on its own (a lone
+ * method can parse cleanly as something else at the top level: `find(x)` and then a block).
+ * Undefined for languages without a wrapper.
+ */
+export async function parseWrapped(code: string, language: Language, options: ParseOptions = {}): Promise<WrappedParse | undefined> {
+  const wrapper = SNIPPET_WRAPPERS[language];
+  if (!wrapper) return undefined;
+  const grammar = grammarFor(language, options.path);
+  const parser = await loadParser(grammar);
+  const tree = parseWith(parser, grammar, wrapper.prefix + code + wrapper.suffix);
+  const frame = frameOf(code, wrapper.prefix);
+  const { problems: errors, wrapperBroken } = collectProblems(tree.rootNode, frame);
+  return { tree, grammar, errors, wrapped: true, lineOffset: frame.lineOffset, wrapperBroken };
+}
+
 /** "line 3, column 5: unexpected 'foo('; line 9, column 1: missing ';'" (and "; and N more"). */
 export function describeSyntaxProblems(problems: readonly SyntaxProblem[], max = 3): string {
   const shown = problems.slice(0, Math.max(0, max)).map((problem) => {

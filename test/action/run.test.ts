@@ -123,7 +123,9 @@ interface ChatRequest {
   messages: { role: string; content: string }[];
 }
 
-const SARIF_REASON = 'Rewrites `user_by_email` to remove CWE-89, which code scanning flagged \\(py/sql-injection\\).';
+/** The comment's explanation when the alert came from the SARIF file: the CWE by its name, the alert's message and rule, the precedent. */
+const SARIF_REASON =
+  "Code scanning reports [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html) in `user_by_email`: “This SQL query depends on a user-provided value.” (`py/sql-injection`). It follows the precedent of `get_user`, a secure example in your corpus.";
 
 describe('the Action on a pull_request opened event', () => {
   it("with a SARIF folder: posts the App's review and check run, the alert from SARIF in the prompt; outputs, summary and report written", async () => {

@@ -57,9 +57,10 @@ describe('seccoder review --dry-run', () => {
     const output = printed.join('\n');
     expect(output).toContain('# Check run (neutral): 1 security suggestion (dry run, not posted)');
     expect(output).toContain('# Review body');
-    expect(output).toContain('# Comment on app/views.py:8-13');
-    expect(output).toContain(`\`\`\`suggestion\n@app.route("/users/<email>")\ndef user_by_email(email):`);
-    expect(output).toContain(FIXED_LINE);
+    // The one changed line, not the whole function (decorator and signature untouched).
+    expect(output).toContain('# Comment on app/views.py:12');
+    expect(output).toContain(`\`\`\`suggestion\n${FIXED_LINE}`);
+    expect(output).not.toContain('```suggestion\n@app.route');
     // The prompt carried the function under review.
     expect(JSON.stringify(bodies.one('model'))).toContain('def user_by_email(email):');
   });
@@ -80,7 +81,7 @@ describe('seccoder review --dry-run', () => {
     expect(result.status).toBe('reviewed');
     expect(result.posted).toBe(false);
     expect(result.preview.comments.map(({ path, start_line, line, side }) => ({ path, start_line, line, side }))).toEqual([
-      { path: 'app/views.py', start_line: 8, line: 13, side: 'RIGHT' },
+      { path: 'app/views.py', line: 12, side: 'RIGHT' },
     ]);
   });
 

@@ -53,4 +53,22 @@ describe('prepareEntry', () => {
     await expect(prepareEntry({ code: '\n \n', label: 'e.py' })).rejects.toThrow(/empty/);
     await expect(prepareEntry({ code: 'x = 1', label: 'a.py', cwe: ['injection'] })).rejects.toThrow(/a\.py: invalid CWE "injection"/);
   });
+
+  it('with oneFunction, takes exactly one function: not zero, not two, not a class or statements around it', async () => {
+    const one = (code: string, label: string) => prepareEntry({ code, label, oneFunction: true, now });
+    await expect(one('# why it is safe\n@app.route("/u")\ndef get_user(db, name):\n    def inner():\n        return name\n    return db.get(inner())\n', 'a.py')).resolves.toMatchObject({
+      language: 'python',
+    });
+    await expect(one('x = 1\n', 'zero.py')).rejects.toThrow(/^zero\.py: holds no python function \(a corpus entry is exactly one function/);
+    await expect(one('def a():\n    return 1\n\ndef b():\n    return 2\n', 'two.py')).rejects.toThrow(
+      /^two\.py: holds 2 functions: a \(line 1\), b \(line 4\) \(a corpus entry is exactly one function; put each in its own file\)$/,
+    );
+    await expect(one('class Repo:\n    def get(self, key):\n        return self.items[key]\n', 'class.py')).rejects.toThrow(
+      /^class\.py: line 1 \(class Repo:\) is outside the function Repo\.get \(a corpus entry is exactly one function/,
+    );
+    await expect(one('#include <string.h>\nint f(void) { return 0; }\n', 'x.c')).rejects.toThrow(/line 1 \(#include <string\.h>\) is outside the function f/);
+    await expect(one('/* licence */\n// note\nint f(void) { return 0; }\n', 'x.c')).resolves.toMatchObject({ language: 'c' });
+    await expect(one('public int size() { return items.length; }', 'A.java')).resolves.toMatchObject({ language: 'java' });
+    await expect(one('  render(req, res) {\n    res.send(escape(req.query.q));\n  }\n', 'view.js')).resolves.toMatchObject({ language: 'javascript' });
+  });
 });

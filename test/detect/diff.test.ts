@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedFunctions, linesInDiff, parseUnifiedDiff, type ChangedFile } from '../../src/detect/diff.js';
+import { changedFunctions, diffMismatch, linesInDiff, parseUnifiedDiff, type ChangedFile } from '../../src/detect/diff.js';
 import { extractFunctions } from '../../src/detect/functions.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -150,7 +150,7 @@ describe('parseUnifiedDiff with real git diffs', () => {
   it('reads a pure rename as renamed without hunks', () => {
     const text = gitDiff({ 'a b/old name.py': APP_BEFORE }, {}, [['a b/old name.py', 'a b/new name.py']]);
     expect(parseUnifiedDiff(text)).toEqual([
-      { path: 'a b/new name.py', oldPath: 'a b/old name.py', status: 'renamed', binary: false, addedLines: [], hunks: [] },
+      { path: 'a b/new name.py', oldPath: 'a b/old name.py', status: 'renamed', binary: false, addedLines: [], hunks: [], rightLines: [] },
     ]);
   });
 
@@ -264,5 +264,26 @@ describe('changedFunctions and linesInDiff on hand-made ranges', () => {
     expect(linesInDiff(file, 39, 39)).toBe(false);
     expect(linesInDiff(file, 15, 15)).toBe(true);
     expect(linesInDiff(file, 16, 16)).toBe(false);
+  });
+});
+
+describe('diffMismatch', () => {
+  it('is undefined for the file the diff was made against, and names the first differing line otherwise', () => {
+    const text = gitDiff({ 'src/app.py': APP_BEFORE }, { 'src/app.py': APP_AFTER });
+    const file = only(parseUnifiedDiff(text), 'src/app.py');
+    // Context and added lines only, no `\\ No newline` markers.
+    expect(file.rightLines?.every(({ line, text: shown }) => APP_AFTER.split('\n')[line - 1] === shown)).toBe(true);
+    expect(diffMismatch(file, APP_AFTER)).toBeUndefined();
+    expect(diffMismatch(file, APP_AFTER.replace(/\n/g, '\r\n'))).toBeUndefined();
+    const shifted = `# a new first line\n${APP_AFTER}`;
+    const mismatch = diffMismatch(file, shifted);
+    expect(mismatch?.line).toBe(file.rightLines?.[0]?.line);
+    expect(mismatch?.actual).not.toBe(mismatch?.expected);
+    expect(diffMismatch(file, 'x = 1\n')).toMatchObject({ actual: undefined });
+  });
+
+  it('cannot judge a diff read without its text', () => {
+    const file: ChangedFile = { path: 'a.py', status: 'modified', binary: false, addedLines: [3], hunks: [{ newStart: 1, newLines: 5 }] };
+    expect(diffMismatch(file, '')).toBeUndefined();
   });
 });

@@ -115,7 +115,7 @@ describe('selectTargets from a diff', () => {
       { path: 'vendor/lib/util.py', reason: 'ignored-path', detail: 'matches **/vendor/**' },
       { path: 'README.md', reason: 'unsupported-file', detail: 'language not supported' },
       { path: 'cmd/main.go', reason: 'language', detail: 'go is not among the configured languages' },
-      { path: 'img/logo.png', reason: 'unsupported-file', detail: 'binary file' },
+      { path: 'img/logo.png', reason: 'binary-file', detail: 'the diff marks it binary' },
       { path: 'app/missing.py', reason: 'unsupported-file', detail: 'file content not provided' },
     ]);
   });
@@ -261,5 +261,64 @@ describe('selectTargets on plain files (no diff, no alerts)', () => {
 
   it('returns nothing for no files', async () => {
     await expect(selectTargets({ files: [] })).resolves.toEqual({ targets: [], skipped: [] });
+  });
+});
+
+describe('selectTargets says why a file gave no target', () => {
+  const diffOf = (path: string, rightLines: { line: number; text: string }[]): ChangedFile => ({
+    path,
+    status: 'modified',
+    binary: false,
+    addedLines: [rightLines[0]?.line ?? 1],
+    hunks: [{ newStart: rightLines[0]?.line ?? 1, newLines: rightLines.length }],
+    rightLines,
+  });
+
+  it('a binary file, a file that does not parse (with the first problem), and one without functions', async () => {
+    const binary: SourceFile = { path: 'app/blob.py', content: 'def f():\u0000\u0001\n', language: 'python' };
+    const broken = source('app/broken.py', ['def broken(:', '    return (', '']);
+    const script = source('app/script.py', ['import sys', 'print(sys.argv)']);
+    const { targets, skipped } = await selectTargets({ files: [binary, broken, script] });
+    expect(targets).toEqual([]);
+    expect(skipped).toEqual([
+      { path: 'app/blob.py', reason: 'binary-file', detail: 'the file holds NUL bytes' },
+      { path: 'app/broken.py', reason: 'parse-error', detail: expect.stringMatching(/^not parsed, no function could be read; line 1, column \d+: /) },
+      { path: 'app/script.py', reason: 'no-function', detail: 'no python function or method found' },
+    ]);
+  });
+
+  it('a diff whose hunks do not match the file, naming the first line that differs', async () => {
+    const diff = diffOf('app/views.py', [
+      { line: 6, text: 'def read(path):' },
+      { line: 7, text: '    path = os.path.normpath(path)' },
+    ]);
+    const { targets, skipped } = await selectTargets({ files: [VIEWS], diff: [diff] });
+    expect(targets).toEqual([]);
+    expect(skipped).toEqual([
+      {
+        path: 'app/views.py',
+        reason: 'diff-not-applicable',
+        detail:
+          'the diff\'s hunks do not match the file\'s lines: line 7 is "path = os.path.basename(path)" in the file, ' +
+          '"path = os.path.normpath(path)" in the diff (was the diff made against another version?)',
+      },
+    ]);
+    // Matching lines (CRLF ignored) make it a target.
+    const crlf = { ...VIEWS, content: VIEWS.content.replace(/\n/g, '\r\n') };
+    const ok = diffOf('app/views.py', [{ line: 7, text: '    path = os.path.basename(path)' }]);
+    expect((await selectTargets({ files: [crlf], diff: [ok] })).targets.map((t) => t.function.name)).toEqual(['read']);
+  });
+
+  it('a file the diff does not change, naming the paths the diff has and the one that looks like it', async () => {
+    const bare = { ...VIEWS, path: 'views.py' };
+    const { skipped } = await selectTargets({ files: [bare], diff: [modified('app/views.py', [7]), modified('app/other.py', [1])] });
+    expect(skipped).toContainEqual({
+      path: 'views.py',
+      reason: 'not-in-diff',
+      detail:
+        'the diff changes app/views.py, app/other.py; app/views.py looks like this file (paths are compared as the diff writes them, from the repository root)',
+    });
+    const elsewhere = await selectTargets({ files: [VIEWS], diff: [modified('lib/x.py', [1])] });
+    expect(elsewhere.skipped[0]).toEqual({ path: 'app/views.py', reason: 'not-in-diff', detail: 'the diff changes lib/x.py' });
   });
 });

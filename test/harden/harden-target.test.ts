@@ -173,6 +173,11 @@ describe('hardenTarget', () => {
       functionName: 'user_by_email',
       original: ORIGINAL_FUNCTION,
       replacement: FIXED_FUNCTION,
+      alerts: [],
+      // The finding of the original that the rewrite no longer has, for the comment's explanation.
+      resolvedFindings: [
+        { tool: 'bandit', ruleId: 'B608', message: 'Possible SQL injection vector through string-based query construction.', cwe: ['CWE-89'] },
+      ],
       cwe: ['CWE-89'],
       reason: 'Rewrites `user_by_email` to remove CWE-89.',
       demonstrations: [{ id: demo.entry.id, source: demo.entry.source, score: demo.score, cwe: ['CWE-89'] }],

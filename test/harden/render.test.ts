@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { extractFunctions } from '../../src/detect/functions.js';
 import { fenceFor } from '../../src/text/fence.js';
 import { renderSuggestionDiff } from '../../src/harden/render-diff.js';
+import { suggestionHunks } from '../../src/harden/hunks.js';
 import { renderSuggestionMarkdown } from '../../src/harden/render-markdown.js';
 import { escapeMarkdown } from '../../src/text/markdown.js';
 import type { Suggestion } from '../../src/harden/suggestion.js';
@@ -66,23 +67,84 @@ function suggestion(overrides: Partial<Suggestion> = {}): Suggestion {
   };
 }
 
+const SQLI = "CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)";
+const FIXED_LINE = '    cur.execute("SELECT id, name FROM users WHERE email = ?", (email,))';
+
 describe('renderSuggestionMarkdown', () => {
-  it('renders the header, the reason, a suggestion block and the citation', () => {
+  it('renders the header, the explanation (weakness by name, precedent with its commit), the suggestion block and one footer', () => {
     expect(renderSuggestionMarkdown(suggestion())).toBe(
       [
-        '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `user_by_email`',
+        '**SecCoder** · `user_by_email`',
         '',
-        'Rewrites `user_by_email` to remove CWE-89.',
+        `\`user_by_email\` may be open to [${SQLI}](https://cwe.mitre.org/data/definitions/89.html). It follows the precedent of [acme/shop](https://github.com/acme/shop/commit/0123abc), the commit that fixed \`get_user\` in \`shop/db.py\`.`,
         '',
         '```suggestion',
         REPLACEMENT,
         '```',
         '',
-        'Learned from: [acme/shop · shop/db.py · get\\_user\\(\\)](https://github.com/acme/shop/commit/0123abc)',
-        '',
         '<sub>Written by coder-7b from a secure example in your corpus. Review before committing.</sub>',
       ].join('\n'),
     );
+  });
+
+  it('one hunk as one comment: "change i of n", only its lines in the block', () => {
+    const hunks = suggestionHunks(suggestion());
+    expect(hunks).toEqual([{ startLine: 15, endLine: 15, original: [FILE.split('\n')[14]], replacement: [FIXED_LINE] }]);
+    const markdown = renderSuggestionMarkdown(suggestion(), { hunk: hunks[0]!, index: 0, total: 1 });
+    expect(markdown.split('\n').slice(4, 7)).toEqual(['```suggestion', FIXED_LINE, '```']);
+    expect(markdown.split('\n')[0]).toBe('**SecCoder** · `user_by_email`');
+    const second = renderSuggestionMarkdown(suggestion(), { hunk: { startLine: 13, endLine: 13, original: ['x'], replacement: [] }, index: 1, total: 3 });
+    expect(second.split('\n')[0]).toBe('**SecCoder** · `user_by_email` · change 2 of 3');
+    // A deletion is an empty block, which GitHub applies by deleting the lines.
+    expect(second).toContain('\n```suggestion\n```\n');
+  });
+
+  it('names the alert and the analyzer finding the change removes, and links the commit from repo and commit alone', () => {
+    const markdown = renderSuggestionMarkdown(
+      suggestion({
+        alerts: [
+          { ruleId: 'py/sql-injection', message: 'This SQL query depends on a user-provided value.', cwe: ['CWE-89'] },
+          { ruleId: 'py/sql-injection', message: 'again', cwe: ['CWE-89'] },
+        ],
+        resolvedFindings: [
+          { tool: 'bandit', ruleId: 'B608', message: 'Possible SQL injection vector through string-based query construction.', cwe: ['CWE-89'] },
+        ],
+        demonstrations: [
+          {
+            id: 'sven-1',
+            source: { repo: 'abrt/libreport', commit: '239c4f7d1f47265526b39ad70106767d00805277', function: 'dd_get_item_size' },
+            score: 1,
+            cwe: [],
+          },
+        ],
+      }),
+    );
+    expect(markdown.split('\n')[2]).toBe(
+      [
+        `Code scanning reports [${SQLI}](https://cwe.mitre.org/data/definitions/89.html) in \`user_by_email\`: “This SQL query depends on a user-provided value.” (\`py/sql-injection\`; 1 more alert).`,
+        'With this change, bandit no longer reports `B608`: “Possible SQL injection vector through string-based query construction.”',
+        'It follows the precedent of [abrt/libreport@239c4f7](https://github.com/abrt/libreport/commit/239c4f7d1f47265526b39ad70106767d00805277), the commit that fixed `dd_get_item_size`.',
+      ].join(' '),
+    );
+  });
+
+  it('lists several findings that disappear, and several weaknesses; an unknown id is plain text; none is "a security weakness"', () => {
+    const findings = ['B608', 'B201', 'B102', 'B301'].map((ruleId) => ({ tool: 'bandit', ruleId, message: `m ${ruleId}`, cwe: [] }));
+    const markdown = renderSuggestionMarkdown(suggestion({ resolvedFindings: findings, cwe: ['CWE-89', 'CWE-943'] }));
+    const sentences = markdown.split('\n')[2] ?? '';
+    expect(sentences).toContain(
+      `[${SQLI}](https://cwe.mitre.org/data/definitions/89.html) and [CWE-943: Improper Neutralization of Special Elements in Data Query Logic](https://cwe.mitre.org/data/definitions/943.html).`,
+    );
+    expect(sentences).toContain('these analyzer findings are gone: bandit `B608` (“m B608”), bandit `B201` (“m B201”), bandit `B102` (“m B102”) and 1 more.');
+    expect(renderSuggestionMarkdown(suggestion({ cwe: ['OWASP-A03'] })).split('\n')[2]).toMatch(/^`user_by_email` may be open to OWASP-A03\./);
+    expect(renderSuggestionMarkdown(suggestion({ cwe: [] })).split('\n')[2]).toMatch(/^`user_by_email` may be open to a security weakness\./);
+  });
+
+  it('says which imports to add, when the pipeline says the change needs them, and ignores anything that is not a string', () => {
+    const withImports = { ...suggestion(), requiredImports: ['import subprocess', 'from `x` import <y>', 3] } as unknown as Suggestion;
+    const markdown = renderSuggestionMarkdown(withImports);
+    expect(markdown).toContain("\n```\n\nAdd `import subprocess` and ``from `x` import <y>`` to the file's imports: this change needs them.\n\n<sub>");
+    expect(renderSuggestionMarkdown({ ...suggestion(), requiredImports: 'import os' } as unknown as Suggestion)).not.toContain('Add ');
   });
 
   it('fences the replacement with more backticks than any run inside it, so it cannot close the block', () => {
@@ -94,54 +156,45 @@ describe('renderSuggestionMarkdown', () => {
     expect(markdown.split('\n').filter((line) => /^`{5,}/.test(line))).toEqual(['`````suggestion', '`````']);
   });
 
-  it('links each known CWE and lists several; other ids are plain text; none says security hardening', () => {
-    expect(renderSuggestionMarkdown(suggestion({ cwe: ['CWE-89', 'CWE-943'] })).split('\n')[0]).toBe(
-      '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html), [CWE-943](https://cwe.mitre.org/data/definitions/943.html) · `user_by_email`',
-    );
-    expect(renderSuggestionMarkdown(suggestion({ cwe: ['OWASP-A03'] })).split('\n')[0]).toContain('· OWASP-A03 ·');
-    expect(renderSuggestionMarkdown(suggestion({ cwe: [] })).split('\n')[0]).toContain('· security hardening ·');
-  });
-
-  it('escapes HTML and links in the reason', () => {
-    const markdown = renderSuggestionMarkdown(suggestion({ reason: 'Fixed <img src=x onerror=alert(1)> see [link](javascript:x)\nsecond line' }));
-    const reason = markdown.split('\n')[2];
-    expect(reason).toBe('Fixed \\<img src=x onerror=alert\\(1\\)\\> see \\[link\\]\\(javascript:x\\) second line');
-    // Every < and [ of the reason is escaped: nothing renders as a tag or a link.
-    expect(markdown).not.toMatch(/(^|[^\\])<img/);
-    expect(markdown).not.toMatch(/(^|[^\\])\[link\]/);
-  });
-
-  it('shows the names the reason marks as code as code spans, and escapes the text around them', () => {
-    const markdown = renderSuggestionMarkdown(suggestion({ reason: 'Rewrites `get_<b>_row` to remove **CWE-89** <i>now</i>.' }));
-    expect(markdown.split('\n')[2]).toBe('Rewrites `get_<b>_row` to remove \\*\\*CWE-89\\*\\* \\<i\\>now\\</i\\>.');
-  });
-
-  it('links a demonstration only when its URL is https', () => {
+  it('keeps hostile alert messages, findings, corpus sources and names inert', () => {
     const markdown = renderSuggestionMarkdown(
       suggestion({
-        demonstrations: [
-          { id: 'a', source: { repo: 'evil/repo', url: 'javascript:alert(document.cookie)' }, score: 1, cwe: [] },
-          { id: 'b', source: { repo: 'plain/http', url: 'http://example.com/fix' }, score: 1, cwe: [] },
-          { id: 'c', source: { repo: 'good/repo', url: 'https://github.com/good/repo/commit/1' }, score: 1, cwe: [] },
-          { id: 'manual-42_x', source: {}, score: 1, cwe: [] },
-        ],
+        functionName: 'f`</sub><img src=x>',
+        alerts: [{ ruleId: 'r`x', message: 'Fixed <img src=x onerror=alert(1)> see [link](javascript:x)\nsecond line', cwe: [] }],
+        resolvedFindings: [{ tool: '<b>tool</b>', ruleId: 'B1', message: '**bold** [l](javascript:y)', cwe: [] }],
+        demonstrations: [{ id: 'a', source: { repo: 'evil/repo', commit: 'not-a-sha', url: 'javascript:alert(document.cookie)' }, score: 1, cwe: [] }],
+        cwe: [],
       }),
     );
-    const learned = markdown.split('\n').find((line) => line.startsWith('Learned from: '));
-    expect(learned).toBe('Learned from: evil/repo; plain/http; [good/repo](https://github.com/good/repo/commit/1); manual-42\\_x');
-    expect(markdown).not.toContain('javascript:');
-  });
-
-  it('does not link an https URL that would break out of the link target', () => {
-    const markdown = renderSuggestionMarkdown(
-      suggestion({ demonstrations: [{ id: 'a', source: { repo: 'r/r', url: 'https://x.test/a) [pwn](javascript:alert(1)' }, score: 1, cwe: [] }] }),
+    const sentences = markdown.split('\n')[2];
+    expect(sentences).toBe(
+      [
+        'Code scanning reports a weakness in ``f`</sub><img src=x>``: “Fixed \\<img src=x onerror=alert\\(1\\)\\> see \\[link\\]\\(javascript:x\\) second line” (``r`x``).',
+        'With this change, \\<b\\>tool\\</b\\> no longer reports `B1`: “\\*\\*bold\\*\\* \\[l\\]\\(javascript:y\\)”.',
+        'It follows the precedent of the fix in evil/repo.',
+      ].join(' '),
     );
-    expect(markdown).toContain('Learned from: r/r\n');
+    expect(markdown).not.toContain('javascript:alert');
+    // The function name is a code span in the header too, where HTML is shown, not interpreted.
+    expect(markdown.split('\n')[0]).toBe('**SecCoder** · ``f`</sub><img src=x>``');
   });
 
-  it('omits "Learned from" without demonstrations and escapes the model name', () => {
-    const markdown = renderSuggestionMarkdown(suggestion({ demonstrations: [], model: '<b>m</b>' }));
-    expect(markdown).not.toContain('Learned from');
+  it('links a demonstration only when its URL is https and cannot break out of the link', () => {
+    const precedent = (source: Suggestion['demonstrations'][number]['source']) =>
+      renderSuggestionMarkdown(suggestion({ demonstrations: [{ id: 'manual-42_x', source, score: 1, cwe: [] }] }))
+        .split('\n')[2]
+        ?.replace(/^.*?\. /, '');
+    expect(precedent({ repo: 'plain/http', url: 'http://example.com/fix' })).toBe('It follows the precedent of the fix in plain/http.');
+    expect(precedent({ repo: 'r/r', url: 'https://x.test/a) [pwn](javascript:alert(1)' })).toBe('It follows the precedent of the fix in r/r.');
+    expect(precedent({ url: 'https://github.com/good/repo/commit/1' })).toBe(
+      'It follows the precedent of [this commit](https://github.com/good/repo/commit/1), the commit that fixed the same weakness.',
+    );
+    expect(precedent({})).toBe('It follows the precedent of `manual-42_x`, a secure example in your corpus.');
+    expect(renderSuggestionMarkdown(suggestion({ demonstrations: [] })).split('\n')[2]).not.toContain('precedent');
+  });
+
+  it('escapes the model name in the footer', () => {
+    const markdown = renderSuggestionMarkdown(suggestion({ model: '<b>m</b>' }));
     expect(markdown.endsWith('<sub>Written by \\<b\\>m\\</b\\> from a secure example in your corpus. Review before committing.</sub>')).toBe(true);
   });
 

@@ -93,14 +93,14 @@ describe('validateCandidate accepts', () => {
     const original = await functionIn(PY_FILE, 'python', 'app/users.py', 'find_user');
     expect(original.parameters).toEqual(['conn', 'email']);
     const result = await validatePython(PY_FIX);
-    expect(result).toEqual({ ok: true, code: PY_FIX.trimEnd(), findings: [] });
+    expect(result).toEqual({ ok: true, code: PY_FIX.trimEnd(), findings: [], imports: [] });
   });
 
   it('a C rewrite that bounds the copy', async () => {
     const original = await functionIn(C_FILE, 'c', 'src/name.c', 'set_name');
     expect(original.parameters).toEqual(['dst', 'src', 'len']);
     const result = await validateCandidate({ candidate: `${C_FIX}\n`, original, language: 'c', path: 'src/name.c' });
-    expect(result).toEqual({ ok: true, code: C_FIX, findings: [] });
+    expect(result).toEqual({ ok: true, code: C_FIX, findings: [], imports: [] });
   });
 
   it('a TypeScript class method returned without its class indentation, re-indented to sit in the class', async () => {
@@ -109,7 +109,7 @@ describe('validateCandidate accepts', () => {
     expect(original.code.startsWith('  async findByEmail(')).toBe(true);
     expect(matchIndentation(TS_FIX_UNINDENTED, original.code)).toBe(TS_FIX_IN_PLACE);
     const result = await validateCandidate({ candidate: TS_FIX_UNINDENTED, original, language: 'typescript', path: 'src/repo.ts' });
-    expect(result).toEqual({ ok: true, code: TS_FIX_IN_PLACE, findings: [] });
+    expect(result).toEqual({ ok: true, code: TS_FIX_IN_PLACE, findings: [], imports: [] });
   });
 
   it('a JavaScript class method returned with its indentation (same bug as the TypeScript case)', async () => {
@@ -117,7 +117,7 @@ describe('validateCandidate accepts', () => {
     const original = await functionIn(file, 'javascript', 'src/users.js', 'find');
     const candidate = "  find(email) {\n    return db.query('SELECT * FROM users WHERE email = ?', [email]);\n  }";
     const result = await validateCandidate({ candidate, original, language: 'javascript', path: 'src/users.js' });
-    expect(result).toEqual({ ok: true, code: candidate, findings: [] });
+    expect(result).toEqual({ ok: true, code: candidate, findings: [], imports: [] });
   });
 
   it('a Java method lifted out of its class', async () => {
@@ -133,12 +133,19 @@ describe('validateCandidate accepts', () => {
       ok: true,
       code: '    public String find(String email) {\n        return db.query("SELECT * FROM u WHERE e = ?", email);\n    }',
       findings: [],
+      imports: [],
     });
   });
 
   it('comments above the function are not extra code', async () => {
     const result = await validatePython(`# parameterized: the driver quotes email\n${PY_FIX}`);
     expect(result.ok).toBe(true);
+  });
+
+  it('an #include put before a C function is taken out of the code (it would land in the middle of the file) and reported', async () => {
+    const original = (await extractFunctions(C_FILE, 'c', 'src/copy.c')).find((fn) => fn.parameters.length > 0)!;
+    const result = await validateCandidate({ candidate: `#include <stdlib.h>\n${C_FIX}`, original, language: 'c', path: 'src/copy.c' });
+    expect(result).toEqual({ ok: true, code: C_FIX, findings: [], imports: ['#include <stdlib.h>'] });
   });
 });
 
@@ -197,21 +204,10 @@ describe('validateCandidate rejects', () => {
     expect(detail).toBe('the reply adds code outside the function: print("pwned")');
   });
 
-  it('top-level code before the function', async () => {
+  it('top-level code before the function (an import there is allowed: the assignment is what is rejected)', async () => {
     const { reason, detail } = rejection(await validatePython(`import os\nos.environ["DEBUG"] = "1"\n${PY_FIX}`));
     expect(reason).toBe('extra-code');
-    expect(detail).toBe('the reply adds code outside the function: import os');
-  });
-
-  it('an #include put before a C function (it would land in the middle of the file)', async () => {
-    const original = (await extractFunctions(C_FILE, 'c', 'src/copy.c')).find((fn) => fn.parameters.length > 0)!;
-    const result = await validateCandidate({
-      candidate: `#include <stdlib.h>\n${original.code.replace(/\)\n\{/, ')\n{\n    /* checked */')}`,
-      original,
-      language: 'c',
-      path: 'src/copy.c',
-    });
-    expect(rejection(result)).toEqual({ reason: 'extra-code', detail: 'the reply adds code outside the function: #include <stdlib.h>' });
+    expect(detail).toBe('the reply adds code outside the function: os.environ["DEBUG"] = "1"');
   });
 
   it('a C global added after the function', async () => {

@@ -5,17 +5,7 @@ import type { HierarchicalNSW } from 'hnswlib-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HnswVectorIndex, IndexLoadError } from '../../src/index/hnsw-index.js';
 import type { SearchHit } from '../../src/index/types.js';
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../../src/embed/lsa/random.js';
 
 function randomVectors(count: number, dim: number, seed: number): Float32Array[] {
   const random = mulberry32(seed);

@@ -4,8 +4,8 @@
 // fixed code's vulnerable version as labelled examples for the CWE classifier → extend the index →
 // comment once. Every function left out is logged with its reason: the corpus is the
 // trust anchor of every later suggestion, so nothing joins it by default.
-import { analyzersFor } from '../../analyze/registry.js';
-import { NOT_ANALYZED_RULES, type Analyzer } from '../../analyze/types.js';
+import { gateProblem, secureGate } from '../../analyze/secure-gate.js';
+import type { Analyzer } from '../../analyze/types.js';
 import type { CorpusEntry } from '../../corpus/entry.js';
 import { EntryRejectedError } from '../../corpus/errors.js';
 import { DEFAULT_MAX_ENTRY_CHARS, prepareEntry } from '../../corpus/prepare-entry.js';
@@ -100,21 +100,9 @@ async function peopleProblem(request: GrowthRequest, botLogin: string): Promise<
   return undefined;
 }
 
+/** The corpus's gate (src/analyze/secure-gate.ts), the same `seccoder corpus add` and the seed builder run. */
 async function analyzerProblem(fn: MergedFunction, analyzers: readonly Analyzer[]): Promise<string | undefined> {
-  for (const analyzer of await analyzersFor(fn.language, analyzers)) {
-    let findings;
-    try {
-      findings = await analyzer.analyze({ code: fn.function.code, language: fn.language, fileName: fn.path.split('/').at(-1) });
-    } catch (error) {
-      return `analyzer ${analyzer.name} failed: ${(error as Error).message.split('\n')[0] ?? ''}`;
-    }
-    // A lone function from a real project rarely compiles on its own (its types and macros live in
-    // headers): the analyzer could not judge it, which is not a finding against it. Code it refuses
-    // to run on (a comment silencing it, say) is one.
-    const first = findings.find((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId));
-    if (first) return `analyzer ${analyzer.name} reports ${first.ruleId}${first.cwe.length > 0 ? ` (${first.cwe.join(', ')})` : ''} on line ${first.line}`;
-  }
-  return undefined;
+  return gateProblem(await secureGate({ code: fn.function.code, language: fn.language, fileName: fn.path.split('/').at(-1) }, analyzers));
 }
 
 async function toEntries(

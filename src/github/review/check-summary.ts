@@ -38,19 +38,25 @@ export interface CheckRunInput {
   review?: ReviewCounts;
 }
 
-const SKIP_ROWS: readonly [SkippedTarget['reason'], string][] = [
-  ['ignored-path', 'Skipped: ignored path'],
-  ['too-large', 'Skipped: too large'],
-  ['cap-reached', 'Skipped: cap reached'],
-  ['language', 'Skipped: language not configured'],
-  ['parse-error', 'Skipped: parse error'],
-];
-/** Reasons shown only when they occurred. */
-const RARE_SKIP_ROWS: readonly [SkippedTarget['reason'], string][] = [
-  ['alert-outside-function', 'Skipped: alert outside any function'],
-  ['unsupported-file', 'Skipped: unsupported file'],
-  ['no-risk', 'Skipped: no risky operation'],
-];
+/**
+ * Every skip reason with its row label; `always` rows show even at 0, the others only when they
+ * occurred. A Record, so a new reason does not compile until it has a label here.
+ */
+const SKIP_LABELS: Readonly<Record<SkippedTarget['reason'], { label: string; always: boolean }>> = {
+  'ignored-path': { label: 'Skipped: ignored path', always: true },
+  'too-large': { label: 'Skipped: too large', always: true },
+  'cap-reached': { label: 'Skipped: cap reached', always: true },
+  language: { label: 'Skipped: language not configured', always: true },
+  'parse-error': { label: 'Skipped: parse error', always: true },
+  'alert-outside-function': { label: 'Skipped: alert outside any function', always: false },
+  'unsupported-file': { label: 'Skipped: unsupported file', always: false },
+  'binary-file': { label: 'Skipped: binary file', always: false },
+  'no-function': { label: 'Skipped: no function in the file', always: false },
+  'diff-not-applicable': { label: "Skipped: diff does not match the file's lines", always: false },
+  'not-in-diff': { label: 'Skipped: file not in the diff', always: false },
+  'no-risk': { label: 'Skipped: no risky operation', always: false },
+};
+const SKIP_ROWS = Object.entries(SKIP_LABELS) as [SkippedTarget['reason'], { label: string; always: boolean }][];
 
 function rejectionsOf(outcome: TargetOutcome): number {
   return Object.values(outcome.rejections).reduce((sum, count) => sum + (count ?? 0), 0);
@@ -106,15 +112,14 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
     ['Suggestions', String(suggested.length)],
   ];
   if (input.review) {
-    const fresh = input.review.inline + input.review.inBody;
-    rows.push([input.dryRun ? 'Would be posted (dry run)' : 'Posted now', String(fresh)]);
+    rows.push([input.dryRun ? 'Would be posted (dry run)' : 'Posted now', String(input.review.posted)]);
     rows.push(['Already on the pull request', String(input.review.alreadyPosted)]);
     if (input.review.tooLong > 0) rows.push(['Too long for a GitHub comment', String(input.review.tooLong)]);
   }
-  for (const [reason, label] of SKIP_ROWS) {
+  for (const [reason, { label }] of SKIP_ROWS.filter(([, row]) => row.always)) {
     rows.push([reason === 'cap-reached' ? `${label} (maxTargets ${config.maxTargets})` : label, String(skipCount(reason))]);
   }
-  for (const [reason, label] of RARE_SKIP_ROWS) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
+  for (const [reason, { label }] of SKIP_ROWS.filter(([, row]) => !row.always)) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
   rows.push(['Samples rejected by validation', String(outcomes.reduce((sum, outcome) => sum + rejectionsOf(outcome), 0))]);
   rows.push(['Model or analyzer errors', String(failed.length)]);
 

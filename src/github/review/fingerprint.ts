@@ -3,7 +3,10 @@
 // changed since can be marked outdated:
 //   <!-- seccoder:v1 {"path":"app/views.py","fn":"user_by_email","orig":"1a2b3c4d5e6f","sugg":"…"} -->
 // `orig` and `sugg` are the first 12 hex digits of the SHA-256 of the normalized original function
-// and of the normalized replacement.
+// and of the normalized replacement. A suggestion posted as several comments (one per hunk, see
+// src/harden/hunks.ts) carries the same fingerprint on each, plus `"part":2,"parts":3`; identity
+// (already posted, outdated) is the function's, never a part's: a function is posted whole (all its
+// parts in one review) or not at all.
 import { z } from 'zod';
 import { codeFingerprint } from '../../harden/standing.js';
 import type { Suggestion } from '../../harden/suggestion.js';
@@ -15,6 +18,10 @@ export const fingerprintSchema = z.strictObject({
   fn: z.string().min(1).max(1024),
   orig: hash12,
   sugg: hash12,
+  /** Which hunk of the suggestion the comment holds (1-based), when it was posted as several. */
+  part: z.number().int().min(1).max(10_000).optional(),
+  /** How many hunks the suggestion was posted as, when more than one. */
+  parts: z.number().int().min(2).max(10_000).optional(),
   /** Present on SecCoder's "outdated" reply: this suggestion was already declared outdated. */
   outdated: z.literal(true).optional(),
 });
@@ -30,13 +37,20 @@ export const sameCode = (a: Pick<Fingerprint, 'path' | 'fn' | 'orig'>, b: Pick<F
 /** The same suggestion for the same code. */
 export const sameSuggestion = (a: Fingerprint, b: Fingerprint) => sameCode(a, b) && a.sugg === b.sugg;
 
-export function fingerprintOf(suggestion: Suggestion): Fingerprint {
+/** The suggestion's fingerprint; with `part`, the one of its comment holding hunk `part.index` (0-based) of `part.total`. */
+export function fingerprintOf(suggestion: Suggestion, part?: { index: number; total: number }): Fingerprint {
   return {
     path: suggestion.path,
     fn: suggestion.functionName,
     orig: codeFingerprint(suggestion.original),
     sugg: codeFingerprint(suggestion.replacement),
+    ...(part && part.total > 1 ? { part: part.index + 1, parts: part.total } : {}),
   };
+}
+
+/** The fingerprint of the whole suggestion a part's fingerprint belongs to (`parts` kept, `part` and `outdated` dropped). */
+export function suggestionFingerprint(fp: Fingerprint): Fingerprint {
+  return { path: fp.path, fn: fp.fn, orig: fp.orig, sugg: fp.sugg, ...(fp.parts !== undefined ? { parts: fp.parts } : {}) };
 }
 
 const PREFIX = '<!-- seccoder:v1 ';
@@ -50,10 +64,15 @@ const MARKER_LINE = /^<!-- seccoder:v1 (\{[^<>\r\n]*\}) -->$/;
  * (or inject) anything.
  */
 export function renderFingerprint(fp: Fingerprint): string {
-  const json = JSON.stringify({ path: fp.path, fn: fp.fn, orig: fp.orig, sugg: fp.sugg, ...(fp.outdated ? { outdated: true } : {}) }).replace(
-    /[<>&\u2028\u2029]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const json = JSON.stringify({
+    path: fp.path,
+    fn: fp.fn,
+    orig: fp.orig,
+    sugg: fp.sugg,
+    ...(fp.part !== undefined ? { part: fp.part } : {}),
+    ...(fp.parts !== undefined ? { parts: fp.parts } : {}),
+    ...(fp.outdated ? { outdated: true } : {}),
+  }).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${PREFIX}${json}${SUFFIX}`;
 }
 

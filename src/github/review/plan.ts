@@ -1,12 +1,15 @@
-// What to post on a pull request for one run of the pipeline, decided without touching GitHub:
-// which suggestions become inline review comments, which go in the review body (GitHub only
-// accepts comments on lines of the diff), which were already posted by an earlier run, and which
-// earlier suggestions the change has made outdated. Pure: the caller posts the plan.
-import { diffLines } from 'diff';
+// What to post on a pull request for one run of the pipeline, decided without touching GitHub.
+// Each suggestion is split into hunks (src/harden/hunks.ts): a hunk on lines of the diff becomes a
+// one-click inline ```suggestion comment of its own, even when the rest of the function is outside
+// the diff; the hunks outside the diff (GitHub only accepts comments on diff lines) are shown in
+// the review body as diffs. A function's suggestion is planned whole or not at all: every comment
+// carries the function's fingerprint with its part number, so a later run skips what is already
+// posted and marks outdated what no longer fits the code. Pure: the caller posts the plan.
 import { linesInDiff, type ChangedFile } from '../../detect/diff.js';
 import type { SkippedTarget } from '../../detect/types.js';
 import type { TargetOutcome } from '../../harden/harden-target.js';
-import { renderSuggestionMarkdown } from '../../harden/render-markdown.js';
+import { hunkDiff, shiftBefore, suggestionHunks, type SuggestionHunk } from '../../harden/hunks.js';
+import { explanationMarkdown, importsMarkdown, renderSuggestionMarkdown } from '../../harden/render-markdown.js';
 import type { Suggestion } from '../../harden/suggestion.js';
 import {
   codeFingerprint,
@@ -15,6 +18,7 @@ import {
   sameCode,
   sameFunction,
   sameSuggestion,
+  suggestionFingerprint,
   withFingerprints,
   type Fingerprint,
 } from './fingerprint.js';
@@ -35,15 +39,17 @@ export interface ReviewComment {
 export interface ReviewCounts {
   /** Outcomes with a suggestion. */
   suggestions: number;
-  /** New inline comments. */
+  /** Functions whose suggestion is posted now (inline, in the review body, or both). */
+  posted: number;
+  /** New inline suggestion comments: one per hunk on lines of the diff. */
   inline: number;
-  /** New suggestions shown in the review body, outside the diff. */
+  /** New hunks shown in the review body, outside the diff. */
   inBody: number;
-  /** Suggestions skipped because an earlier run posted one for the same unchanged function. */
+  /** Functions skipped because an earlier run posted a suggestion for the same unchanged code. */
   alreadyPosted: number;
-  /** Earlier suggestions whose function has changed since. */
+  /** Earlier suggestions (functions) whose function has changed since. */
   outdated: number;
-  /** Suggestions whose comment would exceed GitHub's size limit. */
+  /** Functions whose suggestion would exceed GitHub's size limits (none of its parts is posted). */
   tooLong: number;
 }
 
@@ -52,12 +58,17 @@ export interface ReviewPlan {
   commitId: string;
   comments: ReviewComment[];
   /**
-   * Suggestions outside the diff as sections of the review body, in order; their fingerprints
-   * are `bodyFingerprints[i]`, which `renderReviewBody` writes at the end of the body.
+   * Hunks outside the diff as sections of the review body, one per function, in order; their
+   * fingerprints (one per hunk) are `bodyFingerprints`, which `renderReviewBody` writes at the
+   * end of the body.
    */
   bodySections: string[];
   bodyFingerprints: Fingerprint[];
-  /** Earlier suggestions to answer with "outdated" (`renderOutdatedReply`). */
+  /**
+   * Earlier suggestions to answer with "outdated" (`renderOutdatedReply`), one per function (its
+   * whole-suggestion fingerprint, `suggestionFingerprint`). The caller replies on one thread of
+   * the function: any of its comments, as `sameSuggestion` finds them.
+   */
   outdated: Fingerprint[];
   counts: ReviewCounts;
   /** No comment and no body section: post no review (outdated replies may still be due). */
@@ -81,38 +92,39 @@ export function standingSuggestions(existing: readonly Fingerprint[]): Fingerpri
   return existing.filter((fp) => !fp.outdated && !answered.some((mark) => sameSuggestion(mark, fp)));
 }
 
-/** `-`/`+` lines of the function's rewrite with a hunk header in the file's line numbers. */
-export function suggestionDiff(suggestion: Suggestion): string {
-  const before = `${suggestion.original.replace(/\n$/, '')}\n`;
-  const after = `${suggestion.replacement.replace(/\n$/, '')}\n`;
-  const lines: string[] = [];
-  for (const change of diffLines(before, after)) {
-    const prefix = change.added ? '+' : change.removed ? '-' : ' ';
-    for (const line of change.value.replace(/\n$/, '').split('\n')) lines.push(`${prefix}${line}`);
-  }
-  const count = (text: string) => text.split('\n').length - 1;
-  const start = suggestion.startLine;
-  return [`@@ -${start},${count(before)} +${start},${count(after)} @@`, ...lines].join('\n');
+/** `2`, `1 and 3`: 1-based numbers of hunks. */
+function partNumbers(indices: readonly number[]): string {
+  const numbers = indices.map((index) => String(index + 1));
+  return numbers.length <= 1 ? (numbers[0] ?? '') : `${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
 }
 
 /**
- * A suggestion outside the diff, for the review body: where it is, then the comment's text with
- * the ```suggestion block (which only works on diff lines) shown as a ```diff block instead.
+ * Hunks of a suggestion outside the diff, for the review body: where the function is, the
+ * explanation, and each hunk as a ```diff block in the file's line numbers (a ```suggestion only
+ * works on diff lines). `indices`: which hunks (default all).
  */
-export function renderBodySection(suggestion: Suggestion): string {
-  const where = `#### ${inlineCode(suggestion.functionName)} in ${inlineCode(suggestion.path)}, lines ${suggestion.startLine}–${suggestion.endLine}`;
-  const markdown = renderSuggestionMarkdown(suggestion);
-  // The block exactly as renderSuggestionMarkdown writes it.
-  const block = codeBlock(suggestion.replacement, 'suggestion');
-  const diff = codeBlock(suggestionDiff(suggestion), 'diff');
-  const parts = markdown.split(block);
-  // The header and reason before the block are escaped and cannot hold it, so it splits in two.
-  const body = parts.length === 2 ? parts.join(diff) : `${markdown}\n\n${diff}`;
-  return `${where}\n\n${body}`;
+export function renderBodySection(suggestion: Suggestion, indices?: readonly number[], hunks: readonly SuggestionHunk[] = suggestionHunks(suggestion)): string {
+  const shown = indices ?? hunks.map((_, index) => index);
+  const lines = suggestion.startLine === suggestion.endLine ? `line ${suggestion.startLine}` : `lines ${suggestion.startLine}–${suggestion.endLine}`;
+  const parts = [`#### ${inlineCode(suggestion.functionName)} in ${inlineCode(suggestion.path)}, ${lines}`, '', explanationMarkdown(suggestion)];
+  if (shown.length < hunks.length) {
+    const inline = hunks.length - shown.length;
+    parts.push(
+      '',
+      `${shown.length === 1 ? 'Change' : 'Changes'} ${partNumbers(shown)} of ${hunks.length} ${shown.length === 1 ? 'is' : 'are'} outside the changed lines; the other ${inline === 1 ? 'one is an inline suggestion' : `${inline} are inline suggestions`}.`,
+    );
+  }
+  for (const index of shown) {
+    const hunk = hunks[index];
+    if (hunk) parts.push('', codeBlock(hunkDiff(hunk, shiftBefore(hunks, index)), 'diff'));
+  }
+  const imports = importsMarkdown(suggestion);
+  if (imports) parts.push('', imports);
+  return parts.join('\n');
 }
 
-function commentFor(suggestion: Suggestion, body: string): ReviewComment {
-  const { path, startLine, endLine } = suggestion;
+function commentFor(path: string, hunk: SuggestionHunk, body: string): ReviewComment {
+  const { startLine, endLine } = hunk;
   if (startLine === endLine) return { path, line: endLine, side: 'RIGHT', body };
   return { path, start_line: startLine, start_side: 'RIGHT', line: endLine, side: 'RIGHT', body };
 }
@@ -121,12 +133,14 @@ function commentFor(suggestion: Suggestion, body: string): ReviewComment {
 const BODY_SECTION_BUDGET = GITHUB_TEXT_LIMIT - 4_000;
 
 /**
- * Decides what to post. A suggestion is skipped when an earlier one (by fingerprint) covers the
- * same path, function and original code, whatever it suggested: the model samples differently
- * every run, and a redelivered webhook or an unrelated push must not repeat it. When a function
+ * Decides what to post. A suggestion is skipped when an earlier one (by fingerprint, any of its
+ * parts) covers the same path, function and original code, whatever it suggested: the model
+ * samples differently every run, and a redelivered webhook or an unrelated push must not repeat
+ * it. Otherwise all its hunks are planned: those on diff lines as inline comments, the others in
+ * one body section; if any would exceed GitHub's size limit, none is (`tooLong`). When a function
  * this run looked at has changed since an earlier suggestion, that suggestion is `outdated`
- * (whether or not a new one is posted: applying it would overwrite the new code); one already
- * answered as outdated is not listed again.
+ * (whether or not a new one is posted: applying it would overwrite the new code), once per
+ * function; one already answered as outdated is not listed again.
  */
 export function planReview(input: PlanInput): ReviewPlan {
   const active = standingSuggestions(input.existing);
@@ -139,7 +153,15 @@ export function planReview(input: PlanInput): ReviewPlan {
   const comments: ReviewComment[] = [];
   const bodySections: string[] = [];
   const bodyFingerprints: Fingerprint[] = [];
-  const counts: ReviewCounts = { suggestions: 0, inline: 0, inBody: 0, alreadyPosted: input.alreadySuggested ?? 0, outdated: 0, tooLong: 0 };
+  const counts: ReviewCounts = {
+    suggestions: 0,
+    posted: 0,
+    inline: 0,
+    inBody: 0,
+    alreadyPosted: input.alreadySuggested ?? 0,
+    outdated: 0,
+    tooLong: 0,
+  };
   const planned: Fingerprint[] = [];
   let sectionChars = 0;
 
@@ -153,27 +175,37 @@ export function planReview(input: PlanInput): ReviewPlan {
       continue;
     }
     if (planned.some((other) => sameCode(other, fp))) continue;
+    const hunks = suggestionHunks(suggestion);
+    // The rewrite changes no line of the file (it only differed in code it copied from around the function).
+    if (hunks.length === 0) continue;
     const file = input.diff.find((changed) => changed.path === suggestion.path && changed.status !== 'deleted');
-    if (file && linesInDiff(file, suggestion.startLine, suggestion.endLine)) {
-      const body = withFingerprints(renderSuggestionMarkdown(suggestion), [fp]);
-      if (body.length > GITHUB_TEXT_LIMIT) {
-        counts.tooLong += 1;
+
+    const inline: ReviewComment[] = [];
+    const outside: number[] = [];
+    for (const [index, hunk] of hunks.entries()) {
+      if (!file || !linesInDiff(file, hunk.startLine, hunk.endLine)) {
+        outside.push(index);
         continue;
       }
-      comments.push(commentFor(suggestion, body));
-      counts.inline += 1;
-    } else {
-      const section = renderBodySection(suggestion);
-      const cost = section.length + renderFingerprint(fp).length + 8;
-      if (sectionChars + cost > BODY_SECTION_BUDGET) {
-        counts.tooLong += 1;
-        continue;
-      }
+      const part = { hunk, index, total: hunks.length };
+      inline.push(commentFor(suggestion.path, hunk, withFingerprints(renderSuggestionMarkdown(suggestion, part), [fingerprintOf(suggestion, part)])));
+    }
+    const section = outside.length > 0 ? renderBodySection(suggestion, outside, hunks) : undefined;
+    const sectionFingerprints = outside.map((index) => fingerprintOf(suggestion, { index, total: hunks.length }));
+    const cost = section === undefined ? 0 : section.length + sectionFingerprints.reduce((sum, part) => sum + renderFingerprint(part).length + 1, 8);
+    if (inline.some((comment) => comment.body.length > GITHUB_TEXT_LIMIT) || sectionChars + cost > BODY_SECTION_BUDGET) {
+      counts.tooLong += 1;
+      continue;
+    }
+    comments.push(...inline);
+    if (section !== undefined) {
       sectionChars += cost;
       bodySections.push(section);
-      bodyFingerprints.push(fp);
-      counts.inBody += 1;
+      bodyFingerprints.push(...sectionFingerprints);
     }
+    counts.posted += 1;
+    counts.inline += inline.length;
+    counts.inBody += outside.length;
     planned.push(fp);
   }
 
@@ -181,7 +213,7 @@ export function planReview(input: PlanInput): ReviewPlan {
   for (const existing of active) {
     const changed = current.some((now) => sameFunction(now, existing) && now.orig !== existing.orig);
     const stillThere = current.some((now) => sameCode(now, existing));
-    if (changed && !stillThere && !outdated.some((other) => sameSuggestion(other, existing))) outdated.push(existing);
+    if (changed && !stillThere && !outdated.some((other) => sameSuggestion(other, existing))) outdated.push(suggestionFingerprint(existing));
   }
   counts.outdated = outdated.length;
 
@@ -205,13 +237,16 @@ export interface ReviewBodyContext {
   leftOut?: number;
 }
 
-/** The review's Markdown: a short header, the suggestions outside the diff, then the fingerprints. */
+/** The review's Markdown: a short header, the hunks outside the diff, then the fingerprints. */
 export function renderReviewBody(plan: ReviewPlan, context: ReviewBodyContext): string {
   const { counts } = plan;
-  const fresh = counts.inline + counts.inBody;
-  const where = [counts.inline > 0 ? `${counts.inline} inline` : '', counts.inBody > 0 ? `${counts.inBody} below` : ''].filter(Boolean).join(', ');
+  const where = [counts.inline > 0 ? plural(counts.inline, 'inline suggestion') : '', counts.inBody > 0 ? `${plural(counts.inBody, 'change')} below` : '']
+    .filter(Boolean)
+    .join(', ');
   const lines = [
-    `**SecCoder** checked ${plural(context.targetsFound, 'function')} and suggests ${plural(fresh, 'secure rewrite')}${where ? ` (${where})` : ''}.`,
+    counts.posted > 0
+      ? `**SecCoder** suggests security fixes for ${counts.posted} of ${plural(context.targetsFound, 'checked function')}${where ? ` (${where})` : ''}.`
+      : `**SecCoder** checked ${plural(context.targetsFound, 'function')} and has no new suggestions.`,
   ];
   if (counts.alreadyPosted > 0) {
     lines.push('', `${plural(counts.alreadyPosted, 'earlier suggestion')} for unchanged code ${counts.alreadyPosted === 1 ? 'is' : 'are'} not repeated.`);
@@ -221,7 +256,7 @@ export function renderReviewBody(plan: ReviewPlan, context: ReviewBodyContext): 
       '',
       '### Outside the changed lines',
       '',
-      'GitHub only accepts suggestions on lines this pull request changed; these functions need the change applied by hand.',
+      'GitHub only accepts suggestions on lines this pull request changed; apply these changes by hand.',
       ...plan.bodySections.flatMap((section) => ['', section]),
     );
   }
@@ -240,8 +275,16 @@ export function renderReviewBody(plan: ReviewPlan, context: ReviewBodyContext): 
   return withFingerprints(lines.join('\n'), plan.bodyFingerprints);
 }
 
-/** The reply to an earlier suggestion's thread once its function has changed, with its own marker. */
+/**
+ * The reply to an earlier suggestion's thread once its function has changed, with its own marker
+ * (which answers every part of the suggestion). It is posted on one thread per function; when the
+ * suggestion was posted as several comments, it says so.
+ */
 export function renderOutdatedReply(fp: Fingerprint): string {
-  const text = `This suggestion for ${inlineCode(fp.fn)} is outdated: the function has changed since it was written, so applying it would overwrite the new code.`;
-  return withFingerprints(text, [{ ...fp, outdated: true }]);
+  const whole = suggestionFingerprint(fp);
+  const text =
+    whole.parts !== undefined
+      ? `The ${whole.parts} suggested changes to ${inlineCode(whole.fn)} (this one and the others with it) are outdated: the function has changed since they were written, so applying any of them would overwrite the new code.`
+      : `This suggestion for ${inlineCode(whole.fn)} is outdated: the function has changed since it was written, so applying it would overwrite the new code.`;
+  return withFingerprints(text, [{ ...whole, outdated: true }]);
 }

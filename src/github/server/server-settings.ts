@@ -1,6 +1,8 @@
 // The App server's settings from its environment, validated before anything starts: the GitHub
-// App's id and private key, the webhook secret, the port, the webhook path and the log level. A
-// missing or unusable setting stops the server with one line naming the variable to set.
+// App's id and private key, the webhook secret, the port, the webhook path, the log level and
+// format, and which GitHub to talk to (probot's conventions: GHE_HOST and GHE_PROTOCOL for GitHub
+// Enterprise Server, or GITHUB_API_URL). A missing or unusable setting stops the server with one
+// line naming the variable to set.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SecCoderError } from '../../errors/seccoder-error.js';
@@ -18,11 +20,22 @@ export interface ServerSettings {
   webhookPath: string;
   /** `LOG_LEVEL`: the least severe level logged. Default `info` (probot's own default, `warn`, hides the startup line). */
   logLevel?: LogLevel;
+  /** `LOG_FORMAT`: `json` (one JSON object a line, for log collectors) or `pretty` (for a terminal). Default `pretty`, as probot's. */
+  logFormat?: LogFormat;
+  /**
+   * The REST API root, for GitHub Enterprise Server: `GHE_PROTOCOL://GHE_HOST/api/v3` (probot's
+   * variables; protocol default `https`), or `GITHUB_API_URL` as given. Default: api.github.com.
+   */
+  apiBaseUrl?: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+export const DEFAULT_LOG_FORMAT: LogFormat = 'pretty';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
@@ -40,6 +53,9 @@ export class ServerSettingsError extends SecCoderError {
   }
 }
 
+/** A host name or address with an optional port, nothing else (no scheme, path or credentials). */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
 const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const envSchema = z.object({
@@ -50,6 +66,16 @@ const envSchema = z.object({
   PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(65_535).default(DEFAULT_PORT)),
   WEBHOOK_PATH: z.preprocess(blankIsUnset, z.string().startsWith('/', 'must start with /').default(DEFAULT_WEBHOOK_PATH)),
   LOG_LEVEL: z.preprocess(blankIsUnset, z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default(DEFAULT_LOG_LEVEL)),
+  LOG_FORMAT: z.preprocess(blankIsUnset, z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }).default(DEFAULT_LOG_FORMAT)),
+  GHE_HOST: z.preprocess(blankIsUnset, z.string().regex(HOST, 'must be a host name (and port), without https:// or a path').optional()),
+  GHE_PROTOCOL: z.preprocess(blankIsUnset, z.enum(['https', 'http'], { error: 'must be https or http' }).optional()),
+  GITHUB_API_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://github.example.com/api/v3' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+  ),
 });
 
 const HOW: Record<string, string> = {
@@ -58,7 +84,29 @@ const HOW: Record<string, string> = {
   PORT: 'set PORT to a port number between 1 and 65535, or leave it unset for 3000',
   WEBHOOK_PATH: 'set WEBHOOK_PATH to a path starting with /, or leave it unset for /api/github/webhooks',
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(', ')}, or leave it unset for ${DEFAULT_LOG_LEVEL}`,
+  LOG_FORMAT: `set LOG_FORMAT to json or pretty, or leave it unset for ${DEFAULT_LOG_FORMAT}`,
+  GHE_HOST: 'set GHE_HOST to your GitHub Enterprise Server host, e.g. github.example.com, or leave it unset for github.com',
+  GHE_PROTOCOL: 'set GHE_PROTOCOL to https (the default) or http',
+  GITHUB_API_URL: 'set GITHUB_API_URL to the REST API root, e.g. https://github.example.com/api/v3, or leave it unset',
 };
+
+/** The REST API root the settings name, or undefined for github.com. */
+function apiBaseUrlFrom(env: { GHE_HOST?: string | undefined; GHE_PROTOCOL?: string | undefined; GITHUB_API_URL?: string | undefined }): string | undefined {
+  if (env.GHE_HOST === undefined) {
+    if (env.GHE_PROTOCOL !== undefined)
+      throw new ServerSettingsError('GHE_HOST', 'GHE_PROTOCOL is set but GHE_HOST is not: set GHE_HOST to your GitHub Enterprise Server host');
+    return env.GITHUB_API_URL;
+  }
+  const fromHost = `${env.GHE_PROTOCOL ?? 'https'}://${env.GHE_HOST}/api/v3`;
+  // Both spellings at once must agree: silently preferring one would send the App's token to the other.
+  if (env.GITHUB_API_URL !== undefined && env.GITHUB_API_URL !== fromHost) {
+    throw new ServerSettingsError(
+      'GITHUB_API_URL',
+      `GHE_HOST names ${fromHost} but GITHUB_API_URL is ${env.GITHUB_API_URL}: set only one of them, or make them agree`,
+    );
+  }
+  return fromHost;
+}
 
 const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
 
@@ -110,7 +158,8 @@ export function loadServerSettings(env: NodeJS.ProcessEnv, readFile: (path: stri
     const how = HOW[variable] ?? `set ${variable}`;
     throw new ServerSettingsError(variable, unset ? `${variable} is not set: ${how}` : `${variable} is invalid (${issue?.message ?? 'unusable'}): ${how}`);
   }
-  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH, LOG_LEVEL } = parsed.data;
+  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT } = parsed.data;
+  const apiBaseUrl = apiBaseUrlFrom(parsed.data);
   return {
     appId: APP_ID,
     privateKey: privateKeyFrom(parsed.data, readFile),
@@ -118,5 +167,7 @@ export function loadServerSettings(env: NodeJS.ProcessEnv, readFile: (path: stri
     port: PORT,
     webhookPath: WEBHOOK_PATH,
     logLevel: LOG_LEVEL,
+    logFormat: LOG_FORMAT,
+    ...(apiBaseUrl ? { apiBaseUrl } : {}),
   };
 }

@@ -130,12 +130,14 @@ describe('code scanning', () => {
       ].join('\n'),
     );
     expect(prompt).not.toContain('app/legacy.py');
-    const reason = 'Rewrites `user_by_email` to remove CWE-89, which code scanning flagged \\(py/sql-injection\\).';
+    // The comment names the weakness, quotes the alert, and cites the precedent.
+    const explanation =
+      "Code scanning reports [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html) in `user_by_email`: “This SQL query depends on a user-provided value.” (`py/sql-injection`). It follows the precedent of `get_user`, a secure example in your corpus.";
     expect(bodies.one('review')).toEqual({
       commit_id: HEAD_SHA,
       event: 'COMMENT',
       body: ONE_INLINE_REVIEW_BODY,
-      comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION, reason)],
+      comments: [suggestionComment(ORIGINAL_FUNCTION, FIXED_FUNCTION, explanation)],
     });
     expect(bodies.one('check-update')).toEqual(
       checkRunCompleted('neutral', {

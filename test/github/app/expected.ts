@@ -14,24 +14,31 @@ export function marker(original: string, replacement: string, outdated = false):
   return `<!-- seccoder:v1 ${json} -->`;
 }
 
-/** The inline comment for a rewrite of `user_by_email`; `reason` as the pipeline writes it (escaped here). */
-export function suggestionComment(original: string, replacement: string, reason = 'Rewrites `user_by_email` to remove CWE-89.') {
+/** The file line every fix of the fixtures changes: the query built on line 12. */
+export const FIXED_LINE_NUMBER = 12;
+
+/** The comment's explanation without an alert: the weakness by its official name, and the precedent from the test corpus. */
+export const EXPLANATION =
+  "`user_by_email` may be open to [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html). It follows the precedent of `get_user`, a secure example in your corpus.";
+
+/**
+ * The inline comment for a rewrite of `user_by_email` that changes only the query: a one-line
+ * suggestion on line 12 (not the whole function), closed by the marker of the whole rewrite.
+ */
+export function suggestionComment(original: string, replacement: string, explanation = EXPLANATION) {
+  const fixedLine = replacement.split('\n')[FIXED_LINE_NUMBER - FUNCTION_START];
   return {
     path: VIEWS_PATH,
-    start_line: FUNCTION_START,
-    start_side: 'RIGHT',
-    line: FUNCTION_END,
+    line: FIXED_LINE_NUMBER,
     side: 'RIGHT',
     body: [
-      '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `user_by_email`',
+      '**SecCoder** · `user_by_email`',
       '',
-      reason,
+      explanation,
       '',
       '```suggestion',
-      replacement,
+      fixedLine,
       '```',
-      '',
-      'Learned from: get\\_user\\(\\)',
       '',
       `<sub>Written by ${MODEL_NAME} from a secure example in your corpus. Review before committing.</sub>`,
       '',
@@ -42,7 +49,7 @@ export function suggestionComment(original: string, replacement: string, reason 
 
 /** The review body when one function was checked and its one suggestion is inline. */
 export const ONE_INLINE_REVIEW_BODY = [
-  '**SecCoder** checked 1 function and suggests 1 secure rewrite (1 inline).',
+  '**SecCoder** suggests security fixes for 1 of 1 checked function (1 inline suggestion).',
   '',
   '<sub>Suggestions are written by a code model from secure examples in your corpus. Review before committing.</sub>',
 ].join('\n');

@@ -3,13 +3,13 @@
 // signed one is accepted and handled.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { request as httpRequest, type ClientRequest, type Server } from 'node:http';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEBHOOK_PATH, type ServerSettings } from '../../../src/github/server/server-settings.js';
 import { startServer } from '../../../src/github/server/start-server.js';
-import { pullRequestOpened } from '../../fixtures/github/app-events.js';
-import { mockConfig, mockInstallationToken, testDependencies, useAppFixtures, WEBHOOK_SECRET } from './harness.js';
+import { INSTALLATION_ID, OWNER, pullRequestOpened } from '../../fixtures/github/app-events.js';
+import { mockConfig, mockInstallationToken, REPO_PATH, testDependencies, useAppFixtures, WEBHOOK_SECRET } from './harness.js';
 
 const fixtures = useAppFixtures();
 let server: Server;
@@ -74,5 +74,115 @@ describe('startServer', () => {
   it('a port already in use: rejects with EADDRINUSE (no unhandled error event)', async () => {
     const port = (server.address() as AddressInfo).port;
     await expect(startServer(settings(port), testDependencies(fixtures.corpus))).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
+describe('GitHub Enterprise Server', () => {
+  it('with apiBaseUrl (GHE_HOST): the token exchange and every API call go to that server, none to github.com', async () => {
+    const GHE = 'https://ghe.example.test';
+    const ghe = await startServer({ ...settings(0), apiBaseUrl: `${GHE}/api/v3` }, testDependencies(fixtures.corpus));
+    try {
+      const token = nock(GHE)
+        .post(`/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`)
+        .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', pull_requests: 'write', contents: 'read' } });
+      const config = nock(GHE)
+        .get(`/api/v3${REPO_PATH}/contents/.github%2Fseccoder.yml`)
+        .reply(404, { message: 'Not Found' })
+        .get(`/api/v3/repos/${OWNER}/.github/contents/.github%2Fseccoder.yml`)
+        .reply(404, { message: 'Not Found' });
+      const body = JSON.stringify(pullRequestOpened({ draft: true }));
+      const gheUrl = `http://127.0.0.1:${(ghe.address() as AddressInfo).port}${DEFAULT_WEBHOOK_PATH}`;
+      const response = await fetch(gheUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': sign(body, WEBHOOK_SECRET),
+        },
+        body,
+      });
+      expect(fixtures.unmatched).toEqual([]);
+      expect(response.status).toBe(200);
+      expect(token.isDone()).toBe(true);
+      expect(config.isDone()).toBe(true);
+      // A call to api.github.com would have no mock and show up here.
+      expect(fixtures.unmatched).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => ghe.close(() => resolve()));
+    }
+  });
+});
+
+describe('webhook bodies are read only as far as they deserve', () => {
+  const LIMIT = 64 * 1024;
+  let small: Server;
+  let smallUrl: URL;
+
+  beforeAll(async () => {
+    small = await startServer(settings(0), testDependencies(fixtures.corpus), undefined, LIMIT);
+    smallUrl = new URL(`http://127.0.0.1:${(small.address() as AddressInfo).port}${DEFAULT_WEBHOOK_PATH}`);
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => small.close(() => resolve()));
+  });
+
+  /** POSTs with node:http, so the test controls the headers and how the body is sent. */
+  function rawPost(headers: Record<string, string>, write: (request: ClientRequest) => void): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest(smallUrl, { method: 'POST', headers }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      // The server may close the connection while the client still writes: that is the point.
+      request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+      write(request);
+    });
+  }
+
+  const deliveryHeaders = (body: string) => ({
+    'content-type': 'application/json',
+    'x-github-event': 'pull_request',
+    'x-github-delivery': randomUUID(),
+    'x-hub-signature-256': sign(body, WEBHOOK_SECRET),
+  });
+
+  it('no signature header: 400 before the body is read', async () => {
+    const { status, text } = await rawPost({ 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID() }, (r) =>
+      r.end('{}'),
+    );
+    expect(status).toBe(400);
+    expect(text).toMatch(/x-hub-signature-256/);
+  });
+
+  it('a declared length over the cap: 413 without reading it', async () => {
+    const { status } = await rawPost({ ...deliveryHeaders('{}'), 'content-length': String(LIMIT + 1) }, (r) => {
+      r.write('{');
+      // The rest never comes; the answer must not wait for it.
+      setTimeout(() => r.destroy(), 2_000);
+    });
+    expect(status).toBe(413);
+  });
+
+  it('a chunked body that grows past the cap: 413, cut off as it streams', async () => {
+    const chunk = 'x'.repeat(16 * 1024);
+    const { status } = await rawPost(deliveryHeaders('{}'), (r) => {
+      for (let i = 0; i < 8; i++) r.write(chunk);
+      r.end();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('a body under the cap with a good signature still reaches the App (a draft: config read, then it stops)', async () => {
+    mockInstallationToken();
+    mockConfig();
+    const body = JSON.stringify(pullRequestOpened({ draft: true }));
+    expect(body.length).toBeLessThan(LIMIT);
+    const { status } = await rawPost(deliveryHeaders(body), (r) => r.end(body));
+    expect(status).toBe(200);
+    expect(fixtures.unmatched).toEqual([]);
   });
 });

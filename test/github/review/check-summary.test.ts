@@ -84,7 +84,7 @@ describe('summary', () => {
         ],
         alertsAvailable: false,
         alertsUnavailableReason: 'HTTP 403: Advanced Security must be enabled for this repository',
-        review: { suggestions: 1, inline: 1, inBody: 0, alreadyPosted: 0, outdated: 0, tooLong: 0 },
+        review: { suggestions: 1, posted: 1, inline: 1, inBody: 0, alreadyPosted: 0, outdated: 0, tooLong: 0 },
       }),
     );
     expect(output.summary).toBe(
@@ -144,7 +144,7 @@ describe('summary', () => {
       input({
         dryRun: true,
         outcomes: [outcome(DB_FIND, { suggestion: FIND }), outcome(VIEWS_ADMIN, { suggestion: admin })],
-        review: { suggestions: 2, inline: 1, inBody: 1, alreadyPosted: 0, outdated: 0, tooLong: 0 },
+        review: { suggestions: 2, posted: 2, inline: 1, inBody: 1, alreadyPosted: 0, outdated: 0, tooLong: 0 },
       }),
     );
     expect(output.title).toBe('2 security suggestions (dry run, not posted)');

@@ -7,6 +7,7 @@ import {
   fingerprintOf,
   readFingerprints,
   renderFingerprint,
+  suggestionFingerprint,
   withFingerprints,
   type Fingerprint,
 } from '../../../src/github/review/fingerprint.js';
@@ -23,6 +24,22 @@ describe('fingerprints', () => {
     expect(renderFingerprint({ ...FP, outdated: true })).toBe(
       '<!-- seccoder:v1 {"path":"app/views.py","fn":"user_by_email","orig":"aaaaaaaaaaaa","sugg":"bbbbbbbbbbbb","outdated":true} -->',
     );
+  });
+
+  it('marks the part of a suggestion posted as several comments, and reads it back', () => {
+    const part: Fingerprint = { ...FP, part: 2, parts: 3 };
+    expect(renderFingerprint(part)).toBe(
+      '<!-- seccoder:v1 {"path":"app/views.py","fn":"user_by_email","orig":"aaaaaaaaaaaa","sugg":"bbbbbbbbbbbb","part":2,"parts":3} -->',
+    );
+    expect(readFingerprints([`x\n\n${renderFingerprint(part)}`])).toEqual([part]);
+    const suggestion = suggestionFor(VIEWS_USER, USER_BY_EMAIL_FIXED);
+    expect(fingerprintOf(suggestion, { index: 1, total: 3 })).toEqual({ ...fingerprintOf(suggestion), part: 2, parts: 3 });
+    // A suggestion posted as one comment has no part numbers: the marker is the one it always was.
+    expect(fingerprintOf(suggestion, { index: 0, total: 1 })).toEqual(fingerprintOf(suggestion));
+    expect(suggestionFingerprint({ ...part, outdated: true })).toEqual({ ...FP, parts: 3 });
+    // Part numbers out of range fail the schema, and the marker is skipped.
+    expect(readFingerprints([renderFingerprint(FP).replace('"sugg":"bbbbbbbbbbbb"', '"sugg":"bbbbbbbbbbbb","part":0')])).toEqual([]);
+    expect(readFingerprints([renderFingerprint(FP).replace('"sugg":"bbbbbbbbbbbb"', '"sugg":"bbbbbbbbbbbb","parts":1')])).toEqual([]);
   });
 
   it('hashes the normalized original and replacement (line endings, trailing blanks, shared indentation)', () => {

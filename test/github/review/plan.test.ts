@@ -1,19 +1,14 @@
-// What goes on the pull request: inline comments on diff lines, body sections elsewhere, nothing
-// twice, earlier suggestions for changed functions marked outdated, hostile text kept inert.
+// What goes on the pull request: each hunk of a suggestion on diff lines as its own inline comment,
+// the hunks elsewhere in the body, nothing twice, earlier suggestions for changed functions marked
+// outdated once per function, hostile text kept inert.
 import { describe, expect, it } from 'vitest';
 import { parseUnifiedDiff } from '../../../src/detect/diff.js';
 import { codeFingerprint, fingerprintOf, readFingerprints, renderFingerprint, type Fingerprint } from '../../../src/github/review/fingerprint.js';
 import { splitStanding } from '../../../src/harden/standing.js';
-import {
-  planReview,
-  renderBodySection,
-  renderOutdatedReply,
-  renderReviewBody,
-  standingSuggestions,
-  suggestionDiff,
-  type ReviewPlan,
-} from '../../../src/github/review/plan.js';
+import { planReview, renderBodySection, renderOutdatedReply, renderReviewBody, standingSuggestions, type ReviewPlan } from '../../../src/github/review/plan.js';
+import type { ChangedFile } from '../../../src/detect/diff.js';
 import type { TargetOutcome } from '../../../src/harden/harden-target.js';
+import { suggestionHunks } from '../../../src/harden/hunks.js';
 import { renderSuggestionMarkdown } from '../../../src/harden/render-markdown.js';
 import type { Suggestion } from '../../../src/harden/suggestion.js';
 import {
@@ -45,15 +40,38 @@ const OUTCOMES: TargetOutcome[] = [
   outcome(LEGACY, { rejections: { 'syntax-error': 2, unchanged: 1 } }),
 ];
 
-const inlineBody = (suggestion: Suggestion) => `${renderSuggestionMarkdown(suggestion)}\n\n${renderFingerprint(fingerprintOf(suggestion))}`;
+/** The inline comment body of hunk `index` (of all `suggestion`'s hunks). */
+function inlineBody(suggestion: Suggestion, index = 0): string {
+  const hunks = suggestionHunks(suggestion);
+  const part = { hunk: hunks[index]!, index, total: hunks.length };
+  return `${renderSuggestionMarkdown(suggestion, part)}\n\n${renderFingerprint(fingerprintOf(suggestion, part))}`;
+}
 
 /** Everything a first run posts, as GitHub would return the bodies on the next run. */
 function postedBodies(plan: ReviewPlan, targetsFound: number): string[] {
   return [...plan.comments.map((comment) => comment.body), renderReviewBody(plan, { skipped: [], targetsFound })];
 }
 
+/** `find_rows` at app/db.py 40–47, whose fix changes line 40 and lines 45–46: two hunks, four unchanged lines apart. */
+const LONG_FIND = `def find_rows(table, where):
+    conn = sqlite3.connect(DB_PATH)
+    log("table", table)
+    log("where", where)
+    log("querying")
+    query = "SELECT * FROM " + table + " WHERE " + where
+    rows = conn.execute(query).fetchall()
+    return rows`;
+const LONG_FIND_FIXED = LONG_FIND.replace('where):', 'where_id):').replace(
+  '    query = "SELECT * FROM " + table + " WHERE " + where\n    rows = conn.execute(query).fetchall()',
+  '    if table not in ("users", "orders"):\n        raise ValueError("unknown table")\n    rows = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (where_id,)).fetchall()',
+);
+const LONG = target({ path: 'app/db.py', name: 'find_rows', startLine: 40, code: LONG_FIND });
+const SPLIT = suggestionFor(LONG, LONG_FIND_FIXED);
+/** app/db.py changed on lines 38–41 only: the first hunk of SPLIT is on the diff, the second is not. */
+const PARTLY: ChangedFile[] = [{ path: 'app/db.py', status: 'modified', binary: false, addedLines: [40], hunks: [{ newStart: 38, newLines: 4 }] }];
+
 describe('planReview', () => {
-  it('comments inline on diff lines (multi-line and single-line shapes) and puts the rest in the body', () => {
+  it('comments inline on the changed lines only (a one-line fix is a one-line comment) and puts hunks outside the diff in the body', () => {
     expect(diff.map((file) => [file.path, file.hunks])).toEqual([
       ['app/views.py', [{ newStart: 7, newLines: 13 }]],
       ['app/db.py', [{ newStart: 1, newLines: 4 }]],
@@ -62,15 +80,58 @@ describe('planReview', () => {
     expect(plan).toEqual({
       commitId: HEAD_SHA,
       comments: [
-        { path: 'app/views.py', start_line: 12, start_side: 'RIGHT', line: 16, side: 'RIGHT', body: inlineBody(USER) },
+        // user_by_email (12–16): only the query line changes.
+        { path: 'app/views.py', line: 15, side: 'RIGHT', body: inlineBody(USER) },
         { path: 'app/views.py', line: 19, side: 'RIGHT', body: inlineBody(ADMIN) },
       ],
       bodySections: [renderBodySection(FIND)],
       bodyFingerprints: [fingerprintOf(FIND)],
       outdated: [],
-      counts: { suggestions: 3, inline: 2, inBody: 1, alreadyPosted: 0, outdated: 0, tooLong: 0 },
+      counts: { suggestions: 3, posted: 3, inline: 2, inBody: 1, alreadyPosted: 0, outdated: 0, tooLong: 0 },
       nothingNew: false,
     });
+    expect(plan.comments[0]?.body).toContain('\n```suggestion\n    cur.execute("SELECT id, name FROM users WHERE email = ?", (email,))\n```\n');
+  });
+
+  it('posts each hunk of a function as its own comment, with the function fingerprint and its part', () => {
+    const whole: ChangedFile[] = [{ path: 'app/db.py', status: 'added', binary: false, addedLines: [], hunks: [{ newStart: 1, newLines: 60 }] }];
+    const plan = planReview({ outcomes: [outcome(LONG, { suggestion: SPLIT })], diff: whole, existing: [], headSha: HEAD_SHA });
+    expect(plan.comments).toEqual([
+      { path: 'app/db.py', line: 40, side: 'RIGHT', body: inlineBody(SPLIT, 0) },
+      { path: 'app/db.py', start_line: 45, start_side: 'RIGHT', line: 46, side: 'RIGHT', body: inlineBody(SPLIT, 1) },
+    ]);
+    expect(readFingerprints(plan.comments.map((comment) => comment.body))).toEqual([
+      { ...fingerprintOf(SPLIT), part: 1, parts: 2 },
+      { ...fingerprintOf(SPLIT), part: 2, parts: 2 },
+    ]);
+    expect(plan.comments[1]?.body.split('\n')[0]).toBe('**SecCoder** · `find_rows` · change 2 of 2');
+    expect(plan.counts).toEqual({ suggestions: 1, posted: 1, inline: 2, inBody: 0, alreadyPosted: 0, outdated: 0, tooLong: 0 });
+  });
+
+  it('a function partly in the diff: the hunk on changed lines is a one-click comment, the other goes to the body', () => {
+    const plan = planReview({ outcomes: [outcome(LONG, { suggestion: SPLIT })], diff: PARTLY, existing: [], headSha: HEAD_SHA });
+    expect(plan.comments).toEqual([{ path: 'app/db.py', line: 40, side: 'RIGHT', body: inlineBody(SPLIT, 0) }]);
+    expect(plan.bodySections).toEqual([renderBodySection(SPLIT, [1])]);
+    expect(plan.bodyFingerprints).toEqual([{ ...fingerprintOf(SPLIT), part: 2, parts: 2 }]);
+    expect(plan.counts).toEqual({ suggestions: 1, posted: 1, inline: 1, inBody: 1, alreadyPosted: 0, outdated: 0, tooLong: 0 });
+    expect(renderBodySection(SPLIT, [1])).toBe(
+      [
+        '#### `find_rows` in `app/db.py`, lines 40–47',
+        '',
+        "`find_rows` may be open to [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html). It follows the precedent of [acme/api](https://github.com/acme/api/commit/0123456789abcdef), the commit that fixed `find_user` in `db/users.py`.",
+        '',
+        'Change 2 of 2 is outside the changed lines; the other one is an inline suggestion.',
+        '',
+        '```diff',
+        '@@ -45,2 +45,3 @@',
+        '-    query = "SELECT * FROM " + table + " WHERE " + where',
+        '-    rows = conn.execute(query).fetchall()',
+        '+    if table not in ("users", "orders"):',
+        '+        raise ValueError("unknown table")',
+        '+    rows = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (where_id,)).fetchall()',
+        '```',
+      ].join('\n'),
+    );
   });
 
   it('puts a suggestion for a file outside the diff in the body, not inline', () => {
@@ -80,18 +141,26 @@ describe('planReview', () => {
     expect(plan.bodySections).toEqual([renderBodySection(legacy)]);
   });
 
-  it('posts nothing new on a redelivery or an unrelated push', () => {
-    const first = planReview({ outcomes: OUTCOMES, diff, existing: [], headSha: HEAD_SHA });
-    const existing = readFingerprints(postedBodies(first, 4));
-    expect(existing).toEqual([fingerprintOf(USER), fingerprintOf(ADMIN), fingerprintOf(FIND)]);
-    const again = planReview({ outcomes: OUTCOMES, diff, existing, headSha: 'f'.repeat(40) });
+  it('posts nothing new on a redelivery or an unrelated push, counting each function once', () => {
+    const outcomes = [outcome(VIEWS_USER, { suggestion: USER }), outcome(VIEWS_ADMIN, { suggestion: ADMIN }), outcome(LONG, { suggestion: SPLIT })];
+    const partly = [...diff.filter((file) => file.path !== 'app/db.py'), ...PARTLY];
+    const first = planReview({ outcomes, diff: partly, existing: [], headSha: HEAD_SHA });
+    expect(first.counts).toEqual({ suggestions: 3, posted: 3, inline: 3, inBody: 1, alreadyPosted: 0, outdated: 0, tooLong: 0 });
+    const existing = readFingerprints(postedBodies(first, 3));
+    expect(existing).toEqual([
+      fingerprintOf(USER),
+      fingerprintOf(ADMIN),
+      { ...fingerprintOf(SPLIT), part: 1, parts: 2 },
+      { ...fingerprintOf(SPLIT), part: 2, parts: 2 },
+    ]);
+    const again = planReview({ outcomes, diff: partly, existing, headSha: 'f'.repeat(40) });
     expect(again).toEqual({
       commitId: 'f'.repeat(40),
       comments: [],
       bodySections: [],
       bodyFingerprints: [],
       outdated: [],
-      counts: { suggestions: 3, inline: 0, inBody: 0, alreadyPosted: 3, outdated: 0, tooLong: 0 },
+      counts: { suggestions: 3, posted: 0, inline: 0, inBody: 0, alreadyPosted: 3, outdated: 0, tooLong: 0 },
       nothingNew: true,
     });
   });
@@ -112,9 +181,27 @@ describe('planReview', () => {
     };
     const unrelated: Fingerprint = { ...earlier, fn: 'health' };
     const plan = planReview({ outcomes: [outcome(VIEWS_USER, { suggestion: USER })], diff, existing: [earlier, unrelated], headSha: HEAD_SHA });
-    expect(plan.comments).toEqual([{ path: 'app/views.py', start_line: 12, start_side: 'RIGHT', line: 16, side: 'RIGHT', body: inlineBody(USER) }]);
+    expect(plan.comments).toEqual([{ path: 'app/views.py', line: 15, side: 'RIGHT', body: inlineBody(USER) }]);
     expect(plan.outdated).toEqual([earlier]);
-    expect(plan.counts).toEqual({ suggestions: 1, inline: 1, inBody: 0, alreadyPosted: 0, outdated: 1, tooLong: 0 });
+    expect(plan.counts).toEqual({ suggestions: 1, posted: 1, inline: 1, inBody: 0, alreadyPosted: 0, outdated: 1, tooLong: 0 });
+  });
+
+  it('lists an earlier suggestion posted as several comments as outdated once, as the whole suggestion', () => {
+    const parts: Fingerprint[] = [1, 2, 3].map((part) => ({
+      path: 'app/views.py',
+      fn: 'user_by_email',
+      orig: 'aaaaaaaaaaaa',
+      sugg: 'bbbbbbbbbbbb',
+      part,
+      parts: 3,
+    }));
+    const plan = planReview({ outcomes: [outcome(VIEWS_USER, { suggestion: USER })], diff, existing: parts, headSha: HEAD_SHA });
+    expect(plan.outdated).toEqual([{ path: 'app/views.py', fn: 'user_by_email', orig: 'aaaaaaaaaaaa', sugg: 'bbbbbbbbbbbb', parts: 3 }]);
+    expect(plan.counts.outdated).toBe(1);
+    // The one reply answers every part: the next run lists none of them again.
+    const answered = readFingerprints([...parts.map(renderFingerprint), renderOutdatedReply(plan.outdated[0]!)]);
+    expect(standingSuggestions(answered)).toEqual([]);
+    expect(planReview({ outcomes: [outcome(VIEWS_USER, { suggestion: USER })], diff, existing: answered, headSha: HEAD_SHA }).outdated).toEqual([]);
   });
 
   it('marks an earlier suggestion outdated when its function changed even if no new one passed', () => {
@@ -142,15 +229,22 @@ describe('planReview', () => {
     const forB = suggestionFor(b, 'def __init__(self, path):\n    self.path = safe_read(path)');
     const plan = planReview({ outcomes: [outcome(a), outcome(b, { suggestion: forB })], diff, existing: [earlierA], headSha: HEAD_SHA });
     expect(plan.outdated).toEqual([]);
-    expect(plan.comments.map((comment) => [comment.start_line, comment.line])).toEqual([[13, 14]]);
+    expect(plan.comments.map((comment) => [comment.start_line, comment.line])).toEqual([[undefined, 14]]);
   });
 
-  it('drops a comment GitHub would refuse as too long', () => {
+  it('drops a comment GitHub would refuse as too long, and with it every other part of the function', () => {
     const huge = suggestionFor(VIEWS_USER, `${USER_BY_EMAIL_FIXED}\n${'    x = 1\n'.repeat(7_000)}`);
     const plan = planReview({ outcomes: [outcome(VIEWS_USER, { suggestion: huge })], diff, existing: [], headSha: HEAD_SHA });
     expect(plan.comments).toEqual([]);
     expect(plan.counts.tooLong).toBe(1);
     expect(plan.nothingNew).toBe(true);
+
+    const hugeSplit = suggestionFor(LONG, `${LONG_FIND_FIXED}\n${'    x = 1\n'.repeat(7_000)}`);
+    const partly = planReview({ outcomes: [outcome(LONG, { suggestion: hugeSplit })], diff: PARTLY, existing: [], headSha: HEAD_SHA });
+    expect(suggestionHunks(hugeSplit)).toHaveLength(2);
+    expect(partly.comments).toEqual([]);
+    expect(partly.bodySections).toEqual([]);
+    expect(partly.counts).toMatchObject({ posted: 0, inline: 0, inBody: 0, tooLong: 1 });
   });
 });
 
@@ -177,10 +271,15 @@ describe('standing suggestions split the targets', () => {
 });
 
 describe('rendering', () => {
-  it("shows a suggestion outside the diff as a diff block in the file's line numbers", () => {
-    expect(suggestionDiff(FIND)).toBe(
+  it("shows the hunks outside the diff as diff blocks in the file's line numbers", () => {
+    expect(renderBodySection(FIND)).toBe(
       [
-        '@@ -40,5 +40,6 @@',
+        '#### `find_rows` in `app/db.py`, lines 40–44',
+        '',
+        "`find_rows` may be open to [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html). It follows the precedent of [acme/api](https://github.com/acme/api/commit/0123456789abcdef), the commit that fixed `find_user` in `db/users.py`.",
+        '',
+        '```diff',
+        '@@ -40,4 +40,5 @@',
         '-def find_rows(table, where):',
         '+def find_rows(table, where_id):',
         '     conn = sqlite3.connect(DB_PATH)',
@@ -189,29 +288,12 @@ describe('rendering', () => {
         '+    if table not in ("users", "orders"):',
         '+        raise ValueError("unknown table")',
         '+    rows = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (where_id,)).fetchall()',
-        '     return rows',
-      ].join('\n'),
-    );
-    expect(renderBodySection(FIND)).toBe(
-      [
-        '#### `find_rows` in `app/db.py`, lines 40–44',
-        '',
-        '**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `find_rows`',
-        '',
-        'Rewrites `find_rows` to remove CWE-89.',
-        '',
-        '```diff',
-        suggestionDiff(FIND),
         '```',
-        '',
-        'Learned from: [acme/api · db/users.py · find\\_user\\(\\)](https://github.com/acme/api/commit/0123456789abcdef)',
-        '',
-        '<sub>Written by coder-7b from a secure example in your corpus. Review before committing.</sub>',
       ].join('\n'),
     );
   });
 
-  it('renders the review body: header, sections outside the diff, the cap line, fingerprints last', () => {
+  it('renders the review body: header, sections outside the diff, the cap line, one footer, fingerprints last', () => {
     const plan = planReview({ outcomes: OUTCOMES, diff, existing: [], headSha: HEAD_SHA });
     const body = renderReviewBody(plan, {
       targetsFound: 4,
@@ -223,11 +305,11 @@ describe('rendering', () => {
     });
     expect(body).toBe(
       [
-        '**SecCoder** checked 4 functions and suggests 3 secure rewrites (2 inline, 1 below).',
+        '**SecCoder** suggests security fixes for 3 of 4 checked functions (2 inline suggestions, 1 change below).',
         '',
         '### Outside the changed lines',
         '',
-        'GitHub only accepts suggestions on lines this pull request changed; these functions need the change applied by hand.',
+        'GitHub only accepts suggestions on lines this pull request changed; apply these changes by hand.',
         '',
         renderBodySection(FIND),
         '',
@@ -241,6 +323,12 @@ describe('rendering', () => {
       ].join('\n'),
     );
     expect(renderReviewBody(plan, { targetsFound: 4, skipped: [], leftOut: 1 })).toContain('\n1 more function was left out by the `maxTargets` cap');
+    const nothing = planReview({ outcomes: OUTCOMES, diff, existing: readFingerprints(postedBodies(plan, 4)), headSha: HEAD_SHA });
+    expect(renderReviewBody(nothing, { targetsFound: 4, skipped: [] }).split('\n').slice(0, 3)).toEqual([
+      '**SecCoder** checked 4 functions and has no new suggestions.',
+      '',
+      '3 earlier suggestions for unchanged code are not repeated.',
+    ]);
   });
 
   it('keeps a hostile path and function name inert in the body, and its marker unforgeable', () => {
@@ -252,8 +340,8 @@ describe('rendering', () => {
     const plan = planReview({ outcomes: [outcome(t, { suggestion: evil })], diff, existing: [], headSha: HEAD_SHA });
     const section = plan.bodySections[0] ?? '';
     expect(section.split('\n')[0]).toBe('#### ``f`</sub><script>alert(1)</script>`` in ``app/`x`|<img src=x onerror=alert(1)>.py``, lines 3–4');
-    // renderSuggestionMarkdown's own line: escaped, backticks dropped, inside a code span.
-    expect(section.split('\n')[2]).toBe('**SecCoder** · [CWE-89](https://cwe.mitre.org/data/definitions/89.html) · `f</sub><script>alert(1)</script>`');
+    // The explanation names the function in a code span too.
+    expect(section.split('\n')[2]?.startsWith('``f`</sub><script>alert(1)</script>`` may be open to [CWE-89: ')).toBe(true);
     // The code's own five-backtick line cannot close the diff block around it.
     expect(section).toContain('\n``````diff\n');
     const body = renderReviewBody(plan, { targetsFound: 1, skipped: [] });
@@ -266,16 +354,26 @@ describe('rendering', () => {
       `${USER_BY_EMAIL_FIXED}\n${renderFingerprint({ path: 'app/views.py', fn: 'is_admin', orig: 'aaaaaaaaaaaa', sugg: 'bbbbbbbbbbbb' })}`,
     );
     const inline = planReview({ outcomes: [outcome(VIEWS_USER, { suggestion: forged })], diff, existing: [], headSha: HEAD_SHA });
+    // The fix and the added marker line are one unchanged line apart: one hunk, one comment.
+    expect(inline.comments.map((comment) => [comment.start_line, comment.line])).toEqual([[15, 16]]);
+    expect(inline.comments[0]?.body).toContain('\n    return jsonify(cur.fetchone())\n<!-- seccoder:v1 {"path":"app/views.py","fn":"is_admin"');
     expect(readFingerprints(inline.comments.map((comment) => comment.body))).toEqual([fingerprintOf(forged)]);
   });
 
-  it('answers an outdated suggestion with a reply carrying its own marker', () => {
+  it('answers an outdated suggestion with a reply carrying its own marker, for the whole suggestion', () => {
     const fp: Fingerprint = { path: 'app/views.py', fn: 'user_by_email', orig: 'aaaaaaaaaaaa', sugg: 'bbbbbbbbbbbb' };
     expect(renderOutdatedReply(fp)).toBe(
       [
         'This suggestion for `user_by_email` is outdated: the function has changed since it was written, so applying it would overwrite the new code.',
         '',
         renderFingerprint({ ...fp, outdated: true }),
+      ].join('\n'),
+    );
+    expect(renderOutdatedReply({ ...fp, part: 2, parts: 3 })).toBe(
+      [
+        'The 3 suggested changes to `user_by_email` (this one and the others with it) are outdated: the function has changed since they were written, so applying any of them would overwrite the new code.',
+        '',
+        renderFingerprint({ ...fp, parts: 3, outdated: true }),
       ].join('\n'),
     );
   });

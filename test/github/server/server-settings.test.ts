@@ -27,7 +27,37 @@ describe('loadServerSettings', () => {
       port: 3000,
       webhookPath: '/api/github/webhooks',
       logLevel: 'info',
+      logFormat: 'pretty',
     });
+  });
+
+  it('GitHub Enterprise Server: GHE_HOST (https unless GHE_PROTOCOL says http), or GITHUB_API_URL', () => {
+    expect(loadServerSettings({ ...COMPLETE, GHE_HOST: 'github.example.com' }).apiBaseUrl).toBe('https://github.example.com/api/v3');
+    expect(loadServerSettings({ ...COMPLETE, GHE_HOST: 'ghe.local:8443', GHE_PROTOCOL: 'http' }).apiBaseUrl).toBe('http://ghe.local:8443/api/v3');
+    expect(loadServerSettings({ ...COMPLETE, GITHUB_API_URL: 'https://github.example.com/api/v3/' }).apiBaseUrl).toBe('https://github.example.com/api/v3');
+    // Both spellings for the same server are fine; different servers are refused (the token would go to one of them).
+    expect(loadServerSettings({ ...COMPLETE, GHE_HOST: 'github.example.com', GITHUB_API_URL: 'https://github.example.com/api/v3' }).apiBaseUrl).toBe(
+      'https://github.example.com/api/v3',
+    );
+    expect(failure({ ...COMPLETE, GHE_HOST: 'github.example.com', GITHUB_API_URL: 'https://other.example.com/api/v3' }).variable).toBe('GITHUB_API_URL');
+    expect(loadServerSettings(COMPLETE).apiBaseUrl).toBeUndefined();
+  });
+
+  it('GHE_HOST with a scheme or path, GHE_PROTOCOL without a host or not http(s), GITHUB_API_URL not a URL', () => {
+    expect(failure({ ...COMPLETE, GHE_HOST: 'https://github.example.com' }).message).toBe(
+      'GHE_HOST is invalid (must be a host name (and port), without https:// or a path): set GHE_HOST to your GitHub Enterprise Server host, e.g. github.example.com, or leave it unset for github.com',
+    );
+    expect(failure({ ...COMPLETE, GHE_HOST: 'github.example.com/api/v3' }).variable).toBe('GHE_HOST');
+    expect(failure({ ...COMPLETE, GHE_PROTOCOL: 'http' }).message).toMatch(/^GHE_PROTOCOL is set but GHE_HOST is not/);
+    expect(failure({ ...COMPLETE, GHE_HOST: 'github.example.com', GHE_PROTOCOL: 'ftp' }).variable).toBe('GHE_PROTOCOL');
+    expect(failure({ ...COMPLETE, GITHUB_API_URL: 'github.example.com' }).variable).toBe('GITHUB_API_URL');
+  });
+
+  it('LOG_FORMAT json or pretty', () => {
+    expect(loadServerSettings({ ...COMPLETE, LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(failure({ ...COMPLETE, LOG_FORMAT: 'xml' as 'json' }).message).toBe(
+      'LOG_FORMAT is invalid (must be one of json, pretty): set LOG_FORMAT to json or pretty, or leave it unset for pretty',
+    );
   });
 
   it('WEBHOOK_SECRET missing (or blank)', () => {
