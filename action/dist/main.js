@@ -69146,11 +69146,16 @@ async function parseWrapped(code, language2, options = {}) {
   const { problems: errors, wrapperBroken } = collectProblems(tree.rootNode, frame);
   return { tree, grammar, errors, wrapped: true, lineOffset: frame.lineOffset, wrapperBroken };
 }
+function quoted(text) {
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\uFFFD]/g, "?");
+  const chars = Array.from(clean);
+  return chars.length <= 40 ? clean : `${chars.slice(0, 39).join("")}…`;
+}
 function describeSyntaxProblems(problems, max = 3) {
   const shown = problems.slice(0, Math.max(0, max)).map((problem2) => {
     const where = `line ${problem2.line}, column ${problem2.column}`;
-    if (problem2.kind === "missing") return `${where}: missing '${problem2.text}'`;
-    return problem2.text ? `${where}: unexpected '${problem2.text}'` : `${where}: syntax error`;
+    if (problem2.kind === "missing") return `${where}: missing '${quoted(problem2.text)}'`;
+    return problem2.text ? `${where}: unexpected '${quoted(problem2.text)}'` : `${where}: syntax error`;
   });
   const rest = problems.length - shown.length;
   if (rest > 0) shown.push(`and ${rest} more`);
@@ -70163,7 +70168,10 @@ var Selection = class {
     if (pattern) return this.skip({ path: path7, reason: "ignored-path", detail: `matches ${pattern}` });
     const file2 = this.files.get(path7);
     if (!file2) return this.skip({ path: path7, reason: "unsupported-file", detail: "file content not provided" });
-    if (file2.content.slice(0, 8e3).includes("\0")) return this.skip({ path: path7, reason: "binary-file", detail: "the file holds NUL bytes" });
+    const head = file2.content.slice(0, 8e3);
+    if (head.includes("\0")) return this.skip({ path: path7, reason: "binary-file", detail: "the file holds NUL bytes" });
+    const undecodable = head.match(/\uFFFD/g)?.length ?? 0;
+    if (undecodable > 8 && undecodable > head.length / 100) return this.skip({ path: path7, reason: "binary-file", detail: "the file is not UTF-8 text" });
     if (!file2.language) return this.skip({ path: path7, reason: "unsupported-file", detail: "language not supported" });
     if (this.options.languages && !this.options.languages.includes(file2.language)) {
       return this.skip({ path: path7, reason: "language", detail: `${file2.language} is not among the configured languages` });
@@ -77614,7 +77622,7 @@ function cweName(id) {
 }
 
 // src/harden/render-markdown.ts
-function quoted(text, max = 200) {
+function quoted2(text, max = 200) {
   const line = text.replace(/\s+/g, " ").trim();
   return escapeMarkdown(line.length > max ? `${line.slice(0, max - 1)}…` : line);
 }
@@ -77644,17 +77652,17 @@ function problemSentence(suggestion) {
   const [alert, ...others] = alertsOf2(suggestion);
   if (!alert) return `${fn} may be open to ${weakness || "a security weakness"}.`;
   const more = others.length > 0 ? `; ${others.length} more ${others.length === 1 ? "alert" : "alerts"}` : "";
-  return `Code scanning reports ${weakness || "a weakness"} in ${fn}: “${quoted(alert.message)}” (${inlineCode(alert.ruleId.slice(0, 100))}${more}).`;
+  return `Code scanning reports ${weakness || "a weakness"} in ${fn}: “${quoted2(alert.message)}” (${inlineCode(alert.ruleId.slice(0, 100))}${more}).`;
 }
 function fixSentence(suggestion) {
   const resolved = resolvedOf(suggestion);
   const [only] = resolved;
   if (!only) return void 0;
   if (resolved.length === 1) {
-    const message2 = quoted(only.message);
-    return `With this change, ${quoted(only.tool, 40)} no longer reports ${inlineCode(only.ruleId.slice(0, 100))}: “${message2}”${/[.!?]$/.test(message2) ? "" : "."}`;
+    const message2 = quoted2(only.message);
+    return `With this change, ${quoted2(only.tool, 40)} no longer reports ${inlineCode(only.ruleId.slice(0, 100))}: “${message2}”${/[.!?]$/.test(message2) ? "" : "."}`;
   }
-  const shown = resolved.slice(0, 3).map((finding) => `${quoted(finding.tool, 40)} ${inlineCode(finding.ruleId.slice(0, 100))} (“${quoted(finding.message, 120)}”)`);
+  const shown = resolved.slice(0, 3).map((finding) => `${quoted2(finding.tool, 40)} ${inlineCode(finding.ruleId.slice(0, 100))} (“${quoted2(finding.message, 120)}”)`);
   if (resolved.length > 3) shown.push(`${resolved.length - 3} more`);
   return `With this change, these analyzer findings are gone: ${listed3(shown)}.`;
 }
@@ -77677,10 +77685,10 @@ function precedentSentence(suggestion) {
   const subject = [fn, path7 && `in ${path7}`].filter(Boolean).join(" ");
   const url2 = commitUrl(source);
   if (url2) {
-    const label = source.repo ? `${quoted(source.repo, 100)}${source.commit ? `@${quoted(source.commit.slice(0, 7), 7)}` : ""}` : "this commit";
+    const label = source.repo ? `${quoted2(source.repo, 100)}${source.commit ? `@${quoted2(source.commit.slice(0, 7), 7)}` : ""}` : "this commit";
     return `It follows the precedent of [${label}](${url2}), the commit that fixed ${subject || "the same weakness"}.`;
   }
-  if (source.repo) return `It follows the precedent of the fix in ${quoted(source.repo, 100)}${subject ? ` to ${subject}` : ""}.`;
+  if (source.repo) return `It follows the precedent of the fix in ${quoted2(source.repo, 100)}${subject ? ` to ${subject}` : ""}.`;
   return `It follows the precedent of ${subject || inlineCode(demo.id)}, a secure example in your corpus.`;
 }
 function explanationMarkdown(suggestion) {
@@ -77973,6 +77981,9 @@ function checkRunOutput(input2) {
   } else if (suggested.length > 0) {
     conclusion = "neutral";
     title = `${plural2(suggested.length, "security suggestion")}${input2.dryRun ? " (dry run, not posted)" : ""}`;
+  } else if (!input2.model && outcomes.length > 0) {
+    conclusion = "neutral";
+    title = `${plural2(outcomes.length, "function")} not hardened: ${input2.modelNotUsed ?? "no model configured (precedent mode)"}`;
   } else if (alreadySuggested.length > 0) {
     conclusion = "neutral";
     title = `${plural2(alreadySuggested.length, "earlier security suggestion")} still open`;
@@ -78137,6 +78148,7 @@ async function run(request2, config3, deps) {
     skipped,
     config: config3,
     ...model ? { model: model.name } : {},
+    ...note ? { modelNotUsed: note } : {},
     corpusSize: retrieval.corpusSize,
     alertsAvailable: material.alertsAvailable,
     ...material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {},

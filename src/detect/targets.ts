@@ -161,7 +161,11 @@ class Selection {
     const file = this.files.get(path);
     if (!file) return this.skip({ path, reason: 'unsupported-file', detail: 'file content not provided' });
     // As git decides: a NUL byte near the start means binary.
-    if (file.content.slice(0, 8000).includes('\u0000')) return this.skip({ path, reason: 'binary-file', detail: 'the file holds NUL bytes' });
+    const head = file.content.slice(0, 8000);
+    if (head.includes('\u0000')) return this.skip({ path, reason: 'binary-file', detail: 'the file holds NUL bytes' });
+    // Bytes that are not UTF-8 text decode to U+FFFD; source code has none, or a stray one.
+    const undecodable = head.match(/\uFFFD/g)?.length ?? 0;
+    if (undecodable > 8 && undecodable > head.length / 100) return this.skip({ path, reason: 'binary-file', detail: 'the file is not UTF-8 text' });
     if (!file.language) return this.skip({ path, reason: 'unsupported-file', detail: 'language not supported' });
     if (this.options.languages && !this.options.languages.includes(file.language)) {
       return this.skip({ path, reason: 'language', detail: `${file.language} is not among the configured languages` });

@@ -204,12 +204,23 @@ export async function parseWrapped(code: string, language: Language, options: Pa
   return { tree, grammar, errors, wrapped: true, lineOffset: frame.lineOffset, wrapperBroken };
 }
 
+/**
+ * Source text quoted in a message, which ends up on a terminal or a check run: control and
+ * undecodable characters become `?`, and it is cut at 40 characters.
+ */
+function quoted(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\uFFFD]/g, '?');
+  const chars = Array.from(clean);
+  return chars.length <= 40 ? clean : `${chars.slice(0, 39).join('')}…`;
+}
+
 /** "line 3, column 5: unexpected 'foo('; line 9, column 1: missing ';'" (and "; and N more"). */
 export function describeSyntaxProblems(problems: readonly SyntaxProblem[], max = 3): string {
   const shown = problems.slice(0, Math.max(0, max)).map((problem) => {
     const where = `line ${problem.line}, column ${problem.column}`;
-    if (problem.kind === 'missing') return `${where}: missing '${problem.text}'`;
-    return problem.text ? `${where}: unexpected '${problem.text}'` : `${where}: syntax error`;
+    if (problem.kind === 'missing') return `${where}: missing '${quoted(problem.text)}'`;
+    return problem.text ? `${where}: unexpected '${quoted(problem.text)}'` : `${where}: syntax error`;
   });
   const rest = problems.length - shown.length;
   if (rest > 0) shown.push(`and ${rest} more`);

@@ -276,12 +276,19 @@ describe('selectTargets says why a file gave no target', () => {
 
   it('a binary file, a file that does not parse (with the first problem), and one without functions', async () => {
     const binary: SourceFile = { path: 'app/blob.py', content: 'def f():\u0000\u0001\n', language: 'python' };
+    // Bytes that are not UTF-8 (an image named .py) decode to U+FFFD, with no NUL among them.
+    const undecodable: SourceFile = {
+      path: 'app/image.py',
+      content: Buffer.from(Array.from({ length: 400 }, (_, i) => 0x80 + (i % 64))).toString('utf8'),
+      language: 'python',
+    };
     const broken = source('app/broken.py', ['def broken(:', '    return (', '']);
     const script = source('app/script.py', ['import sys', 'print(sys.argv)']);
-    const { targets, skipped } = await selectTargets({ files: [binary, broken, script] });
+    const { targets, skipped } = await selectTargets({ files: [binary, undecodable, broken, script] });
     expect(targets).toEqual([]);
     expect(skipped).toEqual([
       { path: 'app/blob.py', reason: 'binary-file', detail: 'the file holds NUL bytes' },
+      { path: 'app/image.py', reason: 'binary-file', detail: 'the file is not UTF-8 text' },
       { path: 'app/broken.py', reason: 'parse-error', detail: expect.stringMatching(/^not parsed, no function could be read; line 1, column \d+: /) },
       { path: 'app/script.py', reason: 'no-function', detail: 'no python function or method found' },
     ]);

@@ -339,6 +339,12 @@ describe('describeSyntaxProblems', () => {
     expect(describeSyntaxProblems(problems, 1)).toBe("line 3, column 5: unexpected 'foo('; and 3 more");
     expect(describeSyntaxProblems([])).toBe('');
   });
+
+  it('quotes hostile source safely: terminal escapes and undecodable bytes become ?, long text is cut', () => {
+    const escape = { line: 1, column: 1, kind: 'error' as const, text: 'x = "\u001b[31mred\u001b]0;owned\u0007" + \uFFFD' };
+    expect(describeSyntaxProblems([escape])).toBe(`line 1, column 1: unexpected 'x = "?[31mred?]0;owned?" + ?'`);
+    expect(describeSyntaxProblems([{ ...escape, text: 'y'.repeat(100) }])).toBe(`line 1, column 1: unexpected '${'y'.repeat(39)}…'`);
+  });
 });
 
 describe('grammar loading', () => {

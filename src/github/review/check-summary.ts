@@ -27,6 +27,8 @@ export interface CheckRunInput {
   config: SecCoderConfig;
   /** Name of the code model; absent in precedent mode. */
   model?: string;
+  /** Why no model was used (e.g. the repository's `model.url` was refused); absent: none configured. */
+  modelNotUsed?: string;
   /** Secure examples in the corpus the demonstrations came from. */
   corpusSize: number;
   alertsAvailable: boolean;
@@ -155,6 +157,10 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
   } else if (suggested.length > 0) {
     conclusion = 'neutral';
     title = `${plural(suggested.length, 'security suggestion')}${input.dryRun ? ' (dry run, not posted)' : ''}`;
+  } else if (!input.model && outcomes.length > 0) {
+    // Nothing was looked at by a model: not a green "nothing to fix".
+    conclusion = 'neutral';
+    title = `${plural(outcomes.length, 'function')} not hardened: ${input.modelNotUsed ?? 'no model configured (precedent mode)'}`;
   } else if (alreadySuggested.length > 0) {
     // The earlier suggestions still stand and still need a human.
     conclusion = 'neutral';

@@ -252,6 +252,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
     skipped,
     config,
     ...(model ? { model: model.name } : {}),
+    ...(note ? { modelNotUsed: note } : {}),
     corpusSize: retrieval.corpusSize,
     alertsAvailable: material.alertsAvailable,
     ...(material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {}),

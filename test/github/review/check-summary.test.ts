@@ -33,6 +33,19 @@ describe('conclusion', () => {
     });
   });
 
+  it("is neutral, never success, when no model looked: precedent mode, or the repository's model refused", () => {
+    const { model: _model, ...precedent } = input({ outcomes: [outcome(DB_FIND), outcome(LEGACY)] });
+    expect(checkRunOutput(precedent)).toMatchObject({ conclusion: 'neutral', title: '2 functions not hardened: no model configured (precedent mode)' });
+    const refused = { ...precedent, modelNotUsed: 'model.url is not allowed: the operator set SECCODER_MODEL_URL' };
+    expect(checkRunOutput(refused)).toMatchObject({
+      conclusion: 'neutral',
+      title: '2 functions not hardened: model.url is not allowed: the operator set SECCODER_MODEL_URL',
+    });
+    // Nothing to harden is still a plain success without a model.
+    const { model: _none, ...empty } = input();
+    expect(checkRunOutput(empty)).toMatchObject({ conclusion: 'success', title: 'No functions to harden' });
+  });
+
   it('is neutral when there are suggestions for a human to review', () => {
     expect(checkRunOutput(input({ outcomes: [outcome(DB_FIND, { suggestion: FIND }), outcome(LEGACY)] }))).toMatchObject({
       conclusion: 'neutral',
