@@ -19177,15 +19177,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat6, path7, options) {
-      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
+    function checkStat(stat7, path7, options) {
+      if (!stat7.isSymbolicLink() && !stat7.isFile()) {
         return false;
       }
       return checkPathExt(path7, options);
     }
     function isexe(path7, options, cb) {
-      fs3.stat(path7, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, path7, options));
+      fs3.stat(path7, function(er, stat7) {
+        cb(er, er ? false : checkStat(stat7, path7, options));
       });
     }
     function sync(path7, options) {
@@ -19201,20 +19201,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path7, options, cb) {
-      fs3.stat(path7, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, options));
+      fs3.stat(path7, function(er, stat7) {
+        cb(er, er ? false : checkStat(stat7, options));
       });
     }
     function sync(path7, options) {
       return checkStat(fs3.statSync(path7), options);
     }
-    function checkStat(stat6, options) {
-      return stat6.isFile() && checkMode(stat6, options);
+    function checkStat(stat7, options) {
+      return stat7.isFile() && checkMode(stat7, options);
     }
-    function checkMode(stat6, options) {
-      var mod = stat6.mode;
-      var uid = stat6.uid;
-      var gid = stat6.gid;
+    function checkMode(stat7, options) {
+      var mod = stat7.mode;
+      var uid = stat7.uid;
+      var gid = stat7.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -19648,6 +19648,1583 @@ var require_cross_spawn = __commonJS({
     module.exports.sync = spawnSync2;
     module.exports._parse = parse5;
     module.exports._enoent = enoent;
+  }
+});
+
+// node_modules/graceful-fs/polyfills.js
+var require_polyfills = __commonJS({
+  "node_modules/graceful-fs/polyfills.js"(exports, module) {
+    var constants6 = __require("constants");
+    var origCwd = process.cwd;
+    var cwd = null;
+    var platform3 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
+    process.cwd = function() {
+      if (!cwd)
+        cwd = origCwd.call(process);
+      return cwd;
+    };
+    try {
+      process.cwd();
+    } catch (er) {
+    }
+    if (typeof process.chdir === "function") {
+      chdir = process.chdir;
+      process.chdir = function(d) {
+        cwd = null;
+        chdir.call(process, d);
+      };
+      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
+    }
+    var chdir;
+    module.exports = patch;
+    function patch(fs3) {
+      if (constants6.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+        patchLchmod(fs3);
+      }
+      if (!fs3.lutimes) {
+        patchLutimes(fs3);
+      }
+      fs3.chown = chownFix(fs3.chown);
+      fs3.fchown = chownFix(fs3.fchown);
+      fs3.lchown = chownFix(fs3.lchown);
+      fs3.chmod = chmodFix(fs3.chmod);
+      fs3.fchmod = chmodFix(fs3.fchmod);
+      fs3.lchmod = chmodFix(fs3.lchmod);
+      fs3.chownSync = chownFixSync(fs3.chownSync);
+      fs3.fchownSync = chownFixSync(fs3.fchownSync);
+      fs3.lchownSync = chownFixSync(fs3.lchownSync);
+      fs3.chmodSync = chmodFixSync(fs3.chmodSync);
+      fs3.fchmodSync = chmodFixSync(fs3.fchmodSync);
+      fs3.lchmodSync = chmodFixSync(fs3.lchmodSync);
+      fs3.stat = statFix(fs3.stat);
+      fs3.fstat = statFix(fs3.fstat);
+      fs3.lstat = statFix(fs3.lstat);
+      fs3.statSync = statFixSync(fs3.statSync);
+      fs3.fstatSync = statFixSync(fs3.fstatSync);
+      fs3.lstatSync = statFixSync(fs3.lstatSync);
+      if (fs3.chmod && !fs3.lchmod) {
+        fs3.lchmod = function(path7, mode, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs3.lchmodSync = function() {
+        };
+      }
+      if (fs3.chown && !fs3.lchown) {
+        fs3.lchown = function(path7, uid, gid, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs3.lchownSync = function() {
+        };
+      }
+      if (platform3 === "win32") {
+        fs3.rename = typeof fs3.rename !== "function" ? fs3.rename : (function(fs$rename) {
+          function rename3(from, to, cb) {
+            var start = Date.now();
+            var backoff = 0;
+            fs$rename(from, to, function CB(er) {
+              if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
+                setTimeout(function() {
+                  fs3.stat(to, function(stater, st) {
+                    if (stater && stater.code === "ENOENT")
+                      fs$rename(from, to, CB);
+                    else
+                      cb(er);
+                  });
+                }, backoff);
+                if (backoff < 100)
+                  backoff += 10;
+                return;
+              }
+              if (cb) cb(er);
+            });
+          }
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename3, fs$rename);
+          return rename3;
+        })(fs3.rename);
+      }
+      fs3.read = typeof fs3.read !== "function" ? fs3.read : (function(fs$read) {
+        function read(fd, buffer, offset, length, position, callback_) {
+          var callback;
+          if (callback_ && typeof callback_ === "function") {
+            var eagCounter = 0;
+            callback = function(er, _, __) {
+              if (er && er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                return fs$read.call(fs3, fd, buffer, offset, length, position, callback);
+              }
+              callback_.apply(this, arguments);
+            };
+          }
+          return fs$read.call(fs3, fd, buffer, offset, length, position, callback);
+        }
+        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
+        return read;
+      })(fs3.read);
+      fs3.readSync = typeof fs3.readSync !== "function" ? fs3.readSync : /* @__PURE__ */ (function(fs$readSync) {
+        return function(fd, buffer, offset, length, position) {
+          var eagCounter = 0;
+          while (true) {
+            try {
+              return fs$readSync.call(fs3, fd, buffer, offset, length, position);
+            } catch (er) {
+              if (er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                continue;
+              }
+              throw er;
+            }
+          }
+        };
+      })(fs3.readSync);
+      function patchLchmod(fs4) {
+        fs4.lchmod = function(path7, mode, callback) {
+          fs4.open(
+            path7,
+            constants6.O_WRONLY | constants6.O_SYMLINK,
+            mode,
+            function(err, fd) {
+              if (err) {
+                if (callback) callback(err);
+                return;
+              }
+              fs4.fchmod(fd, mode, function(err2) {
+                fs4.close(fd, function(err22) {
+                  if (callback) callback(err2 || err22);
+                });
+              });
+            }
+          );
+        };
+        fs4.lchmodSync = function(path7, mode) {
+          var fd = fs4.openSync(path7, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
+          var threw = true;
+          var ret;
+          try {
+            ret = fs4.fchmodSync(fd, mode);
+            threw = false;
+          } finally {
+            if (threw) {
+              try {
+                fs4.closeSync(fd);
+              } catch (er) {
+              }
+            } else {
+              fs4.closeSync(fd);
+            }
+          }
+          return ret;
+        };
+      }
+      function patchLutimes(fs4) {
+        if (constants6.hasOwnProperty("O_SYMLINK") && fs4.futimes) {
+          fs4.lutimes = function(path7, at, mt, cb) {
+            fs4.open(path7, constants6.O_SYMLINK, function(er, fd) {
+              if (er) {
+                if (cb) cb(er);
+                return;
+              }
+              fs4.futimes(fd, at, mt, function(er2) {
+                fs4.close(fd, function(er22) {
+                  if (cb) cb(er2 || er22);
+                });
+              });
+            });
+          };
+          fs4.lutimesSync = function(path7, at, mt) {
+            var fd = fs4.openSync(path7, constants6.O_SYMLINK);
+            var ret;
+            var threw = true;
+            try {
+              ret = fs4.futimesSync(fd, at, mt);
+              threw = false;
+            } finally {
+              if (threw) {
+                try {
+                  fs4.closeSync(fd);
+                } catch (er) {
+                }
+              } else {
+                fs4.closeSync(fd);
+              }
+            }
+            return ret;
+          };
+        } else if (fs4.futimes) {
+          fs4.lutimes = function(_a3, _b, _c, cb) {
+            if (cb) process.nextTick(cb);
+          };
+          fs4.lutimesSync = function() {
+          };
+        }
+      }
+      function chmodFix(orig) {
+        if (!orig) return orig;
+        return function(target, mode, cb) {
+          return orig.call(fs3, target, mode, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chmodFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, mode) {
+          try {
+            return orig.call(fs3, target, mode);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function chownFix(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid, cb) {
+          return orig.call(fs3, target, uid, gid, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chownFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid) {
+          try {
+            return orig.call(fs3, target, uid, gid);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function statFix(orig) {
+        if (!orig) return orig;
+        return function(target, options, cb) {
+          if (typeof options === "function") {
+            cb = options;
+            options = null;
+          }
+          function callback(er, stats) {
+            if (stats) {
+              if (stats.uid < 0) stats.uid += 4294967296;
+              if (stats.gid < 0) stats.gid += 4294967296;
+            }
+            if (cb) cb.apply(this, arguments);
+          }
+          return options ? orig.call(fs3, target, options, callback) : orig.call(fs3, target, callback);
+        };
+      }
+      function statFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, options) {
+          var stats = options ? orig.call(fs3, target, options) : orig.call(fs3, target);
+          if (stats) {
+            if (stats.uid < 0) stats.uid += 4294967296;
+            if (stats.gid < 0) stats.gid += 4294967296;
+          }
+          return stats;
+        };
+      }
+      function chownErOk(er) {
+        if (!er)
+          return true;
+        if (er.code === "ENOSYS")
+          return true;
+        var nonroot = !process.getuid || process.getuid() !== 0;
+        if (nonroot) {
+          if (er.code === "EINVAL" || er.code === "EPERM")
+            return true;
+        }
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/legacy-streams.js
+var require_legacy_streams = __commonJS({
+  "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
+    var Stream = __require("stream").Stream;
+    module.exports = legacy;
+    function legacy(fs3) {
+      return {
+        ReadStream,
+        WriteStream
+      };
+      function ReadStream(path7, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path7, options);
+        Stream.call(this);
+        var self2 = this;
+        this.path = path7;
+        this.fd = null;
+        this.readable = true;
+        this.paused = false;
+        this.flags = "r";
+        this.mode = 438;
+        this.bufferSize = 64 * 1024;
+        options = options || {};
+        var keys2 = Object.keys(options);
+        for (var index2 = 0, length = keys2.length; index2 < length; index2++) {
+          var key = keys2[index2];
+          this[key] = options[key];
+        }
+        if (this.encoding) this.setEncoding(this.encoding);
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.end === void 0) {
+            this.end = Infinity;
+          } else if ("number" !== typeof this.end) {
+            throw TypeError("end must be a Number");
+          }
+          if (this.start > this.end) {
+            throw new Error("start must be <= end");
+          }
+          this.pos = this.start;
+        }
+        if (this.fd !== null) {
+          process.nextTick(function() {
+            self2._read();
+          });
+          return;
+        }
+        fs3.open(this.path, this.flags, this.mode, function(err, fd) {
+          if (err) {
+            self2.emit("error", err);
+            self2.readable = false;
+            return;
+          }
+          self2.fd = fd;
+          self2.emit("open", fd);
+          self2._read();
+        });
+      }
+      function WriteStream(path7, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path7, options);
+        Stream.call(this);
+        this.path = path7;
+        this.fd = null;
+        this.writable = true;
+        this.flags = "w";
+        this.encoding = "binary";
+        this.mode = 438;
+        this.bytesWritten = 0;
+        options = options || {};
+        var keys2 = Object.keys(options);
+        for (var index2 = 0, length = keys2.length; index2 < length; index2++) {
+          var key = keys2[index2];
+          this[key] = options[key];
+        }
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.start < 0) {
+            throw new Error("start must be >= zero");
+          }
+          this.pos = this.start;
+        }
+        this.busy = false;
+        this._queue = [];
+        if (this.fd === null) {
+          this._open = fs3.open;
+          this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
+          this.flush();
+        }
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/clone.js
+var require_clone = __commonJS({
+  "node_modules/graceful-fs/clone.js"(exports, module) {
+    "use strict";
+    module.exports = clone2;
+    var getPrototypeOf = Object.getPrototypeOf || function(obj) {
+      return obj.__proto__;
+    };
+    function clone2(obj) {
+      if (obj === null || typeof obj !== "object")
+        return obj;
+      if (obj instanceof Object)
+        var copy = { __proto__: getPrototypeOf(obj) };
+      else
+        var copy = /* @__PURE__ */ Object.create(null);
+      Object.getOwnPropertyNames(obj).forEach(function(key) {
+        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
+      });
+      return copy;
+    }
+  }
+});
+
+// node_modules/graceful-fs/graceful-fs.js
+var require_graceful_fs = __commonJS({
+  "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
+    var fs3 = __require("fs");
+    var polyfills = require_polyfills();
+    var legacy = require_legacy_streams();
+    var clone2 = require_clone();
+    var util = __require("util");
+    var gracefulQueue;
+    var previousSymbol;
+    if (typeof Symbol === "function" && typeof Symbol.for === "function") {
+      gracefulQueue = /* @__PURE__ */ Symbol.for("graceful-fs.queue");
+      previousSymbol = /* @__PURE__ */ Symbol.for("graceful-fs.previous");
+    } else {
+      gracefulQueue = "___graceful-fs.queue";
+      previousSymbol = "___graceful-fs.previous";
+    }
+    function noop6() {
+    }
+    function publishQueue(context, queue2) {
+      Object.defineProperty(context, gracefulQueue, {
+        get: function() {
+          return queue2;
+        }
+      });
+    }
+    var debug2 = noop6;
+    if (util.debuglog)
+      debug2 = util.debuglog("gfs4");
+    else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
+      debug2 = function() {
+        var m = util.format.apply(util, arguments);
+        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
+        console.error(m);
+      };
+    if (!fs3[gracefulQueue]) {
+      queue = global[gracefulQueue] || [];
+      publishQueue(fs3, queue);
+      fs3.close = (function(fs$close) {
+        function close(fd, cb) {
+          return fs$close.call(fs3, fd, function(err) {
+            if (!err) {
+              resetQueue();
+            }
+            if (typeof cb === "function")
+              cb.apply(this, arguments);
+          });
+        }
+        Object.defineProperty(close, previousSymbol, {
+          value: fs$close
+        });
+        return close;
+      })(fs3.close);
+      fs3.closeSync = (function(fs$closeSync) {
+        function closeSync(fd) {
+          fs$closeSync.apply(fs3, arguments);
+          resetQueue();
+        }
+        Object.defineProperty(closeSync, previousSymbol, {
+          value: fs$closeSync
+        });
+        return closeSync;
+      })(fs3.closeSync);
+      if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
+        process.on("exit", function() {
+          debug2(fs3[gracefulQueue]);
+          __require("assert").equal(fs3[gracefulQueue].length, 0);
+        });
+      }
+    }
+    var queue;
+    if (!global[gracefulQueue]) {
+      publishQueue(global, fs3[gracefulQueue]);
+    }
+    module.exports = patch(clone2(fs3));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs3.__patched) {
+      module.exports = patch(fs3);
+      fs3.__patched = true;
+    }
+    function patch(fs4) {
+      polyfills(fs4);
+      fs4.gracefulify = patch;
+      fs4.createReadStream = createReadStream2;
+      fs4.createWriteStream = createWriteStream2;
+      var fs$readFile = fs4.readFile;
+      fs4.readFile = readFile15;
+      function readFile15(path7, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        return go$readFile(path7, options, cb);
+        function go$readFile(path8, options2, cb2, startTime) {
+          return fs$readFile(path8, options2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$readFile, [path8, options2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$writeFile = fs4.writeFile;
+      fs4.writeFile = writeFile6;
+      function writeFile6(path7, data, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        return go$writeFile(path7, data, options, cb);
+        function go$writeFile(path8, data2, options2, cb2, startTime) {
+          return fs$writeFile(path8, data2, options2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$writeFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$appendFile = fs4.appendFile;
+      if (fs$appendFile)
+        fs4.appendFile = appendFile2;
+      function appendFile2(path7, data, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        return go$appendFile(path7, data, options, cb);
+        function go$appendFile(path8, data2, options2, cb2, startTime) {
+          return fs$appendFile(path8, data2, options2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$appendFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$copyFile = fs4.copyFile;
+      if (fs$copyFile)
+        fs4.copyFile = copyFile3;
+      function copyFile3(src, dest, flags, cb) {
+        if (typeof flags === "function") {
+          cb = flags;
+          flags = 0;
+        }
+        return go$copyFile(src, dest, flags, cb);
+        function go$copyFile(src2, dest2, flags2, cb2, startTime) {
+          return fs$copyFile(src2, dest2, flags2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$readdir = fs4.readdir;
+      fs4.readdir = readdir4;
+      var noReaddirOptionVersions = /^v[0-5]\./;
+      function readdir4(path7, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path8, options2, cb2, startTime) {
+          return fs$readdir(path8, fs$readdirCallback(
+            path8,
+            options2,
+            cb2,
+            startTime
+          ));
+        } : function go$readdir2(path8, options2, cb2, startTime) {
+          return fs$readdir(path8, options2, fs$readdirCallback(
+            path8,
+            options2,
+            cb2,
+            startTime
+          ));
+        };
+        return go$readdir(path7, options, cb);
+        function fs$readdirCallback(path8, options2, cb2, startTime) {
+          return function(err, files) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([
+                go$readdir,
+                [path8, options2, cb2],
+                err,
+                startTime || Date.now(),
+                Date.now()
+              ]);
+            else {
+              if (files && files.sort)
+                files.sort();
+              if (typeof cb2 === "function")
+                cb2.call(this, err, files);
+            }
+          };
+        }
+      }
+      if (process.version.substr(0, 4) === "v0.8") {
+        var legStreams = legacy(fs4);
+        ReadStream = legStreams.ReadStream;
+        WriteStream = legStreams.WriteStream;
+      }
+      var fs$ReadStream = fs4.ReadStream;
+      if (fs$ReadStream) {
+        ReadStream.prototype = Object.create(fs$ReadStream.prototype);
+        ReadStream.prototype.open = ReadStream$open;
+      }
+      var fs$WriteStream = fs4.WriteStream;
+      if (fs$WriteStream) {
+        WriteStream.prototype = Object.create(fs$WriteStream.prototype);
+        WriteStream.prototype.open = WriteStream$open;
+      }
+      Object.defineProperty(fs4, "ReadStream", {
+        get: function() {
+          return ReadStream;
+        },
+        set: function(val) {
+          ReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      Object.defineProperty(fs4, "WriteStream", {
+        get: function() {
+          return WriteStream;
+        },
+        set: function(val) {
+          WriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileReadStream = ReadStream;
+      Object.defineProperty(fs4, "FileReadStream", {
+        get: function() {
+          return FileReadStream;
+        },
+        set: function(val) {
+          FileReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileWriteStream = WriteStream;
+      Object.defineProperty(fs4, "FileWriteStream", {
+        get: function() {
+          return FileWriteStream;
+        },
+        set: function(val) {
+          FileWriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      function ReadStream(path7, options) {
+        if (this instanceof ReadStream)
+          return fs$ReadStream.apply(this, arguments), this;
+        else
+          return ReadStream.apply(Object.create(ReadStream.prototype), arguments);
+      }
+      function ReadStream$open() {
+        var that = this;
+        open4(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            if (that.autoClose)
+              that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+            that.read();
+          }
+        });
+      }
+      function WriteStream(path7, options) {
+        if (this instanceof WriteStream)
+          return fs$WriteStream.apply(this, arguments), this;
+        else
+          return WriteStream.apply(Object.create(WriteStream.prototype), arguments);
+      }
+      function WriteStream$open() {
+        var that = this;
+        open4(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+          }
+        });
+      }
+      function createReadStream2(path7, options) {
+        return new fs4.ReadStream(path7, options);
+      }
+      function createWriteStream2(path7, options) {
+        return new fs4.WriteStream(path7, options);
+      }
+      var fs$open = fs4.open;
+      fs4.open = open4;
+      function open4(path7, flags, mode, cb) {
+        if (typeof mode === "function")
+          cb = mode, mode = null;
+        return go$open(path7, flags, mode, cb);
+        function go$open(path8, flags2, mode2, cb2, startTime) {
+          return fs$open(path8, flags2, mode2, function(err, fd) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$open, [path8, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      return fs4;
+    }
+    function enqueue(elem) {
+      debug2("ENQUEUE", elem[0].name, elem[1]);
+      fs3[gracefulQueue].push(elem);
+      retry2();
+    }
+    var retryTimer;
+    function resetQueue() {
+      var now = Date.now();
+      for (var i2 = 0; i2 < fs3[gracefulQueue].length; ++i2) {
+        if (fs3[gracefulQueue][i2].length > 2) {
+          fs3[gracefulQueue][i2][3] = now;
+          fs3[gracefulQueue][i2][4] = now;
+        }
+      }
+      retry2();
+    }
+    function retry2() {
+      clearTimeout(retryTimer);
+      retryTimer = void 0;
+      if (fs3[gracefulQueue].length === 0)
+        return;
+      var elem = fs3[gracefulQueue].shift();
+      var fn = elem[0];
+      var args = elem[1];
+      var err = elem[2];
+      var startTime = elem[3];
+      var lastTime = elem[4];
+      if (startTime === void 0) {
+        debug2("RETRY", fn.name, args);
+        fn.apply(null, args);
+      } else if (Date.now() - startTime >= 6e4) {
+        debug2("TIMEOUT", fn.name, args);
+        var cb = args.pop();
+        if (typeof cb === "function")
+          cb.call(null, err);
+      } else {
+        var sinceAttempt = Date.now() - lastTime;
+        var sinceStart = Math.max(lastTime - startTime, 1);
+        var desiredDelay = Math.min(sinceStart * 1.2, 100);
+        if (sinceAttempt >= desiredDelay) {
+          debug2("RETRY", fn.name, args);
+          fn.apply(null, args.concat([startTime]));
+        } else {
+          fs3[gracefulQueue].push(elem);
+        }
+      }
+      if (retryTimer === void 0) {
+        retryTimer = setTimeout(retry2, 0);
+      }
+    }
+  }
+});
+
+// node_modules/retry/lib/retry_operation.js
+var require_retry_operation = __commonJS({
+  "node_modules/retry/lib/retry_operation.js"(exports, module) {
+    function RetryOperation(timeouts, options) {
+      if (typeof options === "boolean") {
+        options = { forever: options };
+      }
+      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
+      this._timeouts = timeouts;
+      this._options = options || {};
+      this._maxRetryTime = options && options.maxRetryTime || Infinity;
+      this._fn = null;
+      this._errors = [];
+      this._attempts = 1;
+      this._operationTimeout = null;
+      this._operationTimeoutCb = null;
+      this._timeout = null;
+      this._operationStart = null;
+      if (this._options.forever) {
+        this._cachedTimeouts = this._timeouts.slice(0);
+      }
+    }
+    module.exports = RetryOperation;
+    RetryOperation.prototype.reset = function() {
+      this._attempts = 1;
+      this._timeouts = this._originalTimeouts;
+    };
+    RetryOperation.prototype.stop = function() {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      this._timeouts = [];
+      this._cachedTimeouts = null;
+    };
+    RetryOperation.prototype.retry = function(err) {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (!err) {
+        return false;
+      }
+      var currentTime = (/* @__PURE__ */ new Date()).getTime();
+      if (err && currentTime - this._operationStart >= this._maxRetryTime) {
+        this._errors.unshift(new Error("RetryOperation timeout occurred"));
+        return false;
+      }
+      this._errors.push(err);
+      var timeout = this._timeouts.shift();
+      if (timeout === void 0) {
+        if (this._cachedTimeouts) {
+          this._errors.splice(this._errors.length - 1, this._errors.length);
+          this._timeouts = this._cachedTimeouts.slice(0);
+          timeout = this._timeouts.shift();
+        } else {
+          return false;
+        }
+      }
+      var self2 = this;
+      var timer = setTimeout(function() {
+        self2._attempts++;
+        if (self2._operationTimeoutCb) {
+          self2._timeout = setTimeout(function() {
+            self2._operationTimeoutCb(self2._attempts);
+          }, self2._operationTimeout);
+          if (self2._options.unref) {
+            self2._timeout.unref();
+          }
+        }
+        self2._fn(self2._attempts);
+      }, timeout);
+      if (this._options.unref) {
+        timer.unref();
+      }
+      return true;
+    };
+    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
+      this._fn = fn;
+      if (timeoutOps) {
+        if (timeoutOps.timeout) {
+          this._operationTimeout = timeoutOps.timeout;
+        }
+        if (timeoutOps.cb) {
+          this._operationTimeoutCb = timeoutOps.cb;
+        }
+      }
+      var self2 = this;
+      if (this._operationTimeoutCb) {
+        this._timeout = setTimeout(function() {
+          self2._operationTimeoutCb();
+        }, self2._operationTimeout);
+      }
+      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
+      this._fn(this._attempts);
+    };
+    RetryOperation.prototype.try = function(fn) {
+      console.log("Using RetryOperation.try() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = function(fn) {
+      console.log("Using RetryOperation.start() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = RetryOperation.prototype.try;
+    RetryOperation.prototype.errors = function() {
+      return this._errors;
+    };
+    RetryOperation.prototype.attempts = function() {
+      return this._attempts;
+    };
+    RetryOperation.prototype.mainError = function() {
+      if (this._errors.length === 0) {
+        return null;
+      }
+      var counts = {};
+      var mainError = null;
+      var mainErrorCount = 0;
+      for (var i2 = 0; i2 < this._errors.length; i2++) {
+        var error63 = this._errors[i2];
+        var message2 = error63.message;
+        var count3 = (counts[message2] || 0) + 1;
+        counts[message2] = count3;
+        if (count3 >= mainErrorCount) {
+          mainError = error63;
+          mainErrorCount = count3;
+        }
+      }
+      return mainError;
+    };
+  }
+});
+
+// node_modules/retry/lib/retry.js
+var require_retry2 = __commonJS({
+  "node_modules/retry/lib/retry.js"(exports) {
+    var RetryOperation = require_retry_operation();
+    exports.operation = function(options) {
+      var timeouts = exports.timeouts(options);
+      return new RetryOperation(timeouts, {
+        forever: options && options.forever,
+        unref: options && options.unref,
+        maxRetryTime: options && options.maxRetryTime
+      });
+    };
+    exports.timeouts = function(options) {
+      if (options instanceof Array) {
+        return [].concat(options);
+      }
+      var opts = {
+        retries: 10,
+        factor: 2,
+        minTimeout: 1 * 1e3,
+        maxTimeout: Infinity,
+        randomize: false
+      };
+      for (var key in options) {
+        opts[key] = options[key];
+      }
+      if (opts.minTimeout > opts.maxTimeout) {
+        throw new Error("minTimeout is greater than maxTimeout");
+      }
+      var timeouts = [];
+      for (var i2 = 0; i2 < opts.retries; i2++) {
+        timeouts.push(this.createTimeout(i2, opts));
+      }
+      if (options && options.forever && !timeouts.length) {
+        timeouts.push(this.createTimeout(i2, opts));
+      }
+      timeouts.sort(function(a2, b) {
+        return a2 - b;
+      });
+      return timeouts;
+    };
+    exports.createTimeout = function(attempt, opts) {
+      var random = opts.randomize ? Math.random() + 1 : 1;
+      var timeout = Math.round(random * opts.minTimeout * Math.pow(opts.factor, attempt));
+      timeout = Math.min(timeout, opts.maxTimeout);
+      return timeout;
+    };
+    exports.wrap = function(obj, options, methods) {
+      if (options instanceof Array) {
+        methods = options;
+        options = null;
+      }
+      if (!methods) {
+        methods = [];
+        for (var key in obj) {
+          if (typeof obj[key] === "function") {
+            methods.push(key);
+          }
+        }
+      }
+      for (var i2 = 0; i2 < methods.length; i2++) {
+        var method = methods[i2];
+        var original = obj[method];
+        obj[method] = function retryWrapper(original2) {
+          var op = exports.operation(options);
+          var args = Array.prototype.slice.call(arguments, 1);
+          var callback = args.pop();
+          args.push(function(err) {
+            if (op.retry(err)) {
+              return;
+            }
+            if (err) {
+              arguments[0] = op.mainError();
+            }
+            callback.apply(this, arguments);
+          });
+          op.attempt(function() {
+            original2.apply(obj, args);
+          });
+        }.bind(obj, original);
+        obj[method].options = options;
+      }
+    };
+  }
+});
+
+// node_modules/retry/index.js
+var require_retry3 = __commonJS({
+  "node_modules/retry/index.js"(exports, module) {
+    module.exports = require_retry2();
+  }
+});
+
+// node_modules/proper-lockfile/node_modules/signal-exit/signals.js
+var require_signals = __commonJS({
+  "node_modules/proper-lockfile/node_modules/signal-exit/signals.js"(exports, module) {
+    module.exports = [
+      "SIGABRT",
+      "SIGALRM",
+      "SIGHUP",
+      "SIGINT",
+      "SIGTERM"
+    ];
+    if (process.platform !== "win32") {
+      module.exports.push(
+        "SIGVTALRM",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGUSR2",
+        "SIGTRAP",
+        "SIGSYS",
+        "SIGQUIT",
+        "SIGIOT"
+        // should detect profiler and enable/disable accordingly.
+        // see #21
+        // 'SIGPROF'
+      );
+    }
+    if (process.platform === "linux") {
+      module.exports.push(
+        "SIGIO",
+        "SIGPOLL",
+        "SIGPWR",
+        "SIGSTKFLT",
+        "SIGUNUSED"
+      );
+    }
+  }
+});
+
+// node_modules/proper-lockfile/node_modules/signal-exit/index.js
+var require_signal_exit = __commonJS({
+  "node_modules/proper-lockfile/node_modules/signal-exit/index.js"(exports, module) {
+    var process10 = global.process;
+    var processOk2 = function(process11) {
+      return process11 && typeof process11 === "object" && typeof process11.removeListener === "function" && typeof process11.emit === "function" && typeof process11.reallyExit === "function" && typeof process11.listeners === "function" && typeof process11.kill === "function" && typeof process11.pid === "number" && typeof process11.on === "function";
+    };
+    if (!processOk2(process10)) {
+      module.exports = function() {
+        return function() {
+        };
+      };
+    } else {
+      assert2 = __require("assert");
+      signals2 = require_signals();
+      isWin = /^win/i.test(process10.platform);
+      EE = __require("events");
+      if (typeof EE !== "function") {
+        EE = EE.EventEmitter;
+      }
+      if (process10.__signal_exit_emitter__) {
+        emitter = process10.__signal_exit_emitter__;
+      } else {
+        emitter = process10.__signal_exit_emitter__ = new EE();
+        emitter.count = 0;
+        emitter.emitted = {};
+      }
+      if (!emitter.infinite) {
+        emitter.setMaxListeners(Infinity);
+        emitter.infinite = true;
+      }
+      module.exports = function(cb, opts) {
+        if (!processOk2(global.process)) {
+          return function() {
+          };
+        }
+        assert2.equal(typeof cb, "function", "a callback must be provided for exit handler");
+        if (loaded === false) {
+          load3();
+        }
+        var ev = "exit";
+        if (opts && opts.alwaysLast) {
+          ev = "afterexit";
+        }
+        var remove = function() {
+          emitter.removeListener(ev, cb);
+          if (emitter.listeners("exit").length === 0 && emitter.listeners("afterexit").length === 0) {
+            unload2();
+          }
+        };
+        emitter.on(ev, cb);
+        return remove;
+      };
+      unload2 = function unload3() {
+        if (!loaded || !processOk2(global.process)) {
+          return;
+        }
+        loaded = false;
+        signals2.forEach(function(sig) {
+          try {
+            process10.removeListener(sig, sigListeners[sig]);
+          } catch (er) {
+          }
+        });
+        process10.emit = originalProcessEmit;
+        process10.reallyExit = originalProcessReallyExit;
+        emitter.count -= 1;
+      };
+      module.exports.unload = unload2;
+      emit = function emit2(event, code, signal) {
+        if (emitter.emitted[event]) {
+          return;
+        }
+        emitter.emitted[event] = true;
+        emitter.emit(event, code, signal);
+      };
+      sigListeners = {};
+      signals2.forEach(function(sig) {
+        sigListeners[sig] = function listener() {
+          if (!processOk2(global.process)) {
+            return;
+          }
+          var listeners = process10.listeners(sig);
+          if (listeners.length === emitter.count) {
+            unload2();
+            emit("exit", null, sig);
+            emit("afterexit", null, sig);
+            if (isWin && sig === "SIGHUP") {
+              sig = "SIGINT";
+            }
+            process10.kill(process10.pid, sig);
+          }
+        };
+      });
+      module.exports.signals = function() {
+        return signals2;
+      };
+      loaded = false;
+      load3 = function load4() {
+        if (loaded || !processOk2(global.process)) {
+          return;
+        }
+        loaded = true;
+        emitter.count += 1;
+        signals2 = signals2.filter(function(sig) {
+          try {
+            process10.on(sig, sigListeners[sig]);
+            return true;
+          } catch (er) {
+            return false;
+          }
+        });
+        process10.emit = processEmit;
+        process10.reallyExit = processReallyExit;
+      };
+      module.exports.load = load3;
+      originalProcessReallyExit = process10.reallyExit;
+      processReallyExit = function processReallyExit2(code) {
+        if (!processOk2(global.process)) {
+          return;
+        }
+        process10.exitCode = code || /* istanbul ignore next */
+        0;
+        emit("exit", process10.exitCode, null);
+        emit("afterexit", process10.exitCode, null);
+        originalProcessReallyExit.call(process10, process10.exitCode);
+      };
+      originalProcessEmit = process10.emit;
+      processEmit = function processEmit2(ev, arg) {
+        if (ev === "exit" && processOk2(global.process)) {
+          if (arg !== void 0) {
+            process10.exitCode = arg;
+          }
+          var ret = originalProcessEmit.apply(this, arguments);
+          emit("exit", process10.exitCode, null);
+          emit("afterexit", process10.exitCode, null);
+          return ret;
+        } else {
+          return originalProcessEmit.apply(this, arguments);
+        }
+      };
+    }
+    var assert2;
+    var signals2;
+    var isWin;
+    var EE;
+    var emitter;
+    var unload2;
+    var emit;
+    var sigListeners;
+    var loaded;
+    var load3;
+    var originalProcessReallyExit;
+    var processReallyExit;
+    var originalProcessEmit;
+    var processEmit;
+  }
+});
+
+// node_modules/proper-lockfile/lib/mtime-precision.js
+var require_mtime_precision = __commonJS({
+  "node_modules/proper-lockfile/lib/mtime-precision.js"(exports, module) {
+    "use strict";
+    var cacheSymbol = /* @__PURE__ */ Symbol();
+    function probe(file2, fs3, callback) {
+      const cachedPrecision = fs3[cacheSymbol];
+      if (cachedPrecision) {
+        return fs3.stat(file2, (err, stat7) => {
+          if (err) {
+            return callback(err);
+          }
+          callback(null, stat7.mtime, cachedPrecision);
+        });
+      }
+      const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
+      fs3.utimes(file2, mtime, mtime, (err) => {
+        if (err) {
+          return callback(err);
+        }
+        fs3.stat(file2, (err2, stat7) => {
+          if (err2) {
+            return callback(err2);
+          }
+          const precision = stat7.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          Object.defineProperty(fs3, cacheSymbol, { value: precision });
+          callback(null, stat7.mtime, precision);
+        });
+      });
+    }
+    function getMtime(precision) {
+      let now = Date.now();
+      if (precision === "s") {
+        now = Math.ceil(now / 1e3) * 1e3;
+      }
+      return new Date(now);
+    }
+    module.exports.probe = probe;
+    module.exports.getMtime = getMtime;
+  }
+});
+
+// node_modules/proper-lockfile/lib/lockfile.js
+var require_lockfile = __commonJS({
+  "node_modules/proper-lockfile/lib/lockfile.js"(exports, module) {
+    "use strict";
+    var path7 = __require("path");
+    var fs3 = require_graceful_fs();
+    var retry2 = require_retry3();
+    var onExit2 = require_signal_exit();
+    var mtimePrecision = require_mtime_precision();
+    var locks = {};
+    function getLockFile(file2, options) {
+      return options.lockfilePath || `${file2}.lock`;
+    }
+    function resolveCanonicalPath(file2, options, callback) {
+      if (!options.realpath) {
+        return callback(null, path7.resolve(file2));
+      }
+      options.fs.realpath(file2, callback);
+    }
+    function acquireLock(file2, options, callback) {
+      const lockfilePath = getLockFile(file2, options);
+      options.fs.mkdir(lockfilePath, (err) => {
+        if (!err) {
+          return mtimePrecision.probe(lockfilePath, options.fs, (err2, mtime, mtimePrecision2) => {
+            if (err2) {
+              options.fs.rmdir(lockfilePath, () => {
+              });
+              return callback(err2);
+            }
+            callback(null, mtime, mtimePrecision2);
+          });
+        }
+        if (err.code !== "EEXIST") {
+          return callback(err);
+        }
+        if (options.stale <= 0) {
+          return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
+        }
+        options.fs.stat(lockfilePath, (err2, stat7) => {
+          if (err2) {
+            if (err2.code === "ENOENT") {
+              return acquireLock(file2, { ...options, stale: 0 }, callback);
+            }
+            return callback(err2);
+          }
+          if (!isLockStale(stat7, options)) {
+            return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
+          }
+          removeLock(file2, options, (err3) => {
+            if (err3) {
+              return callback(err3);
+            }
+            acquireLock(file2, { ...options, stale: 0 }, callback);
+          });
+        });
+      });
+    }
+    function isLockStale(stat7, options) {
+      return stat7.mtime.getTime() < Date.now() - options.stale;
+    }
+    function removeLock(file2, options, callback) {
+      options.fs.rmdir(getLockFile(file2, options), (err) => {
+        if (err && err.code !== "ENOENT") {
+          return callback(err);
+        }
+        callback();
+      });
+    }
+    function updateLock(file2, options) {
+      const lock2 = locks[file2];
+      if (lock2.updateTimeout) {
+        return;
+      }
+      lock2.updateDelay = lock2.updateDelay || options.update;
+      lock2.updateTimeout = setTimeout(() => {
+        lock2.updateTimeout = null;
+        options.fs.stat(lock2.lockfilePath, (err, stat7) => {
+          const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
+          if (err) {
+            if (err.code === "ENOENT" || isOverThreshold) {
+              return setLockAsCompromised(file2, lock2, Object.assign(err, { code: "ECOMPROMISED" }));
+            }
+            lock2.updateDelay = 1e3;
+            return updateLock(file2, options);
+          }
+          const isMtimeOurs = lock2.mtime.getTime() === stat7.mtime.getTime();
+          if (!isMtimeOurs) {
+            return setLockAsCompromised(
+              file2,
+              lock2,
+              Object.assign(
+                new Error("Unable to update lock within the stale threshold"),
+                { code: "ECOMPROMISED" }
+              )
+            );
+          }
+          const mtime = mtimePrecision.getMtime(lock2.mtimePrecision);
+          options.fs.utimes(lock2.lockfilePath, mtime, mtime, (err2) => {
+            const isOverThreshold2 = lock2.lastUpdate + options.stale < Date.now();
+            if (lock2.released) {
+              return;
+            }
+            if (err2) {
+              if (err2.code === "ENOENT" || isOverThreshold2) {
+                return setLockAsCompromised(file2, lock2, Object.assign(err2, { code: "ECOMPROMISED" }));
+              }
+              lock2.updateDelay = 1e3;
+              return updateLock(file2, options);
+            }
+            lock2.mtime = mtime;
+            lock2.lastUpdate = Date.now();
+            lock2.updateDelay = null;
+            updateLock(file2, options);
+          });
+        });
+      }, lock2.updateDelay);
+      if (lock2.updateTimeout.unref) {
+        lock2.updateTimeout.unref();
+      }
+    }
+    function setLockAsCompromised(file2, lock2, err) {
+      lock2.released = true;
+      if (lock2.updateTimeout) {
+        clearTimeout(lock2.updateTimeout);
+      }
+      if (locks[file2] === lock2) {
+        delete locks[file2];
+      }
+      lock2.options.onCompromised(err);
+    }
+    function lock(file2, options, callback) {
+      options = {
+        stale: 1e4,
+        update: null,
+        realpath: true,
+        retries: 0,
+        fs: fs3,
+        onCompromised: (err) => {
+          throw err;
+        },
+        ...options
+      };
+      options.retries = options.retries || 0;
+      options.retries = typeof options.retries === "number" ? { retries: options.retries } : options.retries;
+      options.stale = Math.max(options.stale || 0, 2e3);
+      options.update = options.update == null ? options.stale / 2 : options.update || 0;
+      options.update = Math.max(Math.min(options.update, options.stale / 2), 1e3);
+      resolveCanonicalPath(file2, options, (err, file3) => {
+        if (err) {
+          return callback(err);
+        }
+        const operation = retry2.operation(options.retries);
+        operation.attempt(() => {
+          acquireLock(file3, options, (err2, mtime, mtimePrecision2) => {
+            if (operation.retry(err2)) {
+              return;
+            }
+            if (err2) {
+              return callback(operation.mainError());
+            }
+            const lock2 = locks[file3] = {
+              lockfilePath: getLockFile(file3, options),
+              mtime,
+              mtimePrecision: mtimePrecision2,
+              options,
+              lastUpdate: Date.now()
+            };
+            updateLock(file3, options);
+            callback(null, (releasedCallback) => {
+              if (lock2.released) {
+                return releasedCallback && releasedCallback(Object.assign(new Error("Lock is already released"), { code: "ERELEASED" }));
+              }
+              unlock(file3, { ...options, realpath: false }, releasedCallback);
+            });
+          });
+        });
+      });
+    }
+    function unlock(file2, options, callback) {
+      options = {
+        fs: fs3,
+        realpath: true,
+        ...options
+      };
+      resolveCanonicalPath(file2, options, (err, file3) => {
+        if (err) {
+          return callback(err);
+        }
+        const lock2 = locks[file3];
+        if (!lock2) {
+          return callback(Object.assign(new Error("Lock is not acquired/owned by you"), { code: "ENOTACQUIRED" }));
+        }
+        lock2.updateTimeout && clearTimeout(lock2.updateTimeout);
+        lock2.released = true;
+        delete locks[file3];
+        removeLock(file3, options, callback);
+      });
+    }
+    function check2(file2, options, callback) {
+      options = {
+        stale: 1e4,
+        realpath: true,
+        fs: fs3,
+        ...options
+      };
+      options.stale = Math.max(options.stale || 0, 2e3);
+      resolveCanonicalPath(file2, options, (err, file3) => {
+        if (err) {
+          return callback(err);
+        }
+        options.fs.stat(getLockFile(file3, options), (err2, stat7) => {
+          if (err2) {
+            return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
+          }
+          return callback(null, !isLockStale(stat7, options));
+        });
+      });
+    }
+    function getLocks() {
+      return locks;
+    }
+    onExit2(() => {
+      for (const file2 in locks) {
+        const options = locks[file2].options;
+        try {
+          options.fs.rmdirSync(getLockFile(file2, options));
+        } catch (e) {
+        }
+      }
+    });
+    module.exports.lock = lock;
+    module.exports.unlock = unlock;
+    module.exports.check = check2;
+    module.exports.getLocks = getLocks;
+  }
+});
+
+// node_modules/proper-lockfile/lib/adapter.js
+var require_adapter = __commonJS({
+  "node_modules/proper-lockfile/lib/adapter.js"(exports, module) {
+    "use strict";
+    var fs3 = require_graceful_fs();
+    function createSyncFs(fs4) {
+      const methods = ["mkdir", "realpath", "stat", "rmdir", "utimes"];
+      const newFs = { ...fs4 };
+      methods.forEach((method) => {
+        newFs[method] = (...args) => {
+          const callback = args.pop();
+          let ret;
+          try {
+            ret = fs4[`${method}Sync`](...args);
+          } catch (err) {
+            return callback(err);
+          }
+          callback(null, ret);
+        };
+      });
+      return newFs;
+    }
+    function toPromise(method) {
+      return (...args) => new Promise((resolve7, reject2) => {
+        args.push((err, result) => {
+          if (err) {
+            reject2(err);
+          } else {
+            resolve7(result);
+          }
+        });
+        method(...args);
+      });
+    }
+    function toSync(method) {
+      return (...args) => {
+        let err;
+        let result;
+        args.push((_err, _result) => {
+          err = _err;
+          result = _result;
+        });
+        method(...args);
+        if (err) {
+          throw err;
+        }
+        return result;
+      };
+    }
+    function toSyncOptions(options) {
+      options = { ...options };
+      options.fs = createSyncFs(options.fs || fs3);
+      if (typeof options.retries === "number" && options.retries > 0 || options.retries && typeof options.retries.retries === "number" && options.retries.retries > 0) {
+        throw Object.assign(new Error("Cannot use retries with the sync api"), { code: "ESYNC" });
+      }
+      return options;
+    }
+    module.exports = {
+      toPromise,
+      toSync,
+      toSyncOptions
+    };
+  }
+});
+
+// node_modules/proper-lockfile/index.js
+var require_proper_lockfile = __commonJS({
+  "node_modules/proper-lockfile/index.js"(exports, module) {
+    "use strict";
+    var lockfile2 = require_lockfile();
+    var { toPromise, toSync, toSyncOptions } = require_adapter();
+    async function lock(file2, options) {
+      const release = await toPromise(lockfile2.lock)(file2, options);
+      return toPromise(release);
+    }
+    function lockSync(file2, options) {
+      const release = toSync(lockfile2.lock)(file2, toSyncOptions(options));
+      return toSync(release);
+    }
+    function unlock(file2, options) {
+      return toPromise(lockfile2.unlock)(file2, options);
+    }
+    function unlockSync(file2, options) {
+      return toSync(lockfile2.unlock)(file2, toSyncOptions(options));
+    }
+    function check2(file2, options) {
+      return toPromise(lockfile2.check)(file2, options);
+    }
+    function checkSync(file2, options) {
+      return toSync(lockfile2.check)(file2, toSyncOptions(options));
+    }
+    module.exports = lock;
+    module.exports.lock = lock;
+    module.exports.unlock = unlock;
+    module.exports.lockSync = lockSync;
+    module.exports.unlockSync = unlockSync;
+    module.exports.check = check2;
+    module.exports.checkSync = checkSync;
   }
 });
 
@@ -34186,7 +35763,7 @@ var require_light = __commonJS({
 });
 
 // src/action/run.ts
-import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile4 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join19, resolve as resolve6 } from "node:path";
 
@@ -35497,11 +37074,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open5, close) => {
+var format = (open4, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open5}m`;
+  const openCode = `\x1B[${open4}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string4 = input2 + "";
@@ -62589,7 +64166,7 @@ var CorpusNotFoundError = class extends SecCoderError {
 var CorpusLockTimeoutError = class extends SecCoderError {
   constructor(lockPath, waitedMs, holder) {
     super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer`, {
-      hint: `${holder ? `${holder} holds it; ` : ""}delete ${lockPath} if no seccoder process is running`
+      hint: `${holder ? `${holder} holds it; ` : ""}a lock its holder stops refreshing is taken over after 10 s, so try again`
     });
     this.lockPath = lockPath;
     this.waitedMs = waitedMs;
@@ -62599,6 +64176,17 @@ var CorpusLockTimeoutError = class extends SecCoderError {
   waitedMs;
   holder;
   name = "CorpusLockTimeoutError";
+};
+var CorpusLockLostError = class extends SecCoderError {
+  constructor(lockPath, options) {
+    super(`lost the corpus lock ${lockPath} while writing (this process stalled past the lock's lease)`, {
+      ...options,
+      hint: "check that the entries just added are in the corpus, and add them again if not"
+    });
+    this.lockPath = lockPath;
+  }
+  lockPath;
+  name = "CorpusLockLostError";
 };
 var EntryRejectedError = class extends SecCoderError {
   constructor(input2, reason, options) {
@@ -62612,7 +64200,7 @@ var EntryRejectedError = class extends SecCoderError {
 };
 
 // src/corpus/local-store.ts
-import { readdir as readdir2, readFile as readFile6, rm as rm4, stat as stat2 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile6, rm as rm4, stat as stat3 } from "node:fs/promises";
 import { join as join6, resolve } from "node:path";
 
 // src/fs/atomic-write.ts
@@ -62676,74 +64264,62 @@ function splitNewEntries(existing, entries) {
 }
 
 // src/corpus/file-lock.ts
-import { link, open as open4, readFile as readFile4, rename as rename3, unlink as unlink2 } from "node:fs/promises";
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { readFile as readFile4, stat as stat2, unlink as unlink2, writeFile as writeFile3 } from "node:fs/promises";
 import { hostname as hostname3 } from "node:os";
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error63) {
-    return error63.code === "EPERM";
-  }
-}
-async function deadOwner(lockPath) {
-  try {
-    const content = await readFile4(lockPath, "utf8");
-    const [pid, host] = content.split("\n");
-    if (host !== hostname3()) return void 0;
-    const owner = Number(pid);
-    return Number.isInteger(owner) && owner > 0 && !isAlive(owner) ? content : void 0;
-  } catch {
-    return void 0;
-  }
-}
+var DEFAULT_STALE_MS = 1e4;
+var ownerFile = (lockPath) => `${lockPath}.owner`;
 async function lockHolder(lockPath) {
-  const [pid, host] = (await readFile4(lockPath, "utf8").catch(() => "")).split("\n");
+  const [pid, host] = (await readFile4(ownerFile(lockPath), "utf8").catch(() => "")).split("\n");
   return pid ? `process ${pid}${host ? ` on ${host}` : ""}` : void 0;
 }
-async function breakStaleLock(lockPath, staleContent) {
-  const aside = `${lockPath}.stale-${process.pid}`;
-  try {
-    await rename3(lockPath, aside);
-  } catch {
-    return;
-  }
-  const moved = await readFile4(aside, "utf8").catch(() => staleContent);
-  if (moved !== staleContent) await link(aside, lockPath).catch(() => void 0);
-  await unlink2(aside).catch(() => void 0);
+async function removeLegacyLock(lockPath, staleMs) {
+  const info2 = await stat2(lockPath).catch(() => void 0);
+  if (info2?.isFile() && info2.mtimeMs < Date.now() - staleMs) await unlink2(lockPath).catch(() => void 0);
 }
 var sleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
 async function withFileLock(lockPath, work, options = {}) {
   const timeoutMs = options.timeoutMs ?? 3e4;
+  const staleMs = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2e3);
   let wait = options.retryMs ?? 5;
   const started = Date.now();
+  let lost;
+  const lockOptions = {
+    lockfilePath: lockPath,
+    // The protected file need not exist (a new corpus); the lock path is used as given.
+    realpath: false,
+    stale: staleMs,
+    update: staleMs / 2,
+    retries: 0,
+    // The default throws from a timer and ends the process; the writer is told after its work instead.
+    onCompromised: (error63) => {
+      lost = error63;
+    }
+  };
+  let release;
   for (; ; ) {
+    await removeLegacyLock(lockPath, staleMs);
     try {
-      const handle = await open4(lockPath, "wx");
-      try {
-        await handle.writeFile(`${process.pid}
-${hostname3()}
-`);
-      } finally {
-        await handle.close();
-      }
+      release = await import_proper_lockfile.default.lock(lockPath, lockOptions);
       break;
     } catch (error63) {
-      if (error63.code !== "EEXIST") throw error63;
-    }
-    const stale = await deadOwner(lockPath);
-    if (stale !== void 0) {
-      await breakStaleLock(lockPath, stale);
-      continue;
+      const code = error63.code;
+      if (code !== "ELOCKED" && code !== "ENOTDIR") throw error63;
     }
     if (Date.now() - started > timeoutMs) throw new CorpusLockTimeoutError(lockPath, timeoutMs, await lockHolder(lockPath));
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 200);
   }
+  await writeFile3(ownerFile(lockPath), `${process.pid}
+${hostname3()}
+`).catch(() => void 0);
   try {
-    return await work();
+    const result = await work();
+    if (lost) throw new CorpusLockLostError(lockPath, { cause: lost });
+    return result;
   } finally {
-    await unlink2(lockPath).catch(() => void 0);
+    await unlink2(ownerFile(lockPath)).catch(() => void 0);
+    await release().catch(() => void 0);
   }
 }
 
@@ -63082,7 +64658,7 @@ var LocalCorpusStore = class {
     }
   }
   async requireDir() {
-    const info2 = await stat2(this.dir).catch(() => void 0);
+    const info2 = await stat3(this.dir).catch(() => void 0);
     if (!info2?.isDirectory()) throw new CorpusNotFoundError(this.dir);
   }
   async readText(options = {}) {
@@ -63111,7 +64687,7 @@ function resolveCorpusDir(option, env = process.env) {
 }
 
 // src/detect/sarif.ts
-import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir3, stat as stat4 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
 // src/detect/repo-path.ts
@@ -63215,7 +64791,7 @@ async function sarifFilesIn(folder) {
 async function expand(path7) {
   let info2;
   try {
-    info2 = await stat3(path7);
+    info2 = await stat4(path7);
   } catch (cause) {
     throw new SarifReadError(path7, "no such file or folder", { cause, hint: "check the SARIF path (--sarif, or the Action's sarif input)" });
   }
@@ -63565,7 +65141,7 @@ async function readConfigFromApi(octokit, owner, repo, path7 = CONFIG_PATH) {
 }
 
 // src/github/corpus-provider.ts
-import { mkdir as mkdir5, readFile as readFile13, stat as stat5 } from "node:fs/promises";
+import { mkdir as mkdir5, readFile as readFile13, stat as stat6 } from "node:fs/promises";
 import { join as join15, resolve as resolve4 } from "node:path";
 
 // src/errors/http-status.ts
@@ -64533,7 +66109,7 @@ var DefaultEmbedder = class _DefaultEmbedder {
 
 // src/embed/onnx-embedder.ts
 import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile8, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile8, stat as stat5 } from "node:fs/promises";
 import path6 from "node:path";
 
 // node_modules/@huggingface/tokenizers/dist/tokenizers.mjs
@@ -67526,7 +69102,7 @@ var OnnxEmbedder = class _OnnxEmbedder {
   /** Loads `dir` (model.onnx + tokenizer.json, optionally seccoder-embedder.json and tokenizer_config.json). */
   static async load(dir, options = {}) {
     const root = path6.resolve(dir);
-    const isDir = await stat4(root).then(
+    const isDir = await stat5(root).then(
       (s) => s.isDirectory(),
       () => false
     );
@@ -67763,7 +69339,7 @@ function message(err) {
 }
 
 // src/index/hnsw-index.ts
-import { mkdir as mkdir4, readFile as readFile10, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile10, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 import { crc32 } from "node:zlib";
 import hnswlib from "hnswlib-node";
@@ -67974,7 +69550,7 @@ var HnswVectorIndex = class _HnswVectorIndex {
         graphChecksum = crc32(await readFile10(tempPath));
       });
     }
-    await writeFileAtomic(join11(dir, FILES.vectors), (tempPath) => writeFile3(tempPath, vectorBytes));
+    await writeFileAtomic(join11(dir, FILES.vectors), (tempPath) => writeFile4(tempPath, vectorBytes));
     const manifest = {
       formatVersion: 1,
       dim: this.dim,
@@ -67983,7 +69559,7 @@ var HnswVectorIndex = class _HnswVectorIndex {
       graph: graph !== void 0,
       checksums: { vectors: crc32(vectorBytes), ...graphChecksum === void 0 ? {} : { graph: graphChecksum } }
     };
-    await writeFileAtomic(join11(dir, FILES.manifest), (tempPath) => writeFile3(tempPath, `${JSON.stringify(manifest, null, 2)}
+    await writeFileAtomic(join11(dir, FILES.manifest), (tempPath) => writeFile4(tempPath, `${JSON.stringify(manifest, null, 2)}
 `));
     if (!graph) await rm5(join11(dir, FILES.graph), { force: true });
     await fsyncDir(dir);
@@ -68775,11 +70351,11 @@ var IndexCache = class {
   #open = /* @__PURE__ */ new Map();
   async open(dir) {
     const file2 = join15(dir, CORPUS_FILE);
-    const info2 = await stat5(file2).catch((error63) => {
+    const info2 = await stat6(file2).catch((error63) => {
       throw error63.code === "ENOENT" ? new CorpusNotFoundError(file2) : error63;
     });
     if (info2.size === 0) return EMPTY;
-    const examples = await stat5(join15(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
+    const examples = await stat6(join15(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
     const stamp = `${info2.size}:${info2.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
     const cached2 = this.#open.get(dir);
     if (cached2?.stamp === stamp) return cached2.retrieval;
@@ -69238,11 +70814,11 @@ function wrapperMembers(root, language2, codeLength) {
   const only = named2.length === 1 ? named2[0] : void 0;
   const body = only?.childForFieldName("body");
   const children = body?.children ?? [];
-  const open5 = children[0];
+  const open4 = children[0];
   const close = children[children.length - 1];
   const openAt = wrapper.prefix.lastIndexOf("{");
   const closeAt = wrapper.prefix.length + codeLength + wrapper.suffix.indexOf("}");
-  if (!open5 || !close || open5.type !== "{" || open5.startIndex !== openAt || close.type !== "}" || close.startIndex !== closeAt) return void 0;
+  if (!open4 || !close || open4.type !== "{" || open4.startIndex !== openAt || close.type !== "}" || close.startIndex !== closeAt) return void 0;
   return children.slice(1, -1).filter((child) => child.isNamed || child.type !== ";");
 }
 
@@ -70806,9 +72382,9 @@ function renderGrowthComment(added, corpusLocation2) {
   const rows = added.map((entry) => {
     const name = entry.source.function ?? "(function)";
     const where = `${inlineCode(name)} in ${inlineCode(entry.source.path ?? "")}`;
-    const link2 = entry.source.url ? `[${tableCell(where)}](${entry.source.url})` : tableCell(where);
+    const link = entry.source.url ? `[${tableCell(where)}](${entry.source.url})` : tableCell(where);
     const cwe = entry.cwe.length > 0 ? entry.cwe.join(", ") : "—";
-    return `| ${link2} | ${cwe} |`;
+    return `| ${link} | ${cwe} |`;
   });
   return [
     GROWTH_MARKER,
@@ -76130,28 +77706,28 @@ function textNode(text, name) {
 function compileTemplate(source, name = "template") {
   const laidOut = source.replace(STANDALONE, "$1");
   const root = [];
-  const open5 = [{ name: "", children: root }];
+  const open4 = [{ name: "", children: root }];
   let last = 0;
   for (const match of laidOut.matchAll(TAG)) {
     const [tag, sigil, tagName] = match;
-    const current = open5[open5.length - 1];
+    const current = open4[open4.length - 1];
     if (match.index > last) current.children.push(textNode(laidOut.slice(last, match.index), name));
     last = match.index + tag.length;
     if (sigil === "") {
       current.children.push({ kind: "value", name: tagName });
     } else if (sigil === "/") {
-      if (open5.length === 1 || current.name !== tagName) {
-        throw new TemplateError(name, tagName, `{{/${tagName}}} closes ${open5.length === 1 ? "nothing" : `{{#${current.name}}}`}`);
+      if (open4.length === 1 || current.name !== tagName) {
+        throw new TemplateError(name, tagName, `{{/${tagName}}} closes ${open4.length === 1 ? "nothing" : `{{#${current.name}}}`}`);
       }
-      open5.pop();
+      open4.pop();
     } else {
       const section = { kind: "section", name: tagName, inverted: sigil === "^", children: [] };
       current.children.push(section);
-      open5.push({ name: tagName, children: section.children });
+      open4.push({ name: tagName, children: section.children });
     }
   }
-  const unclosed = open5[open5.length - 1];
-  if (open5.length > 1 && unclosed) throw new TemplateError(name, unclosed.name, `{{#${unclosed.name}}} is never closed`);
+  const unclosed = open4[open4.length - 1];
+  if (open4.length > 1 && unclosed) throw new TemplateError(name, unclosed.name, `{{#${unclosed.name}}} is never closed`);
   if (last < laidOut.length) root.push(textNode(laidOut.slice(last), name));
   return { name, render: (values) => renderNodes(root, [values], name) };
 }
@@ -76414,12 +77990,12 @@ function openConstructCloser(text, language2) {
     } else if (c3 === '"' && language2 === "cpp" && text[i2 - 1] === "R") {
       const raw = /"([^()\\\s]{0,16})\(/y;
       raw.lastIndex = i2;
-      const open5 = raw.exec(text);
-      if (!open5) {
+      const open4 = raw.exec(text);
+      if (!open4) {
         i2 = skipQuoted(text, i2);
         continue;
       }
-      const closer = `)${open5[1] ?? ""}"`;
+      const closer = `)${open4[1] ?? ""}"`;
       const end = text.indexOf(closer, raw.lastIndex);
       if (end < 0) return closer;
       i2 = end + closer.length;
@@ -77516,23 +79092,23 @@ function changedRanges(old, next) {
   const ranges = [];
   let o2 = 0;
   let n2 = 0;
-  let open5;
+  let open4;
   for (const change of diffArrays([...old], [...next])) {
     const count3 = change.value.length;
     if (!change.added && !change.removed) {
       o2 += count3;
       n2 += count3;
-      open5 = void 0;
+      open4 = void 0;
       continue;
     }
-    if (!open5) {
-      open5 = { oldStart: o2, oldEnd: o2, newStart: n2, newEnd: n2 };
-      ranges.push(open5);
+    if (!open4) {
+      open4 = { oldStart: o2, oldEnd: o2, newStart: n2, newEnd: n2 };
+      ranges.push(open4);
     }
     if (change.removed) o2 += count3;
     else n2 += count3;
-    open5.oldEnd = o2;
-    open5.newEnd = n2;
+    open4.oldEnd = o2;
+    open4.newEnd = n2;
   }
   return ranges;
 }
@@ -78466,7 +80042,7 @@ async function run2(deps = {}) {
     await mkdir6(workDir, { recursive: true });
     const outcome = await act(inputs, event, env, deps, workDir);
     const reportPath = join19(workDir, "seccoder-report.json");
-    await writeFile4(reportPath, `${JSON.stringify({ event: event.name, ...outcome }, null, 2)}
+    await writeFile5(reportPath, `${JSON.stringify({ event: event.name, ...outcome }, null, 2)}
 `);
     setOutput("suggestions", suggestionsOf(outcome));
     setOutput("report", reportPath);

@@ -17,7 +17,21 @@ export class CorpusLockTimeoutError extends SecCoderError {
     readonly holder?: string,
   ) {
     super(`could not lock the corpus within ${waitedMs} ms: ${lockPath} is held by another writer`, {
-      hint: `${holder ? `${holder} holds it; ` : ''}delete ${lockPath} if no seccoder process is running`,
+      hint: `${holder ? `${holder} holds it; ` : ''}a lock its holder stops refreshing is taken over after 10 s, so try again`,
+    });
+  }
+}
+
+/** The writer's lease ran out while it worked and another writer took the lock: what it wrote may have been overwritten. */
+export class CorpusLockLostError extends SecCoderError {
+  override name = 'CorpusLockLostError';
+  constructor(
+    readonly lockPath: string,
+    options?: ErrorOptions,
+  ) {
+    super(`lost the corpus lock ${lockPath} while writing (this process stalled past the lock's lease)`, {
+      ...options,
+      hint: 'check that the entries just added are in the corpus, and add them again if not',
     });
   }
 }

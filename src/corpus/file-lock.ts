@@ -1,95 +1,82 @@
-// An exclusive lock between processes: a lock file created with O_EXCL holding the owner's pid.
-// A lock whose owner process is gone (killed mid-write) is taken over, so a crash never wedges
-// the corpus.
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+// An exclusive lock between processes, with a lease: proper-lockfile creates the lock as a
+// directory (mkdir is atomic, so there is no moment when it exists but is empty) and its holder
+// touches it every few seconds; a lock not touched for `staleMs` belongs to a process that died or
+// hung, and the next writer takes it over. Nothing depends on a PID, so a killed writer or a
+// reused PID can never wedge the corpus for longer than the lease.
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { CorpusLockTimeoutError } from './errors.js';
+import lockfile from 'proper-lockfile';
+import { CorpusLockLostError, CorpusLockTimeoutError } from './errors.js';
 
 export interface LockOptions {
   /** Give up after this long (default 30 s). */
   timeoutMs?: number;
   /** First wait between attempts; grows up to 200 ms (default 5 ms). */
   retryMs?: number;
+  /** A lock not refreshed for this long is stale and taken over (default 10 s; at least 2 s). */
+  staleMs?: number;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const DEFAULT_STALE_MS = 10_000;
 
-/** The lock's content when its owner is a dead process on this host, else undefined. */
-async function deadOwner(lockPath: string): Promise<string | undefined> {
-  try {
-    const content = await readFile(lockPath, 'utf8');
-    const [pid, host] = content.split('\n');
-    // A lock from another host (shared file system) is never judged from here.
-    if (host !== hostname()) return undefined;
-    const owner = Number(pid);
-    return Number.isInteger(owner) && owner > 0 && !isAlive(owner) ? content : undefined;
-  } catch {
-    // Empty or vanished: the owner died between create and write, or just released it.
-    return undefined;
-  }
-}
+/** Who holds the lock, for the timeout's hint: written beside the lock (inside it, removing it would fail). */
+const ownerFile = (lockPath: string) => `${lockPath}.owner`;
 
-/** Who holds the lock, as its content says (`process 123 on build-host`), for the timeout's hint. */
 async function lockHolder(lockPath: string): Promise<string | undefined> {
-  const [pid, host] = (await readFile(lockPath, 'utf8').catch(() => '')).split('\n');
+  const [pid, host] = (await readFile(ownerFile(lockPath), 'utf8').catch(() => '')).split('\n');
   return pid ? `process ${pid}${host ? ` on ${host}` : ''}` : undefined;
 }
 
-/**
- * Moves a dead owner's lock away. Renaming is atomic, so of several waiters one wins; a waiter
- * that finds it moved a live lock instead (another waiter had already replaced the dead one)
- * puts it back with link, which never overwrites.
- */
-async function breakStaleLock(lockPath: string, staleContent: string): Promise<void> {
-  const aside = `${lockPath}.stale-${process.pid}`;
-  try {
-    await rename(lockPath, aside);
-  } catch {
-    return;
-  }
-  const moved = await readFile(aside, 'utf8').catch(() => staleContent);
-  if (moved !== staleContent) await link(aside, lockPath).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+/** A lock file left by SecCoder before locks were directories: stale once it is older than the lease. */
+async function removeLegacyLock(lockPath: string, staleMs: number): Promise<void> {
+  const info = await stat(lockPath).catch(() => undefined);
+  if (info?.isFile() && info.mtimeMs < Date.now() - staleMs) await unlink(lockPath).catch(() => undefined);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `work` while holding the lock at `lockPath`. */
+/** Runs `work` while holding the lock at `lockPath`; throws CorpusLockTimeoutError when it cannot get it in time. */
 export async function withFileLock<T>(lockPath: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const staleMs = Math.max(options.staleMs ?? DEFAULT_STALE_MS, 2_000);
   let wait = options.retryMs ?? 5;
   const started = Date.now();
+  let lost: Error | undefined;
+  const lockOptions = {
+    lockfilePath: lockPath,
+    // The protected file need not exist (a new corpus); the lock path is used as given.
+    realpath: false,
+    stale: staleMs,
+    update: staleMs / 2,
+    retries: 0,
+    // The default throws from a timer and ends the process; the writer is told after its work instead.
+    onCompromised: (error: Error) => {
+      lost = error;
+    },
+  };
+  let release: () => Promise<void>;
   for (;;) {
+    await removeLegacyLock(lockPath, staleMs);
     try {
-      const handle = await open(lockPath, 'wx');
-      try {
-        await handle.writeFile(`${process.pid}\n${hostname()}\n`);
-      } finally {
-        await handle.close();
-      }
+      release = await lockfile.lock(lockPath, lockOptions);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const stale = await deadOwner(lockPath);
-    if (stale !== undefined) {
-      await breakStaleLock(lockPath, stale);
-      continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOTDIR: a fresh legacy lock file; it is waited out like a held lock.
+      if (code !== 'ELOCKED' && code !== 'ENOTDIR') throw error;
     }
     if (Date.now() - started > timeoutMs) throw new CorpusLockTimeoutError(lockPath, timeoutMs, await lockHolder(lockPath));
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 200);
   }
+  await writeFile(ownerFile(lockPath), `${process.pid}\n${hostname()}\n`).catch(() => undefined);
   try {
-    return await work();
+    const result = await work();
+    // Another writer took the lock over while this one worked (its lease ran out): what it wrote may be lost.
+    if (lost) throw new CorpusLockLostError(lockPath, { cause: lost });
+    return result;
   } finally {
-    await unlink(lockPath).catch(() => undefined);
+    await unlink(ownerFile(lockPath)).catch(() => undefined);
+    await release().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,9 @@ describe('LocalCorpusStore', () => {
     copyFileSync(join(ROOT, 'corpus', 'corpus.jsonl'), join(dir, 'corpus.jsonl'));
     const before = parseCorpusJsonl(readFileSync(join(dir, 'corpus.jsonl'), 'utf8'), 'before').entries.length;
     let completedAtLeast = 0;
-    for (const delay of [150, 400, 700]) {
+    // The first writer runs long enough to append; the later ones may find the killed one's lock and
+    // wait on its lease until they are killed too.
+    for (const delay of [1200, 400, 150]) {
       const child = spawn(process.execPath, [APPEND_FOREVER, dir, `k${delay}`], { stdio: ['ignore', 'pipe', 'inherit'] });
       let completed = 0;
       child.stdout.on('data', (chunk: Buffer) => {
@@ -91,8 +93,9 @@ describe('LocalCorpusStore', () => {
       completedAtLeast = entries.length - before;
     }
     expect(completedAtLeast).toBeGreaterThan(0);
-    // A killed writer may leave its lock and temp files; a new writer must still get through.
-    const store = new LocalCorpusStore(dir, { timeoutMs: 5000 });
+    // A killed writer may leave its lock and temp files; a new writer must still get through, once
+    // the dead writer's lease (10 s unrefreshed) has run out.
+    const store = new LocalCorpusStore(dir, { timeoutMs: 20_000 });
     const extra = makeEntry('def after_crash():\n    return 0');
     expect((await store.append([extra])).added).toHaveLength(1);
     expect((await store.read()).entries.at(-1)?.id).toBe(extra.id);
@@ -123,21 +126,42 @@ describe('LocalCorpusStore examples', () => {
 });
 
 describe('withFileLock', () => {
-  it('waits for a live holder and times out with a message naming the lock', async () => {
+  it('waits for a live holder and times out with a message naming the lock and who holds it', async () => {
     const lock = join(tempDir(), 'x.lock');
-    writeFileSync(lock, `${process.pid}\n${hostname()}\n`);
+    let releaseHolder!: () => void;
+    const held = new Promise<void>((resolve) => (releaseHolder = resolve));
+    const holder = withFileLock(lock, () => held);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const error = await withFileLock(lock, async () => 'never', { timeoutMs: 100 }).catch((e: unknown) => e);
+    releaseHolder();
+    await holder;
     expect(error).toBeInstanceOf(CorpusLockTimeoutError);
     expect((error as Error).message).toContain(lock);
-    expect((error as CorpusLockTimeoutError).hint).toBe(`process ${process.pid} on ${hostname()} holds it; delete ${lock} if no seccoder process is running`);
+    expect((error as CorpusLockTimeoutError).hint).toBe(
+      `process ${process.pid} on ${hostname()} holds it; a lock its holder stops refreshing is taken over after 10 s, so try again`,
+    );
+    expect(existsSync(lock)).toBe(false);
   });
 
-  it('takes over a lock whose owner process is gone', async () => {
-    const lock = join(tempDir(), 'x.lock');
-    // PIDs are below 2^22 on Linux, so this one cannot be running.
-    writeFileSync(lock, `${2 ** 22 + 7}\n${hostname()}\n`);
+  it('takes over a lock nobody refreshes (its writer was killed), whatever it holds, but not a fresh one', async () => {
+    const dir = tempDir();
+    const lock = join(dir, 'x.lock');
+    // A killed writer's lock: the directory, not touched for a minute.
+    mkdirSync(lock);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, aMinuteAgo, aMinuteAgo);
     expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 1000 })).toBe('ran');
     expect(existsSync(lock)).toBe(false);
+    // The old format: an empty lock file (killed between create and write), or one naming a reused PID.
+    for (const content of ['', `${process.pid}\n${hostname()}\n`]) {
+      writeFileSync(lock, content);
+      utimesSync(lock, aMinuteAgo, aMinuteAgo);
+      expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 1000 })).toBe('ran');
+      expect(existsSync(lock)).toBe(false);
+    }
+    // A fresh one is a live writer's: waited for.
+    mkdirSync(lock);
+    await expect(withFileLock(lock, async () => 'never', { timeoutMs: 200 })).rejects.toBeInstanceOf(CorpusLockTimeoutError);
   });
 
   it('serializes critical sections in one process too', async () => {

@@ -47,7 +47,7 @@ describe('userErrorLine', () => {
     const error = new CorpusLockTimeoutError('/c/corpus.lock', 100, 'process 42 on build-host');
     expect(userErrorLine(error)).toBe(
       'could not lock the corpus within 100 ms: /c/corpus.lock is held by another writer ' +
-        '(process 42 on build-host holds it; delete /c/corpus.lock if no seccoder process is running)',
+        '(process 42 on build-host holds it; a lock its holder stops refreshing is taken over after 10 s, so try again)',
     );
   });
 
