@@ -2,8 +2,8 @@
 // its function's lines (startLine..endLine) with the rewrite (as the printed diff shows it: code
 // sharing the function's first or last line stays, src/harden/hunks.ts), bottom-up in each file
 // so that the line numbers of the ones above stay valid.
-import { createTwoFilesPatch } from 'diff';
 import { replacementLines } from '../harden/hunks.js';
+import { unifiedDiff } from '../harden/render-diff.js';
 import type { Suggestion } from '../harden/suggestion.js';
 import { SecCoderError } from '../errors/seccoder-error.js';
 
@@ -48,11 +48,7 @@ export function applySuggestions(content: string, suggestions: readonly Suggesti
 /** One file's change as a unified diff `git apply` accepts (paths `a/<path>`, `b/<path>`); empty when unchanged. */
 export function filePatch(path: string, before: string, after: string): string {
   if (before === after) return '';
-  const patch = createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: 3 })
-    .split('\n')
-    .filter((line) => !line.startsWith('====='))
-    .map((line) => (line.startsWith('--- ') || line.startsWith('+++ ') ? line.replace(/\t$/, '') : line))
-    .join('\n');
+  const patch = unifiedDiff(path, before, after);
   return `diff --git a/${path} b/${path}\n${patch.endsWith('\n') ? patch : `${patch}\n`}`;
 }
 

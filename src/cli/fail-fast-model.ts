@@ -1,14 +1,8 @@
 // A model client that stops asking once the endpoint is known to be unusable for this run: after
 // it could not be reached, or answered 401, 403 or 404, every later call fails at once with the
 // same error instead of retrying it again for each target.
-import { ModelHttpError, ModelNetworkError } from '../model/errors.js';
+import { isFatalModelError } from '../model/errors.js';
 import type { ChatMessage, CodeModel, GenerationOptions } from '../model/types.js';
-
-/** Failures no later request of the same run can escape. */
-export function isFatalModelError(error: unknown): boolean {
-  if (error instanceof ModelNetworkError) return true;
-  return error instanceof ModelHttpError && [401, 403, 404].includes(error.status ?? 0);
-}
 
 export function failFast(model: CodeModel): CodeModel {
   let fatal: unknown;

@@ -150,3 +150,12 @@ export class ModelNetworkError extends ModelRequestError {
 function afterAttempts(attempts: number, preposition = 'after'): string {
   return attempts > 1 ? ` ${preposition} ${attempts} attempts` : '';
 }
+
+/**
+ * Failures no later request of the same run can escape: unreachable, unauthorized, no such
+ * endpoint or model. The CLI stops asking after one; the eval stops the run.
+ */
+export function isFatalModelError(error: unknown): boolean {
+  if (error instanceof ModelNetworkError) return true;
+  return error instanceof ModelHttpError && [401, 403, 404].includes(error.status ?? 0);
+}

@@ -6,7 +6,7 @@
 import type { Target } from '../../detect/types.js';
 import { hardenTarget, type DemonstrationSource } from '../../harden/harden-target.js';
 import { languageFamily } from '../../lang/languages.js';
-import { ModelHttpError, ModelNetworkError } from '../../model/errors.js';
+import { isFatalModelError } from '../../model/errors.js';
 import { Semaphore } from '../../model/semaphore.js';
 import type { CodeModel } from '../../model/types.js';
 import type { RetrievalScores } from '../retrieval-metrics.js';
@@ -65,12 +65,6 @@ export interface EvalReport {
   modelErrors: { prompts: number; failed: number; first?: string };
   /** Functional correctness (HumanEval pass@k) is not measured yet; per-mode results will go in `modes[].functional`. */
   functional: { measured: false; note: string };
-}
-
-/** Failures no other prompt would escape: unreachable, unauthorized, no such endpoint or model. */
-function isFatal(error: unknown): boolean {
-  if (error instanceof ModelNetworkError) return true;
-  return error instanceof ModelHttpError && [401, 403, 404].includes(error.status ?? 0);
 }
 
 export interface EvalInput {
@@ -225,7 +219,7 @@ async function runPrompt(
   if (outcome.error !== undefined) {
     const { failure } = outcome;
     const cause = failure instanceof UnfinishedSamplesError ? failure.cause : failure;
-    if (isFatal(cause)) throw new EvalModelError((cause as Error).message, { cause });
+    if (isFatalModelError(cause)) throw new EvalModelError((cause as Error).message, { cause });
     result.error = cause instanceof Error ? cause.message : String(cause);
     // What the cache held is judged all the same.
     got = failure instanceof UnfinishedSamplesError ? failure.cached : [];
