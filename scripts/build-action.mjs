@@ -13,12 +13,20 @@
 //   its name: ~100 KB instead of ~8 MB);
 // - package.json: `"type": "module"`, and the package root the bundle's code walks up to, so the
 //   seed corpus (corpus/) and the prompt templates (src/prompt/templates/) are found next to it as
-//   they are in the repository.
+//   they are in the repository;
+// - corpus/.index/default/: the seed corpus's retrieval index (default embedder, vectors, CWE
+//   classifier), built here by the same `openRetrievalIndex` the Action runs, so the Action does not
+//   spend ~35 s building it on every run. Shipped rather than kept in @actions/cache: it depends only
+//   on committed files, so one build serves every run, including each pull request's first, with
+//   no cache service to reach (src/action/seed-corpus.ts says more). The Action copies it to the
+//   runner's temp folder and opens it there, where any mismatch with the corpus rebuilds it.
 // Nothing depends on the time or the machine's paths, so the same tree builds the same files
-// (scripts/check-action-bundle.sh relies on it).
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// (scripts/check-action-bundle.sh relies on it). The one exception is the index's vectors, which
+// onnxruntime computes with float kernels that may differ in the last bits between CPUs: the
+// check compares those within a tolerance.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -97,6 +105,54 @@ function trimCweDictionary(from, to) {
   writeFileSync(to, `${JSON.stringify(trimmed)}\n`);
 }
 
+/** What builds the seed index: the repository's own `openRetrievalIndex`, bundled by esbuild from this text. */
+const SEED_INDEX_ENTRY = `
+import { openRetrievalIndex } from './src/retrieve/open-index.ts';
+export async function buildIndex(corpusDir) {
+  const index = await openRetrievalIndex({ corpusDir, rebuild: true });
+  const newest = index.entries.map((entry) => entry.addedAt).sort().at(-1);
+  return { dir: index.status.dir, entries: index.entries.length, newest };
+}
+`;
+
+/**
+ * Builds the retrieval index of the corpus in `corpusDir` (into its .index/default/) exactly as the
+ * Action would at run time: the default embedder, default HNSW options, the classifier with the
+ * labelled examples beside the corpus. The index manifest's `updatedAt` is the one field that
+ * depends on the clock; it is set to the newest entry's `addedAt` (the time the index is up to date
+ * with), so the same corpus always gives the same files.
+ */
+async function buildSeedIndex(corpusDir) {
+  // Below node_modules/ (ignored by git), so that the bundle's imports of packages resolve to the
+  // repository's node_modules/ (packages are left external: nothing of them is copied).
+  const cache = join(modules, '.cache');
+  mkdirSync(cache, { recursive: true });
+  const tmp = mkdtempSync(join(cache, 'seccoder-build-action-'));
+  try {
+    const script = join(tmp, 'build-seed-index.mjs');
+    await build({
+      absWorkingDir: root,
+      stdin: { contents: SEED_INDEX_ENTRY, resolveDir: root, sourcefile: 'build-seed-index.ts', loader: 'ts' },
+      outfile: script,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    const { buildIndex } = await import(pathToFileURL(script).href);
+    const built = await buildIndex(corpusDir);
+    if (built.entries === 0 || typeof built.newest !== 'string') throw new Error('build-action: the seed corpus is empty');
+    const manifestPath = join(built.dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, updatedAt: built.newest }));
+    return built;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
@@ -127,6 +183,7 @@ for (const [pkg, files] of Object.entries(SHIPPED)) {
 trimCweDictionary(join(modules, 'cwe-sdk', 'raw', 'cwe-dictionary.json'), join(out, 'packages', 'cwe-sdk', 'raw', 'cwe-dictionary.json'));
 for (const file of DATA) copy(join(root, file), join(out, file));
 copy(join(root, 'src', 'analyze', 'bandit-runner.py'), join(out, 'bandit-runner.py'));
+const seedIndex = await buildSeedIndex(join(out, 'corpus'));
 
 /** Every file below `dir`, relative, sorted. */
 function listFiles(dir) {
@@ -136,4 +193,4 @@ function listFiles(dir) {
     .sort();
 }
 const files = listFiles(out);
-console.log(`built ${relative(root, out) || out}: ${files.length} files`);
+console.log(`built ${relative(root, out) || out}: ${files.length} files (seed index: ${seedIndex.entries} entries)`);

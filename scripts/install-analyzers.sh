@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the static analyzers SecCoder runs (bandit, cppcheck, clang, gcc) from apt, on Debian or
-# Ubuntu, without questions. Packages already installed are left alone, so a second run only checks.
+# Ubuntu, without questions, and redis-server, which the queue tests start on free loopback ports
+# (it is not left running: each test file starts and stops its own). Packages already installed are left alone, so a second run only checks.
 # Bandit is not patched on disk: src/analyze/bandit-runner.py fixes bandit 1.6.2's skipped string
 # checks (SQL injection B608 and others) at run time; this script checks that the fix works.
 set -euo pipefail
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
 packages=(bandit cppcheck clang gcc)
+# The image (Dockerfile) needs only the analyzers: ANALYZERS_ONLY=1 leaves Redis out.
+[[ ${ANALYZERS_ONLY:-} == 1 ]] || packages+=(redis-server)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -5201,8 +5201,8 @@ var require_formdata_parser = __commonJS({
         return false;
       }
       for (let i2 = 0; i2 < length; ++i2) {
-        const cp = boundary.charCodeAt(i2);
-        if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
+        const cp2 = boundary.charCodeAt(i2);
+        if (!(cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 39 || cp2 === 45 || cp2 === 95)) {
           return false;
         }
       }
@@ -19177,15 +19177,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat7, path7, options) {
-      if (!stat7.isSymbolicLink() && !stat7.isFile()) {
+    function checkStat(stat8, path7, options) {
+      if (!stat8.isSymbolicLink() && !stat8.isFile()) {
         return false;
       }
       return checkPathExt(path7, options);
     }
     function isexe(path7, options, cb) {
-      fs3.stat(path7, function(er, stat7) {
-        cb(er, er ? false : checkStat(stat7, path7, options));
+      fs3.stat(path7, function(er, stat8) {
+        cb(er, er ? false : checkStat(stat8, path7, options));
       });
     }
     function sync(path7, options) {
@@ -19201,20 +19201,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path7, options, cb) {
-      fs3.stat(path7, function(er, stat7) {
-        cb(er, er ? false : checkStat(stat7, options));
+      fs3.stat(path7, function(er, stat8) {
+        cb(er, er ? false : checkStat(stat8, options));
       });
     }
     function sync(path7, options) {
       return checkStat(fs3.statSync(path7), options);
     }
-    function checkStat(stat7, options) {
-      return stat7.isFile() && checkMode(stat7, options);
+    function checkStat(stat8, options) {
+      return stat8.isFile() && checkMode(stat8, options);
     }
-    function checkMode(stat7, options) {
-      var mod = stat7.mode;
-      var uid = stat7.uid;
-      var gid = stat7.gid;
+    function checkMode(stat8, options) {
+      var mod = stat8.mode;
+      var uid = stat8.uid;
+      var gid = stat8.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -19588,19 +19588,19 @@ var require_enoent = __commonJS({
         spawnargs: original.args
       });
     }
-    function hookChildProcess(cp, parsed) {
+    function hookChildProcess(cp2, parsed) {
       if (!isWin) {
         return;
       }
-      const originalEmit = cp.emit;
-      cp.emit = function(name, arg1) {
+      const originalEmit = cp2.emit;
+      cp2.emit = function(name, arg1) {
         if (name === "exit") {
           const err = verifyENOENT(arg1, parsed);
           if (err) {
-            return originalEmit.call(cp, "error", err);
+            return originalEmit.call(cp2, "error", err);
           }
         }
-        return originalEmit.apply(cp, arguments);
+        return originalEmit.apply(cp2, arguments);
       };
     }
     function verifyENOENT(status, parsed) {
@@ -19628,18 +19628,18 @@ var require_enoent = __commonJS({
 var require_cross_spawn = __commonJS({
   "node_modules/cross-spawn/index.js"(exports, module) {
     "use strict";
-    var cp = __require("child_process");
+    var cp2 = __require("child_process");
     var parse5 = require_parse2();
     var enoent = require_enoent();
     function spawn2(command, args, options) {
       const parsed = parse5(command, args, options);
-      const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
+      const spawned = cp2.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
     function spawnSync2(command, args, options) {
       const parsed = parse5(command, args, options);
-      const result = cp.spawnSync(parsed.command, parsed.args, parsed.options);
+      const result = cp2.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
@@ -20856,11 +20856,11 @@ var require_mtime_precision = __commonJS({
     function probe(file2, fs3, callback) {
       const cachedPrecision = fs3[cacheSymbol];
       if (cachedPrecision) {
-        return fs3.stat(file2, (err, stat7) => {
+        return fs3.stat(file2, (err, stat8) => {
           if (err) {
             return callback(err);
           }
-          callback(null, stat7.mtime, cachedPrecision);
+          callback(null, stat8.mtime, cachedPrecision);
         });
       }
       const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
@@ -20868,13 +20868,13 @@ var require_mtime_precision = __commonJS({
         if (err) {
           return callback(err);
         }
-        fs3.stat(file2, (err2, stat7) => {
+        fs3.stat(file2, (err2, stat8) => {
           if (err2) {
             return callback(err2);
           }
-          const precision = stat7.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          const precision = stat8.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
           Object.defineProperty(fs3, cacheSymbol, { value: precision });
-          callback(null, stat7.mtime, precision);
+          callback(null, stat8.mtime, precision);
         });
       });
     }
@@ -20928,14 +20928,14 @@ var require_lockfile = __commonJS({
         if (options.stale <= 0) {
           return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
         }
-        options.fs.stat(lockfilePath, (err2, stat7) => {
+        options.fs.stat(lockfilePath, (err2, stat8) => {
           if (err2) {
             if (err2.code === "ENOENT") {
               return acquireLock(file2, { ...options, stale: 0 }, callback);
             }
             return callback(err2);
           }
-          if (!isLockStale(stat7, options)) {
+          if (!isLockStale(stat8, options)) {
             return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
           }
           removeLock(file2, options, (err3) => {
@@ -20947,8 +20947,8 @@ var require_lockfile = __commonJS({
         });
       });
     }
-    function isLockStale(stat7, options) {
-      return stat7.mtime.getTime() < Date.now() - options.stale;
+    function isLockStale(stat8, options) {
+      return stat8.mtime.getTime() < Date.now() - options.stale;
     }
     function removeLock(file2, options, callback) {
       options.fs.rmdir(getLockFile(file2, options), (err) => {
@@ -20966,7 +20966,7 @@ var require_lockfile = __commonJS({
       lock2.updateDelay = lock2.updateDelay || options.update;
       lock2.updateTimeout = setTimeout(() => {
         lock2.updateTimeout = null;
-        options.fs.stat(lock2.lockfilePath, (err, stat7) => {
+        options.fs.stat(lock2.lockfilePath, (err, stat8) => {
           const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
           if (err) {
             if (err.code === "ENOENT" || isOverThreshold) {
@@ -20975,7 +20975,7 @@ var require_lockfile = __commonJS({
             lock2.updateDelay = 1e3;
             return updateLock(file2, options);
           }
-          const isMtimeOurs = lock2.mtime.getTime() === stat7.mtime.getTime();
+          const isMtimeOurs = lock2.mtime.getTime() === stat8.mtime.getTime();
           if (!isMtimeOurs) {
             return setLockAsCompromised(
               file2,
@@ -21100,11 +21100,11 @@ var require_lockfile = __commonJS({
         if (err) {
           return callback(err);
         }
-        options.fs.stat(getLockFile(file3, options), (err2, stat7) => {
+        options.fs.stat(getLockFile(file3, options), (err2, stat8) => {
           if (err2) {
             return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
           }
-          return callback(null, !isLockStale(stat7, options));
+          return callback(null, !isLockStale(stat8, options));
         });
       });
     }
@@ -35763,9 +35763,9 @@ var require_light = __commonJS({
 });
 
 // src/action/run.ts
-import { copyFile as copyFile2, mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join19, resolve as resolve6 } from "node:path";
+import { join as join20, resolve as resolve6 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -66771,7 +66771,7 @@ var fuse_unk = (arr, tokens_to_ids, unk_token_id) => {
   }
   return fused;
 };
-var is_chinese_char = (cp) => cp >= 19968 && cp <= 40959 || cp >= 13312 && cp <= 19903 || cp >= 131072 && cp <= 173791 || cp >= 173824 && cp <= 177983 || cp >= 177984 && cp <= 178207 || cp >= 178208 && cp <= 183983 || cp >= 63744 && cp <= 64255 || cp >= 194560 && cp <= 195103;
+var is_chinese_char = (cp2) => cp2 >= 19968 && cp2 <= 40959 || cp2 >= 13312 && cp2 <= 19903 || cp2 >= 131072 && cp2 <= 173791 || cp2 >= 173824 && cp2 <= 177983 || cp2 >= 177984 && cp2 <= 178207 || cp2 >= 178208 && cp2 <= 183983 || cp2 >= 63744 && cp2 <= 64255 || cp2 >= 194560 && cp2 <= 195103;
 var is_integral_number = (x) => Number.isInteger(x) || typeof x === "bigint";
 var len = (s) => {
   let length = 0;
@@ -66853,8 +66853,8 @@ var BertNormalizer = class extends Normalizer_default {
     const output2 = [];
     for (let i2 = 0; i2 < text.length; ++i2) {
       const char = text[i2];
-      const cp = char.charCodeAt(0);
-      if (is_chinese_char(cp)) {
+      const cp2 = char.charCodeAt(0);
+      if (is_chinese_char(cp2)) {
         output2.push(" ");
         output2.push(char);
         output2.push(" ");
@@ -66895,8 +66895,8 @@ var BertNormalizer = class extends Normalizer_default {
   clean_text(text) {
     const output2 = [];
     for (const char of text) {
-      const cp = char.charCodeAt(0);
-      if (cp === 0 || cp === 65533 || this.is_control(char)) {
+      const cp2 = char.charCodeAt(0);
+      if (cp2 === 0 || cp2 === 65533 || this.is_control(char)) {
         continue;
       }
       if (/^\s$/.test(char)) {
@@ -72670,7 +72670,9 @@ async function analyzerProblem(fn, analyzers) {
 }
 async function toEntries(request2, functions, corpus, deps) {
   const { owner, repo, pull } = request2;
-  const known = new Set((await corpus.store.read()).entries.map((entry) => entry.sha256));
+  const stored = new Map((await corpus.store.read()).entries.map((entry) => [entry.sha256, entry]));
+  const known = new Set(stored.keys());
+  const joinedEarlier = [];
   const entries = [];
   const fixes = /* @__PURE__ */ new Map();
   const rejected = [];
@@ -72704,7 +72706,9 @@ async function toEntries(request2, functions, corpus, deps) {
       continue;
     }
     if (known.has(entry.sha256)) {
-      reject2("already in the corpus");
+      const earlier = stored.get(entry.sha256);
+      if (earlier && earlier.source.repo === `${owner}/${repo}` && earlier.source.pullRequest === pull.number) joinedEarlier.push(earlier);
+      else reject2("already in the corpus");
       continue;
     }
     const problem2 = await analyzerProblem(fn, deps.analyzers);
@@ -72716,7 +72720,7 @@ async function toEntries(request2, functions, corpus, deps) {
     entries.push(entry);
     fixes.set(entry.sha256, fn);
   }
-  return { entries, fixes, rejected };
+  return { entries, fixes, rejected, joinedEarlier };
 }
 function examplesOf(added, fixes, maxChars) {
   return added.flatMap((entry) => {
@@ -72748,7 +72752,7 @@ async function grow(request2, config3, deps) {
   if (found.alertsUnavailable)
     deps.log.info({ ...where, reason: found.alertsUnavailable }, "code-scanning alerts unavailable; only a labelled pull request can add functions");
   const corpus = deps.corpus.corpusFor(corpusLocation(config3, owner), octokit);
-  const { entries, fixes, rejected } = await toEntries(request2, found.functions, corpus, deps);
+  const { entries, fixes, rejected, joinedEarlier } = await toEntries(request2, found.functions, corpus, deps);
   rejected.push(
     ...found.unusable.map((unusable) => ({ path: unusable.path, ...unusable.function ? { function: unusable.function } : {}, reason: unusable.reason }))
   );
@@ -72758,13 +72762,25 @@ async function grow(request2, config3, deps) {
   for (const entry of duplicates) {
     rejected.push({ path: entry.source.path ?? "", ...entry.source.function ? { function: entry.source.function } : {}, reason: "already in the corpus" });
   }
-  if (added.length === 0) return { status: "grown", added, rejected, commented: false };
-  deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, "added merged functions to the corpus");
-  const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
-  if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, "added labelled examples of the fixed code for the CWE classifier");
-  await corpus.retrieval().catch((error63) => deps.log.warn({ ...where, err: error63 }, "could not extend the index after the append"));
-  await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(added, corpus.store.location) });
+  const joined = [...joinedEarlier, ...added];
+  if (joined.length === 0) return { status: "grown", added, rejected, commented: false };
+  if (added.length > 0) {
+    deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, "added merged functions to the corpus");
+    const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
+    if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, "added labelled examples of the fixed code for the CWE classifier");
+    await corpus.retrieval().catch((error63) => deps.log.warn({ ...where, err: error63 }, "could not extend the index after the append"));
+  }
+  if (await hasGrowthComment(request2, await resolveValue(deps.botLogin))) {
+    deps.log.info(where, "the growth comment is already on the pull request");
+    return { status: "grown", added, rejected, commented: false };
+  }
+  await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(joined, corpus.store.location) });
   return { status: "grown", added, rejected, commented: true };
+}
+async function hasGrowthComment(request2, botLogin) {
+  const { octokit, owner, repo, pull } = request2;
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 });
+  return comments.some((comment) => comment.user?.login === botLogin && (comment.body ?? "").includes(GROWTH_MARKER));
 }
 async function growCorpusFromMerge(request2, deps) {
   const where = { owner: request2.owner, repo: request2.repo, pull: request2.pull.number, delivery: request2.deliveryId };
@@ -77146,8 +77162,7 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 
 // src/github/octokit.ts
 var SecCoderOctokit = Octokit2.plugin(throttling, retry);
-function createOctokit(options = {}) {
-  const base = options.retryAfterBaseValue ?? 1e3;
+function rateLimitHandlers(options = {}) {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRateLimitWaitSeconds ?? 600;
   const onLimit = (kind) => (retryAfter, request2, octokit, retryCount) => {
@@ -77159,6 +77174,14 @@ function createOctokit(options = {}) {
     octokit.log.warn(`${kind} hit on ${where}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${rateLimitRetries})`);
     return true;
   };
+  return {
+    retryAfterBaseValue: options.retryAfterBaseValue ?? 1e3,
+    onRateLimit: onLimit("rate limit"),
+    onSecondaryRateLimit: onLimit("secondary rate limit")
+  };
+}
+function createOctokit(options = {}) {
+  const { retryAfterBaseValue: base, onRateLimit, onSecondaryRateLimit } = rateLimitHandlers(options);
   return new SecCoderOctokit({
     ...options.auth ? { auth: options.auth } : {},
     ...options.baseUrl ? { baseUrl: options.baseUrl } : {},
@@ -77169,8 +77192,8 @@ function createOctokit(options = {}) {
     throttle: {
       enabled: options.throttle ?? true,
       retryAfterBaseValue: base,
-      onRateLimit: onLimit("rate limit"),
-      onSecondaryRateLimit: onLimit("secondary rate limit")
+      onRateLimit,
+      onSecondaryRateLimit
     }
   });
 }
@@ -77443,6 +77466,7 @@ function statusHint(status, { model, apiKeyEnv }) {
 // src/model/openai-client.ts
 var OpenAiCompatibleModel = class {
   name;
+  concurrency;
   /** The validated config, defaults filled in. Holds the key's variable name, never the key. */
   config;
   /** Kept private so that logging or inspecting the client never shows it. */
@@ -77456,6 +77480,7 @@ var OpenAiCompatibleModel = class {
   constructor(config3, options = {}) {
     this.config = parseModelConfig(config3);
     this.name = this.config.model;
+    this.concurrency = this.config.concurrency;
     this.#apiKey = resolveApiKey(this.config, options.env);
     this.#headers = requestHeaders(this.config.headers, this.#apiKey);
     this.#slots = new Semaphore(this.config.concurrency);
@@ -79028,7 +79053,7 @@ async function hardenTarget(target, deps, options = {}) {
 
 // src/harden/harden-change.ts
 async function hardenChange(change, deps, options = {}) {
-  const { targets: targetOptions, functionName, onTarget, ...hardenOptions } = options;
+  const { targets: targetOptions, functionName, onTarget, concurrency, signal, ...hardenOptions } = options;
   const selection = await selectTargets({
     files: change.files,
     ...change.diff ? { diff: change.diff } : {},
@@ -79037,14 +79062,39 @@ async function hardenChange(change, deps, options = {}) {
   });
   const selected = functionName === void 0 ? selection.targets : selection.targets.filter((target) => target.function.name === functionName);
   const { fresh, alreadySuggested } = splitStanding(selected, change.standing ?? []);
-  if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped };
+  if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped, cut: [] };
   const demonstrations = typeof deps.demonstrations === "function" ? await deps.demonstrations() : deps.demonstrations;
-  const outcomes = [];
-  for (const [index2, target] of fresh.entries()) {
-    onTarget?.(target, index2, fresh.length);
-    outcomes.push(await hardenTarget(target, { ...deps, demonstrations }, hardenOptions));
+  const results = fresh.map(() => void 0);
+  let next = 0;
+  const stopped = abortedPromise(signal);
+  const lane = async () => {
+    while (next < fresh.length && !signal?.aborted) {
+      const index2 = next++;
+      const target = fresh[index2];
+      onTarget?.(target, index2, fresh.length);
+      const outcome = await Promise.race([hardenTarget(target, { ...deps, demonstrations }, hardenOptions), stopped.promise]);
+      if (outcome) results[index2] = outcome;
+    }
+  };
+  const lanes = Math.max(1, Math.min(concurrency ?? deps.model?.concurrency ?? 1, fresh.length));
+  try {
+    await Promise.race([Promise.all(Array.from({ length: lanes }, lane)), stopped.promise]);
+  } finally {
+    stopped.dispose();
   }
-  return { outcomes, alreadySuggested, skipped: selection.skipped };
+  const outcomes = results.filter((outcome) => outcome !== void 0);
+  const cut = fresh.filter((_, index2) => results[index2] === void 0);
+  return { outcomes, alreadySuggested, skipped: selection.skipped, cut };
+}
+function abortedPromise(signal) {
+  if (!signal) return { promise: new Promise(() => void 0), dispose: () => void 0 };
+  let onAbort = () => void 0;
+  const promise2 = new Promise((resolve7) => {
+    onAbort = () => resolve7(void 0);
+    if (signal.aborted) resolve7(void 0);
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+  return { promise: promise2, dispose: () => signal.removeEventListener("abort", onAbort) };
 }
 
 // src/harden/hunks.ts
@@ -79457,6 +79507,11 @@ function renderOutdatedReply(fp) {
 }
 
 // src/github/review/check-summary.ts
+function unusableOutcomes(outcomes) {
+  return outcomes.filter(
+    (outcome) => !outcome.suggestion && outcome.error === void 0 && Object.entries(outcome.rejections).some(([reason, count3]) => reason !== "unchanged" && (count3 ?? 0) > 0)
+  );
+}
 var SKIP_LABELS = {
   "ignored-path": { label: "Skipped: ignored path", always: true },
   "too-large": { label: "Skipped: too large", always: true },
@@ -79512,6 +79567,8 @@ function checkRunOutput(input2) {
   const failed = outcomes.filter((outcome) => outcome.error !== void 0);
   const suggested = outcomes.filter((outcome) => outcome.suggestion !== void 0);
   const skipCount = (reason) => skipped.filter((skip) => skip.reason === reason).length;
+  const cut = input2.cut ?? [];
+  const unusable = unusableOutcomes(outcomes);
   const rows = [
     ["Targets found", String(targets)],
     ["Suggestions", String(suggested.length)]
@@ -79527,6 +79584,7 @@ function checkRunOutput(input2) {
   for (const [reason, { label }] of SKIP_ROWS.filter(([, row]) => !row.always)) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
   rows.push(["Samples rejected by validation", String(outcomes.reduce((sum, outcome) => sum + rejectionsOf(outcome), 0))]);
   rows.push(["Model or analyzer errors", String(failed.length)]);
+  if (cut.length > 0) rows.push(["Not hardened: review deadline passed", String(cut.length)]);
   const summary2 = [
     "| | count |",
     "| --- | ---: |",
@@ -79544,6 +79602,18 @@ function checkRunOutput(input2) {
     const standing = alreadySuggested.map((target) => `- ${functionLabel(target)}: unchanged since its suggestion, not sent to the model again`);
     sections.push(["### Functions", "", ...outcomes.map(outcomeLine), ...standing].join("\n"));
   }
+  if (cut.length > 0) {
+    const deadline = input2.deadlineSeconds !== void 0 ? ` (${input2.deadlineSeconds} s)` : "";
+    sections.push(
+      [
+        `### Not hardened: the review's deadline${deadline} passed`,
+        "",
+        ...cut.map((target) => `- ${functionLabel(target)}`),
+        "",
+        "Re-run the check to try them again."
+      ].join("\n")
+    );
+  }
   if (skipped.length > 0) sections.push(["### Skipped", "", ...skipped.map(skippedLine)].join("\n"));
   if (input2.dryRun && suggested.length > 0) {
     sections.push("### Suggestions (dry run)");
@@ -79556,10 +79626,16 @@ function checkRunOutput(input2) {
     title = `Model or analyzer failed on ${failed.length} of ${plural2(targets, "function")}`;
   } else if (suggested.length > 0) {
     conclusion = "neutral";
-    title = `${plural2(suggested.length, "security suggestion")}${input2.dryRun ? " (dry run, not posted)" : ""}`;
+    title = `${plural2(suggested.length, "security suggestion")}${input2.dryRun ? " (dry run, not posted)" : ""}${cut.length > 0 ? `; ${cut.length} not hardened (deadline)` : ""}`;
   } else if (!input2.model && outcomes.length > 0) {
     conclusion = "neutral";
     title = `${plural2(outcomes.length, "function")} not hardened: ${input2.modelNotUsed ?? "no model configured (precedent mode)"}`;
+  } else if (cut.length > 0) {
+    conclusion = "neutral";
+    title = `Review deadline passed: ${plural2(cut.length, "function")} not hardened`;
+  } else if (unusable.length > 0) {
+    conclusion = "neutral";
+    title = `No usable suggestion for ${plural2(unusable.length, "function")}: every rewrite was rejected`;
   } else if (alreadySuggested.length > 0) {
     conclusion = "neutral";
     title = `${plural2(alreadySuggested.length, "earlier security suggestion")} still open`;
@@ -79586,65 +79662,239 @@ function checkRunForInvalidConfig(problems) {
   };
 }
 
-// src/github/review/review-pull-request.ts
+// src/github/review/check-run.ts
 var CHECK_RUN_NAME = "SecCoder";
+var EXTERNAL_ID_PREFIX = "seccoder-run";
+function externalIdOf(owner) {
+  return `${EXTERNAL_ID_PREFIX} ${owner.runId} ${owner.key}`;
+}
+function ownerOfExternalId(externalId) {
+  const match = /^seccoder-run (\S+) (.+)$/.exec(externalId ?? "");
+  return match ? { runId: match[1], key: match[2] } : void 0;
+}
 var CheckRun = class {
-  constructor(request2, now) {
-    this.request = request2;
-    this.now = now;
+  constructor(target, owner) {
+    this.target = target;
+    this.owner = owner;
   }
-  request;
-  now;
+  target;
+  owner;
   #id;
+  #appId;
+  get id() {
+    return this.#id;
+  }
+  /** The app that owns the run (from GitHub's answer), to tell our runs from another app's of the same name. */
+  get appId() {
+    return this.#appId;
+  }
   async start() {
-    if (this.request.dryRun) return;
-    const { octokit, owner, repo, pull } = this.request;
+    const { octokit, owner, repo, headSha, dryRun, now } = this.target;
+    if (dryRun) return;
     const { data } = await octokit.rest.checks.create({
       owner,
       repo,
       name: CHECK_RUN_NAME,
-      head_sha: pull.headSha,
+      head_sha: headSha,
       status: "in_progress",
-      started_at: this.now().toISOString()
+      started_at: now().toISOString(),
+      ...this.owner ? { external_id: externalIdOf(this.owner) } : {}
     });
     this.#id = data.id;
+    this.#appId = data.app?.id;
   }
   async complete(output2) {
-    if (this.request.dryRun) return;
-    const { octokit, owner, repo, pull } = this.request;
+    const { octokit, owner, repo, headSha, dryRun, now } = this.target;
+    if (dryRun) return;
     const fields = {
       owner,
       repo,
       status: "completed",
       conclusion: output2.conclusion,
-      completed_at: this.now().toISOString(),
+      completed_at: now().toISOString(),
       output: { title: output2.title, summary: output2.summary, ...output2.text !== void 0 ? { text: output2.text } : {} }
     };
-    if (this.#id === void 0) await octokit.rest.checks.create({ ...fields, name: CHECK_RUN_NAME, head_sha: pull.headSha });
+    if (this.#id === void 0) await octokit.rest.checks.create({ ...fields, name: CHECK_RUN_NAME, head_sha: headSha });
     else await octokit.rest.checks.update({ ...fields, check_run_id: this.#id });
   }
 };
-function failureOutput(error63) {
+async function completeStrandedCheckRuns(input2) {
+  const { target, own: own2, isLive, log } = input2;
+  const { octokit, owner, repo, headSha, now } = target;
+  if (target.dryRun) return 0;
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    owner,
+    repo,
+    ref: headSha,
+    check_name: CHECK_RUN_NAME,
+    status: "in_progress",
+    // GitHub's default (`latest`) lists only the newest run of each name: the one just opened.
+    filter: "all",
+    ...own2.appId !== void 0 ? { app_id: own2.appId } : {},
+    per_page: 100
+  });
+  let completed = 0;
+  for (const run3 of runs) {
+    if (run3.id === own2.id || run3.status === "completed") continue;
+    const runOwner = ownerOfExternalId(run3.external_id);
+    if (runOwner && await isLive(runOwner)) continue;
+    await octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: run3.id,
+      status: "completed",
+      conclusion: "cancelled",
+      completed_at: now().toISOString(),
+      output: {
+        title: "SecCoder stopped before finishing",
+        summary: `The process running this review stopped (a restart, a deploy or a crash) before it finished. A new review of this commit is running${own2.id !== void 0 ? ` (check run ${own2.id})` : ""}; its result replaces this one.`
+      }
+    });
+    log.info({ owner, repo, checkRun: run3.id, headSha }, "completed a stranded check run as cancelled");
+    completed += 1;
+  }
+  return completed;
+}
+
+// src/github/review/post-review.ts
+function plannedFingerprints(plan, body) {
+  return readFingerprints([body, ...plan.comments.map((comment) => comment.body)]);
+}
+function outcomeUnknown(error63) {
+  const status = error63.status;
+  return typeof status !== "number" || status >= 500;
+}
+async function postReviewOnce(input2, current) {
+  const { octokit, ref, botLogin, log } = input2;
+  const gathered = input2.plan(current);
+  if (input2.dryRun || gathered.nothingNew) return { plan: gathered, body: renderReviewBody(gathered, input2.bodyContext), earlier: current, posted: false };
+  const earlier = await readEarlier(octokit, ref, botLogin);
+  const plan = input2.plan(earlier);
+  const body = renderReviewBody(plan, input2.bodyContext);
+  if (plan.nothingNew) {
+    log.info({ ...ref }, "another run posted these suggestions since this one gathered; not posting them again");
+    return { plan, body, earlier, posted: false };
+  }
+  const wanted = plannedFingerprints(plan, body);
+  const post = () => octokit.rest.pulls.createReview({
+    owner: ref.owner,
+    repo: ref.repo,
+    pull_number: ref.pullNumber,
+    commit_id: plan.commitId,
+    event: "COMMENT",
+    body,
+    comments: plan.comments,
+    // Not retried by the Octokit retry plugin: a retried POST could post the review twice.
+    request: { retries: 0 }
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await post();
+      return { plan, body, earlier, posted: true };
+    } catch (error63) {
+      if (!outcomeUnknown(error63) || attempt >= 2) throw error63;
+      const after = await readEarlier(octokit, ref, botLogin);
+      if (after.existing.some((fp) => wanted.some((mine) => sameSuggestion(fp, mine)))) {
+        log.warn({ ...ref, err: error63 }, "GitHub answered the review POST with an error but applied it; not posting again");
+        return { plan, body, earlier, posted: true };
+      }
+      log.warn({ ...ref, err: error63 }, "the review POST failed and the review is not on the pull request; posting it once more");
+    }
+  }
+}
+
+// src/github/queue/job-queue.ts
+var SupersededError = class extends Error {
+  constructor(newerSha) {
+    super(`superseded by a newer commit (${newerSha.slice(0, 7)})`);
+    this.newerSha = newerSha;
+    this.name = "SupersededError";
+  }
+  newerSha;
+};
+var ShutdownError = class extends Error {
+  constructor() {
+    super("the process running it is shutting down");
+    this.name = "ShutdownError";
+  }
+};
+var QUEUE_DEFAULTS = {
+  /** Attempts per job, with exponential backoff from `backoffMs`. */
+  attempts: 3,
+  backoffMs: 5e3,
+  /** How long a finished job's id is remembered to drop its redeliveries. */
+  rememberDoneMs: 60 * 60 * 1e3,
+  /** Time given to running jobs on shutdown before they are handed back. */
+  graceMs: 2e4
+};
+
+// src/github/review/review-pull-request.ts
+var DEFAULT_REVIEW_DEADLINE_MS = 10 * 60 * 1e3;
+function failureOutput(error63, job) {
   const message2 = error63 instanceof Error ? `${error63.name}: ${error63.message}` : String(error63);
+  const first = escapeMarkdown(message2.split("\n")[0] ?? "");
+  if (job && job.attempt < job.attempts) {
+    return {
+      title: `Attempt ${job.attempt} of ${job.attempts} failed; retrying`,
+      summary: `SecCoder could not finish this attempt:
+
+${first}
+
+The review is retried automatically; its new check run replaces this one.`,
+      conclusion: "cancelled"
+    };
+  }
   return {
     title: "SecCoder failed",
     summary: `SecCoder could not finish reviewing this pull request:
 
-${escapeMarkdown(message2.split("\n")[0] ?? "")}
+${first}
 
 Re-run the check to try again.`,
     conclusion: "failure"
   };
 }
+function stoppedOutput(error63) {
+  if (error63 instanceof SupersededError) {
+    return {
+      title: "Superseded by a newer commit",
+      summary: `A newer commit (${error63.newerSha.slice(0, 7)}) was pushed to this pull request; SecCoder reviews that one instead.`,
+      conclusion: "cancelled"
+    };
+  }
+  return {
+    title: "Stopped: SecCoder is restarting",
+    summary: "The process running this review shut down before it finished. With a shared queue (REDIS_URL) another worker runs the review again and its check run replaces this one; otherwise re-run this check.",
+    conclusion: "cancelled"
+  };
+}
+async function checkpoint(request2) {
+  const { job } = request2;
+  if (!job) return;
+  if (job.signal.aborted) throw new ShutdownError();
+  const newer = await job.newerHead();
+  if (newer === void 0) return;
+  const current = await readPullRequestInfo(request2.octokit, request2.owner, request2.repo, request2.pull.number);
+  if (current.headSha !== request2.pull.headSha) throw new SupersededError(current.headSha);
+}
+function hardeningSignal(deadlineMs, job) {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  timer.unref();
+  const signal = job ? AbortSignal.any([deadline.signal, job.signal]) : deadline.signal;
+  return { signal, deadlinePassed: () => deadline.signal.aborted, dispose: () => clearTimeout(timer) };
+}
 function modelFor(config3, dependency) {
   if (!dependency) return {};
   const endpoint2 = modelEndpoint(config3, dependency.settings);
   if (!endpoint2.ok) return { note: endpoint2.reason };
-  const create = dependency.create ?? ((e) => createModelClient(
-    { url: e.baseUrl, name: e.model, ...e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {} },
-    { temperature: e.temperature, samples: e.samples }
-  ));
-  return { model: create(endpoint2.endpoint) };
+  return { model: (dependency.create ?? endpointModelClient)(endpoint2.endpoint) };
+}
+function endpointModelClient(endpoint2) {
+  return createModelClient(
+    { url: endpoint2.baseUrl, name: endpoint2.model, ...endpoint2.apiKeyEnv ? { apiKeyEnv: endpoint2.apiKeyEnv } : {} },
+    { temperature: endpoint2.temperature, samples: endpoint2.samples }
+  );
 }
 var FILE_SKIP_DETAIL = {
   "too-large": ["too-large", "file too large to read"],
@@ -79677,34 +79927,43 @@ async function run(request2, config3, deps) {
   const { model, note } = modelFor(config3, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, "running without a model");
   const retrieval = typeof deps.retrieval === "function" ? await deps.retrieval(corpusLocation(config3, owner)) : deps.retrieval;
-  const {
-    outcomes,
-    alreadySuggested,
-    skipped: selectionSkips
-  } = await hardenChange(
-    { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
-    { demonstrations: retrieval.retriever, ...model ? { model } : {}, analyzers: deps.analyzers },
-    { ...toHardenOptions(config3), targets: toTargetOptions(config3) }
-  );
+  await checkpoint(request2);
+  const deadlineMs = deps.deadlineMs ?? DEFAULT_REVIEW_DEADLINE_MS;
+  const stop = hardeningSignal(deadlineMs, request2.job);
+  let hardened;
+  try {
+    hardened = await hardenChange(
+      { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
+      { demonstrations: retrieval.retriever, ...model ? { model } : {}, analyzers: deps.analyzers },
+      { ...toHardenOptions(config3), targets: toTargetOptions(config3), signal: stop.signal }
+    );
+  } finally {
+    stop.dispose();
+  }
+  const { outcomes, alreadySuggested, skipped: selectionSkips } = hardened;
+  const cut = stop.deadlinePassed() ? hardened.cut : [];
+  if (hardened.cut.length > 0 && cut.length === 0) throw new ShutdownError();
+  if (cut.length > 0) deps.log.warn({ owner, repo, pull: pull.number, cut: cut.length, deadlineMs }, "review deadline passed; posting what is done");
+  await checkpoint(request2);
   const skipped = mergeSkips(material, selectionSkips);
-  const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length });
   const dryRun = config3.dryRun || request2.dryRun === true;
   const post = !dryRun;
-  const body = renderReviewBody(plan, { skipped, targetsFound: outcomes.length + alreadySuggested.length });
-  if (post && !plan.nothingNew) {
-    await octokit.rest.pulls.createReview({
-      owner,
-      repo,
-      pull_number: pull.number,
-      commit_id: plan.commitId,
-      event: "COMMENT",
-      body,
-      comments: plan.comments
-    });
-  }
+  const { plan, body, earlier } = await postReviewOnce(
+    {
+      octokit,
+      ref: { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
+      botLogin: await resolveValue(deps.botLogin),
+      plan: (now) => planReview({ outcomes, diff: material.diff, existing: now.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length }),
+      bodyContext: { skipped, targetsFound: outcomes.length + alreadySuggested.length },
+      dryRun,
+      log: deps.log
+    },
+    material
+  );
   if (post) {
+    if (!plan.nothingNew) deps.metrics?.suggestionsPosted(plan.counts.posted);
     for (const fp of plan.outdated) {
-      const thread = material.earlierComments.find((comment) => comment.fingerprints.some((earlier) => sameSuggestion(earlier, fp)));
+      const thread = earlier.earlierComments.find((comment) => comment.fingerprints.some((other) => sameSuggestion(other, fp)));
       if (!thread) {
         deps.log.info({ path: fp.path, function: fp.fn }, "outdated suggestion was in a review body; no thread to reply to");
         continue;
@@ -79729,8 +79988,12 @@ async function run(request2, config3, deps) {
     alertsAvailable: material.alertsAvailable,
     ...material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {},
     dryRun,
-    review: plan.counts
+    review: plan.counts,
+    cut,
+    deadlineSeconds: Math.round(deadlineMs / 1e3)
   });
+  for (const skip of skipped) deps.metrics?.skipped(skip.reason);
+  if (cut.length > 0) deps.metrics?.skipped("deadline");
   if (note) output2.summary += `
 - Model not used: ${escapeMarkdown(note)}`;
   return {
@@ -79746,13 +80009,23 @@ async function run(request2, config3, deps) {
 }
 async function reviewPullRequest(request2, deps) {
   const where = { owner: request2.owner, repo: request2.repo, pull: request2.pull.number, delivery: request2.deliveryId };
-  const skip = (reason) => {
+  const skip = (reason, metric) => {
     deps.log.info(where, `not reviewing: ${reason}`);
+    deps.metrics?.skipped(metric);
     return { status: "skipped", reason };
   };
-  if (deps.deliveries && !deps.deliveries.claim(request2.deliveryId)) return skip("delivery already handled");
-  if (request2.pull.open === false) return skip("pull request is closed");
-  const checkRun = new CheckRun(request2, deps.now ?? (() => /* @__PURE__ */ new Date()));
+  if (deps.deliveries && !deps.deliveries.claim(request2.deliveryId)) return skip("delivery already handled", "redelivery");
+  if (request2.pull.open === false) return skip("pull request is closed", "closed");
+  const target = {
+    octokit: request2.octokit,
+    owner: request2.owner,
+    repo: request2.repo,
+    headSha: request2.pull.headSha,
+    ...request2.dryRun ? { dryRun: true } : {},
+    now: deps.now ?? (() => /* @__PURE__ */ new Date())
+  };
+  const { job } = request2;
+  const checkRun = new CheckRun(target, job?.owner);
   try {
     const parsed = await readRepositoryConfig(request2.readConfig);
     if (!parsed.ok) {
@@ -79761,19 +80034,32 @@ async function reviewPullRequest(request2, deps) {
       return { status: "invalid-config", problems: parsed.problems };
     }
     const { config: config3 } = parsed;
-    if (!config3.enabled) return skip("disabled by enabled: false in .github/seccoder.yml");
-    if (request2.pull.draft && !config3.drafts) return skip("draft pull request (set drafts: true to review drafts)");
+    if (!config3.enabled) return skip("disabled by enabled: false in .github/seccoder.yml", "disabled");
+    if (request2.pull.draft && !config3.drafts) return skip("draft pull request (set drafts: true to review drafts)", "draft");
+    await checkpoint(request2);
     await checkRun.start();
+    if (job) await completeStrandedCheckRuns({ target, own: checkRun, isLive: (owner) => job.isLive(owner), log: deps.log });
     const { output: output2, result } = await run(request2, config3, deps);
     await checkRun.complete(output2);
     deps.log.info({ ...where, conclusion: result.conclusion, counts: result.counts }, "reviewed pull request");
     return result;
   } catch (error63) {
     deps.deliveries?.release(request2.deliveryId);
-    deps.log.error({ ...where, err: error63 }, "review failed");
-    await checkRun.complete(failureOutput(error63)).catch((checkError) => deps.log.error({ ...where, err: checkError }, "could not mark the check run failed"));
+    const stopped = error63 instanceof SupersededError || error63 instanceof ShutdownError;
+    if (stopped) deps.log.info({ ...where, reason: error63.message }, "review stopped");
+    else deps.log.error({ ...where, err: error63 }, "review failed");
+    if (stopped && checkRun.id === void 0) {
+      if (error63 instanceof SupersededError) return skip(error63.message, "superseded");
+      throw error63;
+    }
+    await checkRun.complete(stopped ? stoppedOutput(error63) : failureOutput(error63, job)).catch((checkError) => deps.log.error({ ...where, err: checkError }, "could not complete the check run"));
+    if (error63 instanceof SupersededError) return skip(error63.message, "superseded");
     throw error63;
   }
+}
+async function readPullRequestInfo(octokit, owner, repo, pullNumber) {
+  const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pullNumber });
+  return { number: data.number, headSha: data.head.sha, draft: data.draft ?? false, open: data.state === "open" };
 }
 
 // src/action/event.ts
@@ -79904,6 +80190,21 @@ function readInputs(workspace) {
   };
 }
 
+// src/action/seed-corpus.ts
+import { copyFile as copyFile2, cp, mkdir as mkdir6, rm as rm6, stat as stat7 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+var SEED_INDEX_DIR = join19(INDEX_FOLDER, embedderKey({ kind: "default" }));
+var SEED_FILES = [CORPUS_FILE, CWE_EXAMPLES_FILE, "NOTICE"];
+async function copySeedCorpus(seedDir, copyDir) {
+  await rm6(copyDir, { recursive: true, force: true });
+  await mkdir6(copyDir, { recursive: true });
+  for (const file2 of SEED_FILES) await copyFile2(join19(seedDir, file2), join19(copyDir, file2));
+  const index2 = join19(seedDir, SEED_INDEX_DIR);
+  const prebuiltIndex = (await stat7(index2).catch(() => void 0))?.isDirectory() ?? false;
+  if (prebuiltIndex) await cp(index2, join19(copyDir, SEED_INDEX_DIR), { recursive: true });
+  return { dir: copyDir, prebuiltIndex };
+}
+
 // src/action/summary.ts
 function suggestionsOf(outcome) {
   return outcome.kind === "review" && outcome.result.status === "reviewed" ? outcome.result.counts.suggestions : 0;
@@ -79949,19 +80250,21 @@ function withReason(details, message2) {
   return typeof reason === "string" ? `${message2}: ${reason}` : message2;
 }
 var octokitLog = { debug: () => void 0, info: () => void 0, warn: (message2) => warning(message2), error: () => void 0 };
-async function corpusProvider(inputs, env, workDir) {
-  const cacheDir = join19(workDir, "repositories");
+async function corpusProvider(inputs, env, workDir, seedDir) {
+  const cacheDir = join20(workDir, "repositories");
   const { corpus } = inputs;
   if (corpus.kind === "repository") {
-    const provider = createCorpusProvider({ root: join19(workDir, "corpus"), cacheDir });
+    const provider = createCorpusProvider({ root: join20(workDir, "corpus"), cacheDir });
     return { corpusFor: (_location, octokit) => provider.corpusFor({ store: "repository", owner: corpus.owner, repo: corpus.repo }, octokit) };
   }
   let root = corpus.dir ?? resolveCorpusDir(void 0, env);
-  if (resolve6(root) === resolve6(bundledCorpusDir())) {
-    const copy = join19(workDir, "seed-corpus");
-    await mkdir6(copy, { recursive: true });
-    for (const file2 of [CORPUS_FILE, CWE_EXAMPLES_FILE, "NOTICE"]) await copyFile2(join19(root, file2), join19(copy, file2));
-    root = copy;
+  if (resolve6(root) === resolve6(bundledCorpusDir())) root = seedDir;
+  if (resolve6(root) === resolve6(seedDir)) {
+    const copy = await copySeedCorpus(seedDir, join20(workDir, "seed-corpus"));
+    info(
+      copy.prebuiltIndex ? "Seed corpus: using the index built with the Action (rebuilt on this runner only if it does not match the corpus)" : "Seed corpus: no index shipped with the Action; building it on this runner"
+    );
+    root = copy.dir;
   }
   return createCorpusProvider({ root, cacheDir });
 }
@@ -79984,7 +80287,7 @@ async function act(inputs, event, env, deps, workDir) {
   if (event.kind === "other") return { kind: "skipped", reason: `SecCoder does not run on ${event.name} events (only pull_request and push)` };
   const { owner, repo } = repositoryOf(event);
   const octokit = createOctokit({ ...deps.octokit, auth: inputs.githubToken, log: octokitLog, ...env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {} });
-  const corpus = await corpusProvider(inputs, env, workDir);
+  const corpus = await corpusProvider(inputs, env, workDir, deps.seedCorpusDir ?? bundledCorpusDir());
   const analyzers = deps.analyzers ?? defaultAnalyzers();
   const deliveryId = `actions-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const readConfig = async () => withMaxTargets(await readConfigFromApi(octokit, owner, repo, inputs.configPath), inputs.maxTargets);
@@ -80038,10 +80341,10 @@ async function run2(deps = {}) {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const inputs = readInputs(workspace);
     const event = await readEvent(env);
-    const workDir = join19(env.RUNNER_TEMP ?? tmpdir2(), "seccoder");
-    await mkdir6(workDir, { recursive: true });
+    const workDir = join20(env.RUNNER_TEMP ?? tmpdir2(), "seccoder");
+    await mkdir7(workDir, { recursive: true });
     const outcome = await act(inputs, event, env, deps, workDir);
-    const reportPath = join19(workDir, "seccoder-report.json");
+    const reportPath = join20(workDir, "seccoder-report.json");
     await writeFile5(reportPath, `${JSON.stringify({ event: event.name, ...outcome }, null, 2)}
 `);
     setOutput("suggestions", suggestionsOf(outcome));

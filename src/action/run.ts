@@ -3,15 +3,13 @@
 // run, with a SARIF file as the alert source when given), grow the corpus from a merge
 // (`growCorpusFromMerge`, the App's gates), or skip with the reason. Then the outputs, a JSON
 // report and the job summary. Any failure ends in `core.setFailed`.
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { defaultAnalyzers } from '../analyze/registry.js';
 import type { Analyzer } from '../analyze/types.js';
 import { bundledCorpusDir, resolveCorpusDir } from '../corpus/location.js';
-import { CORPUS_FILE } from '../corpus/local-store.js';
-import { CWE_EXAMPLES_FILE } from '../corpus/cwe-examples.js';
 import { SarifAlertSource } from '../detect/sarif.js';
 import { bugReport, userErrorLine } from '../errors/seccoder-error.js';
 import { readConfigFromApi } from '../github/config-from-api.js';
@@ -24,6 +22,7 @@ import { reviewPullRequest } from '../github/review/review-pull-request.js';
 import type { Logger } from '../log/logger.js';
 import { pullSchema, readEvent, type ActionEvent, type PullPayload } from './event.js';
 import { MODEL_API_KEY_ENV, readInputs, type ActionInputs } from './inputs.js';
+import { copySeedCorpus } from './seed-corpus.js';
 import { suggestionsOf, writeJobSummary, type ActionOutcome } from './summary.js';
 
 export interface ActionDependencies {
@@ -31,6 +30,8 @@ export interface ActionDependencies {
   analyzers?: readonly Analyzer[];
   /** Octokit's retry and throttling. Default: both on; tests turn them off. */
   octokit?: Pick<CreateOctokitOptions, 'retry' | 'throttle'>;
+  /** The seed corpus shipped with the Action, with its prebuilt index. Default: `bundledCorpusDir()`. */
+  seedCorpusDir?: string;
 }
 
 /** The workflow log: the message with its reason or error, never the other details (they may hold code). */
@@ -51,10 +52,12 @@ const octokitLog = { debug: () => undefined, info: () => undefined, warn: (messa
 
 /**
  * The corpora: a folder (reviews retrieve from it, growth appends to it), or the org repository the
- * `corpus` input names (whatever the config says). The bundled seed corpus is copied to the
- * runner's temp folder first, so its index is built there and not inside the Action's own files.
+ * `corpus` input names (whatever the config says). The seed corpus shipped with the Action is
+ * copied to the runner's temp folder first, with the index built from it at release
+ * (`copySeedCorpus`), so the Action's own files are never written and the index is not rebuilt on
+ * every run.
  */
-async function corpusProvider(inputs: ActionInputs, env: NodeJS.ProcessEnv, workDir: string): Promise<CorpusProvider> {
+async function corpusProvider(inputs: ActionInputs, env: NodeJS.ProcessEnv, workDir: string, seedDir: string): Promise<CorpusProvider> {
   const cacheDir = join(workDir, 'repositories');
   const { corpus } = inputs;
   if (corpus.kind === 'repository') {
@@ -62,12 +65,16 @@ async function corpusProvider(inputs: ActionInputs, env: NodeJS.ProcessEnv, work
     return { corpusFor: (_location, octokit) => provider.corpusFor({ store: 'repository', owner: corpus.owner, repo: corpus.repo }, octokit) };
   }
   let root = corpus.dir ?? resolveCorpusDir(undefined, env);
-  if (resolve(root) === resolve(bundledCorpusDir())) {
-    const copy = join(workDir, 'seed-corpus');
-    await mkdir(copy, { recursive: true });
-    // The classifier's labelled examples go along: without them it trains on the corpus labels alone.
-    for (const file of [CORPUS_FILE, CWE_EXAMPLES_FILE, 'NOTICE']) await copyFile(join(root, file), join(copy, file));
-    root = copy;
+  // SecCoder's own seed, where the folder lookup ends, is the Action's (`seedDir`, the same folder unless a test says otherwise).
+  if (resolve(root) === resolve(bundledCorpusDir())) root = seedDir;
+  if (resolve(root) === resolve(seedDir)) {
+    const copy = await copySeedCorpus(seedDir, join(workDir, 'seed-corpus'));
+    core.info(
+      copy.prebuiltIndex
+        ? 'Seed corpus: using the index built with the Action (rebuilt on this runner only if it does not match the corpus)'
+        : 'Seed corpus: no index shipped with the Action; building it on this runner',
+    );
+    root = copy.dir;
   }
   return createCorpusProvider({ root, cacheDir });
 }
@@ -97,7 +104,7 @@ async function act(inputs: ActionInputs, event: ActionEvent, env: NodeJS.Process
   if (event.kind === 'other') return { kind: 'skipped', reason: `SecCoder does not run on ${event.name} events (only pull_request and push)` };
   const { owner, repo } = repositoryOf(event);
   const octokit = createOctokit({ ...deps.octokit, auth: inputs.githubToken, log: octokitLog, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
-  const corpus = await corpusProvider(inputs, env, workDir);
+  const corpus = await corpusProvider(inputs, env, workDir, deps.seedCorpusDir ?? bundledCorpusDir());
   const analyzers = deps.analyzers ?? defaultAnalyzers();
   const deliveryId = `actions-${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
   const readConfig = async () => withMaxTargets(await readConfigFromApi(octokit, owner, repo, inputs.configPath), inputs.maxTargets);

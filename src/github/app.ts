@@ -1,39 +1,23 @@
-// The GitHub App: which webhooks SecCoder answers, each handler a guard clause or two and one call.
-// Collaborators (corpora, model, analyzers) come in as parameters; `productionDependencies` builds
-// the real ones from the operator's environment.
-import type { Context, Probot } from 'probot';
+// The GitHub App: which webhooks SecCoder answers (event-jobs.ts decides, from the payload alone)
+// and one enqueue: the work runs later in a worker (this process's, or `npm run worker` processes sharing
+// Redis), so GitHub gets its answer at once. `productionDependencies` builds the real
+// collaborators from the operator's environment.
+import type { Probot } from 'probot';
 import { defaultAnalyzers } from '../analyze/registry.js';
-import type { Analyzer } from '../analyze/types.js';
 import { resolveCorpusDir } from '../corpus/location.js';
-import { CONFIG_FILE_NAME } from '../config/schema.js';
-import { createCorpusProvider, type CorpusProvider } from './corpus-provider.js';
-import { RecentDeliveries } from './deliveries.js';
-import { growthGuard, REVIEWED_PULL_REQUEST_ACTIONS, reviewGuard } from './event-guards.js';
-import { growCorpusFromMerge, growthPullOf } from './growth/grow-corpus.js';
-import { CHECK_RUN_NAME, reviewPullRequest, reviewPullRequestByNumber, type ModelDependency, type ReviewDependencies } from './review/review-pull-request.js';
 import type { Logger } from '../log/logger.js';
 import { readOperatorModelSettings } from '../model/operator-settings.js';
+import { DEFAULT_WORKERS, type AppDependencies } from './app-dependencies.js';
+import { createCorpusProvider } from './corpus-provider.js';
+import { jobForEvent } from './event-jobs.js';
+import { createJobHandler } from './jobs/run-job.js';
+import { InProcessQueue } from './queue/in-process-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
 
-export interface AppDependencies {
-  /**
-   * The corpora: reviews retrieve demonstrations from, and merged fixes are added to, the one a
-   * repository's config names (default: the operator's corpus folder).
-   */
-  corpus: CorpusProvider;
-  /** The operator's code model. Absent: precedent mode (demonstrations, no rewrites). */
-  model?: ModelDependency;
-  /** Analyzers judging the samples, and the functions of merged fixes before they join the corpus; `[]` runs none. */
-  analyzers: readonly Analyzer[];
-  /** The app's bot login (`<slug>[bot]`). Default: asked of GitHub (`GET /app`) once. */
-  botLogin?: string;
-  /** Default: each webhook's own probot logger. */
-  log?: Logger;
-  /** Delivery ids already handled. Default: a fresh memory of the last 1000. */
-  deliveries?: RecentDeliveries;
-}
+export type { AppDependencies } from './app-dependencies.js';
 
 /** A function of no arguments whose promise is kept once it resolves (and forgotten when it rejects). */
-function once<T>(open: () => Promise<T>): () => Promise<T> {
+export function once<T>(open: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
   return () => {
     pending ??= open().catch((error: unknown) => {
@@ -44,80 +28,71 @@ function once<T>(open: () => Promise<T>): () => Promise<T> {
   };
 }
 
-type Octokit = Parameters<CorpusProvider['corpusFor']>[1];
+/** The app's bot login, asked of GitHub once (`GET /app`). */
+export function botLoginOf(app: Pick<Probot, 'auth'>): () => Promise<string> {
+  return once(async () => {
+    const octokit = await app.auth();
+    const { data } = await octokit.rest.apps.getAuthenticated();
+    if (!data?.slug) throw new Error('GitHub did not say which app this is (GET /app has no slug)');
+    return `${data.slug}[bot]`;
+  });
+}
 
-/** What every handler hands on: the installation's client, the repository, the delivery and how to read its config. */
-function fromEvent(context: Context<'pull_request'> | Context<'check_run'>) {
-  return {
-    octokit: context.octokit,
-    owner: context.payload.repository.owner.login,
-    repo: context.payload.repository.name,
-    deliveryId: context.id,
-    readConfig: () => context.config(CONFIG_FILE_NAME),
+/** Starts this process's workers on `queue`: jobs run as their installation, through probot's Octokit. */
+export function startWorkers(app: Pick<Probot, 'auth' | 'log'>, queue: JobQueue, deps: AppDependencies, workers: number): void {
+  const handler = createJobHandler({
+    ...deps,
+    auth: (installationId) => app.auth(installationId),
+    botLogin: deps.botLogin ?? botLoginOf(app),
+    log: deps.log ?? app.log,
+  });
+  queue.process(handler, workers);
+}
+
+/** What became of a delivery: its job queued, a duplicate of one already queued (or done), or nothing to do. */
+export type IntakeOutcome = 'queued' | 'duplicate' | 'ignored';
+
+/**
+ * Takes a verified delivery: the job it asks for (`jobForEvent`) is queued; the rest is ignored
+ * with the reason logged. Throws when the queue cannot take the job (the server answers 503).
+ */
+export function eventIntake(queue: JobQueue, deps: Pick<AppDependencies, 'metrics'>, log: Logger) {
+  return async (event: string, deliveryId: string, payload: unknown): Promise<IntakeOutcome> => {
+    const asked = jobForEvent(event, payload, deliveryId);
+    if ('ignored' in asked) {
+      log.info({ event, delivery: deliveryId }, asked.ignored);
+      deps.metrics?.webhookReceived(event, 'ignored');
+      return 'ignored';
+    }
+    const { job } = asked;
+    try {
+      const outcome = await queue.enqueue(job);
+      deps.metrics?.webhookReceived(event, outcome);
+      log.info({ event, delivery: deliveryId, kind: job.kind, pull: job.pullNumber, outcome }, outcome === 'queued' ? 'job queued' : 'duplicate job dropped');
+      return outcome;
+    } catch (error) {
+      deps.metrics?.webhookReceived(event, 'failed');
+      throw error;
+    }
   };
+}
+
+/** `deps` with its queue: the one given, or a new in-process queue. */
+export function withQueue(deps: AppDependencies, log: Logger): AppDependencies & { queue: JobQueue } {
+  return { ...deps, queue: deps.queue ?? new InProcessQueue({ log }) };
 }
 
 export function createApp(deps: AppDependencies) {
   return (app: Probot): void => {
-    const deliveries = deps.deliveries ?? new RecentDeliveries();
-    const botLogin =
-      deps.botLogin ??
-      once(async () => {
-        const octokit = await app.auth();
-        const { data } = await octokit.rest.apps.getAuthenticated();
-        if (!data?.slug) throw new Error('GitHub did not say which app this is (GET /app has no slug)');
-        return `${data.slug}[bot]`;
-      });
-    const reviewDeps = (log: Logger, octokit: Octokit): ReviewDependencies => ({
-      retrieval: (location) => deps.corpus.corpusFor(location, octokit).retrieval(),
-      ...(deps.model ? { model: deps.model } : {}),
-      analyzers: deps.analyzers,
-      botLogin,
-      deliveries,
-      log: deps.log ?? log,
-    });
-
-    app.on(
-      REVIEWED_PULL_REQUEST_ACTIONS.map((action) => `pull_request.${action}` as const),
-      async (context) => {
-        const pull = context.payload.pull_request;
-        const guard = reviewGuard(context.payload.action, pull);
-        if (!guard.ok) {
-          context.log.info({ pull: pull.number }, `not reviewing: ${guard.reason}`);
-          return;
-        }
-        await reviewPullRequest(
-          { ...fromEvent(context), pull: { number: pull.number, headSha: pull.head.sha, draft: pull.draft ?? false } },
-          reviewDeps(context.log, context.octokit),
-        );
-      },
-    );
-
-    app.on('pull_request.closed', async (context) => {
-      const pull = context.payload.pull_request;
-      const guard = growthGuard(pull, context.payload.repository.default_branch);
-      if (!guard.ok) {
-        context.log.info({ pull: pull.number }, `not growing the corpus: ${guard.reason}`);
-        return;
-      }
-      await growCorpusFromMerge(
-        { ...fromEvent(context), pull: growthPullOf({ ...pull, merge_commit_sha: guard.mergeCommitSha }) },
-        { corpus: deps.corpus, analyzers: deps.analyzers, botLogin, deliveries, log: deps.log ?? context.log },
-      );
-    });
-
-    app.on('check_run.rerequested', async (context) => {
-      const run = context.payload.check_run;
-      if (run.name !== CHECK_RUN_NAME) {
-        context.log.info({ checkRun: run.name }, 'not reviewing: another check run');
-        return;
-      }
-      const pullNumber = run.pull_requests[0]?.number;
-      if (pullNumber === undefined) {
-        context.log.info({ checkRun: run.id }, 'not reviewing: the check run belongs to no pull request of this repository');
-        return;
-      }
-      await reviewPullRequestByNumber({ ...fromEvent(context), pullNumber }, reviewDeps(context.log, context.octokit));
+    const log: Logger = deps.log ?? app.log;
+    const full = withQueue(deps, log);
+    const workers = deps.workers ?? DEFAULT_WORKERS;
+    if (workers > 0) startWorkers(app, full.queue, full, workers);
+    // The webhook server calls the intake itself, straight after the signature check; this is the
+    // way in for events given to probot (`probot.receive`).
+    const intake = eventIntake(full.queue, deps, log);
+    app.onAny(async (context) => {
+      await intake(context.name, context.id, context.payload);
     });
   };
 }

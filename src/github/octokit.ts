@@ -1,6 +1,10 @@
-// The one Octokit the Action and the CLI talk to GitHub with (the app gets probot's, composed the
-// same way): REST methods and pagination, retry of server errors, and throttling that waits out
-// rate limits. Tests turn retry and throttling off, or shrink the waits.
+// The one Octokit policy SecCoder talks to GitHub with: REST methods and pagination, retry of
+// server errors, and throttling that waits out primary and secondary (abuse) rate limits as long
+// as GitHub's retry-after asks, within bounds. The Action and the CLI get `createOctokit`; the App
+// gets `appOctokitClass` (app-octokit.ts), probot's Octokit with the same rate-limit handlers (probot's own default
+// gives up on a secondary rate limit, throwing the model's work away). Probot keys the throttle by
+// installation, so one busy installation does not slow the others. Tests turn retry and
+// throttling off, or shrink the waits.
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -51,9 +55,14 @@ interface LimitedRequest {
   url: string;
 }
 
-/** An Octokit with REST methods, pagination, retry and throttling (each switchable). */
-export function createOctokit(options: CreateOctokitOptions = {}): Octokit {
-  const base = options.retryAfterBaseValue ?? 1000;
+export type RateLimitOptions = Pick<CreateOctokitOptions, 'rateLimitRetries' | 'maxRateLimitWaitSeconds' | 'retryAfterBaseValue'>;
+
+/**
+ * The throttle plugin's handlers: retry a rate-limited request (primary or secondary) after the
+ * wait GitHub asks for, up to `rateLimitRetries` times, unless the wait is longer than
+ * `maxRateLimitWaitSeconds`.
+ */
+export function rateLimitHandlers(options: RateLimitOptions = {}) {
   const rateLimitRetries = options.rateLimitRetries ?? 2;
   const maxWait = options.maxRateLimitWaitSeconds ?? 600;
   const onLimit =
@@ -67,6 +76,16 @@ export function createOctokit(options: CreateOctokitOptions = {}): Octokit {
       octokit.log.warn(`${kind} hit on ${where}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${rateLimitRetries})`);
       return true;
     };
+  return {
+    retryAfterBaseValue: options.retryAfterBaseValue ?? 1000,
+    onRateLimit: onLimit('rate limit'),
+    onSecondaryRateLimit: onLimit('secondary rate limit'),
+  };
+}
+
+/** An Octokit with REST methods, pagination, retry and throttling (each switchable). */
+export function createOctokit(options: CreateOctokitOptions = {}): Octokit {
+  const { retryAfterBaseValue: base, onRateLimit, onSecondaryRateLimit } = rateLimitHandlers(options);
 
   return new SecCoderOctokit({
     ...(options.auth ? { auth: options.auth } : {}),
@@ -78,8 +97,8 @@ export function createOctokit(options: CreateOctokitOptions = {}): Octokit {
     throttle: {
       enabled: options.throttle ?? true,
       retryAfterBaseValue: base,
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      onRateLimit,
+      onSecondaryRateLimit,
     },
   });
 }

@@ -31,6 +31,16 @@ export interface ChangeOptions extends HardenOptions {
   functionName?: string;
   /** Called as each target starts (0-based index among the `total` to harden), for progress. */
   onTarget?: (target: Target, index: number, total: number) => void;
+  /**
+   * Targets hardened at once. Default: the model client's own limit (`model.concurrency`), else 1.
+   * More would only wait in the client's queue, and the deadline would cut more of them.
+   */
+  concurrency?: number;
+  /**
+   * Aborted: no further target starts, and those running are not waited for; they are returned
+   * in `cut` (a deadline passed, or the job must stop). What finished is kept.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ChangeResult {
@@ -40,10 +50,12 @@ export interface ChangeResult {
   alreadySuggested: Target[];
   /** Candidates that did not become targets, with the reason. */
   skipped: SkippedTarget[];
+  /** Targets not finished when `signal` was aborted, in target order. */
+  cut: Target[];
 }
 
 export async function hardenChange(change: Change, deps: ChangeDependencies, options: ChangeOptions = {}): Promise<ChangeResult> {
-  const { targets: targetOptions, functionName, onTarget, ...hardenOptions } = options;
+  const { targets: targetOptions, functionName, onTarget, concurrency, signal, ...hardenOptions } = options;
   const selection = await selectTargets({
     files: change.files,
     ...(change.diff ? { diff: change.diff } : {}),
@@ -52,13 +64,40 @@ export async function hardenChange(change: Change, deps: ChangeDependencies, opt
   });
   const selected = functionName === undefined ? selection.targets : selection.targets.filter((target) => target.function.name === functionName);
   const { fresh, alreadySuggested } = splitStanding(selected, change.standing ?? []);
-  if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped };
+  if (fresh.length === 0) return { outcomes: [], alreadySuggested, skipped: selection.skipped, cut: [] };
   const demonstrations = typeof deps.demonstrations === 'function' ? await deps.demonstrations() : deps.demonstrations;
-  const outcomes: TargetOutcome[] = [];
-  // One after another (the model client bounds its own concurrency).
-  for (const [index, target] of fresh.entries()) {
-    onTarget?.(target, index, fresh.length);
-    outcomes.push(await hardenTarget(target, { ...deps, demonstrations }, hardenOptions));
+  const results: (TargetOutcome | undefined)[] = fresh.map(() => undefined);
+  let next = 0;
+  const stopped = abortedPromise(signal);
+  // A pool of lanes taking targets in order: outcomes keep target order whatever finishes first.
+  const lane = async (): Promise<void> => {
+    while (next < fresh.length && !signal?.aborted) {
+      const index = next++;
+      const target = fresh[index] as Target;
+      onTarget?.(target, index, fresh.length);
+      const outcome = await Promise.race([hardenTarget(target, { ...deps, demonstrations }, hardenOptions), stopped.promise]);
+      if (outcome) results[index] = outcome;
+    }
+  };
+  const lanes = Math.max(1, Math.min(concurrency ?? deps.model?.concurrency ?? 1, fresh.length));
+  try {
+    await Promise.race([Promise.all(Array.from({ length: lanes }, lane)), stopped.promise]);
+  } finally {
+    stopped.dispose();
   }
-  return { outcomes, alreadySuggested, skipped: selection.skipped };
+  const outcomes = results.filter((outcome): outcome is TargetOutcome => outcome !== undefined);
+  const cut = fresh.filter((_, index) => results[index] === undefined);
+  return { outcomes, alreadySuggested, skipped: selection.skipped, cut };
+}
+
+/** A promise resolving (to undefined) when `signal` aborts; never, without one. */
+function abortedPromise(signal: AbortSignal | undefined): { promise: Promise<undefined>; dispose: () => void } {
+  if (!signal) return { promise: new Promise<undefined>(() => undefined), dispose: () => undefined };
+  let onAbort = () => undefined as void;
+  const promise = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }

@@ -27,6 +27,7 @@ type Attempt =
 
 export class OpenAiCompatibleModel implements CodeModel {
   readonly name: string;
+  readonly concurrency: number;
   /** The validated config, defaults filled in. Holds the key's variable name, never the key. */
   readonly config: ModelConfig;
   /** Kept private so that logging or inspecting the client never shows it. */
@@ -41,6 +42,7 @@ export class OpenAiCompatibleModel implements CodeModel {
   constructor(config: ModelConfigInput, options: OpenAiClientOptions = {}) {
     this.config = parseModelConfig(config);
     this.name = this.config.model;
+    this.concurrency = this.config.concurrency;
     this.#apiKey = resolveApiKey(this.config, options.env);
     this.#headers = requestHeaders(this.config.headers, this.#apiKey);
     this.#slots = new Semaphore(this.config.concurrency);

@@ -17,6 +17,8 @@ export interface GenerationOptions {
 export interface CodeModel {
   /** Model name as sent to the endpoint, for reports and citations. */
   readonly name: string;
+  /** Requests the client sends at once (it queues the rest); callers size their own parallelism to it. Absent: 1. */
+  readonly concurrency?: number;
   /** Chat-style generation (`/chat/completions`): one string per sample. */
   chat(messages: ChatMessage[], options?: GenerationOptions): Promise<string[]>;
   /** Completion-style generation (`/completions`), the paper's setting: one string per sample. */

@@ -2,16 +2,20 @@
 // child process, inputs and event through the environment, GITHUB_API_URL and the model URL at a
 // local HTTP server standing in for GitHub and the model. A dry run reviews the fixture pull
 // request with the seed corpus shipped in the bundle, which needs every file the bundle carries
-// outside index.js: onnxruntime-node and hnswlib-node's native addons (index build), the
-// tree-sitter runtime and Python grammar (function extraction), the prompt templates and the corpus.
+// outside index.js: onnxruntime-node and hnswlib-node's native addons (the seed's index, shipped
+// prebuilt, and the queries' embeddings), the tree-sitter runtime and Python grammar (function
+// extraction), the prompt templates and the corpus with its index. A bundle whose shipped index is
+// damaged still reviews, with the index rebuilt on the runner.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestOpened, VIEWS, VIEWS_DIFF, VIEWS_LISTED, VIEWS_PATH, contentOf, HEAD_SHA } from '../fixtures/github/app-events.js';
 import { fencedReply, FIXED_FUNCTION, chatCompletion } from '../fixtures/review/flask-app.js';
@@ -20,6 +24,19 @@ import { readOutputs, runnerEnv } from './runner-env.js';
 const run = promisify(execFile);
 const DIST = join(import.meta.dirname, '..', '..', 'action', 'dist');
 const SARIF_FOLDER = join(import.meta.dirname, '..', 'fixtures', 'action', 'sarif');
+/** The seed corpus's index in the bundle (built by scripts/build-action.mjs), below its corpus folder. */
+const SEED_INDEX = join('.index', 'default');
+
+/** Every file below `dir` (relative path → sha256 of its bytes). */
+function filesOf(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return files;
+}
 
 interface Seen {
   method: string;
@@ -90,32 +107,45 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
 }
 
-describe('the built bundle, action/dist/index.js, copied out of the repository', () => {
-  it('dry run of a pull_request opened event: loads its native modules, grammar, templates and seed corpus, and outputs the review it would post', async () => {
-    const { env, files, cleanup } = runnerEnv({
-      eventName: 'pull_request',
-      payload: pullRequestOpened(),
-      inputs: {
-        'github-token': 'ghs_workflow_token',
-        sarif: 'sarif',
-        'model-url': `${origin}/v1`,
-        model: 'coder-7b',
-        'model-api-key': 'sk-local',
-        config: '.github/seccoder.yml',
-        corpus: '',
-        'max-targets': '',
-        'dry-run': 'true',
-        'bot-login': 'github-actions[bot]',
+/** A dry run of the pull_request opened event by the bundle at `bundle`, as the runner starts it; fails on a non-zero exit. */
+async function dryRun(bundle: string) {
+  seen.length = 0;
+  unexpected.length = 0;
+  const { env, files, cleanup } = runnerEnv({
+    eventName: 'pull_request',
+    payload: pullRequestOpened(),
+    inputs: {
+      'github-token': 'ghs_workflow_token',
+      sarif: 'sarif',
+      'model-url': `${origin}/v1`,
+      model: 'coder-7b',
+      'model-api-key': 'sk-local',
+      config: '.github/seccoder.yml',
+      corpus: '',
+      'max-targets': '',
+      'dry-run': 'true',
+      'bot-login': 'github-actions[bot]',
+    },
+    extra: { GITHUB_API_URL: origin },
+  });
+  try {
+    cpSync(SARIF_FOLDER, join(files.workspace, 'sarif'), { recursive: true });
+    const child = await run(process.execPath, [bundle], { cwd: files.workspace, env: childEnv(env), timeout: 120_000 }).catch(
+      (error: { stdout?: string; stderr?: string; code?: number }) => {
+        throw new Error(`the bundle exited with ${error.code}:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
       },
-      extra: { GITHUB_API_URL: origin },
-    });
+    );
+    return { child, files, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+describe('the built bundle, action/dist/index.js, copied out of the repository', () => {
+  it('dry run of a pull_request opened event: loads its native modules, grammar, templates and seed corpus with its prebuilt index, and outputs the review it would post', async () => {
+    const { child, files, cleanup } = await dryRun(copy.bundle);
     try {
-      cpSync(SARIF_FOLDER, join(files.workspace, 'sarif'), { recursive: true });
-      const child = await run(process.execPath, [copy.bundle], { cwd: files.workspace, env: childEnv(env), timeout: 120_000 }).catch(
-        (error: { stdout?: string; stderr?: string; code?: number }) => {
-          throw new Error(`the bundle exited with ${error.code}:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-        },
-      );
       expect(child.stdout).not.toContain('::error::');
       expect(unexpected).toEqual([]);
       // Read only: nothing was written to GitHub.
@@ -135,11 +165,47 @@ describe('the built bundle, action/dist/index.js, copied out of the repository',
       });
       expect(report.result.preview.checkRun.summary).toMatch(/- Corpus: [\d,]+ secure examples/);
       expect(report.result.preview.checkRun.summary).not.toContain('- Corpus: 0 secure');
-      // The Action's own files are untouched: the seed corpus was indexed in RUNNER_TEMP.
-      expect(existsSync(join(copy.dir, 'corpus', '.index'))).toBe(false);
-      expect(existsSync(join(files.runnerTemp, 'seccoder', 'seed-corpus', '.index'))).toBe(true);
+      // The seed's index shipped in the bundle was copied to RUNNER_TEMP and opened there as it is (a
+      // rebuild would rewrite its manifest with this run's time); the Action's own files are untouched.
+      expect(child.stdout).toContain('Seed corpus: using the index built with the Action');
+      const shipped = filesOf(join(DIST, 'corpus', SEED_INDEX));
+      expect(Object.keys(shipped)).toEqual(expect.arrayContaining(['manifest.json', 'vectors.f32', 'cwe-classifier.json', join('embedder', 'model.onnx')]));
+      expect(filesOf(join(files.runnerTemp, 'seccoder', 'seed-corpus', SEED_INDEX))).toEqual(shipped);
+      expect(filesOf(join(copy.dir, 'corpus', SEED_INDEX))).toEqual(shipped);
     } finally {
       cleanup();
+    }
+  });
+
+  it('with the shipped index damaged (a byte of its vectors changed): the review still runs, on an index rebuilt in RUNNER_TEMP', async () => {
+    const damaged = mkdtempSync(join(tmpdir(), 'seccoder-action-dist-damaged-'));
+    cpSync(copy.dir, damaged, { recursive: true });
+    const vectorsFile = join(damaged, 'corpus', SEED_INDEX, 'vectors.f32');
+    const bytes = readFileSync(vectorsFile);
+    bytes[11] = (bytes[11] ?? 0) ^ 0xff;
+    writeFileSync(vectorsFile, bytes);
+    const before = filesOf(join(damaged, 'corpus', SEED_INDEX));
+    const { child, files, cleanup } = await dryRun(join(damaged, 'index.js'));
+    try {
+      expect(child.stdout).not.toContain('::error::');
+      expect(unexpected).toEqual([]);
+      expect(readOutputs(files.outputFile).suggestions).toBe('1');
+      const rebuilt = join(files.runnerTemp, 'seccoder', 'seed-corpus', SEED_INDEX);
+      // New vectors, whose checksum index.json now holds, and a manifest written by this run.
+      const vectors = readFileSync(join(rebuilt, 'vectors.f32'));
+      expect(vectors.equals(bytes)).toBe(false);
+      expect(JSON.parse(readFileSync(join(rebuilt, 'index.json'), 'utf8')).checksums.vectors).toBe(crc32(vectors));
+      const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      expect(manifest(rebuilt).updatedAt).not.toBe(manifest(join(DIST, 'corpus', SEED_INDEX)).updatedAt);
+      expect(manifest(rebuilt).corpusHash).toBe(manifest(join(DIST, 'corpus', SEED_INDEX)).corpusHash);
+      // What the embedder and the classifier were trained on still matched: they were not rewritten.
+      for (const file of ['cwe-classifier.json', join('embedder', 'model.onnx'), join('embedder', 'vocabulary.json')]) {
+        expect(filesOf(rebuilt)[file]).toBe(before[file]);
+      }
+      expect(filesOf(join(damaged, 'corpus', SEED_INDEX))).toEqual(before);
+    } finally {
+      cleanup();
+      rmSync(damaged, { recursive: true, force: true });
     }
   });
 

@@ -11,20 +11,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { MODEL_API_KEY_ENV } from '../../src/action/inputs.js';
 import { run } from '../../src/action/run.js';
 import { parseCorpusJsonl, serializeEntry } from '../../src/corpus/jsonl.js';
-import { HEAD_SHA, PULL_NUMBER, pullRequestOpened, VIEWS_DIFF, VIEWS_LISTED, VIEWS_PATH, contentOf, VIEWS } from '../fixtures/github/app-events.js';
+import { HEAD_SHA, PULL_NUMBER, pullRequestOpened, VIEWS_PATH } from '../fixtures/github/app-events.js';
 import { AUTHOR, MERGER, modifiedListed, pullRequestClosed, VIEWS_PULL, contentOf as mergedContentOf } from '../fixtures/github/merge-events.js';
-import { fencedReply, FIXED_FUNCTION, ORIGINAL_FUNCTION } from '../fixtures/review/flask-app.js';
+import { FIXED_FUNCTION, ORIGINAL_FUNCTION } from '../fixtures/review/flask-app.js';
 import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';
 import { SNIPPETS } from '../fixtures/secure-snippets.js';
 import { useHttpMocks } from '../helpers/http-mocks.js';
 import { checkRunCompleted, checkRunStarted, functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from '../github/app/expected.js';
-import { Bodies, CHECK_RUN_ID, GITHUB, MODEL_NAME, MODEL_ORIGIN, MODEL_URL, NOW, PULL_PATH, REPO_PATH, mockConfig } from '../github/app/harness.js';
+import { Bodies, CHECK_RUN_ID, GITHUB, MODEL_NAME, MODEL_URL, NOW, PULL_PATH, REPO_PATH, mockConfig } from '../github/app/harness.js';
 import { readOutputs, runnerEnv, type RunnerFiles } from './runner-env.js';
+import { MODEL_KEY, mockModel, mockPullRequestReads } from './review-mocks.js';
 
 useHttpMocks();
 
 const SARIF_FOLDER = join(import.meta.dirname, '..', 'fixtures', 'action', 'sarif');
-const MODEL_KEY = 'sk-test-model-key';
 const temp = tempDirs('seccoder-action-corpus-');
 let corpusDir: string;
 let cleanups: (() => void)[] = [];
@@ -98,27 +98,6 @@ function runner(eventName: string, payload: unknown, inputValues: Record<string,
 /** The run with retry and throttling off and no analyzers (the review's own tests run them). */
 const runAction = () => run({ analyzers: [], octokit: { retry: false, throttle: false } });
 
-/** The reads of the pull request adding app/views.py, without code-scanning alerts (SARIF gives them). */
-function mockPullRequestReads(): void {
-  nock(GITHUB).get(`${PULL_PATH}/files`).query({ per_page: 100 }).reply(200, [VIEWS_LISTED]);
-  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3.diff' } })
-    .get(PULL_PATH)
-    .reply(200, VIEWS_DIFF);
-  nock(GITHUB).get(`${REPO_PATH}/contents/app%2Fviews.py`).query({ ref: HEAD_SHA }).reply(200, contentOf(VIEWS_PATH, VIEWS));
-  nock(GITHUB).get(`${PULL_PATH}/comments`).query({ per_page: 100 }).reply(200, []);
-  nock(GITHUB).get(`${PULL_PATH}/reviews`).query({ per_page: 100 }).reply(200, []);
-}
-
-function mockModel(bodies: Bodies): void {
-  nock(MODEL_ORIGIN, { reqheaders: { authorization: `Bearer ${MODEL_KEY}` } })
-    .post('/v1/chat/completions', bodies.record('model'))
-    .reply(200, {
-      id: 'chatcmpl-test',
-      object: 'chat.completion',
-      choices: [0, 1, 2].map((index) => ({ index, message: { role: 'assistant', content: fencedReply(FIXED_FUNCTION) }, finish_reason: 'stop' })),
-    });
-}
-
 interface ChatRequest {
   messages: { role: string; content: string }[];
 }
@@ -147,7 +126,7 @@ describe('the Action on a pull_request opened event', () => {
     expect(prompt).toContain('py/sql-injection (CWE-89): This SQL query depends on a user-provided value.');
     // The SARIF result in a file the pull request does not touch is left out.
     expect(prompt).not.toContain('app/legacy.py');
-    expect(bodies.one('check-create')).toEqual(checkRunStarted());
+    expect(bodies.one('check-create')).toEqual(checkRunStarted(undefined, false));
     expect(bodies.one('review')).toEqual({
       commit_id: HEAD_SHA,
       event: 'COMMENT',
@@ -334,6 +313,8 @@ describe('the Action after a merge', () => {
       .get(`${REPO_PATH}/code-scanning/alerts`)
       .query({ ref: `refs/pull/${VIEWS_PULL.number}/merge`, per_page: 100 })
       .reply(403, { message: 'Advanced Security must be enabled for this repository to use code scanning.' });
+    // The growth comment is looked for (none yet), then posted.
+    nock(GITHUB).get(`${REPO_PATH}/issues/${VIEWS_PULL.number}/comments`).query({ per_page: 100 }).reply(200, []);
     nock(GITHUB).post(`${REPO_PATH}/issues/${VIEWS_PULL.number}/comments`, bodies.record('comment')).reply(201, { id: 912 });
     // A labelled pull request with code scanning off: its changed functions at the head and at the merge.
     for (const [ref, text] of [

@@ -2,10 +2,15 @@
 // switchable off; HTTP mocked with nock (no real network, no unused mock).
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { pino } from 'pino';
+import { Probot } from 'probot';
+import { appOctokitClass } from '../../src/github/app-octokit.js';
 import { createOctokit, type OctokitLog } from '../../src/github/octokit.js';
 import { useHttpMocks } from '../helpers/http-mocks.js';
 
 const API = 'https://api.github.com';
+const APP_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 const REPO = { id: 1, full_name: 'acme/api' };
 
 function recordingLog(): { log: OctokitLog; warnings: string[] } {
@@ -115,5 +120,31 @@ describe('options', () => {
     nock('https://ghe.example.com').get('/api/v3/repos/acme/api').reply(200, REPO);
     const octokit = createOctokit({ baseUrl: 'https://ghe.example.com/api/v3', retry: false, throttle: false });
     expect((await octokit.rest.repos.get({ owner: 'acme', repo: 'api' })).data).toEqual(REPO);
+  });
+});
+
+describe("the App's Octokit (probot's client with the same policy)", () => {
+  /** An installation client as probot makes it: through `app.auth(installationId)`. */
+  async function installationClient(options: Parameters<typeof appOctokitClass>[0]) {
+    const probot = new Probot({ appId: 1, privateKey: APP_KEY, secret: 'x', Octokit: appOctokitClass(options), log: pino({ level: 'silent' }) });
+    nock(API).post('/app/installations/7/access_tokens').reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z' });
+    return probot.auth(7);
+  }
+
+  it('retries a secondary rate limit after retry-after (probot by default gives up, losing the review)', async () => {
+    nock(API)
+      .post('/repos/acme/api/check-runs')
+      .reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' })
+      .post('/repos/acme/api/check-runs')
+      .reply(201, { id: 1 });
+    const octokit = await installationClient({ retry: false, retryAfterBaseValue: 10 });
+    const { data } = await octokit.rest.checks.create({ owner: 'acme', repo: 'api', name: 'SecCoder', head_sha: 'a'.repeat(40) });
+    expect(data).toEqual({ id: 1 });
+  });
+
+  it('gives up when GitHub asks for a wait longer than the bound, and surfaces the 403', async () => {
+    nock(API).post('/repos/acme/api/check-runs').reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '3600' });
+    const octokit = await installationClient({ retry: false, retryAfterBaseValue: 10 });
+    await expect(octokit.rest.checks.create({ owner: 'acme', repo: 'api', name: 'SecCoder', head_sha: 'a'.repeat(40) })).rejects.toMatchObject({ status: 403 });
   });
 });

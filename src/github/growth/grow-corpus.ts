@@ -16,7 +16,7 @@ import type { SecCoderConfig } from '../../config/schema.js';
 import type { CorpusProvider, OrgCorpus } from '../corpus-provider.js';
 import type { RecentDeliveries } from '../deliveries.js';
 import { diffFromPatches, type GitHubClient } from '../review/gather.js';
-import { blobUrl, renderGrowthComment } from './growth-comment.js';
+import { blobUrl, GROWTH_MARKER, renderGrowthComment } from './growth-comment.js';
 import { mergedFunctions, type MergedFunction, type MergedPull } from './merged-functions.js';
 import { readRepositoryConfig } from '../../config/read-config.js';
 import { resolveValue } from '../resolve-value.js';
@@ -110,9 +110,12 @@ async function toEntries(
   functions: readonly MergedFunction[],
   corpus: OrgCorpus,
   deps: GrowthDependencies,
-): Promise<{ entries: CorpusEntry[]; fixes: Map<string, MergedFunction>; rejected: Rejection[] }> {
+): Promise<{ entries: CorpusEntry[]; fixes: Map<string, MergedFunction>; rejected: Rejection[]; joinedEarlier: CorpusEntry[] }> {
   const { owner, repo, pull } = request;
-  const known = new Set((await corpus.store.read()).entries.map((entry) => entry.sha256));
+  const stored = new Map((await corpus.store.read()).entries.map((entry) => [entry.sha256, entry]));
+  const known = new Set(stored.keys());
+  /** Functions of this very pull request already in the corpus: an earlier run added them (and may have died before its comment). */
+  const joinedEarlier: CorpusEntry[] = [];
   const entries: CorpusEntry[] = [];
   /** The merged function of each entry, by its hash. */
   const fixes = new Map<string, MergedFunction>();
@@ -147,7 +150,9 @@ async function toEntries(
       continue;
     }
     if (known.has(entry.sha256)) {
-      reject('already in the corpus');
+      const earlier = stored.get(entry.sha256);
+      if (earlier && earlier.source.repo === `${owner}/${repo}` && earlier.source.pullRequest === pull.number) joinedEarlier.push(earlier);
+      else reject('already in the corpus');
       continue;
     }
     const problem = await analyzerProblem(fn, deps.analyzers);
@@ -159,7 +164,7 @@ async function toEntries(
     entries.push(entry);
     fixes.set(entry.sha256, fn);
   }
-  return { entries, fixes, rejected };
+  return { entries, fixes, rejected, joinedEarlier };
 }
 
 /**
@@ -199,7 +204,7 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
     deps.log.info({ ...where, reason: found.alertsUnavailable }, 'code-scanning alerts unavailable; only a labelled pull request can add functions');
 
   const corpus = deps.corpus.corpusFor(corpusLocation(config, owner), octokit);
-  const { entries, fixes, rejected } = await toEntries(request, found.functions, corpus, deps);
+  const { entries, fixes, rejected, joinedEarlier } = await toEntries(request, found.functions, corpus, deps);
   rejected.push(
     ...found.unusable.map((unusable) => ({ path: unusable.path, ...(unusable.function ? { function: unusable.function } : {}), reason: unusable.reason })),
   );
@@ -211,15 +216,30 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
   for (const entry of duplicates) {
     rejected.push({ path: entry.source.path ?? '', ...(entry.source.function ? { function: entry.source.function } : {}), reason: 'already in the corpus' });
   }
-  if (added.length === 0) return { status: 'grown', added, rejected, commented: false };
+  const joined = [...joinedEarlier, ...added];
+  if (joined.length === 0) return { status: 'grown', added, rejected, commented: false };
 
-  deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, 'added merged functions to the corpus');
-  const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
-  if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, 'added labelled examples of the fixed code for the CWE classifier');
-  // The entries are safe in the corpus; an index that cannot be extended now is rebuilt on the next review.
-  await corpus.retrieval().catch((error: unknown) => deps.log.warn({ ...where, err: error }, 'could not extend the index after the append'));
-  await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(added, corpus.store.location) });
+  if (added.length > 0) {
+    deps.log.info({ ...where, added: added.length, corpus: corpus.store.location }, 'added merged functions to the corpus');
+    const examples = await corpus.store.appendExamples(examplesOf(added, fixes, deps.maxEntryChars ?? DEFAULT_MAX_ENTRY_CHARS));
+    if (examples.length > 0) deps.log.info({ ...where, examples: examples.length }, 'added labelled examples of the fixed code for the CWE classifier');
+    // The entries are safe in the corpus; an index that cannot be extended now is rebuilt on the next review.
+    await corpus.retrieval().catch((error: unknown) => deps.log.warn({ ...where, err: error }, 'could not extend the index after the append'));
+  }
+  // One comment per pull request, whichever run gets here: a run that died after the append left it to this one.
+  if (await hasGrowthComment(request, await resolveValue(deps.botLogin))) {
+    deps.log.info(where, 'the growth comment is already on the pull request');
+    return { status: 'grown', added, rejected, commented: false };
+  }
+  await octokit.rest.issues.createComment({ owner, repo, issue_number: pull.number, body: renderGrowthComment(joined, corpus.store.location) });
   return { status: 'grown', added, rejected, commented: true };
+}
+
+/** Whether the bot's growth comment (its hidden marker) is on the pull request. */
+async function hasGrowthComment(request: GrowthRequest, botLogin: string): Promise<boolean> {
+  const { octokit, owner, repo, pull } = request;
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pull.number, per_page: 100 });
+  return comments.some((comment) => comment.user?.login === botLogin && (comment.body ?? '').includes(GROWTH_MARKER));
 }
 
 /** Adds what a merged pull request fixed to the org's corpus. Guards are the caller's: merged, into the default branch. */

@@ -9,7 +9,7 @@ import { escapeMarkdown, GITHUB_TEXT_LIMIT, inlineCode, plural, tableCell } from
 import { renderBodySection, type ReviewCounts } from './plan.js';
 import { qualifiedName } from '../../detect/qualified-name.js';
 
-export type CheckConclusion = 'success' | 'neutral' | 'failure';
+export type CheckConclusion = 'success' | 'neutral' | 'failure' | 'cancelled';
 
 /** `output` and `conclusion` of `checks.create` / `checks.update`. */
 export interface CheckRunOutput {
@@ -38,6 +38,20 @@ export interface CheckRunInput {
   dryRun: boolean;
   /** The review plan's counts, when a review was planned. */
   review?: ReviewCounts;
+  /** Targets not hardened because the review's deadline passed. Default none. */
+  cut?: readonly Target[];
+  /** The deadline, in seconds, for the note on `cut`. */
+  deadlineSeconds?: number;
+}
+
+/** Outcomes without a suggestion because every sample the model wrote was rejected for a reason other than "unchanged". */
+function unusableOutcomes(outcomes: readonly TargetOutcome[]): TargetOutcome[] {
+  return outcomes.filter(
+    (outcome) =>
+      !outcome.suggestion &&
+      outcome.error === undefined &&
+      Object.entries(outcome.rejections).some(([reason, count]) => reason !== 'unchanged' && (count ?? 0) > 0),
+  );
 }
 
 /**
@@ -108,6 +122,8 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
   const failed = outcomes.filter((outcome) => outcome.error !== undefined);
   const suggested = outcomes.filter((outcome) => outcome.suggestion !== undefined);
   const skipCount = (reason: SkippedTarget['reason']) => skipped.filter((skip) => skip.reason === reason).length;
+  const cut = input.cut ?? [];
+  const unusable = unusableOutcomes(outcomes);
 
   const rows: [string, string][] = [
     ['Targets found', String(targets)],
@@ -124,6 +140,7 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
   for (const [reason, { label }] of SKIP_ROWS.filter(([, row]) => !row.always)) if (skipCount(reason) > 0) rows.push([label, String(skipCount(reason))]);
   rows.push(['Samples rejected by validation', String(outcomes.reduce((sum, outcome) => sum + rejectionsOf(outcome), 0))]);
   rows.push(['Model or analyzer errors', String(failed.length)]);
+  if (cut.length > 0) rows.push(['Not hardened: review deadline passed', String(cut.length)]);
 
   const summary = [
     '| | count |',
@@ -143,6 +160,18 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
     const standing = alreadySuggested.map((target) => `- ${functionLabel(target)}: unchanged since its suggestion, not sent to the model again`);
     sections.push(['### Functions', '', ...outcomes.map(outcomeLine), ...standing].join('\n'));
   }
+  if (cut.length > 0) {
+    const deadline = input.deadlineSeconds !== undefined ? ` (${input.deadlineSeconds} s)` : '';
+    sections.push(
+      [
+        `### Not hardened: the review's deadline${deadline} passed`,
+        '',
+        ...cut.map((target) => `- ${functionLabel(target)}`),
+        '',
+        'Re-run the check to try them again.',
+      ].join('\n'),
+    );
+  }
   if (skipped.length > 0) sections.push(['### Skipped', '', ...skipped.map(skippedLine)].join('\n'));
   if (input.dryRun && suggested.length > 0) {
     sections.push('### Suggestions (dry run)');
@@ -156,11 +185,19 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
     title = `Model or analyzer failed on ${failed.length} of ${plural(targets, 'function')}`;
   } else if (suggested.length > 0) {
     conclusion = 'neutral';
-    title = `${plural(suggested.length, 'security suggestion')}${input.dryRun ? ' (dry run, not posted)' : ''}`;
+    title = `${plural(suggested.length, 'security suggestion')}${input.dryRun ? ' (dry run, not posted)' : ''}${cut.length > 0 ? `; ${cut.length} not hardened (deadline)` : ''}`;
   } else if (!input.model && outcomes.length > 0) {
     // Nothing was looked at by a model: not a green "nothing to fix".
     conclusion = 'neutral';
     title = `${plural(outcomes.length, 'function')} not hardened: ${input.modelNotUsed ?? 'no model configured (precedent mode)'}`;
+  } else if (cut.length > 0) {
+    // Part of the change was never looked at: not a green "nothing to fix".
+    conclusion = 'neutral';
+    title = `Review deadline passed: ${plural(cut.length, 'function')} not hardened`;
+  } else if (unusable.length > 0) {
+    // The model proposed changes, none of which could be posted safely: a human should look.
+    conclusion = 'neutral';
+    title = `No usable suggestion for ${plural(unusable.length, 'function')}: every rewrite was rejected`;
   } else if (alreadySuggested.length > 0) {
     // The earlier suggestions still stand and still need a human.
     conclusion = 'neutral';

@@ -178,7 +178,12 @@ interface Authored {
 
 const byBot = (botLogin: string) => (item: Authored) => item.user?.login === botLogin && item.user.type === 'Bot';
 
-async function readEarlier(octokit: GitHubClient, ref: PullRequestRef, botLogin: string): Promise<Pick<PullRequestMaterial, 'existing' | 'earlierComments'>> {
+/** The bot's earlier suggestions on the pull request, read again right before posting (GitHub is the source of truth). */
+export async function readEarlier(
+  octokit: GitHubClient,
+  ref: PullRequestRef,
+  botLogin: string,
+): Promise<Pick<PullRequestMaterial, 'existing' | 'earlierComments'>> {
   const params = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, per_page: 100 };
   const [comments, reviews] = await Promise.all([
     octokit.paginate(octokit.rest.pulls.listReviewComments, params),

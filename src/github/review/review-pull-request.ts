@@ -1,8 +1,11 @@
 // One review of one pull request, as the App runs it: read the config → guard (invalid, disabled,
-// draft, redelivered) → open a check run → gather → select targets → harden → plan → post one
-// review and the "outdated" replies → complete the check run. Any error completes the check run
-// as a failure before it is thrown on: never a silent green. A dry run (the CLI's `--dry-run`)
-// only reads: the result's preview holds what would have been written.
+// draft, redelivered) → open a check run (and complete the ones a dead process left in progress)
+// → gather → select targets → harden, within the deadline → re-read what is already posted → post
+// one review and the "outdated" replies → complete the check run. A queued job checks between
+// steps whether a newer commit superseded it, or its process is stopping, and then completes its
+// check run as cancelled with why. Any error completes the check run as a failure before it is
+// thrown on: never a silent green. A dry run (the CLI's `--dry-run`) only reads: the result's
+// preview holds what would have been written.
 import type { Analyzer } from '../../analyze/types.js';
 import type { AlertSource, SkippedTarget } from '../../detect/types.js';
 import { createModelClient } from '../../model/operator-settings.js';
@@ -18,15 +21,24 @@ import type { OperatorModelSettings } from '../../model/operator-settings.js';
 import type { RecentDeliveries } from '../deliveries.js';
 import { sameSuggestion, type Fingerprint } from './fingerprint.js';
 import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
+import { CheckRun, completeStrandedCheckRuns, type CheckRunOwner } from './check-run.js';
+import { postReviewOnce } from './post-review.js';
+import { ShutdownError, SupersededError } from '../queue/job-queue.js';
 import { escapeMarkdown } from '../../text/markdown.js';
 import { readRepositoryConfig } from '../../config/read-config.js';
 import { resolveValue } from '../resolve-value.js';
-import { planReview, renderOutdatedReply, renderReviewBody, standingSuggestions, type ReviewComment, type ReviewCounts } from './plan.js';
+import { planReview, renderOutdatedReply, standingSuggestions, type ReviewComment, type ReviewCounts } from './plan.js';
 
-/** The check run's name on the pull request. */
-export const CHECK_RUN_NAME = 'SecCoder';
+export { CHECK_RUN_NAME } from './check-run.js';
 
-/** The demonstrations the pipeline retrieves from, and how many secure examples the corpus holds. */
+/** Default time a review may take before what is done is posted and the rest is cut. */
+export const DEFAULT_REVIEW_DEADLINE_MS = 10 * 60 * 1000;
+
+/** Counters a review reports to (the App's Prometheus metrics). */
+export interface ReviewMetrics {
+  suggestionsPosted(count: number): void;
+  skipped(reason: string): void;
+}
 
 /** The operator's code model: its settings, and how a client is made for an endpoint. */
 export interface ModelDependency {
@@ -57,6 +69,23 @@ export interface ReviewDependencies {
   log: Logger;
   /** Default: the clock. */
   now?: () => Date;
+  /** Time the hardening may take, in milliseconds; then what is done is posted. Default 10 minutes. */
+  deadlineMs?: number;
+  metrics?: ReviewMetrics;
+}
+
+/** What a queued job gives its review: who it is, and how to learn it must stop. */
+export interface ReviewJobContext {
+  /** The pull request's job key and this run's id, written on the check run. */
+  owner: CheckRunOwner;
+  /** Aborted when the process is shutting down: the review stops at its next step and hands the job back. */
+  signal: AbortSignal;
+  /** The head commit a newer review was queued for, if any (confirmed with GitHub before stopping). */
+  newerHead(): Promise<string | undefined>;
+  /** Whether a check run's owner is still running somewhere. */
+  isLive(owner: CheckRunOwner): Promise<boolean>;
+  attempt: number;
+  attempts: number;
 }
 
 export interface PullRequestInfo {
@@ -84,6 +113,8 @@ export interface ReviewRequest {
    * shows what would have been written. Default false.
    */
   dryRun?: boolean;
+  /** Set when a queued job runs the review. */
+  job?: ReviewJobContext;
 }
 
 /** What a review writes (or, in a dry run, would write) on the pull request. */
@@ -103,52 +134,63 @@ export type ReviewResult =
   | { status: 'invalid-config'; problems: ConfigProblem[] }
   | { status: 'reviewed'; conclusion: CheckRunOutput['conclusion']; posted: boolean; counts: ReviewCounts; preview: ReviewPreview };
 
-/** The check run of one review: created once, completed once; in a dry run, neither. */
-class CheckRun {
-  #id: number | undefined;
-
-  constructor(
-    private readonly request: ReviewRequest,
-    private readonly now: () => Date,
-  ) {}
-
-  async start(): Promise<void> {
-    if (this.request.dryRun) return;
-    const { octokit, owner, repo, pull } = this.request;
-    const { data } = await octokit.rest.checks.create({
-      owner,
-      repo,
-      name: CHECK_RUN_NAME,
-      head_sha: pull.headSha,
-      status: 'in_progress',
-      started_at: this.now().toISOString(),
-    });
-    this.#id = data.id;
-  }
-
-  async complete(output: CheckRunOutput): Promise<void> {
-    if (this.request.dryRun) return;
-    const { octokit, owner, repo, pull } = this.request;
-    const fields = {
-      owner,
-      repo,
-      status: 'completed' as const,
-      conclusion: output.conclusion,
-      completed_at: this.now().toISOString(),
-      output: { title: output.title, summary: output.summary, ...(output.text !== undefined ? { text: output.text } : {}) },
-    };
-    if (this.#id === undefined) await octokit.rest.checks.create({ ...fields, name: CHECK_RUN_NAME, head_sha: pull.headSha });
-    else await octokit.rest.checks.update({ ...fields, check_run_id: this.#id });
-  }
-}
-
-function failureOutput(error: unknown): CheckRunOutput {
+function failureOutput(error: unknown, job: ReviewJobContext | undefined): CheckRunOutput {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const first = escapeMarkdown(message.split('\n')[0] ?? '');
+  if (job && job.attempt < job.attempts) {
+    // Not a red check for a failure the queue is about to retry: the next attempt opens its own run.
+    return {
+      title: `Attempt ${job.attempt} of ${job.attempts} failed; retrying`,
+      summary: `SecCoder could not finish this attempt:\n\n${first}\n\nThe review is retried automatically; its new check run replaces this one.`,
+      conclusion: 'cancelled',
+    };
+  }
   return {
     title: 'SecCoder failed',
-    summary: `SecCoder could not finish reviewing this pull request:\n\n${escapeMarkdown(message.split('\n')[0] ?? '')}\n\nRe-run the check to try again.`,
+    summary: `SecCoder could not finish reviewing this pull request:\n\n${first}\n\nRe-run the check to try again.`,
     conclusion: 'failure',
   };
+}
+
+/** The check run of a review that stopped early, and not because it failed. */
+function stoppedOutput(error: SupersededError | ShutdownError): CheckRunOutput {
+  if (error instanceof SupersededError) {
+    return {
+      title: 'Superseded by a newer commit',
+      summary: `A newer commit (${error.newerSha.slice(0, 7)}) was pushed to this pull request; SecCoder reviews that one instead.`,
+      conclusion: 'cancelled',
+    };
+  }
+  return {
+    title: 'Stopped: SecCoder is restarting',
+    summary:
+      'The process running this review shut down before it finished. With a shared queue (REDIS_URL) another worker runs the review again and its check run replaces this one; otherwise re-run this check.',
+    conclusion: 'cancelled',
+  };
+}
+
+/**
+ * Throws when the job must stop here: its process is shutting down, or a newer head commit was
+ * queued for the pull request and GitHub confirms the head has moved (deliveries can arrive out
+ * of order, so the queue's word alone is not enough).
+ */
+async function checkpoint(request: ReviewRequest): Promise<void> {
+  const { job } = request;
+  if (!job) return;
+  if (job.signal.aborted) throw new ShutdownError();
+  const newer = await job.newerHead();
+  if (newer === undefined) return;
+  const current = await readPullRequestInfo(request.octokit, request.owner, request.repo, request.pull.number);
+  if (current.headSha !== request.pull.headSha) throw new SupersededError(current.headSha);
+}
+
+/** Aborts when the deadline passes or the job's process is stopping, whichever comes first. */
+function hardeningSignal(deadlineMs: number, job: ReviewJobContext | undefined): { signal: AbortSignal; deadlinePassed: () => boolean; dispose: () => void } {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  timer.unref();
+  const signal = job ? AbortSignal.any([deadline.signal, job.signal]) : deadline.signal;
+  return { signal, deadlinePassed: () => deadline.signal.aborted, dispose: () => clearTimeout(timer) };
 }
 
 /** The model for this repository's config, or why there is none. */
@@ -156,14 +198,15 @@ function modelFor(config: SecCoderConfig, dependency: ModelDependency | undefine
   if (!dependency) return {};
   const endpoint = modelEndpoint(config, dependency.settings);
   if (!endpoint.ok) return { note: endpoint.reason };
-  const create =
-    dependency.create ??
-    ((e: ModelEndpoint) =>
-      createModelClient(
-        { url: e.baseUrl, name: e.model, ...(e.apiKeyEnv ? { apiKeyEnv: e.apiKeyEnv } : {}) },
-        { temperature: e.temperature, samples: e.samples },
-      ));
-  return { model: create(endpoint.endpoint) };
+  return { model: (dependency.create ?? endpointModelClient)(endpoint.endpoint) };
+}
+
+/** The OpenAI-compatible client for an endpoint, with its settings and the client's own defaults. */
+export function endpointModelClient(endpoint: ModelEndpoint): CodeModel {
+  return createModelClient(
+    { url: endpoint.baseUrl, name: endpoint.model, ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}) },
+    { temperature: endpoint.temperature, samples: endpoint.samples },
+  );
 }
 
 const FILE_SKIP_DETAIL: Record<PullRequestMaterial['skippedFiles'][number]['reason'], [SkippedTarget['reason'], string]> = {
@@ -202,36 +245,46 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
   const retrieval = typeof deps.retrieval === 'function' ? await deps.retrieval(corpusLocation(config, owner)) : deps.retrieval;
-  const {
-    outcomes,
-    alreadySuggested,
-    skipped: selectionSkips,
-  } = await hardenChange(
-    { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
-    { demonstrations: retrieval.retriever, ...(model ? { model } : {}), analyzers: deps.analyzers },
-    { ...toHardenOptions(config), targets: toTargetOptions(config) },
-  );
+  await checkpoint(request);
+  const deadlineMs = deps.deadlineMs ?? DEFAULT_REVIEW_DEADLINE_MS;
+  const stop = hardeningSignal(deadlineMs, request.job);
+  let hardened: Awaited<ReturnType<typeof hardenChange>>;
+  try {
+    hardened = await hardenChange(
+      { files: material.files, diff: material.diff, alerts: material.alerts, standing: standingSuggestions(material.existing) },
+      { demonstrations: retrieval.retriever, ...(model ? { model } : {}), analyzers: deps.analyzers },
+      { ...toHardenOptions(config), targets: toTargetOptions(config), signal: stop.signal },
+    );
+  } finally {
+    stop.dispose();
+  }
+  const { outcomes, alreadySuggested, skipped: selectionSkips } = hardened;
+  // Cut by shutdown, not by the deadline: hand the whole job back rather than post half of it.
+  const cut = stop.deadlinePassed() ? hardened.cut : [];
+  if (hardened.cut.length > 0 && cut.length === 0) throw new ShutdownError();
+  if (cut.length > 0) deps.log.warn({ owner, repo, pull: pull.number, cut: cut.length, deadlineMs }, 'review deadline passed; posting what is done');
+  await checkpoint(request);
+
   const skipped = mergeSkips(material, selectionSkips);
-  const plan = planReview({ outcomes, diff: material.diff, existing: material.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length });
   // The repository's `dryRun: true` still writes the check run (it shows what would be posted); the request's writes nothing.
   const dryRun = config.dryRun || request.dryRun === true;
   const post = !dryRun;
-  const body = renderReviewBody(plan, { skipped, targetsFound: outcomes.length + alreadySuggested.length });
-
-  if (post && !plan.nothingNew) {
-    await octokit.rest.pulls.createReview({
-      owner,
-      repo,
-      pull_number: pull.number,
-      commit_id: plan.commitId,
-      event: 'COMMENT',
-      body,
-      comments: plan.comments,
-    });
-  }
+  const { plan, body, earlier } = await postReviewOnce(
+    {
+      octokit,
+      ref: { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
+      botLogin: await resolveValue(deps.botLogin),
+      plan: (now) => planReview({ outcomes, diff: material.diff, existing: now.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length }),
+      bodyContext: { skipped, targetsFound: outcomes.length + alreadySuggested.length },
+      dryRun,
+      log: deps.log,
+    },
+    material,
+  );
   if (post) {
+    if (!plan.nothingNew) deps.metrics?.suggestionsPosted(plan.counts.posted);
     for (const fp of plan.outdated) {
-      const thread = material.earlierComments.find((comment) => comment.fingerprints.some((earlier) => sameSuggestion(earlier, fp)));
+      const thread = earlier.earlierComments.find((comment) => comment.fingerprints.some((other) => sameSuggestion(other, fp)));
       if (!thread) {
         deps.log.info({ path: fp.path, function: fp.fn }, 'outdated suggestion was in a review body; no thread to reply to');
         continue;
@@ -258,7 +311,11 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
     ...(material.alertsUnavailableReason ? { alertsUnavailableReason: material.alertsUnavailableReason } : {}),
     dryRun,
     review: plan.counts,
+    cut,
+    deadlineSeconds: Math.round(deadlineMs / 1000),
   });
+  for (const skip of skipped) deps.metrics?.skipped(skip.reason);
+  if (cut.length > 0) deps.metrics?.skipped('deadline');
   if (note) output.summary += `\n- Model not used: ${escapeMarkdown(note)}`;
   return {
     output,
@@ -278,14 +335,24 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
  */
 export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDependencies): Promise<ReviewResult> {
   const where = { owner: request.owner, repo: request.repo, pull: request.pull.number, delivery: request.deliveryId };
-  const skip = (reason: string): ReviewResult => {
+  const skip = (reason: string, metric: string): ReviewResult => {
     deps.log.info(where, `not reviewing: ${reason}`);
+    deps.metrics?.skipped(metric);
     return { status: 'skipped', reason };
   };
-  if (deps.deliveries && !deps.deliveries.claim(request.deliveryId)) return skip('delivery already handled');
-  if (request.pull.open === false) return skip('pull request is closed');
+  if (deps.deliveries && !deps.deliveries.claim(request.deliveryId)) return skip('delivery already handled', 'redelivery');
+  if (request.pull.open === false) return skip('pull request is closed', 'closed');
 
-  const checkRun = new CheckRun(request, deps.now ?? (() => new Date()));
+  const target = {
+    octokit: request.octokit,
+    owner: request.owner,
+    repo: request.repo,
+    headSha: request.pull.headSha,
+    ...(request.dryRun ? { dryRun: true } : {}),
+    now: deps.now ?? (() => new Date()),
+  };
+  const { job } = request;
+  const checkRun = new CheckRun(target, job?.owner);
   try {
     const parsed = await readRepositoryConfig(request.readConfig);
     if (!parsed.ok) {
@@ -294,21 +361,30 @@ export async function reviewPullRequest(request: ReviewRequest, deps: ReviewDepe
       return { status: 'invalid-config', problems: parsed.problems };
     }
     const { config } = parsed;
-    if (!config.enabled) return skip('disabled by enabled: false in .github/seccoder.yml');
-    if (request.pull.draft && !config.drafts) return skip('draft pull request (set drafts: true to review drafts)');
+    if (!config.enabled) return skip('disabled by enabled: false in .github/seccoder.yml', 'disabled');
+    if (request.pull.draft && !config.drafts) return skip('draft pull request (set drafts: true to review drafts)', 'draft');
 
+    await checkpoint(request);
     await checkRun.start();
+    if (job) await completeStrandedCheckRuns({ target, own: checkRun, isLive: (owner) => job.isLive(owner), log: deps.log });
     const { output, result } = await run(request, config, deps);
     await checkRun.complete(output);
     deps.log.info({ ...where, conclusion: result.conclusion, counts: result.counts }, 'reviewed pull request');
     return result;
   } catch (error) {
     deps.deliveries?.release(request.deliveryId);
-    deps.log.error({ ...where, err: error }, 'review failed');
-    // In a dry run `complete` writes nothing.
+    const stopped = error instanceof SupersededError || error instanceof ShutdownError;
+    if (stopped) deps.log.info({ ...where, reason: error.message }, 'review stopped');
+    else deps.log.error({ ...where, err: error }, 'review failed');
+    // A superseded review that opened no check run leaves nothing behind; in a dry run `complete` writes nothing.
+    if (stopped && checkRun.id === undefined) {
+      if (error instanceof SupersededError) return skip(error.message, 'superseded');
+      throw error;
+    }
     await checkRun
-      .complete(failureOutput(error))
-      .catch((checkError: unknown) => deps.log.error({ ...where, err: checkError }, 'could not mark the check run failed'));
+      .complete(stopped ? stoppedOutput(error) : failureOutput(error, job))
+      .catch((checkError: unknown) => deps.log.error({ ...where, err: checkError }, 'could not complete the check run'));
+    if (error instanceof SupersededError) return skip(error.message, 'superseded');
     throw error;
   }
 }

@@ -1,8 +1,9 @@
 // The App server's settings from its environment, validated before anything starts: the GitHub
 // App's id and private key, the webhook secret, the port, the webhook path, the log level and
 // format, and which GitHub to talk to (probot's conventions: GHE_HOST and GHE_PROTOCOL for GitHub
-// Enterprise Server, or GITHUB_API_URL). A missing or unusable setting stops the server with one
-// line naming the variable to set.
+// Enterprise Server, or GITHUB_API_URL), and the job queue (REDIS_URL, SECCODER_WORKERS, the
+// review deadline). A missing or unusable setting stops the server with one line naming the
+// variable to set. `npm run worker` reads the same settings, without the webhook ones.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SecCoderError } from '../../errors/seccoder-error.js';
@@ -27,7 +28,21 @@ export interface ServerSettings {
    * variables; protocol default `https`), or `GITHUB_API_URL` as given. Default: api.github.com.
    */
   apiBaseUrl?: string;
+  /** `REDIS_URL`: the BullMQ queue shared by every instance and worker, and probot's shared throttling. Default: an in-process queue. */
+  redisUrl?: string;
+  /** `SECCODER_WORKERS`: jobs this process runs at once; 0 only queues them (needs REDIS_URL). Default 2. */
+  workers?: number;
+  /** `SECCODER_REVIEW_DEADLINE_SECONDS`: time a review's hardening may take before what is done is posted. Default 600. */
+  reviewDeadlineSeconds?: number;
+  /** `SECCODER_JOB_LOCK_MS`: how long a job's lock lasts unrenewed; a killed worker's job moves on after about this long. Default 30000. */
+  jobLockMs?: number;
 }
+
+/** Which process reads the settings: the webhook server (`npm start`) or a worker (`npm run worker`). */
+export type ProcessRole = 'app' | 'worker';
+
+export const DEFAULT_REVIEW_DEADLINE_SECONDS = 600;
+export const DEFAULT_JOB_LOCK_MS = 30_000;
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -76,6 +91,17 @@ const envSchema = z.object({
       .transform((url) => url.replace(/\/+$/, ''))
       .optional(),
   ),
+  REDIS_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+  SECCODER_WORKERS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(64).default(2)),
+  SECCODER_REVIEW_DEADLINE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(10).max(86_400).default(DEFAULT_REVIEW_DEADLINE_SECONDS)),
+  SECCODER_JOB_LOCK_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1_000).max(600_000).default(DEFAULT_JOB_LOCK_MS)),
+});
+
+/** The worker takes jobs, it answers no webhook: no secret, and no port unless one is set (for health and metrics). */
+const workerEnvSchema = envSchema.extend({
+  WEBHOOK_SECRET: z.preprocess(blankIsUnset, z.string().optional()),
+  PORT: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(65_535).optional()),
+  SECCODER_WORKERS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1).max(64).default(2)),
 });
 
 const HOW: Record<string, string> = {
@@ -88,6 +114,10 @@ const HOW: Record<string, string> = {
   GHE_HOST: 'set GHE_HOST to your GitHub Enterprise Server host, e.g. github.example.com, or leave it unset for github.com',
   GHE_PROTOCOL: 'set GHE_PROTOCOL to https (the default) or http',
   GITHUB_API_URL: 'set GITHUB_API_URL to the REST API root, e.g. https://github.example.com/api/v3, or leave it unset',
+  REDIS_URL: 'set REDIS_URL to your Redis server, e.g. redis://redis:6379, or leave it unset for the in-process queue',
+  SECCODER_WORKERS: 'set SECCODER_WORKERS to the number of jobs this process runs at once (0 to 64; a worker needs at least 1), or leave it unset for 2',
+  SECCODER_REVIEW_DEADLINE_SECONDS: 'set SECCODER_REVIEW_DEADLINE_SECONDS to a number of seconds between 10 and 86400, or leave it unset for 600',
+  SECCODER_JOB_LOCK_MS: 'set SECCODER_JOB_LOCK_MS to milliseconds between 1000 and 600000, or leave it unset for 30000',
 };
 
 /** The REST API root the settings name, or undefined for github.com. */
@@ -149,8 +179,12 @@ function privateKeyFrom(env: { PRIVATE_KEY?: string | undefined; PRIVATE_KEY_PAT
  * The settings from `env`, or a `ServerSettingsError` naming what to set. `readFile` reads
  * `PRIVATE_KEY_PATH` (default: the file system, as UTF-8).
  */
-export function loadServerSettings(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): ServerSettings {
-  const parsed = envSchema.safeParse(env);
+export function loadServerSettings(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  role: ProcessRole = 'app',
+): ServerSettings {
+  const parsed = (role === 'worker' ? workerEnvSchema : envSchema).safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
@@ -158,16 +192,28 @@ export function loadServerSettings(env: NodeJS.ProcessEnv, readFile: (path: stri
     const how = HOW[variable] ?? `set ${variable}`;
     throw new ServerSettingsError(variable, unset ? `${variable} is not set: ${how}` : `${variable} is invalid (${issue?.message ?? 'unusable'}): ${how}`);
   }
-  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT } = parsed.data;
+  const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, REDIS_URL, SECCODER_WORKERS } = parsed.data;
   const apiBaseUrl = apiBaseUrlFrom(parsed.data);
+  if (REDIS_URL === undefined && (role === 'worker' || SECCODER_WORKERS === 0)) {
+    throw new ServerSettingsError(
+      'REDIS_URL',
+      role === 'worker'
+        ? 'REDIS_URL is not set: a worker takes jobs from the queue the App instances share; set REDIS_URL to that Redis server'
+        : 'SECCODER_WORKERS is 0 but REDIS_URL is not set: nothing would run the queued jobs; set REDIS_URL, or SECCODER_WORKERS to 1 or more',
+    );
+  }
   return {
     appId: APP_ID,
     privateKey: privateKeyFrom(parsed.data, readFile),
-    webhookSecret: WEBHOOK_SECRET,
-    port: PORT,
+    webhookSecret: WEBHOOK_SECRET ?? '',
+    port: PORT ?? 0,
     webhookPath: WEBHOOK_PATH,
     logLevel: LOG_LEVEL,
     logFormat: LOG_FORMAT,
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
+    ...(REDIS_URL ? { redisUrl: REDIS_URL } : {}),
+    workers: SECCODER_WORKERS,
+    reviewDeadlineSeconds: parsed.data.SECCODER_REVIEW_DEADLINE_SECONDS,
+    jobLockMs: parsed.data.SECCODER_JOB_LOCK_MS,
   };
 }

@@ -14,6 +14,7 @@ import {
   mockConfig,
   mockInstallationToken,
   mockModel,
+  mockPullRequest,
   mockReview,
   mockViewsGather,
   testDependencies,
@@ -31,6 +32,8 @@ describe('.github/seccoder.yml', () => {
     const bodies = new Bodies();
     const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
+    // The job's first question: is the event's commit still the head?
+    mockPullRequest();
     mockConfig('maxTargets: many\nreviewers:\n  - alice\n');
     mockCheckRunCreate(bodies);
 

@@ -1,6 +1,7 @@
 // The texts the App is expected to post, written out: the suggestion comment, the review body and
 // the check run's summary table. Only the fingerprint hashes are computed (codeFingerprint has its
 // own tests); everything else is literal Markdown as GitHub receives it.
+import { expect } from 'vitest';
 import { codeFingerprint } from '../../../src/github/review/fingerprint.js';
 import { HEAD_SHA, VIEWS_PATH } from '../../fixtures/github/app-events.js';
 import { FUNCTION_END, FUNCTION_START } from '../../fixtures/review/flask-app.js';
@@ -96,8 +97,18 @@ export function summary(counts: SummaryCounts, notes: string[] = []): string {
 }
 
 /** The check run as created when the review starts. */
-export function checkRunStarted(headSha = HEAD_SHA) {
-  return { name: 'SecCoder', head_sha: headSha, status: 'in_progress', started_at: NOW_ISO };
+/**
+ * The check run's creation. `byJob`: opened by a queued job (the App), so it names the job run
+ * that owns it (`seccoder-run <run id> <pull key>`); the Action's and the CLI's carry no owner.
+ */
+export function checkRunStarted(headSha = HEAD_SHA, byJob = true) {
+  return {
+    name: 'SecCoder',
+    head_sha: headSha,
+    status: 'in_progress',
+    started_at: NOW_ISO,
+    ...(byJob ? { external_id: expect.stringMatching(/^seccoder-run [0-9a-f-]{36} acme\/shop#12$/) } : {}),
+  };
 }
 
 /** The check run's completing update. */

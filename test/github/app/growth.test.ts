@@ -11,6 +11,7 @@ import { CppcheckAnalyzer } from '../../../src/analyze/cppcheck.js';
 import { GccAnalyzer } from '../../../src/analyze/gcc.js';
 import type { Analyzer } from '../../../src/analyze/types.js';
 import { createApp, type AppDependencies } from '../../../src/github/app.js';
+import { InProcessQueue } from '../../../src/github/queue/in-process-queue.js';
 import { parseCorpusJsonl } from '../../../src/corpus/jsonl.js';
 import { createCorpusProvider } from '../../../src/github/corpus-provider.js';
 import { GROWTH_MARKER } from '../../../src/github/growth/growth-comment.js';
@@ -38,9 +39,13 @@ import { Bodies, GITHUB, mockConfig, mockInstallationToken, REPO_PATH, testPriva
 
 useHttpMocks();
 
+const queues = new WeakMap<Probot, InProcessQueue>();
+
 /** probot.receive for a merge event (the webhooks-types payload is the same event in another type family). */
-function deliver(probot: Probot, id: string, payload: ReturnType<typeof pullRequestClosed>): Promise<unknown> {
-  return probot.receive({ id, name: 'pull_request', payload } as unknown as Parameters<Probot['receive']>[0]);
+async function deliver(probot: Probot, id: string, payload: ReturnType<typeof pullRequestClosed>): Promise<unknown> {
+  await probot.receive({ id, name: 'pull_request', payload } as unknown as Parameters<Probot['receive']>[0]);
+  // The handler only queues the growth job: wait for it to run.
+  return queues.get(probot)?.idle();
 }
 
 const temp = tempDirs('seccoder-growth-');
@@ -78,8 +83,10 @@ async function setUp(analyzers: Analyzer[] = [new BanditAnalyzer()]): Promise<{ 
     botLogin: BOT_LOGIN,
     log: { info: record, warn: record, error: record },
   };
+  const queue = new InProcessQueue({ attempts: 1 });
   const probot = testProbot(privateKey);
-  await probot.load(createApp(deps));
+  await probot.load(createApp({ ...deps, queue }));
+  queues.set(probot, queue);
   return { dir, probot, deps, logged };
 }
 
@@ -122,7 +129,10 @@ function mockViewsMerge(bodies: Bodies, pull: MergedPullFixture = VIEWS_PULL, co
   if (comment) mockComment(bodies, pull);
 }
 
-function mockComment(bodies: Bodies, pull: MergedPullFixture): void {
+/** The bot's growth comment: looked for first (none yet, or `existing`), then posted. */
+function mockComment(bodies: Bodies, pull: MergedPullFixture, existing: nock.Body[] = []): void {
+  nock(GITHUB).get(`${REPO_PATH}/issues/${pull.number}/comments`).query({ per_page: 100 }).reply(200, existing);
+  if (existing.length > 0) return;
   nock(GITHUB)
     .post(`${REPO_PATH}/issues/${pull.number}/comments`, bodies.record(`comment-${pull.number}`))
     .reply(201, { id: 900 + pull.number });
@@ -191,21 +201,76 @@ describe('the merge of a pull request that fixed a code-scanning alert', () => {
     });
   });
 
-  it('adds nothing and comments nothing when the same fix is merged again (already in the corpus)', async () => {
+  it('a second delivery of the same merge (another id) is the same job: dropped before any GitHub call', async () => {
     const { dir, probot } = await setUp();
     const bodies = new Bodies();
-    // Probot keeps the installation token for the second delivery.
     mockInstallationToken();
-    for (const delivery of ['merge-a', 'merge-b']) {
-      mockConfig();
-      mockPermission(AUTHOR, 'write');
-      mockPermission(MERGER, 'write');
-      mockViewsMerge(bodies, VIEWS_PULL, delivery === 'merge-a');
-      await deliver(probot, delivery, pullRequestClosed(VIEWS_PULL));
-    }
-    const sources = (await corpusEntries(dir)).filter((entry) => entry.origin === 'merged-fix');
-    expect(sources).toHaveLength(1);
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    mockViewsMerge(bodies);
+    await deliver(probot, 'merge-a', pullRequestClosed(VIEWS_PULL));
+    // No mocks left: any request the second delivery made would fail it.
+    await deliver(probot, 'merge-b', pullRequestClosed(VIEWS_PULL));
+    expect((await corpusEntries(dir)).filter((entry) => entry.origin === 'merged-fix')).toHaveLength(1);
     expect(bodies.all('comment-12')).toHaveLength(1);
+  });
+
+  it('after a restart, the same merge again: nothing added twice, and no second comment (the first is found on the pull request)', async () => {
+    const first = await setUp();
+    const bodies = new Bodies();
+    mockInstallationToken();
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    mockViewsMerge(bodies);
+    await deliver(first.probot, 'merge-a', pullRequestClosed(VIEWS_PULL));
+    const posted = bodies.one('comment-12') as { body: string };
+
+    // A fresh process (its queue remembers nothing) on the same corpus.
+    const second = testProbot(privateKey);
+    const queue = new InProcessQueue({ attempts: 1 });
+    await second.load(createApp({ ...first.deps, queue }));
+    queues.set(second, queue);
+    mockInstallationToken();
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    mockViewsMerge(bodies, VIEWS_PULL, false);
+    mockComment(bodies, VIEWS_PULL, [{ id: 912, body: posted.body, user: { login: BOT_LOGIN, type: 'Bot' } }]);
+    await deliver(second, 'merge-b', pullRequestClosed(VIEWS_PULL));
+    expect((await corpusEntries(first.dir)).filter((entry) => entry.origin === 'merged-fix')).toHaveLength(1);
+    expect(bodies.all('comment-12')).toHaveLength(1);
+  });
+
+  it('a run that died after the append and before its comment: the redelivery posts the one comment, listing the function', async () => {
+    const first = await setUp();
+    const bodies = new Bodies();
+    mockInstallationToken();
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    mockViewsMerge(bodies, VIEWS_PULL, false);
+    // The comment never gets out (the process dies, or GitHub fails); the entry is already in the corpus.
+    nock(GITHUB).get(`${REPO_PATH}/issues/${VIEWS_PULL.number}/comments`).query({ per_page: 100 }).reply(200, []);
+    nock(GITHUB).post(`${REPO_PATH}/issues/${VIEWS_PULL.number}/comments`).reply(500, { message: 'Server Error' });
+    await deliver(first.probot, 'merge-a', pullRequestClosed(VIEWS_PULL));
+    expect((await corpusEntries(first.dir)).filter((entry) => entry.origin === 'merged-fix')).toHaveLength(1);
+
+    const second = testProbot(privateKey);
+    const queue = new InProcessQueue({ attempts: 1 });
+    await second.load(createApp({ ...first.deps, queue }));
+    queues.set(second, queue);
+    mockInstallationToken();
+    mockConfig();
+    mockPermission(AUTHOR, 'write');
+    mockPermission(MERGER, 'write');
+    mockViewsMerge(bodies);
+    await deliver(second, 'merge-a', pullRequestClosed(VIEWS_PULL));
+    expect((await corpusEntries(first.dir)).filter((entry) => entry.origin === 'merged-fix')).toHaveLength(1);
+    const comment = bodies.one('comment-12') as { body: string };
+    expect(comment.body).toContain('added 1 secure function');
+    expect(comment.body).toContain('`user_by_email` in `app/views.py`');
   });
 
   it('ignores a redelivered webhook entirely', async () => {

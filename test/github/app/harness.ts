@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { Probot, ProbotOctokit } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { createApp, type AppDependencies } from '../../../src/github/app.js';
+import { InProcessQueue } from '../../../src/github/queue/in-process-queue.js';
 import { createCorpusProvider, type CorpusProvider } from '../../../src/github/corpus-provider.js';
 import type { CorpusRetrieval } from '../../../src/github/corpus-provider.js';
 import { OpenAiCompatibleModel } from '../../../src/model/openai-client.js';
@@ -87,10 +88,14 @@ export async function testCorpus(temp: ReturnType<typeof tempDirs>): Promise<Cor
   return createCorpusProvider({ root: dir });
 }
 
-/** App dependencies with the operator's model at MODEL_URL (no retries, no waiting) and no analyzers. */
-export function testDependencies(corpus: CorpusProvider): AppDependencies {
+/**
+ * App dependencies with the operator's model at MODEL_URL (no retries, no waiting), no analyzers,
+ * and an in-process queue whose failed jobs are not retried (a test sees one attempt).
+ */
+export function testDependencies(corpus: CorpusProvider): AppDependencies & { queue: InProcessQueue } {
   return {
     corpus,
+    queue: new InProcessQueue({ attempts: 1 }),
     model: {
       settings: { url: MODEL_URL, name: MODEL_NAME, environment: 'app' },
       create: (endpoint) =>
@@ -104,17 +109,23 @@ export function testDependencies(corpus: CorpusProvider): AppDependencies {
   };
 }
 
+/** The queue of each probot the tests loaded, to wait for its jobs. */
+const queues = new WeakMap<Probot, InProcessQueue>();
+
 /**
- * `probot.receive` for a fixture payload. The fixtures are typed with @octokit/webhooks-types,
- * which describes the same events as probot's own types in another type family.
+ * `probot.receive` for a fixture payload, then waits until the job it queued (if any) has run.
+ * The fixtures are typed with @octokit/webhooks-types, which describes the same events as
+ * probot's own types in another type family.
  */
-export function deliver(probot: Probot, id: string, name: 'pull_request' | 'check_run', payload: object): Promise<void> {
-  return probot.receive({ id, name, payload } as unknown as Parameters<Probot['receive']>[0]);
+export async function deliver(probot: Probot, id: string, name: 'pull_request' | 'check_run', payload: object): Promise<void> {
+  await probot.receive({ id, name, payload } as unknown as Parameters<Probot['receive']>[0]);
+  await queues.get(probot)?.idle();
 }
 
 export async function loadedProbot(privateKey: string, deps: AppDependencies): Promise<Probot> {
   const probot = testProbot(privateKey);
   await probot.load(createApp(deps));
+  if (deps.queue instanceof InProcessQueue) queues.set(probot, deps.queue);
   return probot;
 }
 
@@ -156,8 +167,14 @@ export function mockConfig(yaml?: string): void {
   nock(GITHUB).get(`${REPO_PATH}/contents/.github%2Fseccoder.yml`).reply(200, yaml);
 }
 
+/** POST check-runs; and the App's look for stranded in-progress runs of the commit (none), which a direct `reviewPullRequest` does not make. */
 export function mockCheckRunCreate(bodies: Bodies): void {
   nock(GITHUB).post(`${REPO_PATH}/check-runs`, bodies.record('check-create')).reply(201, { id: CHECK_RUN_ID, name: 'SecCoder', head_sha: HEAD_SHA });
+  nock(GITHUB)
+    .get(new RegExp(`^${REPO_PATH}/commits/[0-9a-f]+/check-runs`))
+    .query({ check_name: 'SecCoder', status: 'in_progress', filter: 'all', per_page: 100 })
+    .optionally()
+    .reply(200, { total_count: 0, check_runs: [] });
 }
 
 export function mockCheckRunUpdate(bodies: Bodies): void {
@@ -172,6 +189,8 @@ export interface GatherReplies {
   comments?: nock.Body[];
   reviews?: nock.Body[];
   headSha?: string;
+  /** What the re-read right before posting finds. Default: the same as `comments` and `reviews`. */
+  reread?: { comments?: nock.Body[]; reviews?: nock.Body[] };
 }
 
 export function mockGather(replies: GatherReplies): void {
@@ -189,14 +208,20 @@ export function mockGather(replies: GatherReplies): void {
     .get(`${REPO_PATH}/code-scanning/alerts`)
     .query({ ref: `refs/pull/${PULL_NUMBER}/merge`, state: 'open', per_page: 100 })
     .reply(replies.alerts.status, replies.alerts.body);
-  nock(GITHUB)
-    .get(`${PULL_PATH}/comments`)
-    .query({ per_page: 100 })
-    .reply(200, replies.comments ?? []);
-  nock(GITHUB)
-    .get(`${PULL_PATH}/reviews`)
-    .query({ per_page: 100 })
-    .reply(200, replies.reviews ?? []);
+  // The job reads the pull request first (is this still its head?); a direct `reviewPullRequest` does not.
+  nock(GITHUB, { reqheaders: { accept: 'application/vnd.github.v3+json' } })
+    .get(PULL_PATH)
+    .optionally()
+    .reply(200, pullRequestJson({ headSha: replies.headSha ?? HEAD_SHA }));
+  // Read when gathering, and again right before a review is posted (unchanged unless a test says otherwise).
+  for (const [index, listed] of [replies.comments ?? [], replies.reread?.comments ?? replies.comments ?? []].entries()) {
+    const interceptor = nock(GITHUB).get(`${PULL_PATH}/comments`).query({ per_page: 100 });
+    (index === 0 ? interceptor : interceptor.optionally()).reply(200, listed);
+  }
+  for (const [index, listed] of [replies.reviews ?? [], replies.reread?.reviews ?? replies.reviews ?? []].entries()) {
+    const interceptor = nock(GITHUB).get(`${PULL_PATH}/reviews`).query({ per_page: 100 });
+    (index === 0 ? interceptor : interceptor.optionally()).reply(200, listed);
+  }
 }
 
 /** One chat completion answering every sample with `reply`. */

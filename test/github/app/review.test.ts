@@ -77,9 +77,10 @@ describe('pull_request webhooks', () => {
     expect(bodies.all('review')).toHaveLength(1);
   });
 
-  it('a draft with the default config: the config is read, and nothing else is asked or written', async () => {
+  it('a draft with the default config: the pull request and the config are read, and nothing else is asked or written', async () => {
     const probot = await loadedProbot(fixtures.privateKey, testDependencies(fixtures.corpus));
     mockInstallationToken();
+    mockPullRequest({ draft: true });
     mockConfig();
 
     await deliver(probot, 'delivery-3', 'pull_request', pullRequestOpened({ draft: true }));

@@ -8,12 +8,14 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WEBHOOK_PATH, type ServerSettings } from '../../../src/github/server/server-settings.js';
 import { startServer } from '../../../src/github/server/start-server.js';
-import { INSTALLATION_ID, OWNER, pullRequestOpened } from '../../fixtures/github/app-events.js';
-import { mockConfig, mockInstallationToken, REPO_PATH, testDependencies, useAppFixtures, WEBHOOK_SECRET } from './harness.js';
+import { createMetrics } from '../../../src/github/ops/metrics.js';
+import { INSTALLATION_ID, OWNER, PULL_NUMBER, pullRequestJson, pullRequestOpened } from '../../fixtures/github/app-events.js';
+import { mockConfig, mockInstallationToken, mockPullRequest, REPO_PATH, testDependencies, useAppFixtures, WEBHOOK_SECRET } from './harness.js';
 
 const fixtures = useAppFixtures();
 let server: Server;
 let url: string;
+let deps: ReturnType<typeof testDependencies>;
 
 const settings = (port: number): ServerSettings => ({
   appId: 123,
@@ -28,7 +30,8 @@ const settings = (port: number): ServerSettings => ({
 beforeAll(async () => {
   // The server is local; GitHub and the model stay mocked.
   nock.enableNetConnect('127.0.0.1');
-  server = await startServer(settings(0), testDependencies(fixtures.corpus));
+  deps = testDependencies(fixtures.corpus);
+  server = await startServer(settings(0), deps);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${DEFAULT_WEBHOOK_PATH}`;
 });
 
@@ -60,12 +63,14 @@ describe('webhook signature', () => {
     expect(fixtures.unmatched).toEqual([]);
   });
 
-  it('signed with WEBHOOK_SECRET: accepted (200) and handled (the draft reads the config, then stops)', async () => {
+  it('signed with WEBHOOK_SECRET: accepted (202, queued) and handled (the draft reads the pull request and the config, then stops)', async () => {
     mockInstallationToken();
+    mockPullRequest({ draft: true });
     mockConfig();
     const body = JSON.stringify(pullRequestOpened({ draft: true }));
     const response = await post(body, sign(body, WEBHOOK_SECRET));
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(202);
+    await deps.queue.idle();
     expect(fixtures.unmatched).toEqual([]);
   });
 });
@@ -80,11 +85,15 @@ describe('startServer', () => {
 describe('GitHub Enterprise Server', () => {
   it('with apiBaseUrl (GHE_HOST): the token exchange and every API call go to that server, none to github.com', async () => {
     const GHE = 'https://ghe.example.test';
-    const ghe = await startServer({ ...settings(0), apiBaseUrl: `${GHE}/api/v3` }, testDependencies(fixtures.corpus));
+    const gheDeps = testDependencies(fixtures.corpus);
+    const ghe = await startServer({ ...settings(0), apiBaseUrl: `${GHE}/api/v3` }, gheDeps);
     try {
       const token = nock(GHE)
         .post(`/api/v3/app/installations/${INSTALLATION_ID}/access_tokens`)
         .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', pull_requests: 'write', contents: 'read' } });
+      const pull = nock(GHE)
+        .get(`/api/v3${REPO_PATH}/pulls/${PULL_NUMBER}`)
+        .reply(200, pullRequestJson({ draft: true }));
       const config = nock(GHE)
         .get(`/api/v3${REPO_PATH}/contents/.github%2Fseccoder.yml`)
         .reply(404, { message: 'Not Found' })
@@ -102,9 +111,11 @@ describe('GitHub Enterprise Server', () => {
         },
         body,
       });
+      expect(response.status).toBe(202);
+      await gheDeps.queue.idle();
       expect(fixtures.unmatched).toEqual([]);
-      expect(response.status).toBe(200);
       expect(token.isDone()).toBe(true);
+      expect(pull.isDone()).toBe(true);
       expect(config.isDone()).toBe(true);
       // A call to api.github.com would have no mock and show up here.
       expect(fixtures.unmatched).toEqual([]);
@@ -119,8 +130,10 @@ describe('webhook bodies are read only as far as they deserve', () => {
   let small: Server;
   let smallUrl: URL;
 
+  const smallDeps = testDependencies(fixtures.corpus);
+
   beforeAll(async () => {
-    small = await startServer(settings(0), testDependencies(fixtures.corpus), undefined, LIMIT);
+    small = await startServer(settings(0), smallDeps, { maxWebhookBytes: LIMIT });
     smallUrl = new URL(`http://127.0.0.1:${(small.address() as AddressInfo).port}${DEFAULT_WEBHOOK_PATH}`);
   });
 
@@ -176,13 +189,50 @@ describe('webhook bodies are read only as far as they deserve', () => {
     expect(status).toBe(413);
   });
 
-  it('a body under the cap with a good signature still reaches the App (a draft: config read, then it stops)', async () => {
+  it('a body under the cap with a good signature still reaches the App (a draft: pull request and config read, then it stops)', async () => {
     mockInstallationToken();
+    mockPullRequest({ draft: true });
     mockConfig();
     const body = JSON.stringify(pullRequestOpened({ draft: true }));
     expect(body.length).toBeLessThan(LIMIT);
     const { status } = await rawPost(deliveryHeaders(body), (r) => r.end(body));
-    expect(status).toBe(200);
+    expect(status).toBe(202);
+    await smallDeps.queue.idle();
     expect(fixtures.unmatched).toEqual([]);
+  });
+});
+
+describe('the operator routes and a queue that cannot take the job', () => {
+  it('/healthz, /readyz and /metrics answer beside the webhook path; a delivery the queue refuses gets 503 (GitHub shows it failed, to redeliver)', async () => {
+    const queueDeps = testDependencies(fixtures.corpus);
+    const metrics = createMetrics();
+    const ops = await startServer(
+      settings(0),
+      { ...queueDeps, metrics },
+      { ops: { metrics, readiness: async () => ({ queue: { ok: false, detail: 'closed' } }) } },
+    );
+    try {
+      const base = `http://127.0.0.1:${(ops.address() as AddressInfo).port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(503);
+      await queueDeps.queue.close(0);
+      const body = JSON.stringify(pullRequestOpened());
+      const response = await fetch(`${base}${DEFAULT_WEBHOOK_PATH}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': sign(body, WEBHOOK_SECRET),
+        },
+        body,
+      });
+      expect(response.status).toBe(503);
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toContain('seccoder_webhooks_total{event="pull_request",outcome="failed"} 1');
+      expect(fixtures.unmatched).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => ops.close(() => resolve()));
+    }
   });
 });

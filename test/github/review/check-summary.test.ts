@@ -46,6 +46,25 @@ describe('conclusion', () => {
     expect(checkRunOutput(empty)).toMatchObject({ conclusion: 'success', title: 'No functions to harden' });
   });
 
+  it('is neutral, not success, when every rewrite the model wrote was rejected (a careless or hostile model): nothing usable, not "nothing to fix"', () => {
+    const hostile = outcome(DB_FIND, { rejections: { 'frame-changed': 2, 'extra-code': 1 } });
+    expect(checkRunOutput(input({ outcomes: [hostile] }))).toMatchObject({
+      conclusion: 'neutral',
+      title: 'No usable suggestion for 1 function: every rewrite was rejected',
+    });
+    // Samples that only said "unchanged" are the model finding nothing to fix.
+    expect(checkRunOutput(input({ outcomes: [outcome(LEGACY, { rejections: { unchanged: 3 } })] }))).toMatchObject({ conclusion: 'success' });
+  });
+
+  it('is neutral when the deadline cut targets, and lists them', () => {
+    const output = checkRunOutput(input({ outcomes: [outcome(LEGACY, { rejections: { unchanged: 3 } })], cut: [DB_FIND], deadlineSeconds: 600 }));
+    expect(output).toMatchObject({ conclusion: 'neutral', title: 'Review deadline passed: 1 function not hardened' });
+    expect(output.summary).toContain('| Not hardened: review deadline passed | 1 |');
+    expect(output.text).toContain("### Not hardened: the review's deadline (600 s) passed");
+    const withSuggestion = checkRunOutput(input({ outcomes: [outcome(LEGACY, { suggestion: FIND })], cut: [DB_FIND] }));
+    expect(withSuggestion).toMatchObject({ conclusion: 'neutral', title: '1 security suggestion; 1 not hardened (deadline)' });
+  });
+
   it('is neutral when there are suggestions for a human to review', () => {
     expect(checkRunOutput(input({ outcomes: [outcome(DB_FIND, { suggestion: FIND }), outcome(LEGACY)] }))).toMatchObject({
       conclusion: 'neutral',

@@ -28,7 +28,46 @@ describe('loadServerSettings', () => {
       webhookPath: '/api/github/webhooks',
       logLevel: 'info',
       logFormat: 'pretty',
+      workers: 2,
+      reviewDeadlineSeconds: 600,
+      jobLockMs: 30000,
     });
+  });
+
+  it('the job queue: REDIS_URL, SECCODER_WORKERS, SECCODER_REVIEW_DEADLINE_SECONDS, SECCODER_JOB_LOCK_MS', () => {
+    expect(
+      loadServerSettings({
+        ...COMPLETE,
+        REDIS_URL: 'redis://:pw@redis:6379/2',
+        SECCODER_WORKERS: '0',
+        SECCODER_REVIEW_DEADLINE_SECONDS: '120',
+        SECCODER_JOB_LOCK_MS: '5000',
+      }),
+    ).toMatchObject({ redisUrl: 'redis://:pw@redis:6379/2', workers: 0, reviewDeadlineSeconds: 120, jobLockMs: 5000 });
+    expect(failure({ ...COMPLETE, REDIS_URL: 'http://redis:6379' }).message).toBe(
+      'REDIS_URL is invalid (must be a redis:// or rediss:// URL): set REDIS_URL to your Redis server, e.g. redis://redis:6379, or leave it unset for the in-process queue',
+    );
+    // Queueing with nobody to run the jobs is refused at start, not discovered when reviews never come.
+    expect(failure({ ...COMPLETE, SECCODER_WORKERS: '0' }).message).toBe(
+      'SECCODER_WORKERS is 0 but REDIS_URL is not set: nothing would run the queued jobs; set REDIS_URL, or SECCODER_WORKERS to 1 or more',
+    );
+    expect(failure({ ...COMPLETE, SECCODER_WORKERS: '-1' }).variable).toBe('SECCODER_WORKERS');
+    expect(failure({ ...COMPLETE, SECCODER_REVIEW_DEADLINE_SECONDS: '1' }).variable).toBe('SECCODER_REVIEW_DEADLINE_SECONDS');
+  });
+
+  it('a worker (npm run worker): no webhook secret or port needed, but REDIS_URL is, and at least one job at a time', () => {
+    const worker = { APP_ID: '123', PRIVATE_KEY: PEM, REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadServerSettings(worker, undefined, 'worker')).toMatchObject({ appId: 123, redisUrl: 'redis://127.0.0.1:6379', workers: 2 });
+    const noRedis = (() => {
+      try {
+        loadServerSettings({ APP_ID: '123', PRIVATE_KEY: PEM }, undefined, 'worker');
+      } catch (error) {
+        return error as ServerSettingsError;
+      }
+      throw new Error('expected a ServerSettingsError');
+    })();
+    expect(noRedis.message).toBe('REDIS_URL is not set: a worker takes jobs from the queue the App instances share; set REDIS_URL to that Redis server');
+    expect(() => loadServerSettings({ ...worker, SECCODER_WORKERS: '0' }, undefined, 'worker')).toThrow(/SECCODER_WORKERS/);
   });
 
   it('GitHub Enterprise Server: GHE_HOST (https unless GHE_PROTOCOL says http), or GITHUB_API_URL', () => {
