@@ -50,7 +50,7 @@ const SHIPPED = {
   'tree-sitter-java': ['package.json', 'LICENSE', 'tree-sitter-java.wasm'],
   'tree-sitter-ruby': ['package.json', 'LICENSE', 'tree-sitter-ruby.wasm'],
   // raw/cwe-dictionary.json is written trimmed (trimCweDictionary). NOTICE: none in 1.1.19; shipped should a release add one.
-  'cwe-sdk': ['package.json', 'LICENSE', 'NOTICE'],
+  'cwe-sdk': ['package.json', 'LICENSE', 'NOTICE', 'raw/cwe-hierarchy.json'],
 };
 
 /** The entry: make the shipped packages resolvable, then run the bundle. */

@@ -20727,7 +20727,7 @@ var require_signal_exit = __commonJS({
         }
         assert2.equal(typeof cb, "function", "a callback must be provided for exit handler");
         if (loaded === false) {
-          load3();
+          load4();
         }
         var ev = "exit";
         if (opts && opts.alwaysLast) {
@@ -20787,7 +20787,7 @@ var require_signal_exit = __commonJS({
         return signals2;
       };
       loaded = false;
-      load3 = function load4() {
+      load4 = function load5() {
         if (loaded || !processOk2(global.process)) {
           return;
         }
@@ -20804,7 +20804,7 @@ var require_signal_exit = __commonJS({
         process10.emit = processEmit;
         process10.reallyExit = processReallyExit;
       };
-      module.exports.load = load3;
+      module.exports.load = load4;
       originalProcessReallyExit = process10.reallyExit;
       processReallyExit = function processReallyExit2(code) {
         if (!processOk2(global.process)) {
@@ -20840,7 +20840,7 @@ var require_signal_exit = __commonJS({
     var emit;
     var sigListeners;
     var loaded;
-    var load3;
+    var load4;
     var originalProcessReallyExit;
     var processReallyExit;
     var originalProcessEmit;
@@ -34454,7 +34454,7 @@ var require_light = __commonJS({
       function getCjsExportFromNamespace(n2) {
         return n2 && n2["default"] || n2;
       }
-      var load3 = function(received, defaults, onto = {}) {
+      var load4 = function(received, defaults, onto = {}) {
         var k, ref, v;
         for (k in defaults) {
           v = defaults[k];
@@ -34473,7 +34473,7 @@ var require_light = __commonJS({
         return onto;
       };
       var parser = {
-        load: load3,
+        load: load4,
         overwrite
       };
       var DLList;
@@ -35765,7 +35765,7 @@ var require_light = __commonJS({
 // src/action/run.ts
 import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join20, resolve as resolve6 } from "node:path";
+import { join as join21, resolve as resolve6 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -65142,7 +65142,7 @@ async function readConfigFromApi(octokit, owner, repo, path7 = CONFIG_PATH) {
 
 // src/github/corpus-provider.ts
 import { mkdir as mkdir5, readFile as readFile13, stat as stat6 } from "node:fs/promises";
-import { join as join15, resolve as resolve4 } from "node:path";
+import { join as join16, resolve as resolve4 } from "node:path";
 
 // src/errors/http-status.ts
 function isHttpFailure(error63) {
@@ -65575,7 +65575,7 @@ var GitHubRepoCorpusStore = class {
 };
 
 // src/retrieve/open-index.ts
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/embed/default-embedder.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -70127,6 +70127,46 @@ function judgeManifest(manifest, entries, embedder) {
   return built === entries.length ? { action: "use" } : { action: "extend", from: built };
 }
 
+// src/cwe/hierarchy.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname3, join as join14 } from "node:path";
+var hierarchy;
+function cweHierarchyPath() {
+  return join14(dirname3(createRequire(import.meta.url).resolve("cwe-sdk/package.json")), "raw", "cwe-hierarchy.json");
+}
+function hierarchyFromPairs(pairs) {
+  const parents = /* @__PURE__ */ new Map();
+  const children = /* @__PURE__ */ new Map();
+  const add = (map2, key, value) => map2.set(key, (map2.get(key) ?? /* @__PURE__ */ new Set()).add(value));
+  for (const pair of Array.isArray(pairs) ? pairs : []) {
+    const child = cweId(String(pair?.weaknessId ?? ""));
+    const parent = cweId(String(pair?.parentId ?? ""));
+    if (!child || !parent || child === parent) continue;
+    add(parents, child, parent);
+    add(children, parent, child);
+  }
+  return { parents, children };
+}
+function load2() {
+  hierarchy ??= hierarchyFromPairs(JSON.parse(readFileSync3(cweHierarchyPath(), "utf8")));
+  return hierarchy;
+}
+var none = /* @__PURE__ */ new Set();
+function cweDistance(a2, b, tree = load2()) {
+  const [x, y] = [cweId(a2), cweId(b)];
+  if (!x || !y) return void 0;
+  if (x === y) return 0;
+  const parentsOf = (id) => tree.parents.get(id) ?? none;
+  const childrenOf = (id) => tree.children.get(id) ?? none;
+  if (parentsOf(x).has(y) || childrenOf(x).has(y)) return 1;
+  for (const parent of parentsOf(x)) {
+    if (childrenOf(parent).has(y) || parentsOf(parent).has(y)) return 2;
+  }
+  for (const child of childrenOf(x)) if (childrenOf(child).has(y)) return 2;
+  return void 0;
+}
+
 // src/retrieve/retriever.ts
 var DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
 var Retriever = class {
@@ -70152,17 +70192,33 @@ var Retriever = class {
     const family = query.language ? languageFamily(query.language) : void 0;
     const sameLanguage = (label) => family === void 0 || languageFamily(this.entryAt(label).language) === family;
     const hasCwe = (label) => query.cwe !== void 0 && this.entryAt(label).cwe.includes(query.cwe);
+    const closenessOf = /* @__PURE__ */ new Map();
+    const closeness = (label) => {
+      const wanted = query.cwe;
+      if (wanted === void 0) return void 0;
+      if (closenessOf.has(label)) return closenessOf.get(label);
+      let best;
+      for (const cwe of this.entryAt(label).cwe) {
+        const distance = cweDistance(wanted, cwe);
+        if (distance !== void 0 && (best === void 0 || distance < best)) best = distance;
+      }
+      closenessOf.set(label, best);
+      return best;
+    };
     const penalty = this.options.otherLanguagePenalty ?? DEFAULT_OTHER_LANGUAGE_PENALTY;
     const softLanguage = this.mode === "cwe-aware" && Number.isFinite(penalty);
     const tiers = [];
     if (query.cwe) {
-      tiers.push((label) => sameLanguage(label) && hasCwe(label));
-      if (family) tiers.push((label) => !sameLanguage(label) && hasCwe(label));
+      for (const distance of [0, 1, 2]) {
+        tiers.push((label) => sameLanguage(label) && closeness(label) === distance);
+        if (family) tiers.push((label) => !sameLanguage(label) && closeness(label) === distance);
+      }
     }
-    if (softLanguage) tiers.push((label) => !hasCwe(label));
+    const unrelated = (label) => closeness(label) === void 0;
+    if (softLanguage) tiers.push(unrelated);
     else {
-      tiers.push((label) => sameLanguage(label) && !hasCwe(label));
-      if (family) tiers.push((label) => !sameLanguage(label) && !hasCwe(label));
+      tiers.push((label) => sameLanguage(label) && unrelated(label));
+      if (family) tiers.push((label) => !sameLanguage(label) && unrelated(label));
     }
     const languagePreference = softLanguage && family ? { sameLanguage, penalty } : void 0;
     const results = [];
@@ -70262,7 +70318,7 @@ function retrainReason(trained, entries) {
   return void 0;
 }
 async function defaultEmbedderFor(entries, dir, options) {
-  const embedderDir = join14(dir, "embedder");
+  const embedderDir = join15(dir, "embedder");
   let retrainedBecause = "rebuild requested";
   if (!options.rebuild) {
     const saved = await DefaultEmbedder.load(embedderDir).catch(() => void 0);
@@ -70297,7 +70353,7 @@ async function openRetrievalIndex(options) {
   const store = new LocalCorpusStore(options.corpusDir);
   const { entries, problems } = await store.read();
   const choice = options.embedder ?? { kind: "default" };
-  const dir = join14(store.dir, INDEX_FOLDER, embedderKey(choice));
+  const dir = join15(store.dir, INDEX_FOLDER, embedderKey(choice));
   const chosen = choice.kind === "default" ? await defaultEmbedderFor(entries, dir, options) : { embedder: await OnnxEmbedder.load(choice.dir) };
   const { embedder } = chosen;
   const manifest = options.rebuild ? void 0 : await readIndexManifest(dir);
@@ -70350,12 +70406,12 @@ var EMPTY = { retriever: { retrieve: async () => [] }, corpusSize: 0 };
 var IndexCache = class {
   #open = /* @__PURE__ */ new Map();
   async open(dir) {
-    const file2 = join15(dir, CORPUS_FILE);
+    const file2 = join16(dir, CORPUS_FILE);
     const info2 = await stat6(file2).catch((error63) => {
       throw error63.code === "ENOENT" ? new CorpusNotFoundError(file2) : error63;
     });
     if (info2.size === 0) return EMPTY;
-    const examples = await stat6(join15(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
+    const examples = await stat6(join16(dir, CWE_EXAMPLES_FILE)).catch(() => void 0);
     const stamp = `${info2.size}:${info2.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
     const cached2 = this.#open.get(dir);
     if (cached2?.stamp === stamp) return cached2.retrieval;
@@ -70376,17 +70432,17 @@ async function mirror(file2, text) {
 }
 function createCorpusProvider(options) {
   const root = resolve4(options.root);
-  const cacheDir = resolve4(options.cacheDir ?? join15(root, ".repositories"));
+  const cacheDir = resolve4(options.cacheDir ?? join16(root, ".repositories"));
   const cache3 = new IndexCache();
   const mirrored = /* @__PURE__ */ new Map();
   return {
     corpusFor(location, octokit) {
       if (location.store === "local") {
-        const dir2 = location.folder ? join15(root, location.folder) : root;
+        const dir2 = location.folder ? join16(root, location.folder) : root;
         return { store: new LocalCorpusStore(dir2), retrieval: () => cache3.open(dir2) };
       }
       const store = new GitHubRepoCorpusStore({ octokit, owner: location.owner, repo: location.repo });
-      const dir = join15(cacheDir, location.owner, location.repo);
+      const dir = join16(cacheDir, location.owner, location.repo);
       return {
         store,
         async retrieval() {
@@ -70394,9 +70450,9 @@ function createCorpusProvider(options) {
           if (mirrored.get(dir) !== version2) {
             const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
             await mkdir5(dir, { recursive: true });
-            await mirror(join15(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
+            await mirror(join16(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}
 `).join(""));
-            await mirror(join15(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
+            await mirror(join16(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}
 `).join(""));
             mirrored.set(dir, version2);
           }
@@ -70514,8 +70570,8 @@ function gateProblem(verdict) {
 
 // src/parse/grammars.ts
 import { access as access2 } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname as dirname3, join as join16 } from "node:path";
+import { createRequire as createRequire2 } from "node:module";
+import { dirname as dirname4, join as join17 } from "node:path";
 import { Language as TreeSitterLanguage, Parser } from "web-tree-sitter";
 var WASM = {
   python: { pkg: "tree-sitter-python", file: "tree-sitter-python.wasm" },
@@ -70545,7 +70601,7 @@ function grammarFor(language2, path7) {
   if (language2 === "typescript" && path7 !== void 0 && isJsxPath(path7)) return "tsx";
   return language2;
 }
-var requireFromHere = createRequire(import.meta.url);
+var requireFromHere = createRequire2(import.meta.url);
 function grammarWasmPath(grammar) {
   const { pkg, file: file2 } = WASM[grammar];
   const manifest = `${pkg}/package.json`;
@@ -70555,7 +70611,7 @@ function grammarWasmPath(grammar) {
   } catch (cause) {
     throw new GrammarLoadError(grammar, manifest, `package ${pkg} is not installed`, { cause });
   }
-  return join16(dirname3(packageJson), file2);
+  return join17(dirname4(packageJson), file2);
 }
 var runtime;
 function initRuntime() {
@@ -77701,8 +77757,8 @@ function createModelClient(settings, sampling = {}) {
 }
 
 // src/prompt/templates.ts
-import { existsSync as existsSync4, readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname4, join as join17 } from "node:path";
+import { existsSync as existsSync4, readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname5, join as join18 } from "node:path";
 import { fileURLToPath as fileURLToPath5 } from "node:url";
 
 // src/prompt/template-error.ts
@@ -77804,15 +77860,15 @@ function checkNames(nodes, scopes, template) {
 
 // src/prompt/templates.ts
 function templatesDir(from = import.meta.url) {
-  let dir = dirname4(fileURLToPath5(from));
-  while (!existsSync4(join17(dir, "package.json")) && dirname4(dir) !== dir) dir = dirname4(dir);
-  return join17(dir, "src", "prompt", "templates");
+  let dir = dirname5(fileURLToPath5(from));
+  while (!existsSync4(join18(dir, "package.json")) && dirname5(dir) !== dir) dir = dirname5(dir);
+  return join18(dir, "src", "prompt", "templates");
 }
 var cache2 = /* @__PURE__ */ new Map();
 function loadTemplate(name) {
   let template = cache2.get(name);
   if (!template) {
-    const source = readFileSync3(join17(templatesDir(), name), "utf8").replace(/\r?\n$/, "");
+    const source = readFileSync4(join18(templatesDir(), name), "utf8").replace(/\r?\n$/, "");
     template = compileTemplate(source, name);
     cache2.set(name, template);
   }
@@ -79221,12 +79277,12 @@ function shiftBefore(hunks, index2) {
 }
 
 // src/cwe/names.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname5, join as join18 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { createRequire as createRequire3 } from "node:module";
+import { dirname as dirname6, join as join19 } from "node:path";
 var names;
 function cweDictionaryPath() {
-  return join18(dirname5(createRequire2(import.meta.url).resolve("cwe-sdk/package.json")), "raw", "cwe-dictionary.json");
+  return join19(dirname6(createRequire3(import.meta.url).resolve("cwe-sdk/package.json")), "raw", "cwe-dictionary.json");
 }
 function namesFromDictionary(dictionary) {
   const found = /* @__PURE__ */ new Map();
@@ -79237,14 +79293,14 @@ function namesFromDictionary(dictionary) {
   }
   return found;
 }
-function load2() {
-  names ??= namesFromDictionary(JSON.parse(readFileSync4(cweDictionaryPath(), "utf8")));
+function load3() {
+  names ??= namesFromDictionary(JSON.parse(readFileSync5(cweDictionaryPath(), "utf8")));
   return names;
 }
 function cweName(id) {
   const normalized = cweId(id);
   if (!normalized) return void 0;
-  return load2().get(normalized.slice("CWE-".length));
+  return load3().get(normalized.slice("CWE-".length));
 }
 
 // src/harden/render-markdown.ts
@@ -80192,16 +80248,16 @@ function readInputs(workspace) {
 
 // src/action/seed-corpus.ts
 import { copyFile as copyFile2, cp, mkdir as mkdir6, rm as rm6, stat as stat7 } from "node:fs/promises";
-import { join as join19 } from "node:path";
-var SEED_INDEX_DIR = join19(INDEX_FOLDER, embedderKey({ kind: "default" }));
+import { join as join20 } from "node:path";
+var SEED_INDEX_DIR = join20(INDEX_FOLDER, embedderKey({ kind: "default" }));
 var SEED_FILES = [CORPUS_FILE, CWE_EXAMPLES_FILE, "NOTICE"];
 async function copySeedCorpus(seedDir, copyDir) {
   await rm6(copyDir, { recursive: true, force: true });
   await mkdir6(copyDir, { recursive: true });
-  for (const file2 of SEED_FILES) await copyFile2(join19(seedDir, file2), join19(copyDir, file2));
-  const index2 = join19(seedDir, SEED_INDEX_DIR);
+  for (const file2 of SEED_FILES) await copyFile2(join20(seedDir, file2), join20(copyDir, file2));
+  const index2 = join20(seedDir, SEED_INDEX_DIR);
   const prebuiltIndex = (await stat7(index2).catch(() => void 0))?.isDirectory() ?? false;
-  if (prebuiltIndex) await cp(index2, join19(copyDir, SEED_INDEX_DIR), { recursive: true });
+  if (prebuiltIndex) await cp(index2, join20(copyDir, SEED_INDEX_DIR), { recursive: true });
   return { dir: copyDir, prebuiltIndex };
 }
 
@@ -80251,16 +80307,16 @@ function withReason(details, message2) {
 }
 var octokitLog = { debug: () => void 0, info: () => void 0, warn: (message2) => warning(message2), error: () => void 0 };
 async function corpusProvider(inputs, env, workDir, seedDir) {
-  const cacheDir = join20(workDir, "repositories");
+  const cacheDir = join21(workDir, "repositories");
   const { corpus } = inputs;
   if (corpus.kind === "repository") {
-    const provider = createCorpusProvider({ root: join20(workDir, "corpus"), cacheDir });
+    const provider = createCorpusProvider({ root: join21(workDir, "corpus"), cacheDir });
     return { corpusFor: (_location, octokit) => provider.corpusFor({ store: "repository", owner: corpus.owner, repo: corpus.repo }, octokit) };
   }
   let root = corpus.dir ?? resolveCorpusDir(void 0, env);
   if (resolve6(root) === resolve6(bundledCorpusDir())) root = seedDir;
   if (resolve6(root) === resolve6(seedDir)) {
-    const copy = await copySeedCorpus(seedDir, join20(workDir, "seed-corpus"));
+    const copy = await copySeedCorpus(seedDir, join21(workDir, "seed-corpus"));
     info(
       copy.prebuiltIndex ? "Seed corpus: using the index built with the Action (rebuilt on this runner only if it does not match the corpus)" : "Seed corpus: no index shipped with the Action; building it on this runner"
     );
@@ -80341,10 +80397,10 @@ async function run2(deps = {}) {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const inputs = readInputs(workspace);
     const event = await readEvent(env);
-    const workDir = join20(env.RUNNER_TEMP ?? tmpdir2(), "seccoder");
+    const workDir = join21(env.RUNNER_TEMP ?? tmpdir2(), "seccoder");
     await mkdir7(workDir, { recursive: true });
     const outcome = await act(inputs, event, env, deps, workDir);
-    const reportPath = join20(workDir, "seccoder-report.json");
+    const reportPath = join21(workDir, "seccoder-report.json");
     await writeFile5(reportPath, `${JSON.stringify({ event: event.name, ...outcome }, null, 2)}
 `);
     setOutput("suggestions", suggestionsOf(outcome));

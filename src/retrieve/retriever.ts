@@ -9,6 +9,7 @@ import { languageFamily, type Language } from '../lang/languages.js';
 import type { VectorIndex } from '../index/types.js';
 import type { Bm25Index } from './bm25.js';
 import type { CwePredictor } from './cwe-classifier.js';
+import { cweDistance, type CweDistance } from '../cwe/hierarchy.js';
 import { StaleIndexError } from './errors.js';
 
 const DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
@@ -97,21 +98,40 @@ export class Retriever {
     const family = query.language ? languageFamily(query.language) : undefined;
     const sameLanguage = (label: number) => family === undefined || languageFamily(this.entryAt(label).language) === family;
     const hasCwe = (label: number) => query.cwe !== undefined && this.entryAt(label).cwe.includes(query.cwe);
+    /** How close the entry's nearest CWE is to the query's in the CWE hierarchy (undefined: unrelated, or no CWE asked). */
+    const closenessOf = new Map<number, CweDistance | undefined>();
+    const closeness = (label: number): CweDistance | undefined => {
+      const wanted = query.cwe;
+      if (wanted === undefined) return undefined;
+      if (closenessOf.has(label)) return closenessOf.get(label);
+      let best: CweDistance | undefined;
+      for (const cwe of this.entryAt(label).cwe) {
+        const distance = cweDistance(wanted, cwe);
+        if (distance !== undefined && (best === undefined || distance < best)) best = distance;
+      }
+      closenessOf.set(label, best);
+      return best;
+    };
 
     // Tiers, best first; each fills what the previous left of k. A known CWE comes before the
     // language: an example of the alert's weakness in another language teaches more than an
-    // example of another weakness in the same one.
+    // example of another weakness in the same one. Then its nearest relatives in the CWE
+    // hierarchy (parent or child, then sibling), each same language first: tools tag one bug with
+    // a parent or a child CWE, and the corpus may lack the alert's own.
     const penalty = this.options.otherLanguagePenalty ?? DEFAULT_OTHER_LANGUAGE_PENALTY;
     const softLanguage = this.mode === 'cwe-aware' && Number.isFinite(penalty);
     const tiers: ((label: number) => boolean)[] = [];
     if (query.cwe) {
-      tiers.push((label) => sameLanguage(label) && hasCwe(label));
-      if (family) tiers.push((label) => !sameLanguage(label) && hasCwe(label));
+      for (const distance of [0, 1, 2] as const) {
+        tiers.push((label) => sameLanguage(label) && closeness(label) === distance);
+        if (family) tiers.push((label) => !sameLanguage(label) && closeness(label) === distance);
+      }
     }
-    if (softLanguage) tiers.push((label) => !hasCwe(label));
+    const unrelated = (label: number) => closeness(label) === undefined;
+    if (softLanguage) tiers.push(unrelated);
     else {
-      tiers.push((label) => sameLanguage(label) && !hasCwe(label));
-      if (family) tiers.push((label) => !sameLanguage(label) && !hasCwe(label));
+      tiers.push((label) => sameLanguage(label) && unrelated(label));
+      if (family) tiers.push((label) => !sameLanguage(label) && unrelated(label));
     }
     const languagePreference = softLanguage && family ? { sameLanguage, penalty } : undefined;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorpusEntry } from '../../src/corpus/entry.js';
+import { cweDistance } from '../../src/cwe/hierarchy.js';
 import { languageFamily } from '../../src/lang/languages.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../../src/retrieve/open-index.js';
 import { RETRIEVAL_MODES, Retriever, type Demonstration, type RetrievalMode } from '../../src/retrieve/retriever.js';
@@ -106,12 +107,31 @@ describe('Retriever', () => {
       it('with a CWE the language lacks, that CWE in other languages comes before the language', async () => {
         const sql = entries.filter((entry) => entry.cwe.includes('CWE-89'));
         expect(sql.some(isCFamily)).toBe(false);
-        const results = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: SQL_QUERY, language: 'c', cwe: 'CWE-89', k: sql.length + 3 });
-        expect(results).toHaveLength(sql.length + 3);
+        const results = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: SQL_QUERY, language: 'c', cwe: 'CWE-89', k: sql.length });
         const head = results.slice(0, sql.length);
         expect(new Set(head.map((demo) => demo.entry.id))).toEqual(new Set(sql.map((entry) => entry.id)));
         expect(head.every((demo) => demo.cweMatch && !demo.sameLanguage)).toBe(true);
-        expect(results.slice(sql.length).every((demo) => !demo.cweMatch && demo.sameLanguage)).toBe(true);
+        // Then CWE-89's relatives (its siblings under injection, CWE-78 and CWE-79, in any language), then unrelated C.
+        const related = (demo: Demonstration) => demo.entry.cwe.some((cwe) => cweDistance('CWE-89', cwe) !== undefined);
+        const all = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: SQL_QUERY, language: 'c', cwe: 'CWE-89', k: entries.length });
+        const tail = all.slice(sql.length);
+        const firstUnrelated = tail.findIndex((demo) => !related(demo));
+        expect(firstUnrelated).toBeGreaterThan(0);
+        expect(tail.slice(0, firstUnrelated).every((demo) => !demo.cweMatch && related(demo))).toBe(true);
+        const unrelated = tail.slice(firstUnrelated);
+        expect(unrelated.every((demo) => !related(demo))).toBe(true);
+        expect(unrelated.findIndex((demo) => !demo.sameLanguage)).toBe(unrelated.filter((demo) => demo.sameLanguage).length);
+      });
+
+      it('with a CWE the corpus lacks, its nearest relative in the CWE hierarchy comes first (CWE-564 ⊂ CWE-89, CWE-121 ⊂ CWE-787)', async () => {
+        expect(entries.some((entry) => entry.cwe.includes('CWE-564') || entry.cwe.includes('CWE-121'))).toBe(false);
+        const neutral = 'def total(items):\n    return sum(item.price for item in items)\n';
+        const hibernate = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: neutral, language: 'python', cwe: 'CWE-564', k: 1 });
+        expect(hibernate[0]!.entry.cwe).toContain('CWE-89');
+        expect(hibernate[0]!.entry.language).toBe('python');
+        const stack = await retriever(mode, STRICT_LANGUAGE).retrieve({ code: 'int sum(int a, int b) { return a + b; }', language: 'c', cwe: 'CWE-121', k: 1 });
+        expect(stack[0]!.entry.cwe).toContain('CWE-787');
+        expect(stack[0]!.cweMatch).toBe(false);
       });
 
       it('fills with other languages when the language has fewer than k entries', async () => {
