@@ -35,7 +35,7 @@ FROM node:20-bookworm-slim
 # brings Debian's python3, which src/analyze/bandit-runner.py runs on. gcc only recommends the C
 # headers a lone function is compiled against, so they are named.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends bandit cppcheck clang gcc libc6-dev \
+ && apt-get install -y --no-install-recommends bandit cppcheck clang gcc flawfinder libc6-dev \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \

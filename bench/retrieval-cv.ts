@@ -24,6 +24,26 @@ import type { CweClassifierOptions, CwePredictor } from '../src/retrieve/cwe-cla
 import { EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/corpus/cwe-examples.js';
 import { cweExamplesOfPair } from '../src/eval/seed-cwe-examples.js';
 import { Retriever, type RetrieverOptions } from '../src/retrieve/retriever.js';
+import type { LabelledNeighbour, NeighbourSearch, NeighbourVoteOptions } from '../src/retrieve/neighbour-vote.js';
+import type { Embedder } from '../src/embed/types.js';
+
+/** Cosine search over labelled documents (the fold's entries, and the examples when asked). */
+async function neighbourSearch(
+  embedder: Embedder,
+  entries: readonly CorpusEntry[],
+  entryVectors: HnswVectorIndex,
+  examples: readonly LabelledCode[],
+  from: 'entries' | 'all',
+): Promise<NeighbourSearch> {
+  if (from === 'entries') {
+    return (vector, k) =>
+      entryVectors.search(vector, k).map((hit): LabelledNeighbour => ({ cwe: (entries[hit.label] as CorpusEntry).cwe, similarity: hit.score }));
+  }
+  const documents: LabelledCode[] = [...entries.map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples];
+  const index = new HnswVectorIndex(embedder.dim);
+  index.add(await embedder.embed(documents.map((doc) => doc.code)));
+  return (vector, k) => index.search(vector, k).map((hit): LabelledNeighbour => ({ cwe: (documents[hit.label] as LabelledCode).cwe, similarity: hit.score }));
+}
 
 /** A way of training and using the classifier, compared on the same folds. */
 interface CvConfig {
@@ -41,6 +61,8 @@ interface CvConfig {
   retriever?: Omit<RetrieverOptions, 'classifier' | 'mode'>;
   /** Mix the classifier with a vote of the BM25-nearest labelled documents (corpus + examples): weight, neighbours. */
   knn?: { weight: number; k: number };
+  /** Near labelled documents vote on the CWE, gated by the nearest one's similarity (neighbour-vote.ts). */
+  neighbours?: { from: 'entries' | 'all'; vote?: NeighbourVoteOptions };
 }
 
 /** P(CWE) = (1 − w)·classifier + w·share of the k BM25-nearest labelled documents with that CWE. */
@@ -99,6 +121,13 @@ const CONFIGS: Record<string, CvConfig> = {
     retriever: { otherLanguagePenalty: Number.POSITIVE_INFINITY },
   },
   'seed examples classpow=1.5': { ...SEED_EXAMPLES, classifier: { classWeightPower: 1.5 } },
+  'nv entries': { ...SEED_EXAMPLES, neighbours: { from: 'entries' } },
+  'nv all': { ...SEED_EXAMPLES, neighbours: { from: 'all' } },
+  'nv all .5-.8': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { low: 0.5, high: 0.8 } } },
+  'nv all .7-.95': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { low: 0.7, high: 0.95 } } },
+  'nv all w.9': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { maxWeight: 0.9 } } },
+  'nv all k1': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { k: 1 } } },
+  'nv all k10': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { k: 10 } } },
 };
 const DEFAULT_CONFIGS = ['corpus only', 'seed examples'];
 
@@ -186,7 +215,11 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
   vectors.add(await embedder.embed(entries.map((entry) => entry.code)));
   const bm25 = new Bm25Index();
   bm25.add(entries.map((entry) => entry.code));
-  const retrievers: [string, Retriever][] = [['bm25+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'bm25' })]];
+  const retrievers: [string, Retriever][] = [
+    ['bm25+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'bm25' })],
+    ['dense+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'dense' })],
+    ['hybrid+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'hybrid' })],
+  ];
   for (const [name, config] of configs) {
     const examples = examplesOf(training, entries, config);
     const trained = trainCorpusClassifier(config.examplesOnly ? [] : entries, examples, config.classifier);
@@ -194,7 +227,17 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
       trained && config.knn
         ? knnMix(trained, [...entries.map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples], config.knn.weight, config.knn.k)
         : trained;
-    retrievers.push([name, new Retriever(entries, embedder, vectors, bm25, { ...config.retriever, mode: 'cwe-aware', classifier })]);
+    const neighbours = config.neighbours ? await neighbourSearch(embedder, entries, vectors, examples, config.neighbours.from) : undefined;
+    retrievers.push([
+      name,
+      new Retriever(entries, embedder, vectors, bm25, {
+        ...config.retriever,
+        mode: 'cwe-aware',
+        classifier,
+        neighbours,
+        neighbourVote: config.neighbours?.vote,
+      }),
+    ]);
   }
   for (const pair of heldOut) {
     for (const kind of QUERY_KINDS) {

@@ -6,6 +6,7 @@ export interface RetrievalReportView {
   corpus: { entries: number };
   sets: { name: string; description: string; n: number }[];
   quality: Record<string, Record<string, RetrievalScores>>;
+  confusionC: { retriever: string; cwes: { cwe: string; n: number; shown: { cwe: string; n: number }[] }[] };
   knownCwe: { coverable: number; acc1: number; missingCells: string[]; crossLanguage: { n: number; acc1: number } };
   index: { buildSeconds: number; embedder: string; dim: number };
   speed: { queryChars: number; latency: Record<string, { p50Ms: number; p99Ms: number }>; ratioToBm25: Record<string, number> };
@@ -20,15 +21,25 @@ export function renderMarkdown(report: RetrievalReportView): string {
     '',
   ];
   const retrievers = Object.keys(Object.values(report.quality)[0] ?? {});
-  lines.push(`| retriever | ${report.sets.map((set) => `${set.name} (${set.n}) acc@1 / acc@5 / avg-min`).join(' | ')} |`);
+  lines.push(`| retriever | ${report.sets.map((set) => `${set.name} (${set.n}) acc@1 / related@1 / acc@5 / avg-min`).join(' | ')} |`);
   lines.push(`| --- | ${report.sets.map(() => '---').join(' | ')} |`);
   for (const retriever of retrievers) {
     const cells = report.sets.map((set) => {
       const s = report.quality[set.name]?.[retriever];
-      return s ? `${f2(s.acc1)} / ${f2(s.acc5)} / ${f2(s.avgMinNumber)}` : '–';
+      return s ? `${f2(s.acc1)} / ${f2(s.acc1Related)} / ${f2(s.acc5)} / ${f2(s.avgMinNumber)}` : '–';
     });
     lines.push(`| ${retriever} | ${cells.join(' | ')} |`);
   }
+  lines.push(
+    '',
+    "acc@1: the top demonstration has the query's CWE (the headline). related@1: it has the CWE, its parent or a child in the CWE hierarchy.",
+    '',
+    `C/C++ queries (every set, each query once), ${report.confusionC.retriever}: what the top demonstration showed per query CWE.`,
+    '',
+    '| query CWE | n | top demonstration showed |',
+    '| --- | --- | --- |',
+    ...report.confusionC.cwes.map((row) => `| ${row.cwe} | ${row.n} | ${row.shown.map((shown) => `${shown.cwe} ×${shown.n}`).join(', ')} |`),
+  );
   lines.push(
     '',
     `Known CWE (from an alert): acc@1 ${f2(report.knownCwe.acc1)} over ${report.knownCwe.coverable} queries whose (language, CWE) the corpus has.`,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CorpusEntry } from '../src/corpus/entry.js';
 import { LocalCorpusStore } from '../src/corpus/local-store.js';
-import { firstMatchRank, randomExpectation, scoreOutcomes, type RetrievalScores } from '../src/eval/retrieval-metrics.js';
+import { outcomeOf, randomExpectation, scoreOutcomes, type RetrievalScores } from '../src/eval/retrieval-metrics.js';
 import { loadBenchmarkQuerySets, type NamedQuerySet, type RetrievalQueryCase } from '../src/eval/scenarios.js';
 import { languageFamily } from '../src/lang/languages.js';
 import { readCweExamples } from '../src/corpus/cwe-examples.js';
@@ -36,7 +36,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function evaluate(index: RetrievalIndex, spec: RetrieverSpec, cases: RetrievalQueryCase[]): Promise<RetrievalScores> {
+/** Per query: its CWE and the CWEs of the top demonstration (for the confusion summary). */
+type TopCwes = Map<string, { cwe: string; language: RetrievalQueryCase['language']; shown: string[] }>;
+
+async function evaluate(index: RetrievalIndex, spec: RetrieverSpec, cases: RetrievalQueryCase[], tops?: TopCwes): Promise<RetrievalScores> {
   const retriever = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, {
     mode: spec.mode,
     classifier: index.classifier,
@@ -45,14 +48,37 @@ async function evaluate(index: RetrievalIndex, spec: RetrieverSpec, cases: Retri
   const outcomes = [];
   for (const query of cases) {
     const ranking = await retriever.retrieve({ code: query.code, language: spec.languageFilter ? query.language : undefined, k: index.entries.length });
-    outcomes.push({
-      firstMatch: firstMatchRank(
+    tops?.set(query.id, { cwe: query.cwe, language: query.language, shown: ranking[0]?.entry.cwe ?? [] });
+    outcomes.push(
+      outcomeOf(
         ranking.map((demo) => demo.entry),
         query.cwe,
       ),
-    });
+    );
   }
   return scoreOutcomes(outcomes);
+}
+
+/**
+ * For C and C++ queries: each query CWE's count, and what the top demonstration showed (its own
+ * CWE when it carries it, else its first), most frequent first. The C memory-safety CWEs look
+ * alike; this says which ones are taken for which.
+ */
+function cConfusion(tops: TopCwes): { cwe: string; n: number; shown: { cwe: string; n: number }[] }[] {
+  const byCwe = new Map<string, Map<string, number>>();
+  for (const top of tops.values()) {
+    if (languageFamily(top.language) !== 'c-family') continue;
+    const shown = top.shown.includes(top.cwe) ? top.cwe : (top.shown[0] ?? 'none');
+    const counts = byCwe.get(top.cwe) ?? new Map<string, number>();
+    byCwe.set(top.cwe, counts.set(shown, (counts.get(shown) ?? 0) + 1));
+  }
+  return [...byCwe]
+    .map(([cwe, counts]) => ({
+      cwe,
+      n: [...counts.values()].reduce((sum, count) => sum + count, 0),
+      shown: [...counts].map(([shownCwe, n]) => ({ cwe: shownCwe, n })).sort((a, b) => b.n - a.n || a.cwe.localeCompare(b.cwe)),
+    }))
+    .sort((a, b) => b.n - a.n || a.cwe.localeCompare(b.cwe));
 }
 
 function evaluateRandom(entries: CorpusEntry[], cases: RetrievalQueryCase[]): RetrievalScores {
@@ -61,6 +87,7 @@ function evaluateRandom(entries: CorpusEntry[], cases: RetrievalQueryCase[]): Re
   return {
     n: cases.length,
     acc1: expectations.reduce((sum, e) => sum + e.acc1, 0) / (cases.length || 1),
+    acc1Related: expectations.reduce((sum, e) => sum + e.acc1Related, 0) / (cases.length || 1),
     acc5: expectations.reduce((sum, e) => sum + e.acc5, 0) / (cases.length || 1),
     avgMinNumber: matched.reduce((sum, e) => sum + (e.avgMin ?? 0), 0) / (matched.length || 1),
     unmatched: cases.length - matched.length,
@@ -153,14 +180,19 @@ async function main(): Promise<void> {
   );
 
   const quality: Record<string, Record<string, RetrievalScores>> = {};
+  const defaultTops: TopCwes = new Map();
   for (const set of sets) {
     quality[set.name] = { random: evaluateRandom(entries, set.cases) };
-    for (const spec of RETRIEVERS) (quality[set.name] as Record<string, RetrievalScores>)[spec.name] = await evaluate(index, spec, set.cases);
+    for (const spec of RETRIEVERS) {
+      const tops = spec === RETRIEVERS[0] ? defaultTops : undefined;
+      (quality[set.name] as Record<string, RetrievalScores>)[spec.name] = await evaluate(index, spec, set.cases, tops);
+    }
   }
   const report = {
     corpus: { dir: corpusDir, entries: entries.length },
     sets: sets.map((set) => ({ name: set.name, description: set.description, n: set.cases.length })),
     quality,
+    confusionC: { retriever: RETRIEVERS[0]?.name ?? '', cwes: cConfusion(defaultTops) },
     knownCwe: await knownCweCheck(index, sets),
     index: { buildSeconds, embedder: index.embedder.id, dim: index.embedder.dim },
     speed: await speed(index, entries),

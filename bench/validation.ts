@@ -4,11 +4,14 @@
 // should cover about the lines the real fix changed. Each mutation of it (bench/validation-
 // mutations.ts: code outside the function, comment tricks, frame changes, a second function, …)
 // must be rejected. `--split val` (default) is the reported set; tune on `--split train`.
-// Usage: node dist/bench/validation.js [--data ../shared/datasets] [--split val|train] [--out dir] [--limit N]
+// `--analyzers` also scores the analyzers' "not worse" gate (bench/validation-analyzers.ts) with
+// every analyzer of defaultAnalyzers() installed here, and with each one left out.
+// Usage: node dist/bench/validation.js [--data ../shared/datasets] [--split val|train] [--out dir] [--limit N] [--analyzers]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { diffLines } from 'diff';
+import { defaultAnalyzers } from '../src/analyze/registry.js';
 import { extractSnippetFunctions } from '../src/detect/functions.js';
 import type { FunctionInfo } from '../src/detect/types.js';
 import { loadFixPairsOfSplit, type TrainingPair } from '../src/eval/training-pairs.js';
@@ -16,6 +19,7 @@ import { codeFromChatReply } from '../src/harden/extract-reply.js';
 import { suggestionRanges } from '../src/harden/hunks.js';
 import { validateCandidate } from '../src/harden/validate.js';
 import { parseSource } from '../src/parse/index.js';
+import { AnalyzerGateBench, analyzerGateMarkdown, recordGateCases } from './validation-analyzers.js';
 import { MUTATIONS } from './validation-mutations.js';
 
 interface KindCount {
@@ -76,13 +80,14 @@ const fence = (code: string, language: string) => `\`\`\`${language}\n${code.rep
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' } },
+    options: { data: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' }, analyzers: { type: 'boolean' } },
   });
   const split = values.split === 'train' ? 'train' : 'val';
   const dataDir = resolve(values.data ?? '../shared/datasets');
   const all = await loadFixPairsOfSplit(dataDir, split);
   const pairs = values.limit ? all.slice(0, Number(values.limit)) : all;
   const started = performance.now();
+  const gate = values.analyzers ? new AnalyzerGateBench(defaultAnalyzers()) : undefined;
 
   const real: RealFixes = { pairs: pairs.length, parsing: 0, accepted: 0, rejected: {}, sizeRatio: { median: 0, p90: 0, max: 0 }, withinOneAndAHalf: 0 };
   const ratios: number[] = [];
@@ -93,11 +98,12 @@ async function main(): Promise<void> {
     const fixed = await functionOf(pair.after, pair);
     if (!original || !fixed || fixed.name !== original.name) continue;
     real.parsing += 1;
-    const validate = async (code: string) => {
-      const candidate = await codeFromChatReply(fence(code, pair.language), original.name, pair.language, pair.file);
+    const validateAgainst = async (target: FunctionInfo, code: string) => {
+      const candidate = await codeFromChatReply(fence(code, pair.language), target.name, pair.language, pair.file);
       if (candidate === undefined) return { ok: false as const, reason: 'no-code-block' };
-      return validateCandidate({ candidate, original, language: pair.language, path: pair.file });
+      return validateCandidate({ candidate, original: target, language: pair.language, path: pair.file });
     };
+    const validate = (code: string) => validateAgainst(original, code);
 
     const verdict = await validate(fixed.code);
     if (verdict.ok) {
@@ -117,6 +123,7 @@ async function main(): Promise<void> {
       if (!(await validate(reply)).ok) count.rejected += 1;
       else if (count.accepted.length < 5) count.accepted.push(pair.id);
     }
+    if (gate) await recordGateCases(gate, pair, original, fixed, verdict.ok ? verdict.code : undefined, validateAgainst);
   }
 
   ratios.sort((a, b) => a - b);
@@ -129,6 +136,7 @@ async function main(): Promise<void> {
     seconds: Math.round((performance.now() - started) / 100) / 10,
     realFixes: { ...real, acceptance },
     hostile: kinds,
+    ...(gate ? { analyzerGate: gate.report() } : {}),
     floors: {
       hostileAllRejected: tried.every((kind) => kind.rejected === kind.tried),
       realAcceptedAtLeast90: acceptance >= 0.9,
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
     ...rows,
     '',
     `Floors: every hostile kind rejected ${report.floors.hostileAllRejected ? 'yes' : 'NO'}; ≥ 90% of real fixes accepted ${report.floors.realAcceptedAtLeast90 ? 'yes' : 'NO'}; median size ≤ 1.5× ${report.floors.medianSizeAtMost1_5 ? 'yes' : 'NO'}`,
+    ...(report.analyzerGate ? ['', analyzerGateMarkdown(report.analyzerGate)] : []),
   ].join('\n');
   console.log(markdown);
   console.log(JSON.stringify(report));

@@ -9,8 +9,9 @@
 //   runner (linux-x64): onnxruntime-node (+ onnxruntime-common) with its linux-x64 binaries,
 //   hnswlib-node with its compiled addon (+ bindings, file-uri-to-path), web-tree-sitter with its
 //   runtime wasm, each tree-sitter grammar's package.json and .wasm, and cwe-sdk's package.json and
-//   LICENSE with its raw/cwe-dictionary.json reduced to what src/cwe/names.ts reads (each id and
-//   its name: ~100 KB instead of ~8 MB);
+//   LICENSE with its raw/cwe-dictionary.json reduced to what src/cwe/names.ts reads (each id,
+//   its name and MITRE's mapping usage: ~120 KB instead of ~8 MB), and TypeScript's compiler
+//   (lib/typescript.js), which the ESLint analyzer's TypeScript parser loads;
 // - package.json: `"type": "module"`, and the package root the bundle's code walks up to, so the
 //   seed corpus (corpus/) and the prompt templates (src/prompt/templates/) are found next to it as
 //   they are in the repository;
@@ -51,6 +52,11 @@ const SHIPPED = {
   'tree-sitter-ruby': ['package.json', 'LICENSE', 'tree-sitter-ruby.wasm'],
   // raw/cwe-dictionary.json is written trimmed (trimCweDictionary). NOTICE: none in 1.1.19; shipped should a release add one.
   'cwe-sdk': ['package.json', 'LICENSE', 'NOTICE', 'raw/cwe-hierarchy.json'],
+  // The ESLint analyzer's TypeScript parser (typescript-eslint) runs on TypeScript's compiler, one
+  // self-contained 9 MB file. Bundled, it would make main.js 18 MB instead of 8 MB and be stored
+  // in git again with every rebuild of main.js; shipped as it is, the file changes only when
+  // TypeScript does. ESLint, the plugins and the parser itself stay in main.js (~5 MB).
+  typescript: ['package.json', 'LICENSE.txt', 'ThirdPartyNoticeText.txt', 'lib/typescript.js'],
 };
 
 /** The entry: make the shipped packages resolvable, then run the bundle. */
@@ -86,8 +92,8 @@ function copy(from, to) {
 
 /**
  * cwe-sdk's dictionary with only what src/cwe/names.ts reads, in the same shape: each numeric id
- * (in ascending order) to `{ attr: { '@_ID', '@_Name' } }`. One line of JSON: the same input
- * always gives the same bytes.
+ * (in ascending order) to `{ attr: { '@_ID', '@_Name' } }`, with `Mapping_Notes: { Usage }` where
+ * the entry has one. One line of JSON: the same input always gives the same bytes.
  */
 function trimCweDictionary(from, to) {
   if (!existsSync(from)) throw new Error(`build-action: ${relative(root, from)} is missing; run npm ci first`);
@@ -98,7 +104,10 @@ function trimCweDictionary(from, to) {
   const trimmed = {};
   for (const id of ids) {
     const name = dictionary[id]?.attr?.['@_Name'];
-    if (typeof name === 'string') trimmed[id] = { attr: { '@_ID': id, '@_Name': name } };
+    const usage = dictionary[id]?.Mapping_Notes?.Usage;
+    if (typeof name === 'string') {
+      trimmed[id] = { attr: { '@_ID': id, '@_Name': name }, ...(typeof usage === 'string' ? { Mapping_Notes: { Usage: usage } } : {}) };
+    }
   }
   if (Object.keys(trimmed).length === 0) throw new Error(`build-action: ${relative(root, from)} holds no CWE names`);
   mkdirSync(dirname(to), { recursive: true });
@@ -164,7 +173,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['onnxruntime-node', 'hnswlib-node', 'web-tree-sitter'],
+  external: ['onnxruntime-node', 'hnswlib-node', 'web-tree-sitter', 'typescript'],
   // CommonJS dependencies inlined into an ES module still call `require` for Node's built-ins.
   banner: { js: "import { createRequire as __seccoderCreateRequire } from 'node:module';\nconst require = __seccoderCreateRequire(import.meta.url);" },
   legalComments: 'eof',

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the static analyzers SecCoder runs (bandit, cppcheck, clang, gcc) from apt, on Debian or
-# Ubuntu, without questions, and redis-server, which the queue tests start on free loopback ports
+# Installs the static analyzers SecCoder runs (bandit, cppcheck, clang, gcc, flawfinder) from apt,
+# on Debian or Ubuntu, without questions, and redis-server, which the queue tests start on free loopback ports
 # (it is not left running: each test file starts and stops its own). Packages already installed are left alone, so a second run only checks.
 # Bandit is not patched on disk: src/analyze/bandit-runner.py fixes bandit 1.6.2's skipped string
 # checks (SQL injection B608 and others) at run time; this script checks that the fix works.
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(bandit cppcheck clang gcc)
+packages=(bandit cppcheck clang gcc flawfinder)
 # The image (Dockerfile) needs only the analyzers: ANALYZERS_ONLY=1 leaves Redis out.
 [[ ${ANALYZERS_ONLY:-} == 1 ]] || packages+=(redis-server)
 
@@ -67,4 +67,5 @@ bandit_version=$("$python" src/analyze/bandit-runner.py --version 2>/dev/null | 
 cppcheck_version=$(cppcheck --version)
 clang_version=$(clang --version | head -1)
 gcc_version=$(gcc --version | head -1)
-echo "install-analyzers: ready: ${bandit_version} (${python}, B608 check ok); ${cppcheck_version}; ${clang_version}; ${gcc_version}"
+flawfinder_version=$(flawfinder --version)
+echo "install-analyzers: ready: ${bandit_version} (${python}, B608 check ok); ${cppcheck_version}; ${clang_version}; ${gcc_version}; flawfinder ${flawfinder_version}"

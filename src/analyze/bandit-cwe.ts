@@ -101,7 +101,8 @@ export const BANDIT_JUDGED_CWES: ReadonlySet<string> = new Set(
     377, // B108, B306: predictable temp files
     502, // B301, B302, B506: pickle, marshal, yaml.load
     605, // B104: binding all interfaces
-    611, // B313-B320: XML parsers without defusedxml
+    611, // B313-B320: XML parsers without defusedxml (external entities and entity expansion)
+    776,
     732, // B103: world-writable chmod
   ].map(formatCweId),
 );

@@ -4,6 +4,8 @@ import { BanditAnalyzer } from './bandit.js';
 import { ClangAnalyzer } from './clang.js';
 import { CodeqlAnalyzer } from './codeql.js';
 import { CppcheckAnalyzer } from './cppcheck.js';
+import { EslintAnalyzer } from './eslint.js';
+import { FlawfinderAnalyzer } from './flawfinder.js';
 import { GccAnalyzer } from './gcc.js';
 import type { Analyzer } from './types.js';
 
@@ -11,13 +13,21 @@ export { compareFindings, findingKey, type FindingsDiff } from './compare-findin
 
 /**
  * Every analyzer with its default options: bandit (Python), cppcheck (C, C++), gcc -fanalyzer (C),
- * clang --analyze (C, C++) and CodeQL (Python, JavaScript, TypeScript; only where its CLI is
+ * clang --analyze (C, C++), flawfinder (C, C++; judges nothing, feeds the "adds no new finding"
+ * gate), ESLint with its security plugins (JavaScript, TypeScript; in process,
+ * loaded on first use) and CodeQL (Python, JavaScript, TypeScript; only where its CLI is
  * installed). Nothing runs until `available()` or `analyze()` is called.
- * JavaScript and TypeScript have no analyzer unless CodeQL is installed: eslint-plugin-security is
- * not a dependency.
  */
 export function defaultAnalyzers(): Analyzer[] {
-  return [new BanditAnalyzer(), new CppcheckAnalyzer(), new GccAnalyzer(), new ClangAnalyzer(), new CodeqlAnalyzer()];
+  return [
+    new BanditAnalyzer(),
+    new CppcheckAnalyzer(),
+    new GccAnalyzer(),
+    new ClangAnalyzer(),
+    new FlawfinderAnalyzer(),
+    new EslintAnalyzer(),
+    new CodeqlAnalyzer(),
+  ];
 }
 
 /** The analyzers that handle `language` and are installed here, in the given order. */

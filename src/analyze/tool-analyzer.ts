@@ -1,7 +1,7 @@
 // What every command-line analyzer shares: checking once whether its tool runs here, saying which
 // CWEs it can judge, and refusing languages that are not its own before running anything.
 import type { Language } from '../lang/languages.js';
-import { mentionsWeakness } from '../cwe/families.js';
+import { mentionsWeakness } from '../cwe/same-weakness.js';
 import { AnalyzerFailedError, UnsupportedLanguageError } from './errors.js';
 import { AvailabilityCache, probeCommand, type Availability } from './run-tool.js';
 import type { AnalyzeInput, Analyzer, Finding } from './types.js';
@@ -13,12 +13,13 @@ export abstract class ToolAnalyzer implements Analyzer {
 
   /**
    * @param judgedCwes CWEs whose absence from this tool's findings shows a weakness is gone
-   *   (empty: the tool's silence proves nothing, as for CodeQL on a lone function).
+   *   (empty: the tool's silence proves nothing, as for CodeQL on a lone function); `judges` also
+   *   accepts the same weakness by another id (`sameWeakness`: a parent or a child in the hierarchy).
    * @param bin The tool's executable.
    * @param timeoutMs Limit for one run of the tool.
    */
   constructor(
-    private readonly judgedCwes: readonly string[],
+    readonly judgedCwes: readonly string[],
     protected readonly bin: string,
     protected readonly timeoutMs: number,
   ) {}

@@ -27,6 +27,11 @@ export interface Analyzer {
   available(): Promise<boolean>;
   /** CWEs this analyzer can judge, so callers know when "no finding" means "fixed". */
   judges(cwe: string, language: Language): boolean;
+  /**
+   * The CWEs `judges` is built on, as listed (it also accepts the same weakness under a related
+   * id), for reports that say what each analyzer covers. Absent: not listed.
+   */
+  readonly judgedCwes?: readonly string[];
   analyze(input: AnalyzeInput): Promise<Finding[]>;
 }
 

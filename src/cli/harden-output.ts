@@ -1,10 +1,12 @@
-// What `seccoder harden` prints. On stdout, the report: per target, the suggestion as a diff (or,
-// in precedent mode, the demonstrations and the prompt it would send, or why no sample was kept),
-// then a one-line summary. On stderr, what went wrong or was left out: the files and functions
+// What `seccoder harden` prints. On stdout, the report: per target, the demonstrations with the
+// official name of each CWE shown, the suggestion as a diff and whether no analyzer checked it (or,
+// in precedent mode, the prompt it would send, or why no sample was kept), then a one-line summary. On stderr, what went wrong or was left out: the files and functions
 // skipped with their reason, and the targets the model or an analyzer failed on.
+import { cweLegend } from '../cwe/names.js';
 import type { SkippedTarget, Target } from '../detect/types.js';
 import { qualifiedName } from '../detect/qualified-name.js';
 import type { SourceFile } from '../detect/targets.js';
+import { notCheckedNote } from '../harden/analysis-note.js';
 import { renderSuggestionDiff } from '../harden/render-diff.js';
 import type { TargetOutcome } from '../harden/harden-target.js';
 
@@ -38,6 +40,11 @@ function demonstrationLine(outcome: TargetOutcome, index: number): string {
   const { entry } = demo;
   const where = entry.source.url ?? [entry.source.repo, entry.source.path].filter(Boolean).join(' ');
   return `  ${index + 1}. ${entry.id}  ${entry.cwe.join(',') || 'no CWE'}  ${entry.language}${where ? `  ${where}` : ''}`;
+}
+
+/** The official name of each weakness the target's alerts and demonstrations show as a bare id. */
+function targetLegend(outcome: TargetOutcome): string[] {
+  return cweLegend([...outcome.target.alerts.flatMap((alert) => alert.cwe), ...outcome.demonstrations.flatMap((demo) => demo.entry.cwe)]);
 }
 
 /** "3 samples, rejected: 2 parse-error, 1 unchanged": why a target got no suggestion without failing. */
@@ -111,6 +118,7 @@ export function printOutcomes(report: HardenReport, options: { json: boolean; st
     out(`== ${target.path}:${target.function.startLine}-${target.function.endLine} ${target.function.name} (${target.reason}${alerts ? `: ${alerts}` : ''})`);
     out(outcome.demonstrations.length > 0 ? 'secure demonstrations:' : 'no demonstration fits the prompt budget');
     outcome.demonstrations.forEach((_, index) => out(demonstrationLine(outcome, index)));
+    for (const line of targetLegend(outcome)) out(line);
     if (!report.model) {
       out(`prompt it would send (${options.style}, ~${outcome.prompt.estimatedTokens} tokens):`);
       if (options.style === 'completion') out(outcome.prompt.completion);
@@ -118,6 +126,8 @@ export function printOutcomes(report: HardenReport, options: { json: boolean; st
     } else if (outcome.suggestion) {
       out(renderSuggestionDiff(outcome.suggestion, contents.get(target.path) ?? ''));
       out(outcome.suggestion.reason);
+      const notChecked = notCheckedNote(outcome.suggestion);
+      if (notChecked) out(notChecked);
     } else if (outcome.error !== undefined) {
       out('no suggestion: failed (the error is on stderr)');
     } else {

@@ -1,10 +1,13 @@
-// Counts over a corpus, for `seccoder corpus stats`.
+// Counts over a corpus, for `seccoder corpus stats`, with the official name of each CWE counted.
+import { cweName } from '../cwe/names.js';
 import type { CorpusEntry } from './entry.js';
 
 export interface CorpusStats {
   entries: number;
   byLanguage: Record<string, number>;
   byCwe: Record<string, number>;
+  /** The official name of each CWE in `byCwe` the dictionary knows ("CWE-89" → "Improper Neutralization …"). */
+  cweNames: Record<string, string>;
   byOrigin: Record<string, number>;
   /** Entries with no CWE label. */
   unlabelled: number;
@@ -31,10 +34,16 @@ export function corpusStats(entries: readonly CorpusEntry[]): CorpusStats {
     for (const cwe of entry.cwe) countInto(byCwe, cwe);
   }
   const lengths = entries.map((entry) => entry.code.length).sort((a, b) => a - b);
+  const cweNames: Record<string, string> = {};
+  for (const cwe of Object.keys(byCwe)) {
+    const name = cweName(cwe);
+    if (name) cweNames[cwe] = name;
+  }
   return {
     entries: entries.length,
     byLanguage: sortedByCount(byLanguage),
     byCwe: sortedByCount(byCwe),
+    cweNames,
     byOrigin: sortedByCount(byOrigin),
     unlabelled,
     codeChars: {
@@ -45,11 +54,13 @@ export function corpusStats(entries: readonly CorpusEntry[]): CorpusStats {
   };
 }
 
-function table(title: string, counts: Record<string, number>): string[] {
+/** A two-column table, or three with `names`: the name of each key, after its count (names are long). */
+function table(title: string, counts: Record<string, number>, names?: Record<string, string>): string[] {
   const width = Math.max(title.length, ...Object.keys(counts).map((key) => key.length));
+  const name = (key: string) => (names?.[key] ? `  ${names[key]}` : '');
   return [
-    `${title.padEnd(width)}  entries`,
-    ...Object.entries(counts).map(([key, n]) => `${key.padEnd(width)}  ${String(n).padStart(7)}`),
+    `${title.padEnd(width)}  entries${names ? '  name' : ''}`,
+    ...Object.entries(counts).map(([key, n]) => `${key.padEnd(width)}  ${String(n).padStart(7)}${name(key)}`),
   ];
 }
 
@@ -63,6 +74,6 @@ export function formatStats(stats: CorpusStats, location: string, fileBytes: num
     '',
     ...table('origin', stats.byOrigin),
     '',
-    ...table('cwe', stats.byCwe),
+    ...table('cwe', stats.byCwe, stats.cweNames),
   ].join('\n');
 }

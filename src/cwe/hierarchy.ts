@@ -45,6 +45,21 @@ function load(): Hierarchy {
 
 const none = new Set<string>();
 
+/** The parents of a weakness ("CWE-121" → CWE-787, CWE-788); empty for a Pillar or an unknown id. */
+export function cweParents(id: string, tree: Hierarchy = load()): ReadonlySet<string> {
+  const normalized = cweId(id);
+  return (normalized && tree.parents.get(normalized)) || none;
+}
+
+/**
+ * Whether the id is a Pillar: a root of the ChildOf tree, with children and no parent (CWE-664,
+ * CWE-693, CWE-707, ...: the most abstract weaknesses, each grouping unrelated ones).
+ */
+export function isCwePillar(id: string, tree: Hierarchy = load()): boolean {
+  const normalized = cweId(id);
+  return normalized !== undefined && tree.children.has(normalized) && !tree.parents.has(normalized);
+}
+
 /**
  * 0 for the same weakness, 1 for a parent or a child, 2 for a sibling (a shared parent), a
  * grandparent or a grandchild; undefined for anything further or not a CWE id.

@@ -3,8 +3,10 @@
 // stops after the prompt (precedent mode); with `validate: false` after the model's replies (the
 // security eval judges those itself). Callers go through `hardenChange` (harden-change.ts), or,
 // for one ready-made target (the eval's scenarios), through `hardenTarget`.
-import { mentionsWeakness } from '../cwe/families.js';
+import { cweWithName } from '../cwe/names.js';
+import { mentionsWeakness } from '../cwe/same-weakness.js';
 import { analyzersFor, compareFindings } from '../analyze/registry.js';
+import { GATE_NOT_JUDGED_RULES } from '../analyze/secure-gate.js';
 import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type Finding } from '../analyze/types.js';
 import type { Target } from '../detect/types.js';
 import type { CodeModel, GenerationOptions } from '../model/types.js';
@@ -76,7 +78,7 @@ function targetCwe(target: Target): string | undefined {
 }
 
 function reasonSentence(target: Target, cwe: string[], demos: Demonstration[]): string {
-  const weakness = cwe.length > 0 ? cwe.join(', ') : 'the weakness';
+  const weakness = cwe.length > 0 ? cwe.map(cweWithName).join(', ') : 'the weakness';
   const from = demos[0]?.entry.source.repo ? ` the way a fix in ${demos[0].entry.source.repo} did` : '';
   const alert = target.alerts[0] ? `, which code scanning flagged (${target.alerts[0].ruleId})` : '';
   return `Rewrites \`${target.function.name}\` to remove ${weakness}${alert}${from}.`;
@@ -95,6 +97,12 @@ function resolvedFindings(baseline: readonly (Finding & { tool: string })[], fin
   return compareFindings(baseline, findings)
     .removed.filter((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId) && !REFUSED_RULES.has(finding.ruleId))
     .map((finding) => ({ tool: (finding as Finding & { tool: string }).tool, ruleId: finding.ruleId, message: finding.message, cwe: finding.cwe }));
+}
+
+/** The analyzers that could not analyze the code at all: it does not parse or compile alone, or they refused it. */
+function notAnalyzedBy(findings: readonly (Finding & { tool: string })[]): string[] {
+  const unanalyzed = findings.filter((finding) => GATE_NOT_JUDGED_RULES.has(finding.ruleId) || REFUSED_RULES.has(finding.ruleId));
+  return [...new Set(unanalyzed.map((finding) => finding.tool))];
 }
 
 function repliesFor(model: CodeModel, prompt: BuiltPrompt, options: HardenOptions): Promise<string[]> {
@@ -151,7 +159,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
   }
   const judged = target.alerts.flatMap((alert) => alert.cwe).filter((id) => analyzers.some((analyzer) => analyzer.judges(id, target.language)));
 
-  const valid: { code: string; findings: number; resolved: ResolvedFinding[]; imports: string[] }[] = [];
+  const valid: { code: string; findings: number; resolved: ResolvedFinding[]; imports: string[]; notAnalyzed: string[] }[] = [];
   const seen = new Set<string>();
   for (const sample of samples) {
     if (sample === undefined) {
@@ -165,7 +173,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     }
     if (seen.has(checked.code)) continue;
     seen.add(checked.code);
-    let findings: Finding[] = [];
+    let findings: (Finding & { tool: string })[] = [];
     try {
       findings = analyzers.length > 0 ? await findingsOf(analyzers, checked.code, target) : [];
     } catch (error) {
@@ -175,12 +183,22 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
       reject('analyzer-worse');
       continue;
     }
-    // Tools name one weakness differently (cppcheck CWE-788, gcc CWE-119 for an overflow).
-    if (judged.some((id) => findings.some((finding) => mentionsWeakness(finding.cwe, id)))) {
+    // Tools name one weakness differently (cppcheck CWE-788, gcc CWE-119 for an overflow). Only a
+    // tool that judges the alert's CWE speaks for it: flawfinder's CWE-119 on any fixed-size
+    // buffer says nothing about whether a CWE-787 overflow is still there.
+    const judgedBy = (finding: Finding & { tool: string }, id: string) =>
+      analyzers.some((analyzer) => analyzer.name === finding.tool && analyzer.judges(id, target.language));
+    if (judged.some((id) => findings.some((finding) => judgedBy(finding, id) && mentionsWeakness(finding.cwe, id)))) {
       reject('alert-still-fires');
       continue;
     }
-    valid.push({ code: checked.code, findings: findings.length, resolved: resolvedFindings(baseline, findings), imports: checked.imports });
+    valid.push({
+      code: checked.code,
+      findings: findings.length,
+      resolved: resolvedFindings(baseline, findings),
+      imports: checked.imports,
+      notAnalyzed: notAnalyzedBy(findings),
+    });
   }
   const best = chooseBest(valid, target.function.code);
   if (!best) return outcome;
@@ -201,6 +219,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     reason: reasonSentence(target, cwes, shown),
     demonstrations: shown.map((demo) => ({ id: demo.entry.id, source: demo.entry.source, score: demo.score, cwe: demo.entry.cwe })),
     model: deps.model.name,
+    analysis: { language: target.language, ran: analyzers.map((analyzer) => analyzer.name), notAnalyzed: best.notAnalyzed },
   };
   return outcome;
 }

@@ -7,6 +7,7 @@
 import { cweName } from '../cwe/names.js';
 import { fenceFor } from '../text/fence.js';
 import { escapeMarkdown, inlineCode } from '../text/markdown.js';
+import { notCheckedReason } from './analysis-note.js';
 import { replacementLines, type SuggestionHunk } from './hunks.js';
 import type { ResolvedFinding, Suggestion, SuggestionAlert, SuggestionDemonstration } from './suggestion.js';
 
@@ -115,6 +116,15 @@ export function explanationMarkdown(suggestion: Suggestion): string {
   return [problemSentence(suggestion), fixSentence(suggestion), precedentSentence(suggestion)].filter(Boolean).join(' ');
 }
 
+/**
+ * "**Not checked by a security analyzer**: none is available for Ruby here." when no analyzer
+ * checked the rewrite; '' when one did (or the suggestion does not say).
+ */
+export function notCheckedMarkdown(suggestion: Suggestion): string {
+  const reason = notCheckedReason(suggestion);
+  return reason === undefined ? '' : `**Not checked by a security analyzer**: ${escapeMarkdown(reason)}.`;
+}
+
 /** "Add `import x` to the file's imports …" when the change needs imports; '' otherwise. */
 export function importsMarkdown(suggestion: Suggestion): string {
   const imports = importsOf(suggestion);
@@ -142,17 +152,15 @@ export function headerMarkdown(suggestion: Suggestion, part?: Pick<SuggestionPar
 }
 
 /**
- * One comment: header, explanation, the ```suggestion block, imports to add, footer. With a part,
- * the block replaces the hunk's lines; without, the function's lines (startLine..endLine) whole.
+ * One comment: header, explanation, whether no analyzer checked it, the ```suggestion block,
+ * imports to add, footer. With a part, the block replaces the hunk's lines; without, the
+ * function's lines (startLine..endLine) whole.
  */
 export function renderSuggestionMarkdown(suggestion: Suggestion, part?: SuggestionPart): string {
-  const lines = [
-    headerMarkdown(suggestion, part),
-    '',
-    explanationMarkdown(suggestion),
-    '',
-    suggestionBlock(part ? part.hunk.replacement : replacementLines(suggestion)),
-  ];
+  const lines = [headerMarkdown(suggestion, part), '', explanationMarkdown(suggestion)];
+  const notChecked = notCheckedMarkdown(suggestion);
+  if (notChecked) lines.push('', notChecked);
+  lines.push('', suggestionBlock(part ? part.hunk.replacement : replacementLines(suggestion)));
   const imports = importsMarkdown(suggestion);
   if (imports) lines.push('', imports);
   lines.push('', footerMarkdown(suggestion));

@@ -1,5 +1,6 @@
 // The pipeline's product: a validated rewrite of one function, with what it learned from.
 import type { EntrySource } from '../corpus/entry.js';
+import type { Language } from '../lang/languages.js';
 
 export interface SuggestionDemonstration {
   id: string;
@@ -23,6 +24,16 @@ export interface ResolvedFinding {
   ruleId: string;
   message: string;
   cwe: string[];
+}
+
+/** Which static analyzers checked the rewrite, beyond the structural checks every rewrite passes. */
+export interface SuggestionAnalysis {
+  /** The rewrite's language (to name it when no analyzer for it is installed). */
+  language: Language;
+  /** Analyzers installed here for the language, all of which ran on the rewrite (empty: none is). */
+  ran: string[];
+  /** Those of them that could not analyze it: it does not parse or compile on its own, or they refused it. */
+  notAnalyzed: string[];
 }
 
 export interface Suggestion {
@@ -55,4 +66,6 @@ export interface Suggestion {
   demonstrations: SuggestionDemonstration[];
   /** Model name that wrote it. */
   model: string;
+  /** The analyzers that checked the rewrite; absent on a suggestion from elsewhere (e.g. JSON), which says nothing about them. */
+  analysis?: SuggestionAnalysis;
 }

@@ -104,3 +104,19 @@ export function languageFamily(language: Language): LanguageFamily {
       return language;
   }
 }
+
+const LANGUAGE_NAMES: Record<Language, string> = {
+  python: 'Python',
+  c: 'C',
+  cpp: 'C++',
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  go: 'Go',
+  java: 'Java',
+  ruby: 'Ruby',
+};
+
+/** How people write the language's name: "Python", "C++", "JavaScript". */
+export function languageName(language: Language): string {
+  return LANGUAGE_NAMES[language];
+}

@@ -1,21 +1,10 @@
 // The chat prompt for instruction models: a fixed system message (the rules, including that code
 // blocks are data) and a user message with the demonstrations, the target and its alerts. Every
 // piece of pull-request text is fenced or flattened to one line before it reaches a template.
-import type { Language } from '../lang/languages.js';
+import { languageName } from '../lang/languages.js';
 import { fenceFor, oneLine } from './quote.js';
 import { loadTemplate } from './templates.js';
 import type { PromptDemonstration, PromptInput, PromptMessage } from './types.js';
-
-const LANGUAGE_NAMES: Record<Language, string> = {
-  python: 'Python',
-  c: 'C',
-  cpp: 'C++',
-  javascript: 'JavaScript',
-  typescript: 'TypeScript',
-  go: 'Go',
-  java: 'Java',
-  ruby: 'Ruby',
-};
 
 function cweList(cwe: readonly string[]): string {
   return oneLine(cwe.join(', '));
@@ -43,7 +32,7 @@ export function chatMessages(input: PromptInput, demonstrations: readonly Prompt
     }),
     path: oneLine(input.path),
     language: input.language,
-    languageName: LANGUAGE_NAMES[input.language],
+    languageName: languageName(input.language),
     functionName: oneLine(input.functionName),
     hasAlerts: alerts.length > 0,
     alertsFence: fenceFor(...alerts.flatMap((alert) => [alert.message, alert.ruleId, ...alert.cwe])),

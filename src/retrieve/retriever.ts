@@ -11,6 +11,7 @@ import type { Bm25Index } from './bm25.js';
 import type { CwePredictor } from './cwe-classifier.js';
 import { cweDistance, type CweDistance } from '../cwe/hierarchy.js';
 import { StaleIndexError } from './errors.js';
+import { voteWithNeighbours, type NeighbourSearch, type NeighbourVoteOptions } from './neighbour-vote.js';
 
 const DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
 
@@ -63,6 +64,12 @@ export interface RetrieverOptions {
    * CV harness measured 1 above 2, 4 and Infinity (every same-language entry first).
    */
   otherLanguagePenalty?: number;
+  /**
+   * 'cwe-aware' only: the labelled documents nearest a query vote on its CWE, as much as the
+   * nearest is close (see neighbour-vote.ts). Without it the classifier alone decides.
+   */
+  neighbours?: NeighbourSearch;
+  neighbourVote?: NeighbourVoteOptions;
 }
 
 /** A soft language filter: entries of another language family compete, `penalty` behind. */
@@ -200,7 +207,11 @@ export class Retriever {
     languagePreference: LanguagePreference | undefined,
     classifier: CwePredictor,
   ): Ranked[] {
-    const probabilities = classifier.predict(query.code);
+    const predicted = classifier.predict(query.code);
+    const { neighbours } = this.options;
+    const probabilities = neighbours
+      ? voteWithNeighbours(predicted, classifier.classes, neighbours(vector, this.options.neighbourVote?.k ?? 5), this.options.neighbourVote)
+      : predicted;
     const probability = new Map(classifier.classes.map((cwe, i) => [cwe, probabilities[i] as number]));
     const floor = Math.log(1e-6);
     const beta = this.options.similarityWeight ?? 2;

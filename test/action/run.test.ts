@@ -17,7 +17,7 @@ import { FIXED_FUNCTION, ORIGINAL_FUNCTION } from '../fixtures/review/flask-app.
 import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';
 import { SNIPPETS } from '../fixtures/secure-snippets.js';
 import { useHttpMocks } from '../helpers/http-mocks.js';
-import { checkRunCompleted, checkRunStarted, functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from '../github/app/expected.js';
+import { checkRunCompleted, checkRunStarted, functionsText, ONE_INLINE_REVIEW_BODY, SUGGESTED, suggestionComment, summary } from '../github/app/expected.js';
 import { Bodies, CHECK_RUN_ID, GITHUB, MODEL_NAME, MODEL_URL, NOW, PULL_PATH, REPO_PATH, mockConfig } from '../github/app/harness.js';
 import { readOutputs, runnerEnv, type RunnerFiles } from './runner-env.js';
 import { MODEL_KEY, mockModel, mockPullRequestReads } from './review-mocks.js';
@@ -137,7 +137,7 @@ describe('the Action on a pull_request opened event', () => {
       checkRunCompleted('neutral', {
         title: '1 security suggestion',
         summary: summary({ targets: 1, suggestions: 1, posted: 1 }),
-        text: functionsText('suggestion'),
+        text: functionsText(SUGGESTED),
       }),
     );
 

@@ -67,10 +67,13 @@ describe('BanditAnalyzer (real bandit)', () => {
     expect(findings).toEqual([expect.objectContaining({ ruleId: 'syntax-error', cwe: [] })]);
   });
 
-  it('judges the CWEs its checks cover, by family, and only for Python', () => {
+  it('judges the CWEs its checks cover, their parents and children in the CWE hierarchy, and only for Python', () => {
     expect(bandit.judges('CWE-89', 'python')).toBe(true);
-    expect(bandit.judges('CWE-77', 'python')).toBe(true); // same family as CWE-78
+    expect(bandit.judges('CWE-77', 'python')).toBe(true); // the parent of CWE-78
+    expect(bandit.judges('CWE-259', 'python')).toBe(true);
+    expect(bandit.judges('CWE-776', 'python')).toBe(true); // B313-B320 report entity expansion besides XXE
     expect(bandit.judges('CWE-79', 'python')).toBe(false);
+    expect(bandit.judges('CWE-74', 'python')).toBe(false); // too broad: the parent of CWE-77, CWE-79, CWE-94, ...
     expect(bandit.judges('CWE-89', 'javascript')).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 // Cppcheck run for real (scripts/install-analyzers.sh installs it).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CppcheckAnalyzer } from '../../src/analyze/cppcheck.js';
-import { mentionsWeakness } from '../../src/cwe/families.js';
+import { mentionsWeakness } from '../../src/cwe/same-weakness.js';
 import { C_DOUBLE_FREE, C_DOUBLE_FREE_FIXED, C_INDEX_OVERFLOW, C_OVERFLOW, C_OVERFLOW_FIXED } from './samples.js';
 
 const cppcheck = new CppcheckAnalyzer();

@@ -1,6 +1,6 @@
 // GCC run for real: -fanalyzer and the optimizer's bounds warnings, on functions without includes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mentionsWeakness } from '../../src/cwe/families.js';
+import { mentionsWeakness } from '../../src/cwe/same-weakness.js';
 import { GccAnalyzer } from '../../src/analyze/gcc.js';
 import { C_DOUBLE_FREE, C_DOUBLE_FREE_FIXED, C_OVERFLOW, C_OVERFLOW_FIXED, C_USE_AFTER_FREE, C_USE_AFTER_FREE_FIXED } from './samples.js';
 

@@ -13,8 +13,11 @@ describe('analyzersFor', () => {
   it('picks the installed analyzers for each language', async () => {
     const analyzers = defaultAnalyzers();
     expect((await analyzersFor('python', analyzers)).map((analyzer) => analyzer.name)).toEqual(['bandit']);
-    expect((await analyzersFor('c', analyzers)).map((analyzer) => analyzer.name)).toEqual(['cppcheck', 'gcc', 'clang']);
-    expect((await analyzersFor('cpp', analyzers)).map((analyzer) => analyzer.name)).toEqual(['cppcheck', 'clang']);
+    expect((await analyzersFor('c', analyzers)).map((analyzer) => analyzer.name)).toEqual(['cppcheck', 'gcc', 'clang', 'flawfinder']);
+    expect((await analyzersFor('cpp', analyzers)).map((analyzer) => analyzer.name)).toEqual(['cppcheck', 'clang', 'flawfinder']);
+    // ESLint runs in process; CodeQL is not installed here.
+    expect((await analyzersFor('javascript', analyzers)).map((analyzer) => analyzer.name)).toEqual(['eslint']);
+    expect((await analyzersFor('typescript', analyzers)).map((analyzer) => analyzer.name)).toEqual(['eslint']);
     expect(await analyzersFor('go', analyzers)).toEqual([]);
   });
 

@@ -90,7 +90,7 @@ describe('secureGate', () => {
     expect(gateProblem(verdict)).toMatch(
       /^# nosec on line 2 silences an analyzer: `cursor\.execute\(f"CREATE DATABASE \{db\}"\) {2}# nosec` \(suppression-comment: /,
     );
-    // Languages without any analyzer still get the scan.
+    // The scan runs before any analyzer, and for languages without one.
     const js = await secureGate(
       { code: 'function f(x) {\n  // eslint-disable-next-line no-eval\n  return eval(x);\n}\n', language: 'javascript' },
       defaultAnalyzers(),
@@ -101,11 +101,48 @@ describe('secureGate', () => {
     expect(gateCheckedBy(go, 'go')).toBe('no analyzer for go is installed; only the suppression-comment check ran');
   });
 
+  it('keeps out a JavaScript or TypeScript function ESLint flags (eval, an innerHTML write, a built shell command), and passes the clean form', async () => {
+    const flagged: [Language, string, RegExp][] = [
+      [
+        'javascript',
+        'function run(userInput) {\n  return eval(userInput);\n}\n',
+        /^analyzer eslint reports (no-eval|security\/detect-eval-with-expression) \(CWE-95, CWE-94\) on line 2$/,
+      ],
+      [
+        'typescript',
+        'function show(el: HTMLElement, userInput: string): void {\n  el.innerHTML = userInput;\n}\n',
+        /^analyzer eslint reports \S+ \(CWE-79\) on line 2$/,
+      ],
+      [
+        'javascript',
+        "function list(userInput) {\n  child_process.exec('ls ' + userInput);\n}\n",
+        /^analyzer eslint reports security\/detect-child-process \(CWE-78\) on line 2$/,
+      ],
+    ];
+    for (const [language, code, problem] of flagged) {
+      const verdict = await secureGate({ code, language }, defaultAnalyzers());
+      expect(verdict.passed, code).toBe(false);
+      expect(verdict.ran).toEqual(['eslint']);
+      expect(gateProblem(verdict)).toMatch(problem);
+    }
+    const clean = await secureGate(
+      { code: 'function show(el, userInput) {\n  el.textContent = userInput;\n}\n', language: 'javascript', fileName: 'show.js' },
+      defaultAnalyzers(),
+    );
+    expect(clean).toMatchObject({ passed: true, findings: [], ran: ['eslint'], notJudged: [] });
+    expect(gateCheckedBy(clean, 'javascript')).toBe('no finding from eslint');
+    // Code ESLint cannot parse is no verdict against it.
+    const unparsable = await secureGate({ code: 'function broken(x {\n  return x;\n}\n', language: 'javascript' }, defaultAnalyzers());
+    expect(unparsable).toMatchObject({ passed: true, notJudged: ['eslint'] });
+  });
+
   it('does not count what an analyzer could not judge (a lone C function without its headers), and counts the rest', async () => {
-    const code = 'int set_name(struct session *s, const char *name) {\n  if (strlen(name) >= MAX_NAME) return -1;\n  strcpy(s->name, name);\n  return 0;\n}\n';
+    // memcpy, not strcpy: flawfinder flags every strcpy from a non-constant, checked or not.
+    const code =
+      'int set_name(struct session *s, const char *name) {\n  if (strlen(name) >= MAX_NAME) return -1;\n  memcpy(s->name, name, strlen(name) + 1);\n  return 0;\n}\n';
     const verdict = await secureGate({ code, language: 'c', fileName: 'session.c' }, defaultAnalyzers());
     expect(verdict.passed).toBe(true);
-    expect(verdict.ran).toEqual(['cppcheck', 'gcc', 'clang']);
+    expect(verdict.ran).toEqual(['cppcheck', 'gcc', 'clang', 'flawfinder']);
     expect(verdict.notJudged).toEqual(expect.arrayContaining(['gcc']));
     expect(gateCheckedBy(verdict, 'c')).toMatch(/gcc.* could not judge it alone/);
 

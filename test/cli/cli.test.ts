@@ -122,15 +122,23 @@ describe('seccoder CLI', () => {
     const added = await runCli(['corpus', 'add', file, '--cwe', 'CWE-89', '--source-url', 'https://example.com/c/1', '--corpus', dir]);
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/^added manual-[0-9a-f]{16} \(python, CWE-89\)/);
-    const after = JSON.parse((await runCli(['corpus', 'stats', '--corpus', dir, '--json'])).stdout) as { entries: number; byOrigin: Record<string, number> };
+    const after = JSON.parse((await runCli(['corpus', 'stats', '--corpus', dir, '--json'])).stdout) as {
+      entries: number;
+      byOrigin: Record<string, number>;
+      cweNames: Record<string, string>;
+    };
     expect(after.entries).toBe(before.entries + 1);
     expect(after.byOrigin.manual).toBe(1);
+    expect(after.cweNames['CWE-89']).toBe("Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')");
     const duplicate = await runCli(['corpus', 'add', file, '--corpus', dir]);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(/safe_query\.py: already in the corpus/);
     const table = await runCli(['corpus', 'stats', '--corpus', dir]);
     expect(table.stdout).toMatch(/^corpus: .*corpus\.jsonl\nentries: \d+/);
     expect(table.stdout).toMatch(/\npython +\d+\n/);
+    // The CWE table names each weakness after its count.
+    expect(table.stdout).toMatch(/\ncwe +entries {2}name\n/);
+    expect(table.stdout).toMatch(/\nCWE-89 +\d+ {2}Improper Neutralization of Special Elements used in an SQL Command \('SQL Injection'\)\n/);
   });
 
   it('rebuilds after the corpus changes underneath, saying why', async () => {

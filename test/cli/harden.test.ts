@@ -69,8 +69,10 @@ describe('seccoder harden, precedent mode', () => {
     expect(lines[0]).toBe('== app/views.py:8-13 user_by_email (changed-function)');
     expect(lines[1]).toBe('secure demonstrations:');
     expect(lines[2]).toMatch(/^ {2}1\. \S+ {2}CWE-89 {2}python$/);
-    expect(lines[3]).toMatch(/^prompt it would send \(chat, ~\d+ tokens\):$/);
-    expect(lines[4]).toBe('--- system ---');
+    // The demonstrations show bare ids; each is named once below them.
+    expect(lines[3]).toBe("CWE-89: Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')");
+    expect(lines[4]).toMatch(/^prompt it would send \(chat, ~\d+ tokens\):$/);
+    expect(lines[5]).toBe('--- system ---');
     expect(result.stdout).toContain('--- user ---\n');
     expect(result.stdout).toContain(`\`\`\`python\n${ORIGINAL_FUNCTION}\n\`\`\``);
     expect(result.stdout).toContain('- Function: `user_by_email`');
@@ -170,6 +172,9 @@ describe('seccoder harden, precedent mode', () => {
   });
 });
 
+/** What the suggestion says it changed: the weakness by id and official name. */
+const REASON = "Rewrites `user_by_email` to remove CWE-89 (Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')).";
+
 describe('seccoder harden with a model', () => {
   let server: LocalServer;
   const requests: { url: string | undefined; body: { model: string; n: number; messages: { role: string; content: string }[] } }[] = [];
@@ -214,15 +219,15 @@ describe('seccoder harden with a model', () => {
         `+${FIXED_LINE}`,
         '     return jsonify(cur.fetchone())',
         '',
-        'Rewrites `user_by_email` to remove CWE-89.',
+        REASON,
       ].join('\n'),
     );
-    expect(lines).toContain('Rewrites `user_by_email` to remove CWE-89.');
+    expect(lines).toContain(REASON);
     expect(result.stdout).not.toContain('prompt it would send');
     expect(lastLine(result.stdout)).toBe('1 targets, 1 suggestions from test-model, 0 skipped.');
 
     const start = lines.indexOf('--- a/app/views.py');
-    const end = lines.indexOf('Rewrites `user_by_email` to remove CWE-89.');
+    const end = lines.indexOf(REASON);
     const patch = join(dir, 'fix.patch');
     writeFileSync(patch, `${lines.slice(start, end).join('\n')}\n`);
     execFileSync('git', ['apply', '--check', patch], { cwd: dir });

@@ -1,7 +1,7 @@
 // Official CWE names from OWASP's cwe-sdk dictionary, read once and looked up by any spelling of the id.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cweDictionaryPath, cweName, namesFromDictionary } from '../../src/cwe/names.js';
+import { cweDictionaryPath, cweMappingUsage, cweName, namesFromDictionary, usagesFromDictionary } from '../../src/cwe/names.js';
 
 describe('cweName', () => {
   it('names the weaknesses SecCoder meets, from any spelling of the id', () => {
@@ -27,5 +27,24 @@ describe('cweName', () => {
     const trimmed = Object.fromEntries([...full].map(([id, name]) => [id, { attr: { '@_ID': id, '@_Name': name } }]));
     expect(namesFromDictionary(trimmed)).toEqual(full);
     expect(namesFromDictionary({ 1: { attr: {} }, x: { attr: { '@_Name': 'n' } }, 2: null })).toEqual(new Map());
+  });
+});
+
+describe('cweMappingUsage', () => {
+  it("is MITRE's mapping usage: broad classes and Pillars discouraged, specific weaknesses allowed", () => {
+    expect(cweMappingUsage('CWE-20')).toBe('Discouraged');
+    expect(cweMappingUsage('cwe-707')).toBe('Discouraged');
+    expect(cweMappingUsage(89)).toBe('Allowed');
+    expect(cweMappingUsage('CWE-327')).toBe('Allowed-with-Review');
+    expect(cweMappingUsage('OWASP-A03')).toBeUndefined();
+  });
+
+  it('reads the same from the trimmed copy scripts/build-action.mjs ships (ids, names and usages)', () => {
+    const dictionary = JSON.parse(readFileSync(cweDictionaryPath(), 'utf8')) as Record<string, { Mapping_Notes?: { Usage?: string } }>;
+    const full = usagesFromDictionary(dictionary);
+    expect(full.size).toBeGreaterThan(900);
+    const trimmed = Object.fromEntries([...full].map(([id, usage]) => [id, { attr: { '@_ID': id }, Mapping_Notes: { Usage: usage } }]));
+    expect(usagesFromDictionary(trimmed)).toEqual(full);
+    expect(usagesFromDictionary({ 1: { Mapping_Notes: {} }, x: { Mapping_Notes: { Usage: 'Allowed' } }, 2: null })).toEqual(new Map());
   });
 });

@@ -146,6 +146,12 @@ describe('seccoder eval with a model', () => {
     expect(markdown).toMatch(/\| sven-trained\/cwe-079\/0-py \| not judged \| not judged \(3 valid of 6: 1 duplicate, 1 unparsable, 1 uncompilable\) \|/);
     expect(markdown).toContain('- sven-trained/cwe-079/0-py (CWE-79, python): CodeQL is not installed');
     expect(markdown).toContain('| sven-trained/cwe-416/0-c | gcc, clang | 66.67 (2/3; 3 valid of 6: 1 duplicate, 1 unparsable, 1 uncompilable) |');
+    // Each judge with the CWEs it covers, by id and name.
+    expect(markdown).toContain('## Judges');
+    expect(markdown).toMatch(
+      /^- \*\*bandit\*\* \(python; 2 scenarios judged\): .*CWE-89 Improper Neutralization of Special Elements used in an SQL Command \('SQL Injection'\)/m,
+    );
+    expect(markdown).toMatch(/^- \*\*gcc\*\* \(c; 1 scenario judged\): .*CWE-416 Use After Free/m);
     const svg = readFileSync(join(out, 'security-rate.svg'), 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg).toContain('<title>CWE-89, bm25: 75.00%</title>');

@@ -14,7 +14,11 @@ import type { Language } from '../../src/lang/languages.js';
 import { OpenAiCompatibleModel } from '../../src/model/openai-client.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../../src/retrieve/open-index.js';
 import { Retriever, type RetrievalQuery } from '../../src/retrieve/retriever.js';
-import { hardenTarget, hardenTargets, type DemonstrationSource } from '../../src/harden/harden-target.js';
+import { hardenTarget, hardenTargets, type DemonstrationSource, type TargetOutcome } from '../../src/harden/harden-target.js';
+import { notCheckedNote } from '../../src/harden/analysis-note.js';
+import { renderSuggestionMarkdown } from '../../src/harden/render-markdown.js';
+import { checkRunOutput, type CheckRunInput } from '../../src/github/review/check-summary.js';
+import { DEFAULT_SECCODER_CONFIG } from '../../src/config/schema.js';
 import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';
 import {
   chatCompletion,
@@ -79,6 +83,11 @@ async function alertTarget(sarif: string, path: string, content: string, languag
   expect(selection.skipped).toEqual([]);
   expect(selection.targets).toHaveLength(1);
   return selection.targets[0]!;
+}
+
+/** The check run of a run that hardened `outcomes`. */
+function checkRunInput(outcomes: TargetOutcome[]): CheckRunInput {
+  return { outcomes, skipped: [], config: DEFAULT_SECCODER_CONFIG, model: 'coder-7b', corpusSize: 27, alertsAvailable: true, dryRun: false };
 }
 
 interface ChatBody {
@@ -179,10 +188,14 @@ describe('hardenTarget', () => {
         { tool: 'bandit', ruleId: 'B608', message: 'Possible SQL injection vector through string-based query construction.', cwe: ['CWE-89'] },
       ],
       cwe: ['CWE-89'],
-      reason: 'Rewrites `user_by_email` to remove CWE-89.',
+      reason: "Rewrites `user_by_email` to remove CWE-89 (Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')).",
       demonstrations: [{ id: demo.entry.id, source: demo.entry.source, score: demo.score, cwe: ['CWE-89'] }],
       model: 'coder-7b',
+      // bandit checked the rewrite: the comment and the check run need not say otherwise.
+      analysis: { language: 'python', ran: ['bandit'], notAnalyzed: [] },
     });
+    expect(notCheckedNote(outcome.suggestion!)).toBeUndefined();
+    expect(renderSuggestionMarkdown(outcome.suggestion!)).not.toContain('Not checked');
     expect(outcome.suggestion!.replacement).toContain(FIXED_LINE);
   });
 
@@ -238,7 +251,9 @@ describe('hardenTarget', () => {
     const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(1), analyzers: defaultAnalyzers() });
     expect(outcome.rejections).toEqual({});
     expect(outcome.suggestion?.cwe).toEqual(['CWE-89']);
-    expect(outcome.suggestion?.reason).toBe('Rewrites `user_by_email` to remove CWE-89, which code scanning flagged (py/sql-injection).');
+    expect(outcome.suggestion?.reason).toBe(
+      "Rewrites `user_by_email` to remove CWE-89 (Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')), which code scanning flagged (py/sql-injection).",
+    );
   });
 
   it('for a CWE-787 alert on C, a rewrite that still writes past the buffer is rejected as alert-still-fires', async () => {
@@ -265,6 +280,69 @@ describe('hardenTarget', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.rejections).toEqual({ 'alert-still-fires': 1 });
     expect(outcome.suggestion).toBeUndefined();
+  });
+
+  it('for a CWE-787 alert on C, a correct fix is checked by the C analyzers and says nothing of it', async () => {
+    const target = await alertTarget(FILL_SARIF, FILL_PATH, FILL, 'c');
+    const fixed = `void fill(const char *tag) {
+    char buf[8];
+    int i;
+    for (i = 0; i < 7; i++) buf[i] = tag[0];
+    buf[7] = '\\0';
+    puts(buf);
+}`;
+    mockChat(`\`\`\`c\n${fixed}\n\`\`\``);
+    const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(1), analyzers: defaultAnalyzers() });
+    expect(outcome.rejections).toEqual({});
+    expect(outcome.suggestion?.analysis?.language).toBe('c');
+    expect(outcome.suggestion?.analysis?.ran).toContain('cppcheck');
+    expect(outcome.suggestion?.analysis?.notAnalyzed).not.toContain('cppcheck');
+    expect(notCheckedNote(outcome.suggestion!)).toBeUndefined();
+    expect(checkRunOutput(checkRunInput([outcome])).summary).not.toContain('not checked');
+  });
+
+  // No security analyzer for Go, Java or Ruby is installed here (nor obtainable): their rewrites pass
+  // the structural checks only, and the comment and the check run say so.
+  it.each([
+    {
+      language: 'ruby' as const,
+      path: 'app/controllers/users_controller.rb',
+      content: 'class UsersController\n  def show\n    User.where("email = \'#{params[:email]}\'").first\n  end\nend\n',
+      fixed: '  def show\n    User.where(email: params[:email]).first\n  end',
+      name: 'Ruby',
+    },
+    {
+      language: 'go' as const,
+      path: 'users/find.go',
+      content:
+        'package users\n\nfunc Find(db *sql.DB, email string) *sql.Row {\n\treturn db.QueryRow("SELECT id FROM users WHERE email = \'" + email + "\'")\n}\n',
+      fixed: 'func Find(db *sql.DB, email string) *sql.Row {\n\treturn db.QueryRow("SELECT id FROM users WHERE email = ?", email)\n}',
+      name: 'Go',
+    },
+    {
+      language: 'java' as const,
+      path: 'src/Users.java',
+      content:
+        'class Users {\n    ResultSet find(Connection db, String email) throws SQLException {\n        return db.createStatement().executeQuery("SELECT id FROM users WHERE email = \'" + email + "\'");\n    }\n}\n',
+      fixed:
+        '    ResultSet find(Connection db, String email) throws SQLException {\n        PreparedStatement query = db.prepareStatement("SELECT id FROM users WHERE email = ?");\n        query.setString(1, email);\n        return query.executeQuery();\n    }',
+      name: 'Java',
+    },
+  ])('a $name rewrite no analyzer checked says so in the comment and the check run', async ({ language, path, content, fixed, name }) => {
+    const target = await fileTarget(path, content, language);
+    mockChat(`\`\`\`${language}\n${fixed}\n\`\`\``);
+    const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(1), analyzers: defaultAnalyzers() });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.rejections).toEqual({});
+    const suggestion = outcome.suggestion!;
+    expect(suggestion.analysis).toEqual({ language, ran: [], notAnalyzed: [] });
+    expect(notCheckedNote(suggestion)).toBe(`Not checked by a security analyzer: none is available for ${name} here.`);
+    const comment = renderSuggestionMarkdown(suggestion);
+    expect(comment).toContain(`\n\n**Not checked by a security analyzer**: none is available for ${name} here.\n\n\`\`\`suggestion\n`);
+    const check = checkRunOutput(checkRunInput([outcome]));
+    expect(check.summary).toContain(`- **1 suggestion not checked by a security analyzer**: none is available for ${name} here`);
+    expect(check.text).toContain(`: suggestion for `);
+    expect(check.text).toContain(`; **not checked by a security analyzer**: none is available for ${name} here`);
   });
 
   it('reports a model failure as outcome.error instead of throwing', async () => {

@@ -87,6 +87,25 @@ describe('renderSuggestionMarkdown', () => {
     );
   });
 
+  it('says, right above the block, when no analyzer checked the rewrite, and why', () => {
+    const lines = (analysis: Suggestion['analysis']) => renderSuggestionMarkdown(suggestion({ analysis })).split('\n');
+    const ruby = lines({ language: 'ruby', ran: [], notAnalyzed: [] });
+    expect(ruby.slice(3, 6)).toEqual(['', '**Not checked by a security analyzer**: none is available for Ruby here.', '']);
+    expect(ruby[6]).toBe('```suggestion');
+    expect(lines({ language: 'c', ran: ['gcc', 'clang'], notAnalyzed: ['gcc', 'clang'] })[4]).toBe(
+      '**Not checked by a security analyzer**: gcc and clang could not analyze it.',
+    );
+    // One analyzer that analyzed it is enough; a suggestion that does not say (read from JSON) says nothing.
+    expect(lines({ language: 'c', ran: ['gcc', 'cppcheck'], notAnalyzed: ['gcc'] }).join('\n')).not.toContain('Not checked');
+    expect(renderSuggestionMarkdown(suggestion())).not.toContain('Not checked');
+    // From JSON, the fields are data: escaped, trimmed, never markup.
+    const hostile = { language: 'klingon', ran: ['*x*', 3], notAnalyzed: ['*x*'] } as unknown as Suggestion['analysis'];
+    expect(lines(hostile)[4]).toBe('**Not checked by a security analyzer**: \\*x\\* could not analyze it.');
+    expect(lines({ language: 'klingon', ran: [], notAnalyzed: [] } as unknown as Suggestion['analysis'])[4]).toBe(
+      '**Not checked by a security analyzer**: none is available for its language here.',
+    );
+  });
+
   it('one hunk as one comment: "change i of n", only its lines in the block', () => {
     const hunks = suggestionHunks(suggestion());
     expect(hunks).toEqual([{ startLine: 15, endLine: 15, original: [FILE.split('\n')[14]], replacement: [FIXED_LINE] }]);

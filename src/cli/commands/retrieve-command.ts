@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { normalizeCwe } from '../../cwe/id.js';
+import { cweLegend } from '../../cwe/names.js';
 import { languageFromPath, parseLanguage, UnknownLanguageError, type Language } from '../../lang/languages.js';
 import type { Demonstration, Retriever } from '../../retrieve/retriever.js';
 import { openIndexForCli, parseMode, retrieverFor } from '../open-retriever.js';
@@ -129,5 +130,6 @@ export function registerRetrieveCommand(program: Command): void {
         `${results.length} secure demonstrations for ${path} (${language}${cwe ? `, ${cwe}` : ''}), ${mode} retrieval over ${index.entries.length} entries:`,
       );
       results.forEach((demo, i) => console.log(formatDemonstration(demo, i + 1, options.code)));
+      for (const line of cweLegend([...(cwe ? [cwe] : []), ...results.flatMap((demo) => demo.entry.cwe)])) console.log(line);
     });
 }

@@ -2,10 +2,12 @@
 // that query when the CodeQL CLI is installed and the query is a standard one; otherwise the local
 // analyzers that can judge the scenario's CWE in its language; otherwise nobody, and the scenario
 // is reported as not judged (never as secure).
-import { mentionsWeakness } from '../../cwe/families.js';
+import { mentionsWeakness } from '../../cwe/same-weakness.js';
 import { CodeqlAnalyzer } from '../../analyze/codeql.js';
 import { analyzersFor } from '../../analyze/registry.js';
 import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type Finding } from '../../analyze/types.js';
+import { cweName } from '../../cwe/names.js';
+import { compareCwe } from './rates.js';
 import type { EvalScenario } from './scenario-sets.js';
 
 export type Verdict =
@@ -20,6 +22,21 @@ export interface JudgeInfo {
   names: string[];
   /** For `none`: why no judge could be used. */
   reason?: string;
+}
+
+/** What one judge of a run covers, for the report. */
+export interface JudgeCoverage {
+  /** As in the scenarios' `judge.names`: an analyzer's name, or `codeql <query>`. */
+  name: string;
+  /** An analyzer's languages; for a CodeQL query, its scenarios'. */
+  languages: string[];
+  /**
+   * The CWEs it judges, with their official names: an analyzer's whole list (`judgedCwes`; empty
+   * when it does not list them), a CodeQL query its scenarios' CWE.
+   */
+  cwes: { id: string; name?: string }[];
+  /** Scenarios of the run it judged. */
+  scenarios: number;
 }
 
 export interface ScenarioJudge {
@@ -64,6 +81,11 @@ export class JudgeSelector {
     return this.codeqlHere;
   }
 
+  /** What each judge the scenarios used covers (see judgeCoverage). */
+  coverage(scenarios: readonly { cwe: string; language: string; judge: JudgeInfo }[]): JudgeCoverage[] {
+    return judgeCoverage(scenarios, this.options.analyzers);
+  }
+
   async select(scenario: EvalScenario): Promise<ScenarioJudge> {
     const query = standardQuery(scenario.checkQl);
     const pack = CODEQL_PACKS[scenario.language];
@@ -89,6 +111,37 @@ export class JudgeSelector {
     ];
     return { info: { kind: 'none', names: [], reason: why.join('; ') }, judge: () => Promise.resolve({ verdict: 'unanalyzable', detail: 'not judged' }) };
   }
+}
+
+/** Each judge that `scenarios` used, in order of first use, with what it covers. */
+export function judgeCoverage(scenarios: readonly { cwe: string; language: string; judge: JudgeInfo }[], analyzers: readonly Analyzer[]): JudgeCoverage[] {
+  const coverage = new Map<string, { languages: Set<string>; cwes: Set<string>; scenarios: number }>();
+  for (const scenario of scenarios) {
+    if (scenario.judge.kind === 'none') continue;
+    for (const name of scenario.judge.names) {
+      const analyzer = scenario.judge.kind === 'analyzers' ? analyzers.find((candidate) => candidate.name === name) : undefined;
+      const entry = coverage.get(name) ?? {
+        languages: new Set<string>(analyzer?.languages ?? []),
+        cwes: new Set<string>(analyzer?.judgedCwes ?? []),
+        scenarios: 0,
+      };
+      entry.scenarios += 1;
+      if (!analyzer) {
+        entry.languages.add(scenario.language);
+        entry.cwes.add(scenario.cwe);
+      }
+      coverage.set(name, entry);
+    }
+  }
+  return [...coverage].map(([name, entry]) => ({
+    name,
+    languages: [...entry.languages],
+    cwes: [...entry.cwes].sort(compareCwe).map((id) => {
+      const official = cweName(id);
+      return official ? { id, name: official } : { id };
+    }),
+    scenarios: entry.scenarios,
+  }));
 }
 
 async function judgeWith(analyzers: readonly Analyzer[], program: string, scenario: EvalScenario, counts: (finding: Finding) => boolean): Promise<Verdict> {

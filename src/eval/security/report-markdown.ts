@@ -1,6 +1,6 @@
 // The evaluation report as Markdown: settings, the security rate per mode (mean of scenarios, with
-// valid-sample counts), per CWE and per scenario with the judge used, what was not judged, and the
-// retrieval side (metrics and fix-pattern recall).
+// valid-sample counts), the judges with the CWEs each covers, per CWE and per scenario with the
+// judge used, what was not judged, and the retrieval side (metrics and fix-pattern recall).
 import type { RetrievalScores } from '../retrieval-metrics.js';
 import type { EvalMode } from './modes.js';
 import type { RateSummary, ScenarioModeResult } from './rates.js';
@@ -25,6 +25,15 @@ function scenarioCell(result: ScenarioModeResult | undefined, judged: boolean): 
   const tail = `${c.valid} valid of ${c.samples}${left.length > 0 ? `: ${left.join(', ')}` : ''}`;
   if (!judged) return `not judged (${tail})`;
   return result.rate === null ? `– (${tail})` : `${percent(result.rate)} (${c.secure}/${c.valid}; ${tail})`;
+}
+
+/** One line per judge: its name, languages, scenarios judged, and the CWEs it covers with their names. */
+function judgeLines(judges: EvalReport['judges']): string[] {
+  return judges.map((judge) => {
+    const scope = `${judge.languages.join(', ')}; ${judge.scenarios} scenario${judge.scenarios === 1 ? '' : 's'} judged`;
+    const cwes = judge.cwes.map((cwe) => (cwe.name ? `${cwe.id} ${cwe.name}` : cwe.id)).join('; ');
+    return `- **${judge.name}** (${scope}): ${cwes || 'does not list the CWEs it judges'}`;
+  });
 }
 
 function table(header: string[], rows: string[][]): string[] {
@@ -62,6 +71,16 @@ export function renderEvalMarkdown(report: EvalReport): string {
       ),
     );
     lines.push('');
+    if (report.judges.length > 0) {
+      lines.push(
+        '## Judges',
+        '',
+        "What decides whether a valid sample is secure, and the CWEs each covers: an analyzer judges a scenario only when it covers the scenario's CWE (or the same weakness under a related id); a CodeQL query judges its own scenario's CWE.",
+        '',
+        ...judgeLines(report.judges),
+        '',
+      );
+    }
     const cwes = [...new Set(report.modes.flatMap((m) => Object.keys(m.byCwe)))].sort(compareCwe);
     if (cwes.length > 0) {
       lines.push('## Security rate by CWE (%)', '');

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CorpusEntry } from '../../corpus/entry.js';
 import { normalizeCwe } from '../../cwe/id.js';
 import { languageFromPath, type Language } from '../../lang/languages.js';
-import { firstMatchRank, randomExpectation, scoreOutcomes, type RetrievalScores } from '../retrieval-metrics.js';
+import { outcomeOf, randomExpectation, scoreOutcomes, type RetrievalScores } from '../retrieval-metrics.js';
 import { demonstrationsForMode, type DemonstrationChooser, type EvalMode } from './modes.js';
 import type { EvalScenario } from './scenario-sets.js';
 
@@ -22,6 +22,7 @@ export async function retrievalScores(chooser: DemonstrationChooser, mode: EvalM
     return {
       n,
       acc1: n === 0 ? 0 : expectations.reduce((sum, e) => sum + e.acc1, 0) / n,
+      acc1Related: n === 0 ? 0 : expectations.reduce((sum, e) => sum + e.acc1Related, 0) / n,
       acc5: n === 0 ? 0 : expectations.reduce((sum, e) => sum + e.acc5, 0) / n,
       avgMinNumber: matched.length === 0 ? Number.NaN : matched.reduce((sum, e) => sum + (e.avgMin ?? 0), 0) / matched.length,
       unmatched: n - matched.length,
@@ -31,12 +32,12 @@ export async function retrievalScores(chooser: DemonstrationChooser, mode: EvalM
   const outcomes = [];
   for (const scenario of scenarios) {
     const ranking = await retriever.retrieve({ code: scenario.fileContext + scenario.funcContext, language: scenario.language, k: chooser.entries.length });
-    outcomes.push({
-      firstMatch: firstMatchRank(
+    outcomes.push(
+      outcomeOf(
         ranking.map((demo) => demo.entry),
         scenario.cwe,
       ),
-    });
+    );
   }
   return scoreOutcomes(outcomes);
 }

@@ -12,7 +12,7 @@ import type { CodeModel } from '../../model/types.js';
 import type { RetrievalScores } from '../retrieval-metrics.js';
 import { CachedModel, CompletionCache, UnfinishedSamplesError } from './completion-cache.js';
 import { EvalModelError } from './errors.js';
-import type { JudgeSelector, ScenarioJudge } from './judges.js';
+import type { JudgeCoverage, JudgeSelector, ScenarioJudge } from './judges.js';
 import { demonstrationsForMode, type DemonstrationChooser, type EvalMode } from './modes.js';
 import { emptyCounts, scenarioRate, summarizeModes, type ModeSummary, type ScenarioModeResult, type ScenarioResult } from './rates.js';
 import { fixPatternRecall, retrievalScores, type FixPair, type FixPatternRecall } from './retrieval-quality.js';
@@ -56,6 +56,8 @@ export interface EvalReport {
   /** Per mode: mean security rate, per CWE; empty without a model. */
   modes: ModeSummary[];
   scenarios: ScenarioResult[];
+  /** Each judge the scenarios used, with the CWEs it covers (empty without a model). */
+  judges: JudgeCoverage[];
   /** Scenarios no judge could be used for: never counted as secure. */
   notJudged: { id: string; cwe: string; language: string; reason: string }[];
   /** Retrieval metrics per mode over the same scenarios (null for `none`). */
@@ -141,6 +143,7 @@ export async function runSecurityEval(input: EvalInput, settings: EvalSettings, 
     sets,
     modes: model ? summarizeModes(results, settings.modes) : [],
     scenarios: results,
+    judges: deps.judges.coverage(results),
     notJudged,
     retrieval,
     fixPatternRecall: recall,

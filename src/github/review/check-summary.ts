@@ -3,6 +3,8 @@
 // (they need a human); nothing to suggest is a success. Pure: the caller creates the check run.
 import type { SkippedTarget, Target } from '../../detect/types.js';
 import type { TargetOutcome } from '../../harden/harden-target.js';
+import { notCheckedReason } from '../../harden/analysis-note.js';
+import { cweMarkdown } from '../../harden/render-markdown.js';
 import { configProblemsMarkdown, type ConfigProblem } from '../../config/problems.js';
 import { CONFIG_PATH, type SecCoderConfig } from '../../config/schema.js';
 import { escapeMarkdown, GITHUB_TEXT_LIMIT, inlineCode, plural, tableCell } from '../../text/markdown.js';
@@ -84,15 +86,34 @@ function functionLabel(target: Target): string {
   return `${inlineCode(target.path)} · ${inlineCode(qualifiedName(fn))} (${lines})`;
 }
 
+/** " for [CWE-89: Improper Neutralization …](…)": the weaknesses of the suggestion, else of the target's alerts; '' for none. */
+function weaknessOf(outcome: TargetOutcome): string {
+  const cwes = [...new Set(outcome.suggestion?.cwe ?? outcome.target.alerts.flatMap((alert) => alert.cwe))];
+  if (cwes.length === 0) return '';
+  const shown = cwes.slice(0, 3).map(cweMarkdown);
+  return ` for ${shown.join(', ')}${cwes.length > 3 ? ` and ${cwes.length - 3} more` : ''}`;
+}
+
 function outcomeLine(outcome: TargetOutcome): string {
   const label = functionLabel(outcome.target);
   if (outcome.error !== undefined) return `- ${label}: **failed**: ${escapeMarkdown(outcome.error)}`;
-  if (outcome.suggestion) return `- ${label}: suggestion`;
+  if (outcome.suggestion) {
+    const notChecked = notCheckedReason(outcome.suggestion);
+    return `- ${label}: suggestion${weaknessOf(outcome)}${notChecked ? `; **not checked by a security analyzer**: ${escapeMarkdown(notChecked)}` : ''}`;
+  }
   const rejected = Object.entries(outcome.rejections)
     .filter(([, count]) => (count ?? 0) > 0)
     .map(([reason, count]) => `${reason} ×${count}`);
   const why = rejected.length > 0 ? `samples rejected (${rejected.join(', ')})` : outcome.samples === 0 ? 'no samples' : 'no sample passed';
-  return `- ${label}: no suggestion, ${why}`;
+  return `- ${label}: no suggestion${weaknessOf(outcome)}, ${why}`;
+}
+
+/** "2 suggestions not checked by a security analyzer: none is available for Ruby here", when any was not; undefined otherwise. */
+function notCheckedLine(suggested: readonly TargetOutcome[]): string | undefined {
+  const reasons = suggested.map((outcome) => (outcome.suggestion ? notCheckedReason(outcome.suggestion) : undefined)).filter((reason) => reason !== undefined);
+  if (reasons.length === 0) return undefined;
+  const distinct = [...new Set(reasons)];
+  return `- **${plural(reasons.length, 'suggestion')} not checked by a security analyzer**: ${escapeMarkdown(distinct.join('; '))}`;
 }
 
 function skippedLine(skip: SkippedTarget): string {
@@ -150,6 +171,8 @@ export function checkRunOutput(input: CheckRunInput): CheckRunOutput {
     `- Model: ${input.model ? inlineCode(input.model) : 'none (precedent mode: demonstrations only, no rewrites)'}`,
     `- Corpus: ${input.corpusSize.toLocaleString('en-US')} secure ${input.corpusSize === 1 ? 'example' : 'examples'}`,
   ];
+  const notChecked = notCheckedLine(suggested);
+  if (notChecked) summary.push(notChecked);
   if (!input.alertsAvailable) {
     summary.push(`- Code-scanning alerts unavailable: ${escapeMarkdown(input.alertsUnavailableReason ?? 'no reason given')}`);
   }

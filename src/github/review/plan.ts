@@ -9,7 +9,7 @@ import { linesInDiff, type ChangedFile } from '../../detect/diff.js';
 import type { SkippedTarget } from '../../detect/types.js';
 import type { TargetOutcome } from '../../harden/harden-target.js';
 import { hunkDiff, shiftBefore, suggestionHunks, type SuggestionHunk } from '../../harden/hunks.js';
-import { explanationMarkdown, importsMarkdown, renderSuggestionMarkdown } from '../../harden/render-markdown.js';
+import { explanationMarkdown, importsMarkdown, notCheckedMarkdown, renderSuggestionMarkdown } from '../../harden/render-markdown.js';
 import type { Suggestion } from '../../harden/suggestion.js';
 import {
   codeFingerprint,
@@ -107,6 +107,8 @@ export function renderBodySection(suggestion: Suggestion, indices?: readonly num
   const shown = indices ?? hunks.map((_, index) => index);
   const lines = suggestion.startLine === suggestion.endLine ? `line ${suggestion.startLine}` : `lines ${suggestion.startLine}–${suggestion.endLine}`;
   const parts = [`#### ${inlineCode(suggestion.functionName)} in ${inlineCode(suggestion.path)}, ${lines}`, '', explanationMarkdown(suggestion)];
+  const notChecked = notCheckedMarkdown(suggestion);
+  if (notChecked) parts.push('', notChecked);
   if (shown.length < hunks.length) {
     const inline = hunks.length - shown.length;
     parts.push(

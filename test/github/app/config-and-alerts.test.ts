@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEAD_SHA, pullRequestOpened, sqlInjectionAlert } from '../../fixtures/github/app-events.js';
 import { fencedReply, FIXED_FUNCTION, ORIGINAL_FUNCTION } from '../../fixtures/review/flask-app.js';
-import { checkRunCompleted, checkRunStarted, functionsText, NOW_ISO, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from './expected.js';
+import { checkRunCompleted, checkRunStarted, functionsText, NOW_ISO, ONE_INLINE_REVIEW_BODY, suggestionComment, SUGGESTED, summary } from './expected.js';
 import {
   Bodies,
   deliver,
@@ -100,7 +100,7 @@ describe('code scanning', () => {
         summary: summary({ targets: 1, suggestions: 1, posted: 1 }, [
           '- Code-scanning alerts unavailable: HTTP 403: Advanced Security must be enabled for this repository to use code scanning.',
         ]),
-        text: functionsText('suggestion'),
+        text: functionsText(SUGGESTED),
       }),
     );
   });
@@ -146,7 +146,7 @@ describe('code scanning', () => {
       checkRunCompleted('neutral', {
         title: '1 security suggestion',
         summary: summary({ targets: 1, suggestions: 1, posted: 1 }),
-        text: functionsText('suggestion'),
+        text: functionsText(SUGGESTED),
       }),
     );
   });

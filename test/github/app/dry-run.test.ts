@@ -19,7 +19,7 @@ import {
 } from '../../fixtures/github/app-events.js';
 import { fencedReply, FIXED_FUNCTION, FIXED_LINE, ORIGINAL_FUNCTION } from '../../fixtures/review/flask-app.js';
 import { codeFingerprint } from '../../../src/github/review/fingerprint.js';
-import { functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from './expected.js';
+import { functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, SUGGESTED, summary } from './expected.js';
 import { Bodies, mockCheckRunCreate, mockCheckRunUpdate, mockModel, mockReview, mockViewsGather, testDependencies, useAppFixtures } from './harness.js';
 
 const fixtures = useAppFixtures();
@@ -66,7 +66,7 @@ describe('reviewPullRequest with dryRun', () => {
       ]),
     );
     expect(
-      checkRun.text?.startsWith(`${functionsText('suggestion')}\n\n### Suggestions (dry run)\n\n#### \`user_by_email\` in \`app/views.py\`, lines 8–13`),
+      checkRun.text?.startsWith(`${functionsText(SUGGESTED)}\n\n### Suggestions (dry run)\n\n#### \`user_by_email\` in \`app/views.py\`, lines 8–13`),
     ).toBe(true);
     expect(checkRun.text).toContain(`+${FIXED_LINE}`);
   });

@@ -22,6 +22,13 @@ export const FIXED_LINE_NUMBER = 12;
 export const EXPLANATION =
   "`user_by_email` may be open to [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html). It follows the precedent of `get_user`, a secure example in your corpus.";
 
+/** What the comment says of a rewrite no analyzer checked: the App tests run without analyzers. */
+export const NOT_CHECKED = '**Not checked by a security analyzer**: none is available for Python here.';
+
+/** The check run's line for `user_by_email` when its suggestion was made (see functionsText). */
+export const SUGGESTED =
+  "suggestion for [CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html); **not checked by a security analyzer**: none is available for Python here";
+
 /**
  * The inline comment for a rewrite of `user_by_email` that changes only the query: a one-line
  * suggestion on line 12 (not the whole function), closed by the marker of the whole rewrite.
@@ -36,6 +43,8 @@ export function suggestionComment(original: string, replacement: string, explana
       '**SecCoder** · `user_by_email`',
       '',
       explanation,
+      '',
+      NOT_CHECKED,
       '',
       '```suggestion',
       fixedLine,
@@ -66,8 +75,17 @@ export interface SummaryCounts {
   dryRun?: boolean;
 }
 
-/** The check run's summary: the count table, then the model and corpus lines, then `notes`. */
+/**
+ * The check run's summary: the count table, then the model and corpus lines, the line saying no
+ * analyzer checked the suggestions (the App tests run without analyzers), then `notes`.
+ */
 export function summary(counts: SummaryCounts, notes: string[] = []): string {
+  const unchecked =
+    counts.suggestions > 0
+      ? [
+          `- **${counts.suggestions} ${counts.suggestions === 1 ? 'suggestion' : 'suggestions'} not checked by a security analyzer**: none is available for Python here`,
+        ]
+      : [];
   const review =
     counts.posted === undefined
       ? []
@@ -92,6 +110,7 @@ export function summary(counts: SummaryCounts, notes: string[] = []): string {
     `- Model: \`${MODEL_NAME}\``,
     // testDemonstrations indexes the 27 snippets of test/fixtures/secure-snippets.ts.
     '- Corpus: 27 secure examples',
+    ...unchecked,
     ...notes,
   ].join('\n');
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRunRerequested, HEAD_SHA, pullRequestOpened } from '../../fixtures/github/app-events.js';
 import { fencedReply, FIXED_FUNCTION, ORIGINAL_FUNCTION } from '../../fixtures/review/flask-app.js';
-import { checkRunCompleted, checkRunStarted, functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from './expected.js';
+import { checkRunCompleted, checkRunStarted, functionsText, ONE_INLINE_REVIEW_BODY, suggestionComment, SUGGESTED, summary } from './expected.js';
 import {
   Bodies,
   deliver,
@@ -47,7 +47,7 @@ function expectOneSuggestionPosted(bodies: Bodies): void {
     checkRunCompleted('neutral', {
       title: '1 security suggestion',
       summary: summary({ targets: 1, suggestions: 1, posted: 1 }),
-      text: functionsText('suggestion'),
+      text: functionsText(SUGGESTED),
     }),
   );
 }

@@ -12,7 +12,7 @@ import {
   VIEWS_CHANGED,
 } from '../../fixtures/github/app-events.js';
 import { fencedReply, FIXED_FUNCTION, ORIGINAL_FUNCTION } from '../../fixtures/review/flask-app.js';
-import { checkRunCompleted, checkRunStarted, functionsText, marker, ONE_INLINE_REVIEW_BODY, suggestionComment, summary } from './expected.js';
+import { checkRunCompleted, checkRunStarted, functionsText, marker, ONE_INLINE_REVIEW_BODY, suggestionComment, SUGGESTED, summary } from './expected.js';
 import {
   Bodies,
   deliver,
@@ -99,7 +99,7 @@ describe('pull_request.synchronize after a first review', () => {
       checkRunCompleted('neutral', {
         title: '1 security suggestion',
         summary: summary({ targets: 1, suggestions: 1, posted: 1 }),
-        text: functionsText('suggestion'),
+        text: functionsText(SUGGESTED),
       }),
     );
   });

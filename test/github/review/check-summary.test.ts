@@ -22,6 +22,10 @@ function input(overrides: Partial<CheckRunInput> = {}): CheckRunInput {
   };
 }
 
+/** CWE-89 as the check run names it: by its official name, linked to MITRE's page. */
+const SQL_INJECTION =
+  "[CWE-89: Improper Neutralization of Special Elements used in an SQL Command \\('SQL Injection'\\)](https://cwe.mitre.org/data/definitions/89.html)";
+
 const table = (rows: [string, number][]) => ['| | count |', '| --- | ---: |', ...rows.map(([label, count]) => `| ${label} | ${count} |`)];
 
 describe('conclusion', () => {
@@ -145,7 +149,7 @@ describe('summary', () => {
       [
         '### Functions',
         '',
-        '- `app/db.py` · `find_rows` (lines 40–44): suggestion',
+        `- \`app/db.py\` · \`find_rows\` (lines 40–44): suggestion for ${SQL_INJECTION}`,
         '- `app/legacy.py` · `find_rows` (lines 3–7): no suggestion, samples rejected (syntax-error ×2, unchanged ×1)',
         '- `app/views.py` · `is_admin` (line 19): **failed**: analyzer: bandit exited with 2',
         '',
@@ -208,6 +212,46 @@ describe('summary', () => {
         '- `](javascript:alert(1))`: ignored-path (\\<b\\>x\\</b\\>)',
       ].join('\n'),
     );
+  });
+
+  it("names the weakness of each function: the suggestion's, else its alerts'", () => {
+    const alerted = {
+      ...LEGACY,
+      alerts: [{ ruleId: 'py/path-injection', message: 'm', cwe: ['CWE-22', 'CWE-23'], path: LEGACY.path, startLine: 4, endLine: 4 }],
+    };
+    const output = checkRunOutput(input({ outcomes: [outcome(DB_FIND, { suggestion: FIND }), outcome(alerted, { rejections: { unchanged: 1 } })] }));
+    expect(output.text).toBe(
+      [
+        '### Functions',
+        '',
+        `- \`app/db.py\` · \`find_rows\` (lines 40–44): suggestion for ${SQL_INJECTION}`,
+        "- `app/legacy.py` · `find_rows` (lines 3–7): no suggestion for [CWE-22: Improper Limitation of a Pathname to a Restricted Directory \\('Path Traversal'\\)](https://cwe.mitre.org/data/definitions/22.html), [CWE-23: Relative Path Traversal](https://cwe.mitre.org/data/definitions/23.html), samples rejected (unchanged ×1)",
+      ].join('\n'),
+    );
+  });
+
+  it('says which suggestions no analyzer checked, and why, in the summary and on the function', () => {
+    const ruby = { ...VIEWS_ADMIN, path: 'app/admin.rb', language: 'ruby' as const };
+    const unchecked = suggestionFor(ruby, 'def is_admin(name) = false', { analysis: { language: 'ruby', ran: [], notAnalyzed: [] } });
+    const uncompiled = suggestionFor(DB_FIND, FIND_ROWS_FIXED, { analysis: { language: 'c', ran: ['cppcheck', 'gcc'], notAnalyzed: ['cppcheck', 'gcc'] } });
+    const checked = suggestionFor(LEGACY, FIND_ROWS_FIXED, { analysis: { language: 'python', ran: ['bandit'], notAnalyzed: [] } });
+    const output = checkRunOutput(
+      input({ outcomes: [outcome(ruby, { suggestion: unchecked }), outcome(DB_FIND, { suggestion: uncompiled }), outcome(LEGACY, { suggestion: checked })] }),
+    );
+    expect(output.summary).toContain(
+      '- Corpus: 1,234 secure examples\n- **2 suggestions not checked by a security analyzer**: none is available for Ruby here; cppcheck and gcc could not analyze it',
+    );
+    expect(output.text).toBe(
+      [
+        '### Functions',
+        '',
+        `- \`app/admin.rb\` · \`is_admin\` (line 19): suggestion for ${SQL_INJECTION}; **not checked by a security analyzer**: none is available for Ruby here`,
+        `- \`app/db.py\` · \`find_rows\` (lines 40–44): suggestion for ${SQL_INJECTION}; **not checked by a security analyzer**: cppcheck and gcc could not analyze it`,
+        `- \`app/legacy.py\` · \`find_rows\` (lines 3–7): suggestion for ${SQL_INJECTION}`,
+      ].join('\n'),
+    );
+    // A run whose suggestions an analyzer checked says nothing of it.
+    expect(checkRunOutput(input({ outcomes: [outcome(LEGACY, { suggestion: checked })] })).summary).not.toContain('not checked');
   });
 
   it("keeps the details within GitHub's size limit", () => {
