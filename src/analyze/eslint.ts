@@ -17,11 +17,11 @@
 import type { ESLint, Linter } from 'eslint';
 import type { Language } from '../lang/languages.js';
 import { isJsxPath } from '../lang/languages.js';
-import { mentionsWeakness } from '../cwe/same-weakness.js';
 import { ESLINT_JUDGED_CWES, ESLINT_RULE_CWES, eslintCwes } from './eslint-cwe.js';
 import { AnalyzerError, AnalyzerFailedError, UnsupportedLanguageError } from './errors.js';
-import { AvailabilityCache, type Availability } from './run-tool.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import { ProbedAnalyzer } from './probed-analyzer.js';
+import { AvailabilityCache } from './run-tool.js';
+import type { AnalyzeInput, Finding } from './types.js';
 
 /** What eslint-rules.ts provides: a Linter, the plugins and the TypeScript parser. */
 export interface EslintSetup {
@@ -106,34 +106,22 @@ const linesIn = (text: string) => text.split('\n').length - 1;
 
 type Outcome = { parsed: true; findings: Finding[] } | { parsed: false; message: string; line: number };
 
-export class EslintAnalyzer implements Analyzer {
+export class EslintAnalyzer extends ProbedAnalyzer {
   readonly name = 'eslint';
   readonly languages: readonly Language[] = ['javascript', 'typescript'];
   readonly judgedCwes: readonly string[] = [...ESLINT_JUDGED_CWES];
   private readonly moduleNames: Readonly<Record<string, string>>;
   private setup?: EslintSetup;
-  private readonly probe: AvailabilityCache;
+  protected readonly probe: AvailabilityCache;
 
   constructor(options: EslintOptions = {}) {
+    super();
     const load = options.load ?? loadSetup;
     this.moduleNames = options.moduleNames ?? ESLINT_MODULE_NAMES;
     this.probe = new AvailabilityCache(async () => {
       this.setup = await load();
       return { ok: true, detail: `ESLint ${this.setup.version}` };
     });
-  }
-
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
-  }
-
-  /** Whether ESLint and its plugins load here, with ESLint's version, or why not. */
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
-
-  judges(cwe: string, language: Language): boolean {
-    return this.languages.includes(language) && mentionsWeakness(this.judgedCwes, cwe);
   }
 
   async analyze(input: AnalyzeInput): Promise<Finding[]> {

@@ -1,15 +1,12 @@
 // What every command-line analyzer shares: checking once whether its tool runs here, saying which
 // CWEs it can judge, and refusing languages that are not its own before running anything.
-import type { Language } from '../lang/languages.js';
-import { mentionsWeakness } from '../cwe/same-weakness.js';
 import { AnalyzerFailedError, UnsupportedLanguageError } from './errors.js';
+import { ProbedAnalyzer } from './probed-analyzer.js';
 import { AvailabilityCache, probeCommand, type Availability } from './run-tool.js';
-import type { AnalyzeInput, Analyzer, Finding } from './types.js';
+import type { AnalyzeInput } from './types.js';
 
-export abstract class ToolAnalyzer implements Analyzer {
-  abstract readonly name: string;
-  abstract readonly languages: readonly Language[];
-  private readonly probe = new AvailabilityCache(() => this.probeTool());
+export abstract class ToolAnalyzer extends ProbedAnalyzer {
+  protected readonly probe = new AvailabilityCache(() => this.probeTool());
 
   /**
    * @param judgedCwes CWEs whose absence from this tool's findings shows a weakness is gone
@@ -22,22 +19,9 @@ export abstract class ToolAnalyzer implements Analyzer {
     readonly judgedCwes: readonly string[],
     protected readonly bin: string,
     protected readonly timeoutMs: number,
-  ) {}
-
-  async available(): Promise<boolean> {
-    return (await this.probe.get()).ok;
+  ) {
+    super();
   }
-
-  /** Whether the tool runs here, with its version, or why not. */
-  availability(): Promise<Availability> {
-    return this.probe.get();
-  }
-
-  judges(cwe: string, language: Language): boolean {
-    return this.languages.includes(language) && mentionsWeakness(this.judgedCwes, cwe);
-  }
-
-  abstract analyze(input: AnalyzeInput): Promise<Finding[]>;
 
   /** Checks once (cached) whether the tool can run; by default, that `bin --version` answers. */
   protected probeTool(): Promise<Availability> {
