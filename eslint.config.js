@@ -14,7 +14,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = {
   adapter: ['github', 'action', 'cli', 'eval'],
   pipeline: ['harden'],
-  domain: ['detect', 'retrieve', 'index', 'embed', 'corpus', 'prompt', 'model', 'analyze', 'config'],
+  domain: ['detect', 'retrieve', 'index', 'embed', 'corpus', 'prompt', 'model', 'analyze', 'config', 'governance'],
   leaf: ['cwe', 'sarif', 'parse', 'lang', 'text', 'fs', 'errors', 'log'],
 };
 const FOLDERS = Object.values(LAYERS).flat();

@@ -10,6 +10,7 @@ import { CorpusNotFoundError } from './errors.js';
 import { withFileLock, type LockOptions } from './file-lock.js';
 import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js';
 import type { AppendResult, CorpusStore } from './types.js';
+import { SIDE_LOGS, type SideLog, type SideLogMerge } from './side-log.js';
 import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, readCweExamples, serializeCweExample, type CweExample } from './cwe-examples.js';
 
 export const CORPUS_FILE = 'corpus.jsonl';
@@ -54,21 +55,47 @@ export class LocalCorpusStore implements CorpusStore {
   }
 
   async appendExamples(examples: CweExample[]): Promise<CweExample[]> {
-    await this.requireDir();
+    let added: CweExample[] = [];
     const file = join(this.dir, CWE_EXAMPLES_FILE);
-    return withFileLock(
+    await this.appendLines(CWE_EXAMPLES_FILE, (existing) => {
+      added = newCweExamples(parseCweExamples(existing, file), examples);
+      return added.map(serializeCweExample);
+    });
+    return added;
+  }
+
+  logLocation(log: SideLog): string {
+    return join(this.dir, SIDE_LOGS[log]);
+  }
+
+  async readLog(log: SideLog): Promise<string> {
+    return readFile(this.logLocation(log), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+  }
+
+  async updateLog(log: SideLog, merge: SideLogMerge): Promise<void> {
+    await this.appendLines(SIDE_LOGS[log], merge);
+  }
+
+  /** Appends to a file beside the corpus, under its own lock, the lines `merge` decides from its current text. */
+  private async appendLines(name: string, merge: SideLogMerge): Promise<void> {
+    await this.requireDir();
+    const file = join(this.dir, name);
+    await withFileLock(
       `${file}.lock`,
       async () => {
-        await this.removeAbandonedTempFiles(CWE_EXAMPLES_FILE);
+        await this.removeAbandonedTempFiles(name);
         const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') return '';
           throw error;
         });
-        const added = newCweExamples(parseCweExamples(existing, file), examples);
-        if (added.length === 0) return added;
+        const lines = merge(existing);
+        if (lines.length === 0) return;
+        // Existing lines are copied verbatim, even ones that fail validation: never lose data.
         const head = existing === '' || existing.endsWith('\n') ? existing : `${existing}\n`;
-        await writeChunksAtomic(file, [head, ...added.map((example) => `${serializeCweExample(example)}\n`)]);
-        return added;
+        await writeChunksAtomic(file, [head, ...lines.map((line) => `${line}\n`)]);
       },
       this.lockOptions,
     );

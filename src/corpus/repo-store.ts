@@ -13,6 +13,7 @@ import { parseCorpusJsonl, serializeEntry, type ParsedCorpus } from './jsonl.js'
 import { CorpusRepoApi, type Committer } from './repo-api.js';
 import { CorpusBranchNotFoundError, CorpusConflictError } from './repo-errors.js';
 import type { AppendResult, CorpusStore } from './types.js';
+import { SIDE_LOGS, type SideLog, type SideLogMerge } from './side-log.js';
 import { splitNewEntries } from './dedupe.js';
 import { CWE_EXAMPLES_FILE, newCweExamples, parseCweExamples, serializeCweExample, type CweExample } from './cwe-examples.js';
 
@@ -150,8 +151,7 @@ export class GitHubRepoCorpusStore implements CorpusStore {
 
   /** The examples file beside the corpus file (`corpus/cwe-examples.jsonl`). */
   get examplesPath(): string {
-    const folder = this.path.includes('/') ? this.path.slice(0, this.path.lastIndexOf('/') + 1) : '';
-    return `${folder}${CWE_EXAMPLES_FILE}`;
+    return this.besideCorpus(CWE_EXAMPLES_FILE);
   }
 
   async readExamples(): Promise<CweExample[]> {
@@ -169,6 +169,29 @@ export class GitHubRepoCorpusStore implements CorpusStore {
 
   private get examplesLocation(): string {
     return `https://github.com/${this.owner}/${this.repo}/blob/${this.options.branch ?? 'HEAD'}/${this.examplesPath}`;
+  }
+
+  /** A file beside the corpus file (`corpus/audit.jsonl`). */
+  private besideCorpus(name: string): string {
+    const folder = this.path.includes('/') ? this.path.slice(0, this.path.lastIndexOf('/') + 1) : '';
+    return `${folder}${name}`;
+  }
+
+  logLocation(log: SideLog): string {
+    return `https://github.com/${this.owner}/${this.repo}/blob/${this.options.branch ?? 'HEAD'}/${this.besideCorpus(SIDE_LOGS[log])}`;
+  }
+
+  async readLog(log: SideLog): Promise<string> {
+    const file = await this.api.file(this.besideCorpus(SIDE_LOGS[log]), await this.branch());
+    return file ? file.bytes.toString('utf8') : '';
+  }
+
+  async updateLog(log: SideLog, merge: SideLogMerge): Promise<void> {
+    await this.appendToFile(this.besideCorpus(SIDE_LOGS[log]), (existing) => {
+      const lines = merge(existing.toString('utf8'));
+      const count = lines.length === 1 ? '1 record' : `${lines.length} records`;
+      return { result: undefined, lines, message: () => `seccoder: ${log}: ${count}` };
+    });
   }
 
   /** Appends to one file: this instance's appends one after another, other writers handled by retrying. */

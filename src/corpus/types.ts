@@ -3,6 +3,7 @@
 import type { CorpusEntry } from './entry.js';
 import type { CweExample } from './cwe-examples.js';
 import type { ParsedCorpus } from './jsonl.js';
+import type { SideLog, SideLogMerge } from './side-log.js';
 
 export interface AppendResult {
   /** Entries written, in order. */
@@ -25,4 +26,13 @@ export interface CorpusStore {
   readExamples(): Promise<CweExample[]>;
   /** Appends examples atomically, leaving out those already there; returns those written. */
   appendExamples(examples: CweExample[]): Promise<CweExample[]>;
+  /** The text of a log beside the corpus (`audit.jsonl`, `feedback.jsonl`); empty when there is none yet. */
+  readLog(log: SideLog): Promise<string>;
+  /**
+   * Appends to a log the lines `merge` decides from its text at the moment of writing, atomically
+   * and exclusively (a lock, or compare-and-swap with retries: `merge` may run more than once).
+   */
+  updateLog(log: SideLog, merge: SideLogMerge): Promise<void>;
+  /** Where a log is, for messages. */
+  logLocation(log: SideLog): string;
 }

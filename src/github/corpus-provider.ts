@@ -11,6 +11,7 @@ import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
 import type { CorpusStore } from '../corpus/types.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
+import { SIDE_LOGS } from '../corpus/side-log.js';
 import { CWE_EXAMPLES_FILE, serializeCweExample } from '../corpus/cwe-examples.js';
 import { openRetrievalIndex, retrieverFor } from '../retrieve/open-index.js';
 import type { CorpusLocation } from '../config/options.js';
@@ -55,9 +56,10 @@ class IndexCache {
     });
     // A corpus not grown yet (a new org repository): reviews run, with no demonstration to show.
     if (info.size === 0) return EMPTY;
-    // The examples file trains the classifier too: a change to it re-opens the index.
-    const examples = await stat(join(dir, CWE_EXAMPLES_FILE)).catch(() => undefined);
-    const stamp = `${info.size}:${info.mtimeMs}:${examples?.size ?? 0}:${examples?.mtimeMs ?? 0}`;
+    // The examples train the classifier, the audit trail retires entries, the feedback ranks them:
+    // a change to any of them re-opens the index (the vectors are reused as they are).
+    const besides = await Promise.all([CWE_EXAMPLES_FILE, SIDE_LOGS.audit, SIDE_LOGS.feedback].map((name) => stat(join(dir, name)).catch(() => undefined)));
+    const stamp = [`${info.size}:${info.mtimeMs}`, ...besides.map((file) => `${file?.size ?? 0}:${file?.mtimeMs ?? 0}`)].join(':');
     const cached = this.#open.get(dir);
     if (cached?.stamp === stamp) return cached.retrieval;
     const retrieval = openRetrievalIndex({ corpusDir: dir }).then((index) => ({
@@ -99,9 +101,16 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
           // Reviews ask on every pull request: download the corpus only when its branch moved.
           const version = await store.version();
           if (mirrored.get(dir) !== version) {
-            const [{ entries }, examples] = await Promise.all([store.read(), store.readExamples()]);
+            const [{ entries }, examples, audit, feedback] = await Promise.all([
+              store.read(),
+              store.readExamples(),
+              store.readLog('audit'),
+              store.readLog('feedback'),
+            ]);
             await mkdir(dir, { recursive: true });
             await mirror(join(dir, CWE_EXAMPLES_FILE), examples.map((example) => `${serializeCweExample(example)}\n`).join(''));
+            await mirror(join(dir, SIDE_LOGS.audit), audit);
+            await mirror(join(dir, SIDE_LOGS.feedback), feedback);
             await mirror(join(dir, CORPUS_FILE), entries.map((entry) => `${serializeEntry(entry)}\n`).join(''));
             mirrored.set(dir, version);
           }

@@ -16,6 +16,9 @@ import { embedderKey, type EmbedderChoice } from './embedder-choice.js';
 import type { CweClassifier } from './cwe-classifier.js';
 import { judgeManifest, readIndexManifest, writeIndexManifest } from './index-manifest.js';
 import { Retriever, type RetrievalMode } from './retriever.js';
+import { readAudit, retiredIds } from '../corpus/audit.js';
+import { acceptanceByEntry, readFeedback } from '../corpus/feedback.js';
+import { acceptancePrior } from './acceptance-prior.js';
 
 export const INDEX_FOLDER = '.index';
 
@@ -49,8 +52,12 @@ export interface RetrievalIndex {
   embedder: Embedder;
   vectors: HnswVectorIndex;
   bm25: Bm25Index;
-  /** Predicts a query's likely CWE from the corpus labels; undefined when the corpus has fewer than two CWEs. */
+  /** Predicts a query's likely CWE from the labels of the live entries; undefined when they have fewer than two CWEs. */
   classifier: CweClassifier | undefined;
+  /** Entries retired through the audit trail: in the file and the vectors, never retrieved. */
+  retired: Set<string>;
+  /** The ranking prior from the feedback on posted suggestions; undefined when there is none. */
+  prior: ((entryId: string) => number) | undefined;
   status: IndexStatus;
 }
 
@@ -149,11 +156,21 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   const bm25 = new Bm25Index();
   bm25.add(entries.map((entry) => entry.code));
   const examples = await readCweExamples(store.dir);
-  const classifier = await classifierFor(entries, options.persist === false ? undefined : dir, examples);
-  return { entries, problems, embedder, vectors, bm25, classifier, status };
+  // Retiring an entry leaves the corpus file, the embedder and the vectors as they are (the
+  // retriever skips it); only the classifier, cheap to train, learns without it.
+  const retired = retiredIds((await readAudit(store)).records);
+  const live = retired.size === 0 ? entries : entries.filter((entry) => !retired.has(entry.id));
+  const classifier = await classifierFor(live, options.persist === false ? undefined : dir, examples);
+  const prior = acceptancePrior(acceptanceByEntry((await readFeedback(store)).records));
+  return { entries, problems, embedder, vectors, bm25, classifier, status, retired, prior };
 }
 
 /** A retriever over an opened index, ranking in `mode`. */
 export function retrieverFor(index: RetrievalIndex, mode: RetrievalMode): Retriever {
-  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, { mode, classifier: index.classifier });
+  return new Retriever(index.entries, index.embedder, index.vectors, index.bm25, {
+    mode,
+    classifier: index.classifier,
+    retired: index.retired,
+    prior: index.prior,
+  });
 }

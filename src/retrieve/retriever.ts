@@ -70,6 +70,14 @@ export interface RetrieverOptions {
    */
   neighbours?: NeighbourSearch;
   neighbourVote?: NeighbourVoteOptions;
+  /** Ids of retired entries: kept in the corpus file and the index, never retrieved. */
+  retired?: ReadonlySet<string>;
+  /**
+   * 'cwe-aware' only: what an entry's record of suggestions adds to its score, in log-probability
+   * units (acceptance-prior.ts: below 0 for entries whose suggestions get dismissed, 0 without
+   * feedback, so a new entry is not buried).
+   */
+  prior?: (entryId: string) => number;
 }
 
 /** A soft language filter: entries of another language family compete, `penalty` behind. */
@@ -142,10 +150,12 @@ export class Retriever {
     }
     const languagePreference = softLanguage && family ? { sameLanguage, penalty } : undefined;
 
+    const retired = this.options.retired;
+    const live = retired && retired.size > 0 ? (label: number) => !retired.has(this.entryAt(label).id) : () => true;
     const results: Demonstration[] = [];
     for (const tier of tiers) {
       if (results.length >= k) break;
-      for (const hit of this.rank(query, vector, k - results.length, tier, languagePreference)) {
+      for (const hit of this.rank(query, vector, k - results.length, (label) => live(label) && tier(label), languagePreference)) {
         results.push({
           entry: this.entryAt(hit.label),
           score: hit.score,
@@ -218,7 +228,7 @@ export class Retriever {
     const scoreOf = (label: number, similarity: number) => {
       const best = Math.max(floor, ...this.entryAt(label).cwe.map((cwe) => Math.log(probability.get(cwe) ?? 1e-6)));
       const penalty = languagePreference && !languagePreference.sameLanguage(label) ? languagePreference.penalty : 0;
-      return best + beta * similarity - penalty;
+      return best + beta * similarity - penalty + (this.options.prior?.(this.entryAt(label).id) ?? 0);
     };
     const likely = classifier.classes
       .map((cwe, i) => ({ cwe, p: probabilities[i] as number }))
