@@ -7,6 +7,7 @@
 import { analyzersFor } from './registry.js';
 import { NOT_ANALYZED_RULES, type Analyzer, type Finding } from './types.js';
 import type { Language } from '../lang/languages.js';
+import { z } from 'zod';
 
 /** The rule id of a suppression comment found in the code. */
 export const SUPPRESSION_RULE = 'suppression-comment';
@@ -142,4 +143,37 @@ export function gateCheckedBy(verdict: GateVerdict, language: Language): string 
   if (verdict.notJudged.length > 0) parts.push(`${verdict.notJudged.join(', ')} could not judge it alone`);
   if (verdict.ran.length === 0) parts.push(`no analyzer for ${language} is installed; only the suppression-comment check ran`);
   return parts.join('; ');
+}
+
+/** One gate a function went through, and what it said (kept in the corpus's audit trail). */
+export const gateResultSchema = z
+  .object({
+    gate: z.string().min(1),
+    passed: z.boolean(),
+    detail: z.string().optional(),
+  })
+  .strict();
+export type GateResult = z.infer<typeof gateResultSchema>;
+
+/**
+ * The verdict as the audit trail keeps it: one result per analyzer that ran (and the suppression
+ * scan when it refused), each with what it said, in the order they ran.
+ */
+export function gateResults(verdict: GateVerdict): GateResult[] {
+  const results: GateResult[] = [];
+  const findingsOf = (analyzer: string) => verdict.findings.filter((finding) => finding.analyzer === analyzer);
+  const describe = (findings: GateFinding[]) =>
+    findings
+      .slice(0, 3)
+      .map((finding) => `${finding.ruleId}${finding.line ? ` (line ${finding.line})` : ''}: ${finding.message}`)
+      .join('; ') + (findings.length > 3 ? `; ${findings.length - 3} more` : '');
+  if (findingsOf(SUPPRESSION_SCANNER).length > 0)
+    results.push({ gate: 'suppression comments', passed: false, detail: describe(findingsOf(SUPPRESSION_SCANNER)) });
+  else results.push({ gate: 'suppression comments', passed: true });
+  for (const analyzer of verdict.ran) {
+    if (verdict.failure?.analyzer === analyzer) results.push({ gate: analyzer, passed: false, detail: `failed to run: ${verdict.failure.message}` });
+    else if (findingsOf(analyzer).length > 0) results.push({ gate: analyzer, passed: false, detail: describe(findingsOf(analyzer)) });
+    else results.push({ gate: analyzer, passed: true, ...(verdict.notJudged.includes(analyzer) ? { detail: 'could not judge this code alone' } : {}) });
+  }
+  return results;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { cweIdSchema } from '../cwe/schema.js';
 import { LANGUAGES } from '../lang/languages.js';
+import { gateResultSchema } from '../analyze/secure-gate.js';
 import { parseSideLog, SIDE_LOGS, type SideLogMerge } from './side-log.js';
 import type { CorpusStore } from './types.js';
 import type { LineProblem } from './jsonl.js';
@@ -27,16 +28,6 @@ export const auditViaSchema = z
   })
   .strict();
 export type AuditVia = z.infer<typeof auditViaSchema>;
-
-/** One gate a function went through, and what it said. */
-export const gateResultSchema = z
-  .object({
-    gate: z.string().min(1),
-    passed: z.boolean(),
-    detail: z.string().optional(),
-  })
-  .strict();
-export type GateResult = z.infer<typeof gateResultSchema>;
 
 export const auditRecordSchema = z
   .object({
