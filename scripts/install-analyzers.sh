@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the static analyzers SecCoder runs (bandit, cppcheck, clang, gcc, flawfinder) from apt,
-# on Debian or Ubuntu, without questions, and redis-server, which the queue tests start on free loopback ports
-# (it is not left running: each test file starts and stops its own). Packages already installed are left alone, so a second run only checks.
+# on Debian or Ubuntu, without questions, and for the tests redis-server, which the queue tests start on free loopback ports
+# (it is not left running: each test file starts and stops its own), and chromium, which the corpus page's browser tests
+# drive headless through puppeteer-core (never a downloaded browser). Packages already installed are left alone, so a second run only checks.
 # Bandit is not patched on disk: src/analyze/bandit-runner.py fixes bandit 1.6.2's skipped string
 # checks (SQL injection B608 and others) at run time; this script checks that the fix works.
 set -euo pipefail
@@ -9,8 +10,8 @@ cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
 packages=(bandit cppcheck clang gcc flawfinder)
-# The image (Dockerfile) needs only the analyzers: ANALYZERS_ONLY=1 leaves Redis out.
-[[ ${ANALYZERS_ONLY:-} == 1 ]] || packages+=(redis-server)
+# The image (Dockerfile) needs only the analyzers: ANALYZERS_ONLY=1 leaves Redis and Chromium out.
+[[ ${ANALYZERS_ONLY:-} == 1 ]] || packages+=(redis-server chromium)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

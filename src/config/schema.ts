@@ -18,6 +18,10 @@ const language = z.string().transform((name, ctx): Language => {
   }
 });
 
+/** How merged fixes join the corpus (`growth.mode`). */
+export const GROWTH_MODES = ['direct', 'pull-request'] as const;
+export type GrowthMode = (typeof GROWTH_MODES)[number];
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -31,7 +35,8 @@ function isSafeFolder(location: string): boolean {
   return location.split('/').every((segment) => segment !== '' && !segment.startsWith('.') && segment !== '~');
 }
 
-export const secCoderConfigSchema = z.strictObject({
+/** The keys, each with its default; the rules across keys are below. */
+const configKeys = z.strictObject({
   /** Run on this repository's pull requests at all. Default true. */
   enabled: z.boolean().default(true),
 
@@ -143,6 +148,14 @@ export const secCoderConfigSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** The label that marks a pull request as a security fix. Default `security-fix`. */
       label: z.string().trim().min(1).max(50, 'GitHub labels are at most 50 characters').default('security-fix'),
+      /**
+       * How a merged fix's functions join the corpus. `direct`: at once, committed by SecCoder.
+       * `pull-request` (with `corpus.store: repository` only): SecCoder proposes them in one pull
+       * request on the corpus repository (branch `seccoder/growth`), with their gate results;
+       * merging it admits them, closing it refuses them. Either way the audit trail records it.
+       * Default `direct`.
+       */
+      mode: z.enum(GROWTH_MODES).default('direct'),
     })
     .prefault({}),
 
@@ -151,6 +164,17 @@ export const secCoderConfigSchema = z.strictObject({
 
   /** Post nothing; the check run shows what would have been posted. Default false. */
   dryRun: z.boolean().default(false),
+});
+
+export const secCoderConfigSchema = configKeys.superRefine((config, ctx) => {
+  // A proposal is a pull request on the corpus repository: a folder on the app's server has none.
+  if (config.growth.mode === 'pull-request' && config.corpus.store !== 'repository') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['growth', 'mode'],
+      message: `pull-request needs corpus.store: repository, since proposals are pull requests on the corpus repository; with a ${config.corpus.store} corpus use direct`,
+    });
+  }
 });
 
 /** A validated config with every default filled in. */

@@ -39,7 +39,10 @@ export const auditRecordSchema = z
     /** The entry (added, retired, restored; proposed when its id is known). */
     entryId: z.string().min(1).optional(),
     /** Hash of the normalized code (refusals have no entry id). */
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     language: z.enum(LANGUAGES).optional(),
     cwe: z.array(cweIdSchema).optional(),
     /** Where the function was in its repository (`path`, and `function` its name). */

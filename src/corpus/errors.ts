@@ -38,7 +38,11 @@ export class CorpusLockLostError extends SecCoderError {
 
 export class EntryRejectedError extends SecCoderError {
   override name = 'EntryRejectedError';
-  constructor(readonly input: string, readonly reason: string, options?: SecCoderErrorOptions) {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+    options?: SecCoderErrorOptions,
+  ) {
     super(`${input}: ${reason}`, options);
   }
 }

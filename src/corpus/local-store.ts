@@ -19,7 +19,10 @@ export class LocalCorpusStore implements CorpusStore {
   readonly dir: string;
   readonly file: string;
 
-  constructor(dir: string, private readonly lockOptions: LockOptions = {}) {
+  constructor(
+    dir: string,
+    private readonly lockOptions: LockOptions = {},
+  ) {
     this.dir = resolve(dir);
     this.file = join(this.dir, CORPUS_FILE);
   }

@@ -4,12 +4,7 @@
 import type { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 import { isHttpFailure, type HttpFailure } from '../errors/http-status.js';
-import {
-  CorpusRepoAccessError,
-  CorpusRepoNotFoundError,
-  CorpusRepoRequestError,
-  CorpusRepoResponseError,
-} from './repo-errors.js';
+import { CorpusRepoAccessError, CorpusRepoNotFoundError, CorpusRepoRequestError, CorpusRepoResponseError } from './repo-errors.js';
 
 /** A git object id: SHA-1, or SHA-256 for repositories using it. */
 const objectId = z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'expected a git object id');
@@ -42,6 +37,18 @@ const commitSchema = z.object({ sha: objectId, tree: z.object({ sha: objectId })
 /** What POST blob, tree and commit answer with: at least the new object's id. */
 const createdSchema = z.object({ sha: objectId });
 const createdFileSchema = z.object({ commit: z.object({ sha: objectId }) });
+/** GET /repos/{owner}/{repo}/git/commits/{sha} with its parents, for a commit built on another. */
+const commitWithParentsSchema = commitSchema.extend({ parents: z.array(z.object({ sha: objectId })) });
+/** A pull request as GET/POST/PATCH /repos/{owner}/{repo}/pulls answer: the fields proposals read. */
+const pullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  html_url: z.string().url(),
+  state: z.string(),
+  title: z.string(),
+  body: z.string().nullable().optional(),
+  head: z.object({ ref: z.string(), sha: objectId }),
+  base: z.object({ ref: z.string() }),
+});
 
 export interface RemoteFile {
   /** Blob id of the file. */
@@ -54,6 +61,20 @@ export type HeadCommit = { kind: 'commit'; sha: string } | { kind: 'empty-reposi
 
 /** A write GitHub refused because the branch moved (or the file appeared) since we read it. */
 export type WriteOutcome = { ok: true; sha: string } | { ok: false; githubMessage: string };
+
+/** A pull request of the corpus repository, as proposals read it. */
+export interface CorpusPullRequest {
+  number: number;
+  url: string;
+  title: string;
+  body: string;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+}
+
+/** Opening a pull request: the new one, or GitHub's refusal (422: e.g. one is already open from that branch). */
+export type OpenPullOutcome = { ok: true; pull: CorpusPullRequest } | { ok: false; githubMessage: string };
 
 export interface Committer {
   name: string;
@@ -71,6 +92,10 @@ const ROUTES = {
   createTree: 'POST /repos/{owner}/{repo}/git/trees',
   createCommit: 'POST /repos/{owner}/{repo}/git/commits',
   updateRef: 'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+  createRef: 'POST /repos/{owner}/{repo}/git/refs',
+  listPulls: 'GET /repos/{owner}/{repo}/pulls',
+  createPull: 'POST /repos/{owner}/{repo}/pulls',
+  updatePull: 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}',
 } as const;
 type Route = (typeof ROUTES)[keyof typeof ROUTES];
 
@@ -79,6 +104,8 @@ class HttpStatus {
   constructor(
     readonly status: number,
     readonly githubMessage: string,
+    /** The message with GitHub's first validation error, when it gave one. */
+    readonly detailedMessage: string = githubMessage,
   ) {}
 }
 
@@ -184,6 +211,54 @@ export class CorpusRepoApi {
     return { ok: true, sha: this.parse(createdFileSchema, data, ROUTES.putContents).commit.sha };
   }
 
+  /** The commit's tree and parents. */
+  async commitInfo(commitSha: string): Promise<{ tree: string; parents: string[] }> {
+    const commit = this.parse(commitWithParentsSchema, await this.call(ROUTES.commit, { commit_sha: commitSha }), ROUTES.commit);
+    return { tree: commit.tree.sha, parents: commit.parents.map((parent) => parent.sha) };
+  }
+
+  /** A tree that is `baseTree` with each of `files` set to its blob. */
+  async createTreeWith(baseTree: string, files: readonly { path: string; blobSha: string }[]): Promise<string> {
+    const tree = files.map((file) => ({ path: file.path, mode: '100644', type: 'blob', sha: file.blobSha }));
+    return this.parse(createdSchema, await this.call(ROUTES.createTree, { base_tree: baseTree, tree }), ROUTES.createTree).sha;
+  }
+
+  /** A commit with several parents (the first is the branch it goes on), e.g. a branch tip and the default branch's head. */
+  async createCommitWithParents(options: { message: string; tree: string; parents: readonly string[]; committer?: Committer }): Promise<string> {
+    const data = await this.call(ROUTES.createCommit, {
+      message: options.message,
+      tree: options.tree,
+      parents: [...options.parents],
+      ...(options.committer ? { committer: options.committer } : {}),
+    });
+    return this.parse(createdSchema, data, ROUTES.createCommit).sha;
+  }
+
+  /** Creates `heads/<branch>` at `sha`; GitHub answers 422 when the branch exists already (another writer created it). */
+  async createRef(branch: string, sha: string): Promise<WriteOutcome> {
+    const data = await this.call(ROUTES.createRef, { ref: `refs/heads/${branch}`, sha }, [422]);
+    if (data instanceof HttpStatus) return { ok: false, githubMessage: data.githubMessage };
+    return { ok: true, sha };
+  }
+
+  /** The open pull requests from `branch` of this repository (at most one, as GitHub allows one per head and base). */
+  async openPullRequestsFrom(branch: string): Promise<CorpusPullRequest[]> {
+    const data = await this.call(ROUTES.listPulls, { head: `${this.owner}:${branch}`, state: 'open', per_page: 100 });
+    return this.parse(z.array(pullRequestSchema), data, ROUTES.listPulls).map(toPullRequest);
+  }
+
+  /** Opens a pull request from `head` into `base`; 422 (one is open from that branch already, or nothing to merge) comes back as a value. */
+  async createPullRequest(options: { title: string; body: string; head: string; base: string }): Promise<OpenPullOutcome> {
+    const data = await this.call(ROUTES.createPull, { ...options }, [422]);
+    if (data instanceof HttpStatus) return { ok: false, githubMessage: data.detailedMessage };
+    return { ok: true, pull: toPullRequest(this.parse(pullRequestSchema, data, ROUTES.createPull)) };
+  }
+
+  async updatePullRequest(pullNumber: number, changes: { title: string; body: string }): Promise<CorpusPullRequest> {
+    const data = await this.call(ROUTES.updatePull, { pull_number: pullNumber, ...changes });
+    return toPullRequest(this.parse(pullRequestSchema, data, ROUTES.updatePull));
+  }
+
   private async fetchRepository(): Promise<{ defaultBranch: string }> {
     const data = await this.call(ROUTES.repository, {}, [404]);
     if (data instanceof HttpStatus) throw new CorpusRepoNotFoundError(this.repository);
@@ -201,7 +276,7 @@ export class CorpusRepoApi {
     } catch (error) {
       if (!isHttpFailure(error)) throw error;
       const githubMessage = messageOf(error);
-      if (expected.includes(error.status)) return new HttpStatus(error.status, githubMessage);
+      if (expected.includes(error.status)) return new HttpStatus(error.status, githubMessage, validationMessageOf(error));
       if (error.status === 404 && route === ROUTES.repository) throw new CorpusRepoNotFoundError(this.repository);
       if (error.status === 403 && !isRateLimit(error)) throw new CorpusRepoAccessError(this.repository, route, githubMessage);
       const requestId = error.response?.headers?.['x-github-request-id'];
@@ -228,12 +303,34 @@ export class CorpusRepoApi {
   }
 }
 
+function toPullRequest(pull: z.infer<typeof pullRequestSchema>): CorpusPullRequest {
+  return {
+    number: pull.number,
+    url: pull.html_url,
+    title: pull.title,
+    body: pull.body ?? '',
+    headRef: pull.head.ref,
+    headSha: pull.head.sha,
+    baseRef: pull.base.ref,
+  };
+}
+
 function messageOf(error: HttpFailure): string {
   const data = error.response?.data;
   if (typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string') {
     return (data as { message: string }).message;
   }
   return error.message || `HTTP ${error.status}`;
+}
+
+/**
+ * GitHub's message with the first of its validation `errors`: a 422 "Validation Failed" says why
+ * only there ("A pull request already exists for acme:seccoder/growth.").
+ */
+function validationMessageOf(error: HttpFailure): string {
+  const errors = (error.response?.data as { errors?: unknown } | undefined)?.errors;
+  const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined) : undefined;
+  return typeof first?.message === 'string' ? `${messageOf(error)}: ${first.message}` : messageOf(error);
 }
 
 function isRateLimit(error: HttpFailure): boolean {

@@ -64,9 +64,8 @@ function defaultRetryDelayMs(attempt: number): number {
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-
 /** The existing bytes verbatim (even lines that fail validation: never lose data), then the new lines. */
-function withAppended(existing: Buffer, lines: readonly string[]): Buffer {
+export function withAppended(existing: Buffer, lines: readonly string[]): Buffer {
   const separator = existing.length > 0 && existing[existing.length - 1] !== 0x0a ? '\n' : '';
   return Buffer.concat([existing, Buffer.from(separator + lines.map((line) => `${line}\n`).join(''), 'utf8')]);
 }
@@ -94,7 +93,8 @@ export class GitHubRepoCorpusStore implements CorpusStore {
     this.owner = options.owner;
     this.repo = options.repo ?? DEFAULT_CORPUS_REPO;
     this.path = options.path ?? DEFAULT_CORPUS_REPO_PATH;
-    if (this.repo === '' || this.repo.includes('/')) throw new TypeError(`GitHubRepoCorpusStore: repo is a name without its owner, got ${JSON.stringify(this.repo)}: ${usage}`);
+    if (this.repo === '' || this.repo.includes('/'))
+      throw new TypeError(`GitHubRepoCorpusStore: repo is a name without its owner, got ${JSON.stringify(this.repo)}: ${usage}`);
     if (this.path === '' || this.path.startsWith('/') || this.path.endsWith('/')) {
       throw new TypeError(`GitHubRepoCorpusStore: path is a file path inside the repository, got ${JSON.stringify(this.path)}: ${usage}`);
     }
@@ -140,13 +140,10 @@ export class GitHubRepoCorpusStore implements CorpusStore {
   }
 
   async append(entries: CorpusEntry[]): Promise<AppendResult> {
-    return this.appendToFile(
-      this.path,
-      (existing) => {
-        const result = splitNewEntries(parseCorpusJsonl(existing.toString('utf8'), this.location).entries, entries);
-        return { result, lines: result.added.map(serializeEntry), message: () => this.message(result.added) };
-      },
-    );
+    return this.appendToFile(this.path, (existing) => {
+      const result = splitNewEntries(parseCorpusJsonl(existing.toString('utf8'), this.location).entries, entries);
+      return { result, lines: result.added.map(serializeEntry), message: () => this.message(result.added) };
+    });
   }
 
   /** The examples file beside the corpus file (`corpus/cwe-examples.jsonl`). */

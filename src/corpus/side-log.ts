@@ -31,7 +31,17 @@ export function parseSideLog<T>(text: string, file: string, schema: z.ZodType<T>
     }
     const result = schema.safeParse(json);
     if (result.success) records.push(result.data);
-    else problems.push({ file, line: index + 1, message: result.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`).join('; ') });
+    else
+      problems.push({
+        file,
+        line: index + 1,
+        message: result.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`).join('; '),
+      });
   });
   return { records, problems };
+}
+
+/** `…/audit.jsonl:3: skipped record: not valid JSON (…)`, for a warning line. */
+export function formatLogProblem(problem: LineProblem): string {
+  return `${problem.file}:${problem.line}: skipped record: ${problem.message}`;
 }

@@ -1,9 +1,16 @@
 // Counts over a corpus, for `seccoder corpus stats`, with the official name of each CWE counted.
+// Retired entries stay in the file (so `entries` counts them, and `retired` says how many) but
+// are never retrieved, so every other figure is of the live entries: what suggestions learn from.
 import { cweName } from '../cwe/names.js';
 import type { CorpusEntry } from './entry.js';
 
 export interface CorpusStats {
+  /** Entries in the file, retired ones included. */
   entries: number;
+  /** Entries retired through the audit trail (in the file, never retrieved). */
+  retired: number;
+  /** Entries retrieval uses: `entries - retired`. The counts below are of these. */
+  live: number;
   byLanguage: Record<string, number>;
   byCwe: Record<string, number>;
   /** The official name of each CWE in `byCwe` the dictionary knows ("CWE-89" → "Improper Neutralization …"). */
@@ -22,7 +29,9 @@ function sortedByCount(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)));
 }
 
-export function corpusStats(entries: readonly CorpusEntry[]): CorpusStats {
+/** Counts over `all` entries, of which those whose id is in `retired` are left out of every figure but `entries` and `retired`. */
+export function corpusStats(all: readonly CorpusEntry[], retired: ReadonlySet<string> = new Set()): CorpusStats {
+  const entries = all.filter((entry) => !retired.has(entry.id));
   const byLanguage: Record<string, number> = {};
   const byCwe: Record<string, number> = {};
   const byOrigin: Record<string, number> = {};
@@ -40,7 +49,9 @@ export function corpusStats(entries: readonly CorpusEntry[]): CorpusStats {
     if (name) cweNames[cwe] = name;
   }
   return {
-    entries: entries.length,
+    entries: all.length,
+    retired: all.length - entries.length,
+    live: entries.length,
     byLanguage: sortedByCount(byLanguage),
     byCwe: sortedByCount(byCwe),
     cweNames,
@@ -65,11 +76,13 @@ function table(title: string, counts: Record<string, number>, names?: Record<str
 }
 
 export function formatStats(stats: CorpusStats, location: string, fileBytes: number): string {
+  const counted = stats.retired > 0 ? [`the tables count the ${stats.live} live entries: retired ones stay in the file but are never retrieved`, ''] : [];
   return [
     `corpus: ${location}`,
-    `entries: ${stats.entries} (${stats.unlabelled} without a CWE), ${(fileBytes / 1024).toFixed(0)} KiB on disk, ` +
+    `entries: ${stats.entries} (${stats.retired} retired, ${stats.unlabelled} without a CWE), ${(fileBytes / 1024).toFixed(0)} KiB on disk, ` +
       `code ${stats.codeChars.total} chars (median ${stats.codeChars.median}, max ${stats.codeChars.max})`,
     '',
+    ...counted,
     ...table('language', stats.byLanguage),
     '',
     ...table('origin', stats.byOrigin),

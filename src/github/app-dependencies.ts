@@ -9,7 +9,7 @@ import type { ModelDependency, ReviewMetrics } from './review/review-pull-reques
 /** The counters the App reports (src/github/ops/metrics.ts implements them on prom-client). */
 export interface AppMetricsSink extends ReviewMetrics {
   webhookReceived(event: string, outcome: 'queued' | 'duplicate' | 'ignored' | 'refused' | 'failed'): void;
-  jobFinished(kind: 'review' | 'growth', outcome: string, seconds: number): void;
+  jobFinished(kind: 'review' | 'growth' | 'feedback', outcome: string, seconds: number): void;
 }
 
 export interface AppDependencies {

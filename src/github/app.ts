@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { readOperatorModelSettings } from '../model/operator-settings.js';
 import { DEFAULT_WORKERS, type AppDependencies } from './app-dependencies.js';
 import { createCorpusProvider } from './corpus-provider.js';
-import { jobForEvent } from './event-jobs.js';
+import { jobsForEvent } from './event-jobs.js';
 import { createJobHandler } from './jobs/run-job.js';
 import { InProcessQueue } from './queue/in-process-queue.js';
 import type { JobQueue } from './queue/job-queue.js';
@@ -58,17 +58,23 @@ export type IntakeOutcome = 'queued' | 'duplicate' | 'ignored';
  */
 export function eventIntake(queue: JobQueue, deps: Pick<AppDependencies, 'metrics'>, log: Logger) {
   return async (event: string, deliveryId: string, payload: unknown): Promise<IntakeOutcome> => {
-    const asked = jobForEvent(event, payload, deliveryId);
+    const asked = jobsForEvent(event, payload, deliveryId);
     if ('ignored' in asked) {
       log.info({ event, delivery: deliveryId }, asked.ignored);
       deps.metrics?.webhookReceived(event, 'ignored');
       return 'ignored';
     }
-    const { job } = asked;
     try {
-      const outcome = await queue.enqueue(job);
+      let outcome: 'queued' | 'duplicate' = 'duplicate';
+      for (const job of asked.jobs) {
+        const one = await queue.enqueue(job);
+        if (one === 'queued') outcome = 'queued';
+        log.info(
+          { event, delivery: deliveryId, kind: job.kind, pull: job.pullNumber, outcome: one },
+          one === 'queued' ? 'job queued' : 'duplicate job dropped',
+        );
+      }
       deps.metrics?.webhookReceived(event, outcome);
-      log.info({ event, delivery: deliveryId, kind: job.kind, pull: job.pullNumber, outcome }, outcome === 'queued' ? 'job queued' : 'duplicate job dropped');
       return outcome;
     } catch (error) {
       deps.metrics?.webhookReceived(event, 'failed');

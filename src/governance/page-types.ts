@@ -25,6 +25,21 @@ export interface CorpusPageOptions {
   title?: string;
   /** Default: the clock. */
   now?: () => Date;
+  /** Shown to readers who may not write: why not, and what would let them (e.g. `--corpus DIR` for `corpus serve`). */
+  readOnlyNote?: string;
+  /**
+   * Told of every failure the page answered 500 for (the corpus unreadable, a bug), so the server
+   * can log it; the reader sees only a one-line message. Default: nothing.
+   */
+  onError?: (error: unknown) => void;
+  /**
+   * A cheap token that changes whenever the corpus, its audit trail or its feedback changes (for a
+   * folder: each file's size, modification time and inode, see store-version.ts). With it the page
+   * keeps the last snapshot it read and reads again only when the token differs: parsing a
+   * 10,000-entry corpus (each entry validated, its hash checked) is most of a request's time.
+   * Default: none, so every request reads.
+   */
+  version?: () => Promise<string>;
 }
 
 /**

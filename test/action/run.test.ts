@@ -212,6 +212,8 @@ describe('the Action with corpus: owner/repo', () => {
       });
     // No classifier examples in this corpus repository.
     nock(GITHUB).get('/repos/acme/sec-corpus/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
+    nock(GITHUB).get('/repos/acme/sec-corpus/contents/corpus%2Faudit.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
+    nock(GITHUB).get('/repos/acme/sec-corpus/contents/corpus%2Ffeedback.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     mockModel(bodies);
 
     await runAction();

@@ -12,7 +12,7 @@ export const DEFAULTS: SecCoderConfig = {
   minSimilarity: 0,
   model: { temperature: 0.4, samples: 3 },
   corpus: { store: 'local' },
-  growth: { enabled: true, label: 'security-fix' },
+  growth: { enabled: true, label: 'security-fix', mode: 'direct' },
   drafts: false,
   dryRun: false,
 };

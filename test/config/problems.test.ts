@@ -40,7 +40,7 @@ describe('problems', () => {
   });
 
   it('lists the known keys when an unknown one resembles none', () => {
-    expect(problems({ growth: { colour: 'red' } })).toEqual([{ key: 'growth.colour', message: 'unknown key; known keys here: enabled, label' }]);
+    expect(problems({ growth: { colour: 'red' } })).toEqual([{ key: 'growth.colour', message: 'unknown key; known keys here: enabled, label, mode' }]);
   });
 
   it('reports a file that is not a mapping at the top level', () => {
@@ -69,6 +69,21 @@ describe('problems', () => {
       { key: 'corpus.location', message: 'must be a repository as owner/repo, e.g. acme/.seccoder' },
     ]);
     expect(valid({ corpus: { location: 'acme/python' } }).corpus).toEqual({ store: 'local', location: 'acme/python' });
+  });
+
+  it('admits growth.mode: pull-request only with the repository store, saying why and what to use instead', () => {
+    const message = 'pull-request needs corpus.store: repository, since proposals are pull requests on the corpus repository; with a local corpus use direct';
+    expect(problems({ growth: { mode: 'pull-request' } })).toEqual([{ key: 'growth.mode', message }]);
+    expect(problems({ corpus: { store: 'local', location: 'acme' }, growth: { mode: 'pull-request' } })).toEqual([{ key: 'growth.mode', message }]);
+    expect(configProblemsMarkdown(problems({ growth: { mode: 'pull-request' } }))).toBe(
+      ['| key | problem |', '| --- | --- |', `| \`growth.mode\` | ${message} |`].join('\n'),
+    );
+    expect(valid({ corpus: { store: 'repository' }, growth: { mode: 'pull-request' } }).growth).toEqual({
+      enabled: true,
+      label: 'security-fix',
+      mode: 'pull-request',
+    });
+    expect(problems({ growth: { mode: 'review' } })).toEqual([{ key: 'growth.mode', message: 'must be one of "direct", "pull-request"' }]);
   });
 
   it('renders problems as a Markdown table, escaping hostile keys and messages', () => {

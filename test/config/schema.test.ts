@@ -17,8 +17,17 @@ describe('defaults', () => {
       ...DEFAULTS,
       targets: { alerts: false, 'new-functions': true, 'riskless-functions': false },
       model: { temperature: 0.4, samples: 5, name: 'gpt-4o-mini' },
-      growth: { enabled: true, label: 'sec' },
+      growth: { enabled: true, label: 'sec', mode: 'direct' },
       dryRun: true,
+    });
+  });
+
+  it('grows the corpus directly unless the config asks for proposals (which need the repository store)', () => {
+    expect(valid({}).growth.mode).toBe('direct');
+    expect(valid({ corpus: { store: 'local' }, growth: { mode: 'direct' } }).growth.mode).toBe('direct');
+    expect(valid({ corpus: { store: 'repository', location: 'acme/.seccoder' }, growth: { mode: 'pull-request' } })).toMatchObject({
+      corpus: { store: 'repository', location: 'acme/.seccoder' },
+      growth: { enabled: true, label: 'security-fix', mode: 'pull-request' },
     });
   });
 

@@ -104,7 +104,13 @@ describe('LocalCorpusStore', () => {
 });
 
 describe('LocalCorpusStore examples', () => {
-  const vulnerable: CweExample = { kind: 'vulnerable', language: 'c', cwe: ['CWE-416'], code: 'void f(char *p) {\n    free(p);\n    puts(p);\n}', source: { path: 'src/f.c' } };
+  const vulnerable: CweExample = {
+    kind: 'vulnerable',
+    language: 'c',
+    cwe: ['CWE-416'],
+    code: 'void f(char *p) {\n    free(p);\n    puts(p);\n}',
+    source: { path: 'src/f.c' },
+  };
   const prefix: CweExample = { ...vulnerable, kind: 'prefix', code: 'void f(char *p) {\n    free(p);\n    log_it();' };
 
   it('appends labelled examples beside the corpus, leaving out those already there, and reads them back', async () => {

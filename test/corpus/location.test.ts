@@ -25,10 +25,12 @@ describe('writableCorpusDir', () => {
     process.chdir(tempDir());
     expect(resolveCorpusDir(undefined, {})).toBe(bundledCorpusDir());
     expect(() => writableCorpusDir(undefined, {})).toThrow(SeedCorpusWriteError);
-    expect(() => writableCorpusDir(undefined, {})).toThrow(/^no corpus to add to: no --corpus, no \$SECCODER_CORPUS and no \.\/corpus folder; SecCoder never adds to the seed corpus it bundles/);
+    expect(() => writableCorpusDir(undefined, {})).toThrow(
+      /^no corpus to add to: no --corpus, no \$SECCODER_CORPUS and no \.\/corpus folder; SecCoder never adds to the seed corpus it bundles/,
+    );
   });
 
-  it('refuses the bundled seed however it is named: --corpus, the variable, ./corpus in SecCoder\'s folder, a symbolic link', () => {
+  it("refuses the bundled seed however it is named: --corpus, the variable, ./corpus in SecCoder's folder, a symbolic link", () => {
     expect(bundledCorpusDir()).toBe(join(ROOT, 'corpus'));
     const link = join(tempDir(), 'seed-link');
     symlinkSync(bundledCorpusDir(), link);

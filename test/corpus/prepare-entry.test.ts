@@ -42,7 +42,10 @@ describe('prepareEntry', () => {
   it('accepts a lone Java method and a C function', async () => {
     await expect(prepareEntry({ code: 'public int size() { return items.length; }', label: 'A.java' })).resolves.toMatchObject({ language: 'java' });
     await expect(
-      prepareEntry({ code: 'static int copy(char *dst, const char *src, size_t n) {\n  if (!dst) return -EINVAL;\n  strncpy(dst, src, n - 1);\n  dst[n - 1] = 0;\n  return 0;\n}', label: 'x.c' }),
+      prepareEntry({
+        code: 'static int copy(char *dst, const char *src, size_t n) {\n  if (!dst) return -EINVAL;\n  strncpy(dst, src, n - 1);\n  dst[n - 1] = 0;\n  return 0;\n}',
+        label: 'x.c',
+      }),
     ).resolves.toMatchObject({ language: 'c' });
   });
 
@@ -56,7 +59,9 @@ describe('prepareEntry', () => {
 
   it('with oneFunction, takes exactly one function: not zero, not two, not a class or statements around it', async () => {
     const one = (code: string, label: string) => prepareEntry({ code, label, oneFunction: true, now });
-    await expect(one('# why it is safe\n@app.route("/u")\ndef get_user(db, name):\n    def inner():\n        return name\n    return db.get(inner())\n', 'a.py')).resolves.toMatchObject({
+    await expect(
+      one('# why it is safe\n@app.route("/u")\ndef get_user(db, name):\n    def inner():\n        return name\n    return db.get(inner())\n', 'a.py'),
+    ).resolves.toMatchObject({
       language: 'python',
     });
     await expect(one('x = 1\n', 'zero.py')).rejects.toThrow(/^zero\.py: holds no python function \(a corpus entry is exactly one function/);

@@ -75,7 +75,12 @@ const quiet = () => undefined;
 
 function makeStore(options: Partial<GitHubRepoCorpusStoreOptions> = {}): GitHubRepoCorpusStore {
   // A plain Octokit: no retry or throttling plugins, so every request is seen once.
-  const octokit = new Octokit({ auth: 'test-token', userAgent: 'seccoder-test', request: { retries: 0 }, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
+  const octokit = new Octokit({
+    auth: 'test-token',
+    userAgent: 'seccoder-test',
+    request: { retries: 0 },
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
   return new GitHubRepoCorpusStore({ octokit, owner: 'acme', sleep: () => Promise.resolve(), ...options });
 }
 
@@ -95,7 +100,13 @@ function capture(list: Json[]) {
 }
 
 /** One attempt of an append from the head `head` (tree `tree`) whose file (default: the corpus) is `text`. */
-function mockAttempt(scope: nock.Scope, posted: Posted, head: { commit: string; tree: string; text: string | undefined }, refStatus = 200, file = CONTENTS): void {
+function mockAttempt(
+  scope: nock.Scope,
+  posted: Posted,
+  head: { commit: string; tree: string; text: string | undefined },
+  refStatus = 200,
+  file = CONTENTS,
+): void {
   scope.get(GET_REF).reply(200, refTo(head.commit));
   scope.get(`${REPO}/git/commits/${head.commit}`).reply(200, commitOf(head.commit, head.tree));
   const contents = scope.get(file).query({ ref: head.commit });
@@ -146,12 +157,7 @@ describe('GitHubRepoCorpusStore.read', () => {
   });
 
   it('reads a missing file as an empty corpus once the repository is known to exist', async () => {
-    nock(API)
-      .get(CONTENTS)
-      .query({ ref: 'corpus' })
-      .reply(404, fixture('not-found.json'))
-      .get(REPO)
-      .reply(200, fixture('repository.json'));
+    nock(API).get(CONTENTS).query({ ref: 'corpus' }).reply(404, fixture('not-found.json')).get(REPO).reply(200, fixture('repository.json'));
 
     expect(await makeStore({ branch: 'corpus' }).read()).toEqual({ entries: [], problems: [] });
   });
@@ -159,7 +165,9 @@ describe('GitHubRepoCorpusStore.read', () => {
   it('says which repository is missing and what to do', async () => {
     nock(API).get(REPO).reply(404, fixture('repository-not-found.json'));
 
-    const error = await makeStore().read().catch((caught: unknown) => caught);
+    const error = await makeStore()
+      .read()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CorpusRepoNotFoundError);
     expect((error as CorpusRepoNotFoundError).repository).toBe('acme/.seccoder');
     const message = (error as Error).message;
@@ -170,12 +178,7 @@ describe('GitHubRepoCorpusStore.read', () => {
   });
 
   it('tells a missing repository from a missing file when the branch is configured', async () => {
-    nock(API)
-      .get(CONTENTS)
-      .query({ ref: 'main' })
-      .reply(404, fixture('not-found.json'))
-      .get(REPO)
-      .reply(404, fixture('repository-not-found.json'));
+    nock(API).get(CONTENTS).query({ ref: 'main' }).reply(404, fixture('not-found.json')).get(REPO).reply(404, fixture('repository-not-found.json'));
 
     await expect(makeStore({ branch: 'main' }).read()).rejects.toBeInstanceOf(CorpusRepoNotFoundError);
   });
@@ -193,7 +196,10 @@ describe('GitHubRepoCorpusStore.read', () => {
   });
 
   it('rejects an answer that is not a file, naming the route', async () => {
-    nock(API).get(CONTENTS).query({ ref: 'main' }).reply(200, { ...contentsOf(''), type: 'symlink' });
+    nock(API)
+      .get(CONTENTS)
+      .query({ ref: 'main' })
+      .reply(200, { ...contentsOf(''), type: 'symlink' });
 
     await expect(makeStore({ branch: 'main' }).read()).rejects.toThrow(CorpusRepoResponseError);
   });
@@ -223,9 +229,7 @@ describe('GitHubRepoCorpusStore.append', () => {
     expect(posted.blobs).toEqual([{ content: expect.any(String), encoding: 'base64' }]);
     expect(decoded(posted.blobs[0])).toBe(`${existing}\n${serializeEntry(sqlSafe)}\n${serializeEntry(xssSafe)}\n`);
     expect(posted.trees).toEqual([{ base_tree: TREE, tree: [{ path: 'corpus/corpus.jsonl', mode: '100644', type: 'blob', sha: NEW_BLOB }] }]);
-    expect(posted.commits).toEqual([
-      { message: 'seccoder: add 2 secure functions (CWE-89, CWE-79)', tree: NEW_TREE, parents: [HEAD], committer },
-    ]);
+    expect(posted.commits).toEqual([{ message: 'seccoder: add 2 secure functions (CWE-89, CWE-79)', tree: NEW_TREE, parents: [HEAD], committer }]);
     expect(posted.refs).toEqual([{ sha: NEW_COMMIT, force: false }]);
   });
 
@@ -348,11 +352,11 @@ describe('GitHubRepoCorpusStore.append', () => {
 
   it('starts over when another writer made the first commit of an empty repository first', async () => {
     const posted = newPosted();
-    const scope = nock(API)
-      .get(GET_REF)
-      .reply(409, fixture('repository-empty.json'))
-      .put(CONTENTS)
-      .reply(422, { message: 'Invalid request.\n\n"sha" wasn\'t supplied.', documentation_url: 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents', status: '422' });
+    const scope = nock(API).get(GET_REF).reply(409, fixture('repository-empty.json')).put(CONTENTS).reply(422, {
+      message: 'Invalid request.\n\n"sha" wasn\'t supplied.',
+      documentation_url: 'https://docs.github.com/rest/repos/contents#create-or-update-file-contents',
+      status: '422',
+    });
     mockAttempt(scope, posted, { commit: HEAD, tree: TREE, text: lines(othersEntry) });
 
     expect((await makeStore({ branch: 'main' }).append([sqlSafe])).added).toEqual([sqlSafe]);
@@ -360,11 +364,7 @@ describe('GitHubRepoCorpusStore.append', () => {
   });
 
   it('names a configured branch that does not exist', async () => {
-    nock(API)
-      .get(`${REPO}/git/ref/heads%2Fcorpus`)
-      .reply(404, fixture('ref-not-found.json'))
-      .get(REPO)
-      .reply(200, fixture('repository.json'));
+    nock(API).get(`${REPO}/git/ref/heads%2Fcorpus`).reply(404, fixture('ref-not-found.json')).get(REPO).reply(200, fixture('repository.json'));
 
     await expect(makeStore({ branch: 'corpus' }).append([sqlSafe])).rejects.toThrow(CorpusBranchNotFoundError);
   });
@@ -381,7 +381,9 @@ describe('GitHubRepoCorpusStore.append', () => {
       .post(`${REPO}/git/blobs`)
       .reply(403, fixture('not-accessible.json'));
 
-    const error = await makeStore({ branch: 'main' }).append([sqlSafe]).catch((caught: unknown) => caught);
+    const error = await makeStore({ branch: 'main' })
+      .append([sqlSafe])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CorpusRepoAccessError);
     expect((error as Error).message).toMatch(/Resource not accessible by integration.*contents: write/);
   });
@@ -399,7 +401,9 @@ describe('GitHubRepoCorpusStore.append', () => {
       .post(`${REPO}/git/blobs`)
       .reply(500, fixture('server-error.json'), { 'x-github-request-id': 'C0DE:1234:5678:9ABC:65E58E27' });
 
-    const error = await makeStore({ branch: 'main' }).append([sqlSafe]).catch((caught: unknown) => caught);
+    const error = await makeStore({ branch: 'main' })
+      .append([sqlSafe])
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CorpusRepoRequestError);
     expect(error).toMatchObject({ status: 500, route: 'POST /repos/{owner}/{repo}/git/blobs', requestId: 'C0DE:1234:5678:9ABC:65E58E27' });
     const everything = `${String(error)} ${JSON.stringify(error)} ${String((error as Error).stack)}`;
@@ -433,7 +437,13 @@ describe('GitHubRepoCorpusStore options', () => {
 
 describe('GitHubRepoCorpusStore examples', () => {
   const EXAMPLES = `${REPO}/contents/corpus%2Fcwe-examples.jsonl`;
-  const vulnerable: CweExample = { kind: 'vulnerable', language: 'python', cwe: ['CWE-89'], code: 'def f(db, n):\n    return db.execute("SELECT * FROM t WHERE n = \'" + n + "\'")', source: { repo: 'acme/shop' } };
+  const vulnerable: CweExample = {
+    kind: 'vulnerable',
+    language: 'python',
+    cwe: ['CWE-89'],
+    code: 'def f(db, n):\n    return db.execute("SELECT * FROM t WHERE n = \'" + n + "\'")',
+    source: { repo: 'acme/shop' },
+  };
   const fixLines: CweExample = { ...vulnerable, kind: 'fix-lines', code: '    return db.execute("SELECT * FROM t WHERE n = ?", (n,))' };
 
   it('appends labelled examples to corpus/cwe-examples.jsonl beside the corpus, leaving out those already there', async () => {
@@ -449,7 +459,10 @@ describe('GitHubRepoCorpusStore examples', () => {
   });
 
   it('reads them back, and none when the file is missing', async () => {
-    nock(API).get(EXAMPLES).query({ ref: 'main' }).reply(200, contentsOf(`${serializeCweExample(fixLines)}\n`));
+    nock(API)
+      .get(EXAMPLES)
+      .query({ ref: 'main' })
+      .reply(200, contentsOf(`${serializeCweExample(fixLines)}\n`));
     expect(await makeStore({ branch: 'main' }).readExamples()).toEqual([fixLines]);
     nock(API).get(EXAMPLES).query({ ref: 'main' }).reply(404, fixture('not-found.json'));
     expect(await makeStore({ branch: 'main' }).readExamples()).toEqual([]);

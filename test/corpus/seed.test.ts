@@ -20,7 +20,10 @@ const DATASETS = join(ROOT, '..', 'shared', 'datasets');
 const committed = readFileSync(join(ROOT, 'corpus', 'corpus.jsonl'), 'utf8');
 
 function jsonl(path: string): { func_src_after: string }[] {
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as { func_src_after: string });
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { func_src_after: string });
 }
 
 /** The analyzers the seed builder requires (scripts/build-seed-corpus.ts). */
@@ -42,7 +45,7 @@ async function passing(entries: readonly CorpusEntry[]): Promise<Map<string, boo
 }
 
 describe('seed corpus', () => {
-  it('is the committed script\'s build from ../shared/datasets: the ungated build minus what the gate drops', { timeout: 300_000 }, async () => {
+  it("is the committed script's build from ../shared/datasets: the ungated build minus what the gate drops", { timeout: 300_000 }, async () => {
     const { entries, report } = await buildSeedCorpus({ datasetsDir: DATASETS, gate: false });
     expect(report.identical).toBeGreaterThan(0);
     expect(report.tooLong).toBeGreaterThan(0);

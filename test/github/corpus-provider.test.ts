@@ -80,7 +80,15 @@ describe('an org-repository corpus', () => {
       .reply(200, { ref: 'refs/heads/main', object: { sha, type: 'commit' } });
   }
 
+  /** The audit trail and the feedback log beside the corpus, none yet. */
+  function mockNoSideLogs(): void {
+    for (const name of ['audit', 'feedback']) {
+      nock(API).get(`/repos/acme/.seccoder/contents/corpus%2F${name}.jsonl`).query({ ref: 'main' }).reply(404, { message: 'Not Found' });
+    }
+  }
+
   function mockRepositoryCorpus(text: string, examples?: string): void {
+    mockNoSideLogs();
     const examplesFile = nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' });
     if (examples === undefined) examplesFile.reply(404, { message: 'Not Found' });
     else
@@ -156,6 +164,7 @@ describe('an org-repository corpus', () => {
     mockHead();
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcorpus.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
     nock(API).get('/repos/acme/.seccoder/contents/corpus%2Fcwe-examples.jsonl').query({ ref: 'main' }).reply(404, { message: 'Not Found' });
+    mockNoSideLogs();
     const retrieval = await corpus.retrieval();
     expect(retrieval.corpusSize).toBe(0);
     expect(await retrieval.retriever.retrieve({ ...sqlQuery, k: 3 })).toEqual([]);

@@ -5,7 +5,8 @@ import { readConfigFromApi } from '../config-from-api.js';
 import type { AppDependencies } from '../app-dependencies.js';
 import { growCorpusFromMerge } from '../growth/grow-corpus.js';
 import type { Logger } from '../../log/logger.js';
-import { jobKey, type GrowthJob, type Job, type ReviewJob } from '../queue/job.js';
+import { jobKey, type FeedbackJob, type GrowthJob, type Job, type ReviewJob } from '../queue/job.js';
+import { runFeedbackCheck } from '../review/feedback-check.js';
 import type { JobControl, JobHandler } from '../queue/job-queue.js';
 import type { GitHubClient } from '../review/gather.js';
 import { readPullRequestInfo, reviewPullRequest, type ReviewDependencies } from '../review/review-pull-request.js';
@@ -34,6 +35,7 @@ async function runReview(job: ReviewJob, control: JobControl, octokit: Octokit, 
   const key = jobKey(job);
   const reviewDeps: ReviewDependencies = {
     retrieval: (location) => deps.corpus.corpusFor(location, octokit).retrieval(),
+    feedback: (location) => deps.corpus.corpusFor(location, octokit).store,
     ...(deps.model ? { model: deps.model } : {}),
     analyzers: deps.analyzers,
     botLogin: deps.botLogin,
@@ -79,13 +81,26 @@ async function runGrowth(job: GrowthJob, octokit: Octokit, deps: JobRunnerDepend
   return result.status === 'grown' ? 'done' : 'skipped';
 }
 
+async function runFeedback(job: FeedbackJob, octokit: Octokit, deps: JobRunnerDependencies): Promise<JobOutcome> {
+  const result = await runFeedbackCheck(job, {
+    octokit,
+    readConfig: () => readConfigFromApi(octokit, job.owner, job.repo),
+    corpus: deps.corpus,
+    botLogin: deps.botLogin,
+    log: deps.log,
+  });
+  return result.status === 'checked' ? 'done' : 'skipped';
+}
+
 export function createJobHandler(deps: JobRunnerDependencies): JobHandler {
   return async (job: Job, control: JobControl) => {
     const started = performance.now();
     let outcome: JobOutcome = 'failed';
     try {
       const octokit = await deps.auth(job.installationId);
-      outcome = job.kind === 'review' ? await runReview(job, control, octokit, deps) : await runGrowth(job, octokit, deps);
+      if (job.kind === 'review') outcome = await runReview(job, control, octokit, deps);
+      else if (job.kind === 'growth') outcome = await runGrowth(job, octokit, deps);
+      else outcome = await runFeedback(job, octokit, deps);
     } catch (error) {
       if (control.signal.aborted) outcome = 'stopped';
       throw error;

@@ -10,7 +10,7 @@ import { within } from './deadline.js';
 export type WebhookOutcome = 'queued' | 'duplicate' | 'ignored' | 'refused' | 'failed';
 
 /** The kinds of queued job. */
-export type JobKind = 'review' | 'growth';
+export type JobKind = 'review' | 'growth' | 'feedback';
 
 /** Jobs in the queue by state, as the queue reports them. */
 export interface QueueCounts {

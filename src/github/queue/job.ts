@@ -1,6 +1,7 @@
 // What the webhook handlers hand to the queue: plain JSON (BullMQ stores it in Redis), enough to
 // do the work later in any process. The handler does no GitHub call: the job reads what it needs.
 import type { GrowthPull } from '../growth/grow-corpus.js';
+import type { FeedbackCheck } from '../review/feedback-check.js';
 
 interface JobBase {
   installationId: number;
@@ -29,7 +30,10 @@ export interface GrowthJob extends JobBase {
   pull: GrowthPull;
 }
 
-export type Job = ReviewJob | GrowthJob;
+/** Check what became of the app's suggestions on a pull request: closed, or one of its review threads resolved. */
+export type FeedbackJob = FeedbackCheck & { kind: 'feedback' };
+
+export type Job = ReviewJob | GrowthJob | FeedbackJob;
 
 /**
  * Jobs of one key never run at once, and a newer review of a key supersedes an older one: one key
@@ -46,6 +50,8 @@ export function jobKey(job: Pick<Job, 'owner' | 'repo' | 'pullNumber'>): string 
 export function jobId(job: Job): string {
   // No ':' in an id: BullMQ keeps that for its repeatable jobs.
   if (job.kind === 'growth') return `growth ${jobKey(job)}@${job.pull.mergeCommitSha}`;
+  // Each closing or resolved thread is its own check; a redelivery of the same one is dropped.
+  if (job.kind === 'feedback') return `feedback ${jobKey(job)} ${job.deliveryId.replaceAll(':', '_')}`;
   const review = `review ${jobKey(job)}@${job.headSha}`;
   return job.rerun ? `${review} rerun ${job.deliveryId.replaceAll(':', '_')}` : review;
 }

@@ -1,9 +1,10 @@
 // One review of one pull request, as the App runs it: read the config → guard (invalid, disabled,
 // draft, redelivered) → open a check run (and complete the ones a dead process left in progress)
-// → gather → select targets → harden, within the deadline → re-read what is already posted → post
-// one review and the "outdated" replies → complete the check run. A queued job checks between
-// steps whether a newer commit superseded it, or its process is stopping, and then completes its
-// check run as cancelled with why. Any error completes the check run as a failure before it is
+// → gather (and record what became of earlier suggestions) → select targets → harden, within the
+// deadline → re-read what is already posted → post one review and the "outdated" replies → record
+// the posted suggestions in the corpus's feedback log → complete the check run. A queued job
+// checks between steps whether a newer commit superseded it, or its process is stopping, and then
+// completes its check run as cancelled with why. Any error completes the check run as a failure before it is
 // thrown on: never a silent green. A dry run (the CLI's `--dry-run`) only reads: the result's
 // preview holds what would have been written.
 import type { Analyzer } from '../../analyze/types.js';
@@ -13,6 +14,7 @@ import type { CodeModel } from '../../model/types.js';
 import type { Logger } from '../../log/logger.js';
 import { hardenChange } from '../../harden/harden-change.js';
 import type { CorpusRetrieval } from '../corpus-provider.js';
+import type { CorpusStore } from '../../corpus/types.js';
 import { checkRunForInvalidConfig, checkRunOutput, type CheckRunOutput } from './check-summary.js';
 import { corpusLocation, ignoreGlobs, modelEndpoint, toHardenOptions, toTargetOptions, type CorpusLocation, type ModelEndpoint } from '../../config/options.js';
 import type { ConfigProblem } from '../../config/problems.js';
@@ -23,6 +25,7 @@ import { sameSuggestion, type Fingerprint } from './fingerprint.js';
 import { gatherPullRequest, type GitHubClient, type PullRequestMaterial } from './gather.js';
 import { CheckRun, completeStrandedCheckRuns, type CheckRunOwner } from './check-run.js';
 import { postReviewOnce } from './post-review.js';
+import { checkOutcomesInReview, keepingReviewComments, recordReviewFeedback, type ReviewFeedback } from './feedback-in-review.js';
 import { ShutdownError, SupersededError } from '../queue/job-queue.js';
 import { escapeMarkdown } from '../../text/markdown.js';
 import { readRepositoryConfig } from '../../config/read-config.js';
@@ -53,6 +56,12 @@ export interface ReviewDependencies {
    * (`corpus.store` and `corpus.location`; the caller keeps what it opened).
    */
   retrieval: CorpusRetrieval | ((location: CorpusLocation) => Promise<CorpusRetrieval>);
+  /**
+   * Where the suggestions a review posts, and what became of them, are recorded: the store of the
+   * corpus the repository's config names (its `feedback.jsonl`), or how to open it. Absent:
+   * nothing is recorded.
+   */
+  feedback?: CorpusStore | ((location: CorpusLocation) => CorpusStore);
   /** Absent: precedent mode for every repository (demonstrations, no rewrites). */
   model?: ModelDependency;
   /** Analyzers judging the samples; `[]` runs none. */
@@ -229,13 +238,28 @@ function mergeSkips(material: PullRequestMaterial, selected: readonly SkippedTar
 
 type Reviewed = Extract<ReviewResult, { status: 'reviewed' }>;
 
+/** The feedback log's part in this review, or undefined when there is no log or nothing is written. */
+function feedbackFor(request: ReviewRequest, config: SecCoderConfig, deps: ReviewDependencies, botLogin: string, dryRun: boolean): ReviewFeedback | undefined {
+  if (!deps.feedback || dryRun) return undefined;
+  const { octokit, owner, repo, pull } = request;
+  const store = typeof deps.feedback === 'function' ? deps.feedback(corpusLocation(config, owner)) : deps.feedback;
+  return { octokit, store, owner, repo, pullNumber: pull.number, headSha: pull.headSha, botLogin, now: deps.now ?? (() => new Date()), log: deps.log };
+}
+
 async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewDependencies): Promise<{ output: CheckRunOutput; result: Reviewed }> {
   const { octokit, owner, repo, pull } = request;
+  const botLogin = await resolveValue(deps.botLogin);
+  // The repository's `dryRun: true` still writes the check run (it shows what would be posted); the request's writes nothing.
+  const dryRun = config.dryRun || request.dryRun === true;
+  const feedback = feedbackFor(request, config, deps, botLogin, dryRun);
+  const feedbackProblems: string[] = [];
+  // With a feedback log, the review comments gathered are kept for the outcome check below.
+  const gathering = feedback ? keepingReviewComments(octokit) : undefined;
   const material = await gatherPullRequest(
-    octokit,
+    gathering?.octokit ?? octokit,
     { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
     {
-      botLogin: await resolveValue(deps.botLogin),
+      botLogin,
       ignore: ignoreGlobs(config),
       ...(config.languages ? { languages: config.languages } : {}),
       log: deps.log,
@@ -245,6 +269,9 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   const { model, note } = modelFor(config, deps.model);
   if (note) deps.log.warn({ owner, repo, reason: note }, 'running without a model');
   const retrieval = typeof deps.retrieval === 'function' ? await deps.retrieval(corpusLocation(config, owner)) : deps.retrieval;
+  // Earlier suggestions first: the push that started this review may have applied them.
+  const outcomesProblem = feedback && (await checkOutcomesInReview(feedback, { comments: gathering?.comments(), files: material.files }));
+  if (outcomesProblem) feedbackProblems.push(outcomesProblem);
   await checkpoint(request);
   const deadlineMs = deps.deadlineMs ?? DEFAULT_REVIEW_DEADLINE_MS;
   const stop = hardeningSignal(deadlineMs, request.job);
@@ -266,14 +293,12 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   await checkpoint(request);
 
   const skipped = mergeSkips(material, selectionSkips);
-  // The repository's `dryRun: true` still writes the check run (it shows what would be posted); the request's writes nothing.
-  const dryRun = config.dryRun || request.dryRun === true;
   const post = !dryRun;
-  const { plan, body, earlier } = await postReviewOnce(
+  const { plan, body, earlier, posted } = await postReviewOnce(
     {
       octokit,
       ref: { owner, repo, pullNumber: pull.number, headSha: pull.headSha },
-      botLogin: await resolveValue(deps.botLogin),
+      botLogin,
       plan: (now) => planReview({ outcomes, diff: material.diff, existing: now.existing, headSha: pull.headSha, alreadySuggested: alreadySuggested.length }),
       bodyContext: { skipped, targetsFound: outcomes.length + alreadySuggested.length },
       dryRun,
@@ -298,6 +323,8 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
       });
     }
   }
+  const recordProblem = feedback && (await recordReviewFeedback(feedback, { outcomes, plan, posted }));
+  if (recordProblem) feedbackProblems.push(recordProblem);
 
   const output = checkRunOutput({
     outcomes,
@@ -317,6 +344,7 @@ async function run(request: ReviewRequest, config: SecCoderConfig, deps: ReviewD
   for (const skip of skipped) deps.metrics?.skipped(skip.reason);
   if (cut.length > 0) deps.metrics?.skipped('deadline');
   if (note) output.summary += `\n- Model not used: ${escapeMarkdown(note)}`;
+  if (feedbackProblems.length > 0) output.summary += `\n- Feedback on suggestions not recorded: ${escapeMarkdown(feedbackProblems.join('; '))}`;
   return {
     output,
     result: {

@@ -2,11 +2,14 @@
 // App's id and private key, the webhook secret, the port, the webhook path, the log level and
 // format, and which GitHub to talk to (probot's conventions: GHE_HOST and GHE_PROTOCOL for GitHub
 // Enterprise Server, or GITHUB_API_URL), and the job queue (REDIS_URL, SECCODER_WORKERS, the
-// review deadline). A missing or unusable setting stops the server with one line naming the
-// variable to set. `npm run worker` reads the same settings, without the webhook ones.
+// review deadline), and the corpus page behind GitHub sign-in (GITHUB_CLIENT_ID and
+// GITHUB_CLIENT_SECRET turn it on; corpus-web/settings.ts says what each of its settings does). A
+// missing or unusable setting stops the server with one line naming the variable to set.
+// `npm run worker` reads the same settings, without the webhook and page ones.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SecCoderError } from '../../errors/seccoder-error.js';
+import { githubWebUrl, type CorpusWebSettings } from '../corpus-web/settings.js';
 
 export interface ServerSettings {
   /** `APP_ID`: the GitHub App's id. Required. */
@@ -36,6 +39,8 @@ export interface ServerSettings {
   reviewDeadlineSeconds?: number;
   /** `SECCODER_JOB_LOCK_MS`: how long a job's lock lasts unrenewed; a killed worker's job moves on after about this long. Default 30000. */
   jobLockMs?: number;
+  /** The corpus page under /corpus (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, SECCODER_PUBLIC_URL, …). Absent: off, /corpus answers 404. */
+  corpusWeb?: CorpusWebSettings;
 }
 
 /** Which process reads the settings: the webhook server (`npm start`) or a worker (`npm run worker`). */
@@ -73,6 +78,12 @@ const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-
 
 const blankIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
+/** A GitHub login or org name. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** A team's slug, as GitHub makes it from the team's name. */
+const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const MIN_SESSION_SECRET_LENGTH = 32;
+
 const envSchema = z.object({
   APP_ID: z.preprocess(blankIsUnset, z.string().regex(/^\d+$/, 'must be the numeric id of the GitHub App').transform(Number)),
   PRIVATE_KEY: z.preprocess(blankIsUnset, z.string().optional()),
@@ -95,6 +106,22 @@ const envSchema = z.object({
   SECCODER_WORKERS: z.preprocess(blankIsUnset, z.coerce.number().int().min(0).max(64).default(2)),
   SECCODER_REVIEW_DEADLINE_SECONDS: z.preprocess(blankIsUnset, z.coerce.number().int().min(10).max(86_400).default(DEFAULT_REVIEW_DEADLINE_SECONDS)),
   SECCODER_JOB_LOCK_MS: z.preprocess(blankIsUnset, z.coerce.number().int().min(1_000).max(600_000).default(DEFAULT_JOB_LOCK_MS)),
+  GITHUB_CLIENT_ID: z.preprocess(blankIsUnset, z.string().regex(/^\S+$/, 'must be one word, as the App settings show it').optional()),
+  GITHUB_CLIENT_SECRET: z.preprocess(blankIsUnset, z.string().regex(/^\S+$/, 'must be one word, as GitHub generated it').optional()),
+  SECCODER_PUBLIC_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://seccoder.example.com' })
+      .refine((url) => /^[a-z]+:\/\/[^/?#]+\/?$/i.test(url) && !new URL(url).username, 'must be an origin only, without a path, query or credentials')
+      .transform((url) => new URL(url).origin)
+      .optional(),
+  ),
+  SECCODER_SESSION_SECRET: z.preprocess(
+    blankIsUnset,
+    z.string().min(MIN_SESSION_SECRET_LENGTH, `must be at least ${MIN_SESSION_SECRET_LENGTH} characters`).optional(),
+  ),
+  SECCODER_CORPUS_ADMIN_TEAM: z.preprocess(blankIsUnset, z.string().regex(TEAM_SLUG, "must be a team's slug, e.g. security-team").optional()),
+  SECCODER_CORPUS_OWNER: z.preprocess(blankIsUnset, z.string().regex(LOGIN, 'must be a GitHub organization name, e.g. acme').optional()),
 });
 
 /** The worker takes jobs, it answers no webhook: no secret, and no port unless one is set (for health and metrics). */
@@ -118,6 +145,14 @@ const HOW: Record<string, string> = {
   SECCODER_WORKERS: 'set SECCODER_WORKERS to the number of jobs this process runs at once (0 to 64; a worker needs at least 1), or leave it unset for 2',
   SECCODER_REVIEW_DEADLINE_SECONDS: 'set SECCODER_REVIEW_DEADLINE_SECONDS to a number of seconds between 10 and 86400, or leave it unset for 600',
   SECCODER_JOB_LOCK_MS: 'set SECCODER_JOB_LOCK_MS to milliseconds between 1000 and 600000, or leave it unset for 30000',
+  GITHUB_CLIENT_ID:
+    'set GITHUB_CLIENT_ID to the GitHub App\'s client id (its settings page, "Client ID"), or leave it and GITHUB_CLIENT_SECRET unset to turn the corpus page off',
+  GITHUB_CLIENT_SECRET: "set GITHUB_CLIENT_SECRET to a client secret generated on the GitHub App's settings page, or leave it and GITHUB_CLIENT_ID unset",
+  SECCODER_PUBLIC_URL: "set SECCODER_PUBLIC_URL to the App's address as browsers reach it, e.g. https://seccoder.example.com (no path)",
+  SECCODER_SESSION_SECRET: `set SECCODER_SESSION_SECRET to a random string of at least ${MIN_SESSION_SECRET_LENGTH} characters, e.g. from \`openssl rand -hex 32\``,
+  SECCODER_CORPUS_ADMIN_TEAM:
+    'set SECCODER_CORPUS_ADMIN_TEAM to the slug of the team that may retire and restore corpus entries, or leave it unset for org owners only',
+  SECCODER_CORPUS_OWNER: "set SECCODER_CORPUS_OWNER to the organization shown the App's own corpus, or leave it unset",
 };
 
 /** The REST API root the settings name, or undefined for github.com. */
@@ -136,6 +171,44 @@ function apiBaseUrlFrom(env: { GHE_HOST?: string | undefined; GHE_PROTOCOL?: str
     );
   }
   return fromHost;
+}
+
+type CorpusWebEnv = Pick<
+  z.infer<typeof envSchema>,
+  'GITHUB_CLIENT_ID' | 'GITHUB_CLIENT_SECRET' | 'SECCODER_PUBLIC_URL' | 'SECCODER_SESSION_SECRET' | 'SECCODER_CORPUS_ADMIN_TEAM' | 'SECCODER_CORPUS_OWNER'
+>;
+
+/** The corpus page's settings: none without the App's OAuth client (the page is off), else all it needs or the one to set. */
+function corpusWebFrom(env: CorpusWebEnv, apiBaseUrl: string | undefined): CorpusWebSettings | undefined {
+  const { GITHUB_CLIENT_ID: clientId, GITHUB_CLIENT_SECRET: clientSecret } = env;
+  if (clientId === undefined && clientSecret === undefined) return undefined;
+  const page = 'the corpus page needs it (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are what turn the page on)';
+  if (clientId === undefined)
+    throw new ServerSettingsError('GITHUB_CLIENT_ID', `GITHUB_CLIENT_SECRET is set but GITHUB_CLIENT_ID is not: ${HOW.GITHUB_CLIENT_ID}`);
+  if (clientSecret === undefined)
+    throw new ServerSettingsError('GITHUB_CLIENT_SECRET', `GITHUB_CLIENT_ID is set but GITHUB_CLIENT_SECRET is not: ${HOW.GITHUB_CLIENT_SECRET}`);
+  if (env.SECCODER_PUBLIC_URL === undefined)
+    throw new ServerSettingsError('SECCODER_PUBLIC_URL', `SECCODER_PUBLIC_URL is not set and ${page}: ${HOW.SECCODER_PUBLIC_URL}`);
+  if (env.SECCODER_SESSION_SECRET === undefined) {
+    throw new ServerSettingsError('SECCODER_SESSION_SECRET', `SECCODER_SESSION_SECRET is not set and ${page}: ${HOW.SECCODER_SESSION_SECRET}`);
+  }
+  const webUrl = githubWebUrl(apiBaseUrl);
+  if (webUrl === undefined) {
+    throw new ServerSettingsError(
+      'GITHUB_API_URL',
+      `GitHub's sign-in pages cannot be told from GITHUB_API_URL ${apiBaseUrl}: for GitHub Enterprise Server set GHE_HOST (or GITHUB_API_URL to https://<host>/api/v3)`,
+    );
+  }
+  return {
+    clientId,
+    clientSecret,
+    publicUrl: env.SECCODER_PUBLIC_URL,
+    sessionSecret: env.SECCODER_SESSION_SECRET,
+    ...(env.SECCODER_CORPUS_ADMIN_TEAM ? { adminTeam: env.SECCODER_CORPUS_ADMIN_TEAM } : {}),
+    ...(env.SECCODER_CORPUS_OWNER ? { localCorpusOwner: env.SECCODER_CORPUS_OWNER } : {}),
+    webUrl,
+    apiUrl: apiBaseUrl ?? 'https://api.github.com',
+  };
 }
 
 const PEM = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+-----END (?:RSA )?PRIVATE KEY-----/;
@@ -194,6 +267,8 @@ export function loadServerSettings(
   }
   const { APP_ID, WEBHOOK_SECRET, PORT, WEBHOOK_PATH, LOG_LEVEL, LOG_FORMAT, REDIS_URL, SECCODER_WORKERS } = parsed.data;
   const apiBaseUrl = apiBaseUrlFrom(parsed.data);
+  // A worker serves no page.
+  const corpusWeb = role === 'app' ? corpusWebFrom(parsed.data, apiBaseUrl) : undefined;
   if (REDIS_URL === undefined && (role === 'worker' || SECCODER_WORKERS === 0)) {
     throw new ServerSettingsError(
       'REDIS_URL',
@@ -215,5 +290,6 @@ export function loadServerSettings(
     workers: SECCODER_WORKERS,
     reviewDeadlineSeconds: parsed.data.SECCODER_REVIEW_DEADLINE_SECONDS,
     jobLockMs: parsed.data.SECCODER_JOB_LOCK_MS,
+    ...(corpusWeb ? { corpusWeb } : {}),
   };
 }

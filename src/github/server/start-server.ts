@@ -1,11 +1,15 @@
 // The App as a plain Node HTTP server. On the webhook path the body is read capped and its
 // signature checked as it streams (webhook-body.ts); the delivery's job is queued (`eventIntake`),
 // so GitHub gets `202 Accepted` as soon as it is, and the work runs in a worker. /healthz,
-// /readyz and /metrics answer the operator (ops-routes.ts); 404 everywhere else.
+// /readyz and /metrics answer the operator (ops-routes.ts); /corpus is the corpus page behind
+// GitHub sign-in when the settings turn it on (corpus-web/); 404 everywhere else.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Probot } from 'probot';
 import { createApp, eventIntake, withQueue, type AppDependencies } from '../app.js';
+import { createCorpusWeb } from '../corpus-web/corpus-web.js';
+import { createCorpusPage } from '../../governance/corpus-page.js';
+import type { CorpusPageHandler, CorpusPageOptions } from '../../governance/page-types.js';
 import { createOpsRoutes, type Readiness } from '../ops/ops-routes.js';
 import type { AppMetrics } from '../ops/metrics.js';
 import type { ServerSettings } from './server-settings.js';
@@ -19,6 +23,8 @@ export interface ServerExtras {
   maxWebhookBytes?: number;
   /** /healthz, /readyz and /metrics; absent: those paths answer 404. */
   ops?: { metrics: Pick<AppMetrics, 'registry'>; readiness: Readiness };
+  /** The corpus page served under /corpus when `settings.corpusWeb` is set. Default: src/governance's `createCorpusPage`. */
+  corpusPage?: (options: CorpusPageOptions) => CorpusPageHandler;
 }
 
 function answer(response: ServerResponse, status: number, text: string, close = false): void {
@@ -49,6 +55,15 @@ export async function startServer(settings: ServerSettings, deps: AppDependencie
   await app.load(createApp(full));
   const intake = eventIntake(full.queue, full, full.log ?? app.log);
   const ops = extras.ops ? createOpsRoutes(extras.ops) : undefined;
+  const corpusWeb = settings.corpusWeb
+    ? createCorpusWeb({
+        settings: settings.corpusWeb,
+        github: { app: () => app.auth(), installation: (installationId) => app.auth(installationId) },
+        corpus: deps.corpus,
+        page: extras.corpusPage ?? createCorpusPage,
+        log: full.log ?? app.log,
+      })
+    : undefined;
   const refused = (event: string | undefined) => deps.metrics?.webhookReceived(event ?? 'unknown', 'refused');
 
   const receive = async (request: IncomingMessage, response: ServerResponse) => {
@@ -93,6 +108,7 @@ export async function startServer(settings: ServerSettings, deps: AppDependencie
       return;
     }
     if (ops?.(request, response)) return;
+    if (corpusWeb?.(request, response)) return;
     answer(response, 404, 'not found');
   });
   await listen(server, settings.port);
@@ -101,6 +117,7 @@ export async function startServer(settings: ServerSettings, deps: AppDependencie
     { port: (server.address() as AddressInfo).port, path: settings.webhookPath, github: settings.apiBaseUrl ?? 'https://api.github.com' },
     'SecCoder is listening for webhooks',
   );
+  if (settings.corpusWeb) app.log.info({ url: `${settings.corpusWeb.publicUrl}/corpus/<org>` }, 'the corpus page is on');
   return server;
 }
 
