@@ -8,6 +8,7 @@
 // Usage: node dist/bench/retrieval-cv.js [--data ../shared/datasets] [--folds 5] [--configs a,b]
 // The CV corpus uses no validation filter (folds never see the evaluation sets); acc@1 differences
 // below about 0.02 on ~1,100 queries are noise.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { codeHash, normalizeCode, type CorpusEntry } from '../src/corpus/entry.js';
 import { DEFAULT_SEED_MAX_CHARS } from '../src/corpus/seed.js';
@@ -17,15 +18,18 @@ import { loadTrainingPairs, type TrainingPair } from '../src/eval/training-pairs
 import { HnswVectorIndex } from '../src/index/hnsw-index.js';
 import { languageFamily } from '../src/lang/languages.js';
 import { Bm25Index } from '../src/retrieve/bm25.js';
-import { trainCorpusClassifier } from '../src/retrieve/classifier-store.js';
+import { trainCorpusClassifier, type CorpusClassifierOptions } from '../src/retrieve/classifier-store.js';
 import { corpusHash } from '../src/corpus/hash.js';
 import type { LabelledCode } from '../src/corpus/cwe-examples.js';
-import type { CweClassifierOptions, CwePredictor } from '../src/retrieve/cwe-classifier.js';
+import type { CwePredictor } from '../src/retrieve/cwe-classifier.js';
 import { EXAMPLE_KINDS, MIN_PREFIX_LINES, type ExampleKind } from '../src/corpus/cwe-examples.js';
 import { cweExamplesOfPair } from '../src/eval/seed-cwe-examples.js';
 import { Retriever, type RetrieverOptions } from '../src/retrieve/retriever.js';
 import type { LabelledNeighbour, NeighbourSearch, NeighbourVoteOptions } from '../src/retrieve/neighbour-vote.js';
 import type { Embedder } from '../src/embed/types.js';
+import { cvQueryText, CV_QUERY_KINDS, type CvQueryKind } from './cv-queries.js';
+import type { AnalyzerEvidenceOptions } from '../src/retrieve/analyzer-evidence.js';
+import type { FindingsCache } from './query-findings.js';
 
 /** Cosine search over labelled documents (the fold's entries, and the examples when asked). */
 async function neighbourSearch(
@@ -57,12 +61,17 @@ interface CvConfig {
   truncations?: readonly number[];
   /** Longest example kept (default the corpus's cap). */
   exampleMaxChars?: number;
-  classifier?: CweClassifierOptions;
+  classifier?: CorpusClassifierOptions;
   retriever?: Omit<RetrieverOptions, 'classifier' | 'mode'>;
   /** Mix the classifier with a vote of the BM25-nearest labelled documents (corpus + examples): weight, neighbours. */
   knn?: { weight: number; k: number };
   /** Near labelled documents vote on the CWE, gated by the nearest one's similarity (neighbour-vote.ts). */
   neighbours?: { from: 'entries' | 'all'; vote?: NeighbourVoteOptions };
+  /**
+   * How the analyzers' findings on the query are weighed (false: not at all). They come from
+   * --findings, a cache written by bench:query-findings; without it no query has evidence.
+   */
+  evidence?: AnalyzerEvidenceOptions | false;
 }
 
 /** P(CWE) = (1 − w)·classifier + w·share of the k BM25-nearest labelled documents with that CWE. */
@@ -88,8 +97,11 @@ function knnMix(classifier: CwePredictor, documents: readonly LabelledCode[], we
   };
 }
 
-/** What ships: every kind of example from every training pair, as scripts/build-seed-corpus.ts writes them. */
-const SEED_EXAMPLES: CvConfig = { examples: EXAMPLE_KINDS, examplesFromAllPairs: true };
+/**
+ * What ships: every kind of example from every training pair, as scripts/build-seed-corpus.ts
+ * writes them, MITRE's documents of each CWE, and the analyzers' evidence with its defaults.
+ */
+const SEED_EXAMPLES: CvConfig = { examples: EXAMPLE_KINDS, examplesFromAllPairs: true, evidence: {} };
 
 // Variants measured while tuning are kept so the comparison can be rerun (`--configs a,b`).
 const CONFIGS: Record<string, CvConfig> = {
@@ -128,18 +140,22 @@ const CONFIGS: Record<string, CvConfig> = {
   'nv all w.9': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { maxWeight: 0.9 } } },
   'nv all k1': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { k: 1 } } },
   'nv all k10': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { k: 10 } } },
+  // The default before MITRE's documents and the analyzers' evidence.
+  'no mitre no evidence': { ...SEED_EXAMPLES, classifier: { mitreDocuments: false }, evidence: false },
+  'no mitre': { ...SEED_EXAMPLES, classifier: { mitreDocuments: false } },
+  'no evidence': { ...SEED_EXAMPLES, evidence: false },
+  'bigrams 0.5': { ...SEED_EXAMPLES, classifier: { bigramWeight: 0.5 } },
+  'bigrams 1': { ...SEED_EXAMPLES, classifier: { bigramWeight: 1 } },
+  'evidence 0.75 all tools': { ...SEED_EXAMPLES, evidence: { strength: 0.75, ignoreTools: [] } },
+  'evidence 1.5 all tools': { ...SEED_EXAMPLES, evidence: { strength: 1.5, ignoreTools: [] } },
+  'evidence 3 all tools': { ...SEED_EXAMPLES, evidence: { strength: 3, ignoreTools: [] } },
+  'evidence 6 all tools': { ...SEED_EXAMPLES, evidence: { strength: 6, ignoreTools: [] } },
+  'evidence 1.5': { ...SEED_EXAMPLES, evidence: { strength: 1.5 } },
 };
 const DEFAULT_CONFIGS = ['corpus only', 'seed examples'];
 
-const QUERY_KINDS = ['function', 'prefix'] as const;
-type QueryKind = (typeof QUERY_KINDS)[number];
-
-function queryText(pair: TrainingPair, kind: QueryKind): string | undefined {
-  if (kind === 'function') return pair.before;
-  // A prefix this short says nothing about the function (often just its signature).
-  const lines = pair.sharedPrefix.split('\n').filter((line) => line.trim() !== '').length;
-  return lines >= MIN_PREFIX_LINES ? pair.sharedPrefix : undefined;
-}
+const QUERY_KINDS = CV_QUERY_KINDS;
+const queryText = cvQueryText;
 
 /** Secure sides as the seed corpus takes them: changed, not too long, duplicates merged. */
 function corpusOf(pairs: readonly TrainingPair[]): CorpusEntry[] {
@@ -203,7 +219,14 @@ function count(results: Results, retriever: string, key: string, hit: boolean): 
   if (hit) tally.hits += 1;
 }
 
-async function runFold(pairs: TrainingPair[], folds: number[], fold: number, configs: [string, CvConfig][], results: Results): Promise<void> {
+async function runFold(
+  pairs: TrainingPair[],
+  folds: number[],
+  fold: number,
+  configs: [string, CvConfig][],
+  results: Results,
+  findings: FindingsCache | undefined,
+): Promise<void> {
   const training = pairs.filter((_, i) => folds[i] !== fold);
   const heldOut = pairs.filter((pair, i) => folds[i] === fold && normalizeCode(pair.before) !== normalizeCode(pair.after));
   const entries = corpusOf(training);
@@ -236,6 +259,7 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
         classifier,
         neighbours,
         neighbourVote: config.neighbours?.vote,
+        evidence: config.evidence,
       }),
     ]);
   }
@@ -244,7 +268,8 @@ async function runFold(pairs: TrainingPair[], folds: number[], fold: number, con
       const code = queryText(pair, kind);
       if (code === undefined) continue;
       for (const [name, retriever] of retrievers) {
-        const [top] = await retriever.retrieve({ code, language: pair.language, k: 1 });
+        const evidence = findings?.[pair.id]?.[kind];
+        const [top] = await retriever.retrieve({ code, language: pair.language, k: 1, evidence });
         const hit = top?.entry.cwe.includes(pair.cwe) ?? false;
         count(results, name, `${kind}|${languageFamily(pair.language)}`, hit);
         count(results, name, `${kind}|all`, hit);
@@ -284,6 +309,28 @@ function renderTable(results: Results): string {
   return lines.join('\n');
 }
 
+/** acc@1 per query CWE for one query kind, CWEs with at least `minQueries` queries, most frequent first. */
+function renderPerCwe(results: Results, kind: CvQueryKind, minQueries: number): string {
+  const prefix = `${kind}|${CWE_KEY}`;
+  const first = [...results.values()][0] ?? new Map<string, Tally>();
+  const cwes = [...first]
+    .filter(([key, tally]) => key.startsWith(prefix) && tally.n >= minQueries)
+    .sort(([, a], [, b]) => b.n - a.n)
+    .map(([key, tally]) => ({ key, cwe: key.slice(prefix.length), n: tally.n }));
+  const lines = [`| retriever | ${cwes.map(({ cwe, n }) => `${cwe} (${n})`).join(' | ')} |`, `| --- | ${cwes.map(() => '---').join(' | ')} |`];
+  for (const [name, byKey] of results) {
+    lines.push(
+      `| ${name} | ${cwes
+        .map(({ key }) => {
+          const t = byKey.get(key);
+          return t && t.n > 0 ? (t.hits / t.n).toFixed(2) : '–';
+        })
+        .join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -293,6 +340,8 @@ async function main(): Promise<void> {
       // bench:retrieval's unseen-commit set, other commits' fixes of the same file may be in the corpus.
       group: { type: 'string', default: 'commit+file' },
       configs: { type: 'string', default: DEFAULT_CONFIGS.join(',') },
+      // A cache of the analyzers' findings on every query (bench:query-findings), for 'evidence' configs.
+      findings: { type: 'string' },
     },
   });
   const k = Number(values.folds);
@@ -313,9 +362,17 @@ async function main(): Promise<void> {
     k,
   );
   const results: Results = new Map();
-  for (let fold = 0; fold < k; fold += 1) await runFold(pairs, folds, fold, configs, results);
-  console.log(`Grouped (${values.group}) ${k}-fold CV on training pairs (${pairs.length}); acc@1 of the top demonstration, language filter on.\n`);
+  const findings = values.findings ? (JSON.parse(await readFile(values.findings, 'utf8')) as FindingsCache) : undefined;
+  for (let fold = 0; fold < k; fold += 1) await runFold(pairs, folds, fold, configs, results, findings);
+  console.log(`Grouped (${values.group}) ${k}-fold CV on training pairs (${pairs.length}); acc@1 of the top demonstration, language filter on.`);
+  console.log(
+    findings
+      ? `Analyzer evidence from ${values.findings}.\n`
+      : 'Analyzer evidence: none (no --findings; run npm run bench:query-findings -- --out FILE first to include it).\n',
+  );
   console.log(renderTable(results));
+  console.log(`\nPer CWE (whole functions; CWEs with at least 10 queries): acc@1 per retriever.\n`);
+  console.log(renderPerCwe(results, 'function', 10));
 }
 
 await main();

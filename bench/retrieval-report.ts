@@ -9,7 +9,13 @@ export interface RetrievalReportView {
   confusionC: { retriever: string; cwes: { cwe: string; n: number; shown: { cwe: string; n: number }[] }[] };
   knownCwe: { coverable: number; acc1: number; missingCells: string[]; crossLanguage: { n: number; acc1: number } };
   index: { buildSeconds: number; embedder: string; dim: number };
-  speed: { queryChars: number; latency: Record<string, { p50Ms: number; p99Ms: number }>; ratioToBm25: Record<string, number> };
+  speed: {
+    queryChars: number;
+    latency: Record<string, { p50Ms: number; p99Ms: number }>;
+    ratioToBm25: Record<string, number>;
+    /** The analyzers run on each query for the +analyzers row (once per target in the pipeline, beside a model call). */
+    analyzerEvidence?: { n: number; p50Ms: number; p99Ms: number };
+  };
   scale?: ScaleReport;
 }
 
@@ -55,6 +61,13 @@ export function renderMarkdown(report: RetrievalReportView): string {
     lines.push(`| ${mode} | ${latency.p50Ms.toFixed(2)} | ${latency.p99Ms.toFixed(2)} | ${f2(report.speed.ratioToBm25[mode] ?? Number.NaN)} |`);
   }
   lines.push('', `Query: a ${report.speed.queryChars}-character function, k = 5.`);
+  const analyzers = report.speed.analyzerEvidence;
+  if (analyzers) {
+    lines.push(
+      '',
+      `Analyzer evidence (the +analyzers row; the pipeline runs the analyzers on the original once per target for validation and uses their findings before retrieval): p50 ${analyzers.p50Ms.toFixed(0)} ms, p99 ${analyzers.p99Ms.toFixed(0)} ms over ${analyzers.n} queries, all tools of the query's language together; not part of the query latency above.`,
+    );
+  }
   if (report.scale) lines.push('', ...renderScale(report.scale));
   return lines.join('\n');
 }

@@ -13,6 +13,8 @@ import { readCweExamples } from '../src/corpus/cwe-examples.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../src/retrieve/open-index.js';
 import { Retriever, type RetrievalMode } from '../src/retrieve/retriever.js';
 import { renderMarkdown } from './retrieval-report.js';
+import { analyzersFor, defaultAnalyzers } from '../src/analyze/registry.js';
+import { evidenceOfFindings, type QueryEvidence } from '../src/retrieve/analyzer-evidence.js';
 import { runScaleBenchmark } from './scale.js';
 
 interface RetrieverSpec {
@@ -21,10 +23,13 @@ interface RetrieverSpec {
   languageFilter: boolean;
   /** cwe-aware only: the best demonstration of each next likely CWE after the first. */
   diversify?: boolean;
+  /** cwe-aware only: the analyzers' findings on the query are evidence of its weakness (as in the pipeline when it validates). */
+  analyzerEvidence?: boolean;
 }
 
 const RETRIEVERS: RetrieverSpec[] = [
   { name: 'cwe-aware+lang (CWE-diverse)', mode: 'cwe-aware', languageFilter: true, diversify: true },
+  { name: 'cwe-aware+lang+analyzers (CWE-diverse)', mode: 'cwe-aware', languageFilter: true, diversify: true, analyzerEvidence: true },
   { name: 'cwe-aware+lang (no diversity)', mode: 'cwe-aware', languageFilter: true, diversify: false },
   { name: 'bm25', mode: 'bm25', languageFilter: false },
   { name: 'bm25+lang', mode: 'bm25', languageFilter: true },
@@ -39,7 +44,40 @@ function percentile(sorted: number[], p: number): number {
 /** Per query: its CWE and the CWEs of the top demonstration (for the confusion summary). */
 type TopCwes = Map<string, { cwe: string; language: RetrievalQueryCase['language']; shown: string[] }>;
 
-async function evaluate(index: RetrievalIndex, spec: RetrieverSpec, cases: RetrievalQueryCase[], tops?: TopCwes): Promise<RetrievalScores> {
+type EvidenceByQuery = Map<string, QueryEvidence>;
+
+/** The analyzers' findings on each query, once (tools that fail give no evidence, as in the pipeline), and how long they took. */
+async function analyzerEvidence(sets: readonly NamedQuerySet[]): Promise<{ byQuery: EvidenceByQuery; latency: { n: number; p50Ms: number; p99Ms: number } }> {
+  const all = defaultAnalyzers();
+  const byQuery: EvidenceByQuery = new Map();
+  const times: number[] = [];
+  for (const query of sets.flatMap((set) => set.cases)) {
+    if (byQuery.has(query.id)) continue;
+    const analyzers = await analyzersFor(query.language, all);
+    if (analyzers.length === 0) continue;
+    const started = performance.now();
+    const findings = await Promise.all(
+      analyzers.map((analyzer) =>
+        analyzer.analyze({ code: query.code, language: query.language }).then(
+          (found) => found.map((finding) => ({ ...finding, tool: analyzer.name })),
+          () => [],
+        ),
+      ),
+    );
+    times.push(performance.now() - started);
+    byQuery.set(query.id, evidenceOfFindings(findings.flat()));
+  }
+  times.sort((a, b) => a - b);
+  return { byQuery, latency: { n: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) } };
+}
+
+async function evaluate(
+  index: RetrievalIndex,
+  spec: RetrieverSpec,
+  cases: RetrievalQueryCase[],
+  evidence: EvidenceByQuery,
+  tops?: TopCwes,
+): Promise<RetrievalScores> {
   const retriever = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, {
     mode: spec.mode,
     classifier: index.classifier,
@@ -47,7 +85,13 @@ async function evaluate(index: RetrievalIndex, spec: RetrieverSpec, cases: Retri
   });
   const outcomes = [];
   for (const query of cases) {
-    const ranking = await retriever.retrieve({ code: query.code, language: spec.languageFilter ? query.language : undefined, k: index.entries.length });
+    const queryEvidence = spec.analyzerEvidence ? evidence.get(query.id) : undefined;
+    const ranking = await retriever.retrieve({
+      code: query.code,
+      language: spec.languageFilter ? query.language : undefined,
+      k: index.entries.length,
+      ...(queryEvidence ? { evidence: queryEvidence } : {}),
+    });
     tops?.set(query.id, { cwe: query.cwe, language: query.language, shown: ranking[0]?.entry.cwe ?? [] });
     outcomes.push(
       outcomeOf(
@@ -179,13 +223,14 @@ async function main(): Promise<void> {
     set.name === 'generalization' ? { ...set, cases: set.cases.filter((query) => corpusCwes.has(query.cwe)) } : set,
   );
 
+  const evidence = await analyzerEvidence(sets);
   const quality: Record<string, Record<string, RetrievalScores>> = {};
   const defaultTops: TopCwes = new Map();
   for (const set of sets) {
     quality[set.name] = { random: evaluateRandom(entries, set.cases) };
     for (const spec of RETRIEVERS) {
       const tops = spec === RETRIEVERS[0] ? defaultTops : undefined;
-      (quality[set.name] as Record<string, RetrievalScores>)[spec.name] = await evaluate(index, spec, set.cases, tops);
+      (quality[set.name] as Record<string, RetrievalScores>)[spec.name] = await evaluate(index, spec, set.cases, evidence.byQuery, tops);
     }
   }
   const report = {
@@ -195,7 +240,7 @@ async function main(): Promise<void> {
     confusionC: { retriever: RETRIEVERS[0]?.name ?? '', cwes: cConfusion(defaultTops) },
     knownCwe: await knownCweCheck(index, sets),
     index: { buildSeconds, embedder: index.embedder.id, dim: index.embedder.dim },
-    speed: await speed(index, entries),
+    speed: { ...(await speed(index, entries)), analyzerEvidence: evidence.latency },
     scale: values.quick ? undefined : await runScaleBenchmark({ log: (line) => console.error(line) }),
   };
   const markdown = renderMarkdown(report);

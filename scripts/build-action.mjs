@@ -10,7 +10,9 @@
 //   hnswlib-node with its compiled addon (+ bindings, file-uri-to-path), web-tree-sitter with its
 //   runtime wasm, each tree-sitter grammar's package.json and .wasm, and cwe-sdk's package.json and
 //   LICENSE with its raw/cwe-dictionary.json reduced to what src/cwe/names.ts reads (each id,
-//   its name and MITRE's mapping usage: ~120 KB instead of ~8 MB), and TypeScript's compiler
+//   its name and MITRE's mapping usage: ~120 KB instead of ~8 MB) and its raw/cwe-archive.xml
+//   reduced to what src/cwe/mitre-documents.ts reads (descriptions and "Bad" example code:
+//   1.7 MB instead of ~15 MB), and TypeScript's compiler
 //   (lib/typescript.js), which the ESLint analyzer's TypeScript parser loads;
 // - package.json: `"type": "module"`, and the package root the bundle's code walks up to, so the
 //   seed corpus (corpus/) and the prompt templates (src/prompt/templates/) are found next to it as
@@ -117,6 +119,7 @@ function trimCweDictionary(from, to) {
 /** What builds the seed index: the repository's own `openRetrievalIndex`, bundled by esbuild from this text. */
 const SEED_INDEX_ENTRY = `
 import { openRetrievalIndex } from './src/retrieve/open-index.ts';
+export { trimmedArchive } from './src/cwe/mitre-documents.ts';
 export async function buildIndex(corpusDir) {
   const index = await openRetrievalIndex({ corpusDir, rebuild: true });
   const newest = index.entries.map((entry) => entry.addedAt).sort().at(-1);
@@ -131,7 +134,7 @@ export async function buildIndex(corpusDir) {
  * depends on the clock; it is set to the newest entry's `addedAt` (the time the index is up to date
  * with), so the same corpus always gives the same files.
  */
-async function buildSeedIndex(corpusDir) {
+async function buildSeedIndex(corpusDir, archiveFrom, archiveTo) {
   // Below node_modules/ (ignored by git), so that the bundle's imports of packages resolve to the
   // repository's node_modules/ (packages are left external: nothing of them is copied).
   const cache = join(modules, '.cache');
@@ -150,7 +153,12 @@ async function buildSeedIndex(corpusDir) {
       packages: 'external',
       logLevel: 'warning',
     });
-    const { buildIndex } = await import(pathToFileURL(script).href);
+    const { buildIndex, trimmedArchive } = await import(pathToFileURL(script).href);
+    // The archive first: the classifier trains on MITRE's documents from the package's full copy,
+    // and the Action, retraining it for another corpus, reads the same documents from this one.
+    if (!existsSync(archiveFrom)) throw new Error(`build-action: ${relative(root, archiveFrom)} is missing; run npm ci first`);
+    mkdirSync(dirname(archiveTo), { recursive: true });
+    writeFileSync(archiveTo, trimmedArchive(readFileSync(archiveFrom, 'utf8')));
     const built = await buildIndex(corpusDir);
     if (built.entries === 0 || typeof built.newest !== 'string') throw new Error('build-action: the seed corpus is empty');
     const manifestPath = join(built.dir, 'manifest.json');
@@ -192,7 +200,11 @@ for (const [pkg, files] of Object.entries(SHIPPED)) {
 trimCweDictionary(join(modules, 'cwe-sdk', 'raw', 'cwe-dictionary.json'), join(out, 'packages', 'cwe-sdk', 'raw', 'cwe-dictionary.json'));
 for (const file of DATA) copy(join(root, file), join(out, file));
 copy(join(root, 'src', 'analyze', 'bandit-runner.py'), join(out, 'bandit-runner.py'));
-const seedIndex = await buildSeedIndex(join(out, 'corpus'));
+const seedIndex = await buildSeedIndex(
+  join(out, 'corpus'),
+  join(modules, 'cwe-sdk', 'raw', 'cwe-archive.xml'),
+  join(out, 'packages', 'cwe-sdk', 'raw', 'cwe-archive.xml'),
+);
 
 /** Every file below `dir`, relative, sorted. */
 function listFiles(dir) {

@@ -12,6 +12,7 @@ import type { Target } from '../detect/types.js';
 import type { CodeModel, GenerationOptions } from '../model/types.js';
 import { buildPrompt } from '../prompt/build-prompt.js';
 import type { BuiltPrompt, PromptBudget, PromptDemonstration } from '../prompt/types.js';
+import { evidenceOfFindings } from '../retrieve/analyzer-evidence.js';
 import type { Demonstration, RetrievalQuery } from '../retrieve/retriever.js';
 import { chooseBest } from './choose.js';
 import { codeFromChatReply, codeFromCompletion } from './extract-reply.js';
@@ -119,7 +120,25 @@ function samplesOf(replies: readonly string[], target: Target, options: HardenOp
 
 export async function hardenTarget(target: Target, deps: HardenDependencies, options: HardenOptions = {}): Promise<TargetOutcome> {
   const cwe = targetCwe(target);
-  const retrieved = await deps.demonstrations.retrieve({ code: target.function.code, language: target.language, cwe, k: options.retrieve ?? 3 });
+  const validating = deps.model !== undefined && options.validate !== false;
+  // The original's findings are the validation baseline; found before retrieval, they are also
+  // evidence of the weakness when no alert names it (a rule that fires names a CWE).
+  const analyzers = validating ? await analyzersFor(target.language, deps.analyzers ?? []) : [];
+  let baseline: (Finding & { tool: string })[] = [];
+  let baselineFailure: unknown;
+  try {
+    baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
+  } catch (error) {
+    baselineFailure = error;
+  }
+  const evidence = cwe === undefined && baseline.length > 0 ? evidenceOfFindings(baseline) : undefined;
+  const retrieved = await deps.demonstrations.retrieve({
+    code: target.function.code,
+    language: target.language,
+    cwe,
+    k: options.retrieve ?? 3,
+    ...(evidence ? { evidence } : {}),
+  });
   const demonstrations = retrieved.filter((demo) => demo.similarity === undefined || demo.similarity >= (options.minSimilarity ?? 0));
   const prompt = buildPrompt(
     {
@@ -137,6 +156,8 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
   const shown = demonstrations.filter((demo) => prompt.demonstrationIds.includes(demo.entry.id));
   const outcome: TargetOutcome = { target, demonstrations: shown, prompt, samples: 0, replies: [], rejections: {} };
   if (!deps.model) return outcome;
+  // Without the baseline no sample can be judged: the model is not asked.
+  if (baselineFailure !== undefined) return { ...outcome, error: `analyzer: ${(baselineFailure as Error).message}`, failure: baselineFailure };
 
   try {
     outcome.replies = await repliesFor(deps.model, prompt, options);
@@ -144,19 +165,12 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     return { ...outcome, error: `model: ${(error as Error).message}`, failure: error };
   }
   outcome.samples = outcome.replies.length;
-  if (options.validate === false) return outcome;
+  if (!validating) return outcome;
   const samples = await samplesOf(outcome.replies, target, options);
   const reject = (reason: RejectionReason) => {
     outcome.rejections[reason] = (outcome.rejections[reason] ?? 0) + 1;
   };
 
-  const analyzers = await analyzersFor(target.language, deps.analyzers ?? []);
-  let baseline: (Finding & { tool: string })[] = [];
-  try {
-    baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
-  } catch (error) {
-    return { ...outcome, error: `analyzer: ${(error as Error).message}`, failure: error };
-  }
   const judged = target.alerts.flatMap((alert) => alert.cwe).filter((id) => analyzers.some((analyzer) => analyzer.judges(id, target.language)));
 
   const valid: { code: string; findings: number; resolved: ResolvedFinding[]; imports: string[]; notAnalyzed: string[] }[] = [];

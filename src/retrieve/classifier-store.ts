@@ -1,6 +1,7 @@
 // The CWE classifier beside the index: trained from the corpus labels (plus the optional labelled
-// examples of corpus/cwe-examples.jsonl), saved with the hash of what it was trained on, and reused
-// until that changes.
+// examples of corpus/cwe-examples.jsonl, and MITRE's own description and example programs of each
+// CWE those labels name), saved with the hash of what it was trained on, and reused until that
+// changes.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -8,12 +9,22 @@ import type { CorpusEntry } from '../corpus/entry.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
 import { corpusHash } from '../corpus/hash.js';
 import { asLabelledCode, cweExamplesHash, type CweExample, type LabelledCode } from '../corpus/cwe-examples.js';
+import { mitreDocumentsOf } from '../cwe/mitre-documents.js';
 import { CweClassifier, type CweClassifierOptions } from './cwe-classifier.js';
+
+export interface CorpusClassifierOptions extends CweClassifierOptions {
+  /**
+   * Also train on MITRE's documents of each CWE the labels name (default true). Measured by
+   * bench:retrieval-cv: mean per-CWE acc@1 .569 → .600 on whole functions and .419 → .442 on
+   * prompts, overall acc@1 unchanged (.709 → .713): rare CWEs gain most.
+   */
+  mitreDocuments?: boolean;
+}
 
 const CLASSIFIER_FILE = 'cwe-classifier.json';
 
 /** Bumped when training changes, so a classifier saved by an older version is trained again. */
-const TRAINING_VERSION = 2;
+const TRAINING_VERSION = 3;
 
 /** Above this many labelled entries an evenly spaced sample trains the classifier. */
 const MAX_TRAINING_ENTRIES = 20_000;
@@ -28,6 +39,7 @@ const savedSchema = z.object({
     weights: z.array(z.number()),
     bias: z.array(z.number()),
     conceptWeight: z.number(),
+    bigramWeight: z.number().optional(),
   }),
 });
 
@@ -45,10 +57,11 @@ function trainingSample(entries: readonly CorpusEntry[]): CorpusEntry[] {
 export function trainCorpusClassifier(
   entries: readonly CorpusEntry[],
   examples: readonly LabelledCode[] = [],
-  options: CweClassifierOptions = {},
+  options: CorpusClassifierOptions = {},
 ): CweClassifier | undefined {
   const documents = [...trainingSample(entries).map((entry) => ({ code: entry.code, cwe: entry.cwe })), ...examples];
-  return CweClassifier.train(documents, options);
+  const knowledge = options.mitreDocuments === false ? [] : mitreDocumentsOf(documents.flatMap((doc) => doc.cwe));
+  return CweClassifier.train([...documents, ...knowledge], options);
 }
 
 /**

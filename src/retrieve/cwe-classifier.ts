@@ -7,6 +7,7 @@
 // trained by full-batch Adam from zero weights: deterministic for the same corpus.
 import { codeTokens, termCounts } from '../text/code-tokens.js';
 import { conceptTokens } from '../text/concepts.js';
+import { PAIR_PREFIX, tokenPairs } from '../text/token-pairs.js';
 import type { LabelledCode } from '../corpus/cwe-examples.js';
 
 export interface CweClassifierOptions {
@@ -26,6 +27,13 @@ export interface CweClassifierOptions {
   conceptWeight?: number;
   /** Terms seen in fewer training documents are ignored (default 2). */
   minDocumentFrequency?: number;
+  /**
+   * Multiplier of adjacent-token pairs' TF-IDF weight (default 0: no pairs). Pairs carry what
+   * single tokens lose: `] =` is a write through an index, `free (` then `->` a use after free.
+   * Measured by bench:retrieval-cv: 0.5 and 1 moved acc@1 by under .01 (.709 → .713 and .704),
+   * noise at ~1,100 queries, so pairs stay off.
+   */
+  bigramWeight?: number;
 }
 
 /** What retrieval needs of a classifier: P(CWE | code) over its classes. */
@@ -42,6 +50,8 @@ export interface CweClassifierModel {
   weights: number[];
   bias: number[];
   conceptWeight: number;
+  /** Absent in models saved before pairs existed: 0. */
+  bigramWeight?: number;
 }
 
 interface SparseVector {
@@ -49,18 +59,24 @@ interface SparseVector {
   values: number[];
 }
 
-function features(code: string): Map<string, number> {
-  return termCounts([...codeTokens(code), ...conceptTokens(code)]);
+function features(code: string, bigrams: boolean): Map<string, number> {
+  return termCounts([...codeTokens(code), ...conceptTokens(code), ...(bigrams ? tokenPairs(code) : [])]);
 }
 
-function vectorize(counts: Map<string, number>, termIndex: Map<string, number>, idf: ArrayLike<number>, conceptWeight: number): SparseVector {
+interface FeatureWeights {
+  concept: number;
+  bigram: number;
+}
+
+function vectorize(counts: Map<string, number>, termIndex: Map<string, number>, idf: ArrayLike<number>, weights: FeatureWeights): SparseVector {
   const terms: number[] = [];
   const values: number[] = [];
   let norm = 0;
   for (const [term, count] of counts) {
     const index = termIndex.get(term);
     if (index === undefined) continue;
-    const value = (idf[index] as number) * Math.log1p(count) * (term.startsWith('concept:') ? conceptWeight : 1);
+    const kind = term.startsWith('concept:') ? weights.concept : term.startsWith(PAIR_PREFIX) ? weights.bigram : 1;
+    const value = (idf[index] as number) * Math.log1p(count) * kind;
     terms.push(index);
     values.push(value);
     norm += value * value;
@@ -102,8 +118,10 @@ export class CweClassifier implements CwePredictor {
     if (classes.length < 2) return undefined;
     const classIndex = new Map(classes.map((cwe, index) => [cwe, index]));
     const conceptWeight = options.conceptWeight ?? 2;
+    const bigramWeight = options.bigramWeight ?? 0;
+    const featureWeights = { concept: conceptWeight, bigram: bigramWeight };
 
-    const counts = labelled.map((doc) => features(doc.code));
+    const counts = labelled.map((doc) => features(doc.code, bigramWeight > 0));
     const documentFrequency = new Map<string, number>();
     for (const doc of counts) for (const term of doc.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
     const minDf = options.minDocumentFrequency ?? 2;
@@ -114,7 +132,7 @@ export class CweClassifier implements CwePredictor {
     const termIndex = new Map(vocabulary.map((term, index) => [term, index]));
     const n = labelled.length;
     const idf = vocabulary.map((term) => Math.log((1 + n) / (1 + (documentFrequency.get(term) ?? 0))) + 1);
-    const rows = counts.map((doc) => vectorize(doc, termIndex, idf, conceptWeight));
+    const rows = counts.map((doc) => vectorize(doc, termIndex, idf, featureWeights));
 
     // Targets: a document's labels share its mass; class weights counter the label imbalance.
     const classCounts = new Float64Array(classes.length);
@@ -179,14 +197,23 @@ export class CweClassifier implements CwePredictor {
         bias[c] = (bias[c] as number) - (rate * ((adam.mB[c] as number) / correction1)) / (Math.sqrt((adam.vB[c] as number) / correction2) + epsilon);
       }
     }
-    return new CweClassifier({ classes, vocabulary, idf, weights: Array.from(weights), bias: Array.from(bias), conceptWeight });
+    return new CweClassifier({
+      classes,
+      vocabulary,
+      idf,
+      weights: Array.from(weights),
+      bias: Array.from(bias),
+      conceptWeight,
+      ...(bigramWeight > 0 ? { bigramWeight } : {}),
+    });
   }
 
   /** Probability of each CWE class for the code, in `classes` order. */
   predict(code: string): Float64Array {
     const { model } = this;
     const C = model.classes.length;
-    const row = vectorize(features(code), this.termIndex, model.idf, model.conceptWeight);
+    const bigram = model.bigramWeight ?? 0;
+    const row = vectorize(features(code, bigram > 0), this.termIndex, model.idf, { concept: model.conceptWeight, bigram });
     const probabilities = Float64Array.from(model.bias);
     for (let p = 0; p < row.terms.length; p += 1) {
       const base = (row.terms[p] as number) * C;

@@ -11,6 +11,7 @@ import type { Bm25Index } from './bm25.js';
 import type { CwePredictor } from './cwe-classifier.js';
 import { cweDistance, type CweDistance } from '../cwe/hierarchy.js';
 import { StaleIndexError } from './errors.js';
+import { weighEvidence, type AnalyzerEvidenceOptions, type QueryEvidence } from './analyzer-evidence.js';
 import { voteWithNeighbours, type NeighbourSearch, type NeighbourVoteOptions } from './neighbour-vote.js';
 
 const DEFAULT_OTHER_LANGUAGE_PENALTY = 1;
@@ -26,6 +27,11 @@ export interface RetrievalQuery {
   cwe?: string;
   /** Number of demonstrations (default 5). */
   k?: number;
+  /**
+   * 'cwe-aware' only: what the analyzers found in the code, as evidence of its weakness
+   * (analyzer-evidence.ts), weighed unless the retriever's `evidence` option is false.
+   */
+  evidence?: QueryEvidence;
 }
 
 export interface Demonstration {
@@ -78,6 +84,8 @@ export interface RetrieverOptions {
    * feedback, so a new entry is not buried).
    */
   prior?: (entryId: string) => number;
+  /** 'cwe-aware' only: how a query's analyzer evidence is weighed (default DEFAULT_ANALYZER_EVIDENCE); false: ignored. */
+  evidence?: AnalyzerEvidenceOptions | false;
 }
 
 /** A soft language filter: entries of another language family compete, `penalty` behind. */
@@ -219,9 +227,11 @@ export class Retriever {
   ): Ranked[] {
     const predicted = classifier.predict(query.code);
     const { neighbours } = this.options;
-    const probabilities = neighbours
+    const voted = neighbours
       ? voteWithNeighbours(predicted, classifier.classes, neighbours(vector, this.options.neighbourVote?.k ?? 5), this.options.neighbourVote)
       : predicted;
+    const probabilities =
+      this.options.evidence !== false && query.evidence ? weighEvidence(voted, classifier.classes, query.evidence, this.options.evidence) : voted;
     const probability = new Map(classifier.classes.map((cwe, i) => [cwe, probabilities[i] as number]));
     const floor = Math.log(1e-6);
     const beta = this.options.similarityWeight ?? 2;

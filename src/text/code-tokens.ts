@@ -3,7 +3,8 @@
 // call: execute, strcpy, memcpy, free, open), words inside strings (SQL, shell, format strings),
 // and the operators that carry memory-safety meaning (indexing, pointer arithmetic, shifts).
 
-const TOKEN =
+/** One lexical token: an identifier, a number, a string literal, or an operator or bracket. */
+export const TOKEN =
   /[A-Za-z_$][A-Za-z0-9_$]*|\d+(?:\.\d+)?|->|<<=?|>>=?|\+\+|--|[+\-*/%&|^]=|[!=<>]=|&&|\|\||::|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|[[\](){}.,;:+\-*/%&|^!~<>=?#@]/g;
 
 const OPERATORS_KEPT = new Set([

@@ -8,7 +8,7 @@
 // damaged still reviews, with the index rebuilt on the runner.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -206,6 +206,24 @@ describe('the built bundle, action/dist/index.js, copied out of the repository',
     } finally {
       cleanup();
       rmSync(damaged, { recursive: true, force: true });
+    }
+  });
+
+  it("with the shipped classifier missing: trains it again from the bundle's reduced CWE archive, to the very same model", async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'seccoder-action-dist-no-classifier-'));
+    cpSync(copy.dir, bare, { recursive: true });
+    rmSync(join(bare, 'corpus', SEED_INDEX, 'cwe-classifier.json'));
+    // Only the reduced archive is there to read MITRE's documents from.
+    expect(statSync(join(bare, 'packages', 'cwe-sdk', 'raw', 'cwe-archive.xml')).size).toBeLessThan(3_000_000);
+    const { child, files, cleanup } = await dryRun(join(bare, 'index.js'));
+    try {
+      expect(child.stdout).not.toContain('::error::');
+      expect(readOutputs(files.outputFile).suggestions).toBe('1');
+      const retrained = readFileSync(join(files.runnerTemp, 'seccoder', 'seed-corpus', SEED_INDEX, 'cwe-classifier.json'), 'utf8');
+      expect(retrained).toBe(readFileSync(join(DIST, 'corpus', SEED_INDEX, 'cwe-classifier.json'), 'utf8'));
+    } finally {
+      cleanup();
+      rmSync(bare, { recursive: true, force: true });
     }
   });
 

@@ -162,7 +162,18 @@ describe('hardenTarget', () => {
     const target = await fileTarget(VIEWS_PATH, VIEWS, 'python');
     const renamed = FIXED_FUNCTION.replace('def user_by_email(email)', 'def user_by_email_safe(email)');
     const chat = mockChat(fencedReply(renamed), fencedReply(ORIGINAL_FUNCTION), fencedReply(FIXED_FUNCTION));
-    const outcome = await hardenTarget(target, { demonstrations: new RecordingRetriever(), model: model(3), analyzers: defaultAnalyzers() });
+    const source = new RecordingRetriever();
+    const outcome = await hardenTarget(target, { demonstrations: source, model: model(3), analyzers: defaultAnalyzers() });
+    // No alert names the weakness: bandit's finding on the original, found before retrieval, is its evidence.
+    expect(source.queries).toEqual([
+      {
+        code: ORIGINAL_FUNCTION,
+        language: 'python',
+        cwe: undefined,
+        k: 3,
+        evidence: { cwe: ['CWE-89'], tools: [{ tool: 'bandit', ruleId: 'B608', cwe: ['CWE-89'] }] },
+      },
+    ]);
 
     const body = chat.body();
     expect(body.model).toBe('coder-7b');
@@ -236,6 +247,8 @@ describe('hardenTarget', () => {
     const outcome = await hardenTarget(target, { demonstrations: source, model: model(1), analyzers: defaultAnalyzers() });
 
     expect(source.queries.map((query) => query.cwe)).toEqual(['CWE-89']);
+    // The alert names the weakness: the analyzers' findings are not needed as evidence.
+    expect(source.queries[0]?.evidence).toBeUndefined();
     expect(outcome.demonstrations[0]).toMatchObject({ cweMatch: true, sameLanguage: true });
     expect(outcome.demonstrations[0]!.entry.cwe).toContain('CWE-89');
     const user = chat.body().messages[1]!.content;
@@ -357,6 +370,27 @@ describe('hardenTarget', () => {
     expect(outcome.rejections).toEqual({});
     expect(outcome.suggestion).toBeUndefined();
     expect(outcome.demonstrations).toHaveLength(1);
+  });
+
+  it('when an analyzer fails on the original, reports it and does not ask the model (no sample could be judged)', async () => {
+    const target = await fileTarget(VIEWS_PATH, VIEWS, 'python');
+    const chat = nock(ORIGIN)
+      .post('/v1/chat/completions')
+      .reply(200, chatCompletion(fencedReply(FIXED_FUNCTION)));
+    // bandit stopped after 1 ms: it cannot finish on anything.
+    const outcome = await hardenTarget(target, {
+      demonstrations: new RecordingRetriever(),
+      model: model(1),
+      analyzers: [new BanditAnalyzer({ timeoutMs: 1 })],
+    });
+    expect(outcome.error).toMatch(/^analyzer: bandit did not finish within 1 ms/);
+    expect(chat.isDone()).toBe(false);
+    expect(outcome.samples).toBe(0);
+    expect(outcome.replies).toEqual([]);
+    expect(outcome.suggestion).toBeUndefined();
+    // Retrieval and the prompt still happened, without evidence.
+    expect(outcome.demonstrations).toHaveLength(1);
+    nock.cleanAll();
   });
 
   it('retries a 500 within the configured retries, then succeeds', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifierFor } from '../../src/retrieve/classifier-store.js';
+import { classifierFor, trainCorpusClassifier } from '../../src/retrieve/classifier-store.js';
 import type { CweExample } from '../../src/corpus/cwe-examples.js';
 import { makeEntry } from '../helpers/entries.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
@@ -17,8 +17,8 @@ const example = (code: string, cwe: string): CweExample => ({ kind: 'vulnerable'
 const EXAMPLES = [
   example('def lookup(c, who):\n    c.execute("SELECT * FROM people WHERE who = \'" + who + "\'")', 'CWE-89'),
   example('def lookup2(c, who):\n    c.execute("SELECT * FROM people WHERE who = \'%s\'" % who)', 'CWE-89'),
-  example('def run(target):\n    os.system("nslookup " + target)', 'CWE-78'),
-  example('def run2(target):\n    os.system("nslookup %s" % target)', 'CWE-78'),
+  example('def run(target):\n    os.system("dnsprobe " + target)', 'CWE-78'),
+  example('def run2(target):\n    os.system("dnsprobe %s" % target)', 'CWE-78'),
 ];
 
 describe('classifierFor', () => {
@@ -27,9 +27,9 @@ describe('classifierFor', () => {
   it('also learns from the labelled examples beside the corpus', async () => {
     const withExamples = (await classifierFor(ENTRIES, undefined, EXAMPLES))!;
     const corpusOnly = (await classifierFor(ENTRIES, undefined))!;
-    expect(withExamples.model.vocabulary).toContain('s:nslookup');
-    expect(corpusOnly.model.vocabulary).not.toContain('s:nslookup');
-    const p = withExamples.predict('def check(target):\n    os.system("nslookup -q " + target)');
+    expect(withExamples.model.vocabulary).toContain('s:dnsprobe');
+    expect(corpusOnly.model.vocabulary).not.toContain('s:dnsprobe');
+    const p = withExamples.predict('def check(target):\n    os.system("dnsprobe -q " + target)');
     expect(withExamples.classes[p.indexOf(Math.max(...p))]).toBe('CWE-78');
   });
 
@@ -38,6 +38,18 @@ describe('classifierFor', () => {
     const first = (await classifierFor(ENTRIES, dir, EXAMPLES))!;
     expect((await classifierFor(ENTRIES, dir, EXAMPLES))!.model).toEqual(first.model);
     const withoutExamples = (await classifierFor(ENTRIES, dir))!;
-    expect(withoutExamples.model.vocabulary).not.toContain('s:nslookup');
+    expect(withoutExamples.model.vocabulary).not.toContain('s:dnsprobe');
+  });
+
+  it("also learns MITRE's description and example programs of each CWE the labels name, unless told not to", () => {
+    const withMitre = trainCorpusClassifier(ENTRIES)!;
+    const without = trainCorpusClassifier(ENTRIES, [], { mitreDocuments: false })!;
+    // Words of MITRE's CWE-78 page the four entries never use.
+    for (const word of ['neutralization', 'command']) {
+      expect(withMitre.model.vocabulary).toContain(word);
+      expect(without.model.vocabulary).not.toContain(word);
+    }
+    // Only the labels' CWEs: no class is added.
+    expect(withMitre.classes).toEqual(without.classes);
   });
 });

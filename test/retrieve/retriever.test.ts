@@ -4,6 +4,7 @@ import { cweDistance } from '../../src/cwe/hierarchy.js';
 import { languageFamily } from '../../src/lang/languages.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../../src/retrieve/open-index.js';
 import { RETRIEVAL_MODES, Retriever, type Demonstration, type RetrievalMode } from '../../src/retrieve/retriever.js';
+import { weighEvidence } from '../../src/retrieve/analyzer-evidence.js';
 import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';
 import { SNIPPETS } from '../fixtures/secure-snippets.js';
 
@@ -182,6 +183,36 @@ describe('Retriever', () => {
     const firstCwes = results[0]!.entry.cwe;
     expect(results[1]!.entry.cwe.some((cwe) => !firstCwes.includes(cwe))).toBe(true);
     expect(likely.slice(0, 5).map((l) => l.cwe)).toEqual(expect.arrayContaining([results[1]!.entry.cwe[0]!]));
+  });
+
+  it("cwe-aware weighs the analyzers' findings on the query, unless told not to", async () => {
+    const plain = await retriever('cwe-aware').retrieve({ code: BOUNDS_QUERY, language: 'c', k: 6 });
+    // The weakness the classifier finds least likely for this query, named by an analyzer.
+    const named = plain.at(-1)!.entry.cwe[0]!;
+    const evidence = { cwe: [named], tools: [{ tool: 'cppcheck', ruleId: 'some-rule', cwe: [named] }] };
+    const rankOfNamed = (results: Demonstration[]) => results.findIndex((demo) => demo.entry.cwe.includes(named));
+    const weighed = await retriever('cwe-aware').retrieve({ code: BOUNDS_QUERY, language: 'c', k: 6, evidence });
+    expect(rankOfNamed(weighed)).toBeGreaterThanOrEqual(0);
+    expect(rankOfNamed(weighed)).toBeLessThan(rankOfNamed(plain));
+    // Its score is the log of the weighed probability plus 2·cosine (less 1 in another language).
+    const classifier = index.classifier!;
+    const p = weighEvidence(classifier.predict(BOUNDS_QUERY), classifier.classes, evidence);
+    const demo = weighed[rankOfNamed(weighed)]!;
+    const penalty = demo.sameLanguage ? 0 : 1;
+    expect(demo.score).toBeCloseTo(Math.log(p[classifier.classes.indexOf(named)]!) + 2 * demo.similarity! - penalty, 6);
+    // Strong enough evidence puts it first.
+    const strong = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, {
+      mode: 'cwe-aware',
+      classifier: index.classifier,
+      evidence: { strength: 30 },
+    });
+    expect((await strong.retrieve({ code: BOUNDS_QUERY, language: 'c', k: 1, evidence }))[0]!.entry.cwe).toContain(named);
+    const ignoring = new Retriever(index.entries, index.embedder, index.vectors, index.bm25, {
+      mode: 'cwe-aware',
+      classifier: index.classifier,
+      evidence: false,
+    });
+    expect((await ignoring.retrieve({ code: BOUNDS_QUERY, language: 'c', k: 6, evidence })).map((d) => d.entry.id)).toEqual(plain.map((d) => d.entry.id));
   });
 
   it('cwe-aware shows k different CWEs in its first k demonstrations, even past the 5 most likely', async () => {
