@@ -201,7 +201,8 @@ describe('sign-in with GitHub', () => {
     const cookie = setCookie(started, 'seccoder_sign_in') ?? '';
     const state = new URL(started.headers.get('location') ?? '').searchParams.get('state') ?? '';
     const attempts: [string, string | undefined][] = [
-      [`/corpus/callback?code=stolen&state=${encodeURIComponent(`${state.slice(0, -1)}A`)}`, cookie],
+      // One character changed (to another: a state already ending in A would be the same state).
+      [`/corpus/callback?code=stolen&state=${encodeURIComponent(`${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`)}`, cookie],
       [`/corpus/callback?code=stolen&state=${encodeURIComponent(state)}`, undefined],
       ['/corpus/callback?code=stolen', cookie],
       [
