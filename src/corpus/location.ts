@@ -31,6 +31,11 @@ function canonical(path: string): string {
   }
 }
 
+/** Whether `dir` is the seed corpus bundled with SecCoder (symbolic links resolved). */
+export function isBundledCorpusDir(dir: string): boolean {
+  return canonical(dir) === canonical(bundledCorpusDir());
+}
+
 /**
  * The corpus folder a writer may add to: --corpus, else $SECCODER_CORPUS, else an existing
  * ./corpus folder. Throws SeedCorpusWriteError when none is given or the one given is the seed
@@ -44,6 +49,6 @@ export function writableCorpusDir(option: string | undefined, env: NodeJS.Proces
   else if (env.SECCODER_CORPUS) dir = resolve(env.SECCODER_CORPUS);
   else if (existsSync(local) && statSync(local).isDirectory()) dir = local;
   else throw new SeedCorpusWriteError(bundled, 'no corpus to add to: no --corpus, no $SECCODER_CORPUS and no ./corpus folder');
-  if (canonical(dir) === canonical(bundled)) throw new SeedCorpusWriteError(bundled, `${dir} is the seed corpus bundled with SecCoder`);
+  if (isBundledCorpusDir(dir)) throw new SeedCorpusWriteError(bundled, `${dir} is the seed corpus bundled with SecCoder`);
   return dir;
 }

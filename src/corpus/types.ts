@@ -35,4 +35,6 @@ export interface CorpusStore {
   updateLog(log: SideLog, merge: SideLogMerge): Promise<void>;
   /** Where a log is, for messages. */
   logLocation(log: SideLog): string;
+  /** Why this corpus must never be written (the bundled seed), when it must not; writes then throw. */
+  readonly readOnly?: string;
 }

@@ -8,6 +8,11 @@ import type { Octokit } from '@octokit/rest';
 import { CorpusNotFoundError } from '../corpus/errors.js';
 import { serializeEntry } from '../corpus/jsonl.js';
 import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
+import { isBundledCorpusDir } from '../corpus/location.js';
+import { ReadOnlyCorpusStore } from '../corpus/read-only-store.js';
+
+/** Why the App does not write the bundled seed, as the check run, the logs and the page say it. */
+export const SEED_READ_ONLY = 'the corpus is the seed bundled with SecCoder (set SECCODER_CORPUS to a folder of yours to let the App write to it)';
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
 import type { CorpusStore } from '../corpus/types.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
@@ -91,7 +96,10 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
       if (location.store === 'local') {
         // The config schema only admits relative folders without `..` or hidden segments.
         const dir = location.folder ? join(root, location.folder) : root;
-        return { store: new LocalCorpusStore(dir), retrieval: () => cache.open(dir) };
+        const local = new LocalCorpusStore(dir);
+        // With no corpus of the operator's the App runs on the bundled seed: read, never written.
+        const store = isBundledCorpusDir(dir) ? new ReadOnlyCorpusStore(local, SEED_READ_ONLY) : local;
+        return { store, retrieval: () => cache.open(dir) };
       }
       const store = new GitHubRepoCorpusStore({ octokit: octokit as Octokit, owner: location.owner, repo: location.repo });
       const dir = join(cacheDir, location.owner, location.repo);

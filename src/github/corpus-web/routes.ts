@@ -100,7 +100,7 @@ export function createCorpusWebRoutes(options: CorpusWebRoutesOptions): CorpusWe
         basePath,
         title: `${org} corpus`,
         now,
-        readOnlyNote: `Retiring and restoring entries is for owners of ${org}${team}.`,
+        readOnlyNote: store.readOnly ? `Read only: ${store.readOnly}.` : `Retiring and restoring entries is for owners of ${org}${team}.`,
         onError: (error) => log.error({ err: error, org }, 'corpus page failed'),
       });
       byBase.set(basePath, page);
@@ -187,7 +187,9 @@ export function createCorpusWebRoutes(options: CorpusWebRoutesOptions): CorpusWe
         json: api,
       });
     }
-    const granted: PageAccess = { actor: session.login, canWrite: role === 'write', csrfToken: csrfTokenFor(secret, session) };
+    // Nobody writes the bundled seed, owners included.
+    const canWrite = role === 'write' && corpus.store.readOnly === undefined;
+    const granted: PageAccess = { actor: session.login, canWrite, csrfToken: csrfTokenFor(secret, session) };
     await pageFor(corpus.store, org)(request, response, granted, subPath);
   }
 

@@ -53,6 +53,10 @@ async function grow(request: GrowthRequest, config: SecCoderConfig, deps: Growth
   const { octokit, owner, repo, pull } = request;
   const where = { owner, repo, pull: pull.number };
   const corpus = deps.corpus.corpusFor(corpusLocation(config, owner), octokit);
+  if (corpus.store.readOnly) {
+    deps.log.info(where, `not growing the corpus: ${corpus.store.readOnly}`);
+    return { status: 'skipped', reason: corpus.store.readOnly };
+  }
   const proposing = config.growth.mode === 'pull-request';
   // The Action's `corpus` input can point growth at a folder whatever the config says.
   if (proposing && !(corpus.store instanceof GitHubRepoCorpusStore)) {

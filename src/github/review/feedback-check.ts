@@ -106,6 +106,10 @@ export async function runFeedbackCheck(check: FeedbackCheck, deps: FeedbackCheck
     return { status: 'skipped', reason: 'invalid .github/seccoder.yml' };
   }
   const store = deps.corpus.corpusFor(corpusLocation(parsed.config, owner), deps.octokit).store;
+  if (store.readOnly) {
+    deps.log.info({ owner, repo, pull: pullNumber, delivery: check.deliveryId }, `not checking suggestions: ${store.readOnly}`);
+    return { status: 'skipped', reason: store.readOnly };
+  }
   const result = await checkSuggestionOutcomes({
     octokit: deps.octokit,
     store,

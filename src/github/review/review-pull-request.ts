@@ -243,6 +243,7 @@ function feedbackFor(request: ReviewRequest, config: SecCoderConfig, deps: Revie
   if (!deps.feedback || dryRun) return undefined;
   const { octokit, owner, repo, pull } = request;
   const store = typeof deps.feedback === 'function' ? deps.feedback(corpusLocation(config, owner)) : deps.feedback;
+  if (store.readOnly) return undefined;
   return { octokit, store, owner, repo, pullNumber: pull.number, headSha: pull.headSha, botLogin, now: deps.now ?? (() => new Date()), log: deps.log };
 }
 

@@ -4,6 +4,8 @@
 // is checked; a user of another org gets 403 and none of the corpus; a plain member reads but
 // cannot retire; an owner or an admin-team member retires with the session's CSRF token (and not
 // without it), and the audit trail names their GitHub login. GitHub is nock'd per route.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_SECONDS, SIGN_IN_SECONDS } from '../../../src/github/corpus-web/settings.js';
@@ -446,5 +448,34 @@ describe('retire and restore', () => {
       ['retired', 'tara', 'page'],
       ['restored', 'tara', 'api'],
     ]);
+  });
+});
+
+describe('over the seed corpus bundled with SecCoder (no corpus of the operator)', () => {
+  it('an owner reads it, but sees no retire control and is refused a retire with a valid token; the seed is not written', async () => {
+    const seed = await startCorpusServer(privateKey, 'seed');
+    const seedFile = (name: string) => readFileSync(join(seed.corpusDir, name), 'utf8');
+    const before = seedFile('corpus.jsonl');
+    const first = JSON.parse(before.split('\n')[0] ?? '{}') as { id: string };
+    try {
+      const owner = await signIn(seed, 'olivia');
+      mockAccess('olivia', 'admin', undefined);
+      const page = await fetch(`${seed.url}/corpus/${ORG}/entries/${first.id}`, { redirect: 'manual', headers: { cookie: owner } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('olivia · read-only');
+      expect(html).toContain('Read only: the corpus is the seed bundled with SecCoder');
+      expect(html).not.toContain('name="csrf"');
+      const refused = await fetch(`${seed.url}/corpus/${ORG}/api/entries/${first.id}/retire`, {
+        method: 'POST',
+        headers: { cookie: owner, 'x-csrf-token': csrfOf(owner), 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'not ours to retire' }),
+      });
+      expect(refused.status).toBe(403);
+      expect(seedFile('corpus.jsonl')).toBe(before);
+      expect(existsSync(join(seed.corpusDir, 'audit.jsonl'))).toBe(false);
+    } finally {
+      await seed.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { makeEntry } from '../../helpers/entries.js';
+import { bundledCorpusDir } from '../../../src/corpus/location.js';
 import { LocalCorpusStore } from '../../../src/corpus/local-store.js';
 import type { AppDependencies } from '../../../src/github/app.js';
 import { createCorpusProvider } from '../../../src/github/corpus-provider.js';
@@ -64,10 +65,19 @@ export interface CorpusServer {
  * startServer with the page on (unless `corpusWeb` is null; the real page of src/governance, as in
  * production), a fresh probot (so no token is cached from another test) and the corpus in `corpusDir`.
  */
-export async function startCorpusServer(privateKey: string, corpusDir: string, options: { corpusWeb?: CorpusWebSettings | null } = {}): Promise<CorpusServer> {
+/**
+ * The App's server over `corpusDir` holding ENTRIES, or (`corpusDir: 'seed'`) over the corpus
+ * bundled with SecCoder, as the App runs with no corpus of the operator's (nothing is added to it).
+ */
+export async function startCorpusServer(
+  privateKey: string,
+  corpusFolder: string | 'seed',
+  options: { corpusWeb?: CorpusWebSettings | null } = {},
+): Promise<CorpusServer> {
   const logs: string[] = [];
   const log = pino({ level: 'trace' }, { write: (line: string) => logs.push(line) });
-  await new LocalCorpusStore(corpusDir).append(ENTRIES);
+  const corpusDir = corpusFolder === 'seed' ? bundledCorpusDir() : corpusFolder;
+  if (corpusFolder !== 'seed') await new LocalCorpusStore(corpusDir).append(ENTRIES);
   const corpusWeb = options.corpusWeb === undefined ? corpusWebSettings() : options.corpusWeb;
   const settings: ServerSettings = {
     appId: 123,
