@@ -6,7 +6,7 @@
 // Usage: node dist/bench/query-findings.js [--data ../shared/datasets] [--out FILE] [--concurrency 2]
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { analyzersFor, defaultAnalyzers } from '../src/analyze/registry.js';
+import { analyzersFor, defaultAnalyzers, findingsOfAll } from '../src/analyze/registry.js';
 import type { Analyzer } from '../src/analyze/types.js';
 import { cweDistance } from '../src/cwe/hierarchy.js';
 import { loadTrainingPairs, type TrainingPair } from '../src/eval/training-pairs.js';
@@ -14,26 +14,21 @@ import { languageFamily } from '../src/lang/languages.js';
 import { evidenceOfFindings, type QueryEvidence } from '../src/retrieve/analyzer-evidence.js';
 import { cvQueryText, CV_QUERY_KINDS } from './cv-queries.js';
 
+/** What the analyzers found on one query, and how long they took. */
+type TimedEvidence = QueryEvidence & { ms: number };
+
 /** pair id → query kind → evidence. */
-export type FindingsCache = Record<string, Partial<Record<string, QueryEvidence>>>;
+export type FindingsCache = Record<string, Partial<Record<string, TimedEvidence>>>;
 
 let failures = 0;
 
-async function evidenceFor(analyzers: readonly Analyzer[], pair: TrainingPair, code: string): Promise<QueryEvidence> {
+async function evidenceFor(analyzers: readonly Analyzer[], pair: TrainingPair, code: string): Promise<TimedEvidence> {
   const started = performance.now();
-  const findings = await Promise.all(
-    analyzers.map(async (analyzer) => {
-      try {
-        const found = await analyzer.analyze({ code, language: pair.language, fileName: pair.file.split('/').at(-1) });
-        return found.map((finding) => ({ ...finding, tool: analyzer.name }));
-      } catch {
-        // A tool that times out or fails gives no evidence, as in the pipeline.
-        failures += 1;
-        return [];
-      }
-    }),
-  );
-  return { ...evidenceOfFindings(findings.flat()), ms: performance.now() - started };
+  // A tool that times out or fails gives no evidence, as in the pipeline.
+  const findings = await findingsOfAll(analyzers, { code, language: pair.language, fileName: pair.file.split('/').at(-1) }, () => {
+    failures += 1;
+  });
+  return { ...evidenceOfFindings(findings), ms: performance.now() - started };
 }
 
 async function main(): Promise<void> {
@@ -75,12 +70,12 @@ async function main(): Promise<void> {
   // evidence, and with evidence of the pair's own CWE or a relative.
   const tally = new Map<string, { n: number; any: number; exact: number; related: number; ms: number[] }>();
   for (const job of jobs) {
-    const evidence = cache[job.pair.id]?.[job.kind] as QueryEvidence;
+    const evidence = cache[job.pair.id]?.[job.kind] as TimedEvidence;
     const key = `${job.kind} ${languageFamily(job.pair.language)}`;
     const row = tally.get(key) ?? { n: 0, any: 0, exact: 0, related: 0, ms: [] };
     tally.set(key, row);
     row.n += 1;
-    row.ms.push(evidence.ms ?? 0);
+    row.ms.push(evidence.ms);
     if (evidence.cwe.length > 0) row.any += 1;
     if (evidence.cwe.includes(job.pair.cwe)) row.exact += 1;
     if (evidence.cwe.some((cwe) => (cweDistance(job.pair.cwe, cwe) ?? 9) <= 1)) row.related += 1;

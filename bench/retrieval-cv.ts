@@ -154,9 +154,6 @@ const CONFIGS: Record<string, CvConfig> = {
 };
 const DEFAULT_CONFIGS = ['corpus only', 'seed examples'];
 
-const QUERY_KINDS = CV_QUERY_KINDS;
-const queryText = cvQueryText;
-
 /** Secure sides as the seed corpus takes them: changed, not too long, duplicates merged. */
 function corpusOf(pairs: readonly TrainingPair[]): CorpusEntry[] {
   const byHash = new Map<string, CorpusEntry>();
@@ -264,8 +261,8 @@ async function runFold(
     ]);
   }
   for (const pair of heldOut) {
-    for (const kind of QUERY_KINDS) {
-      const code = queryText(pair, kind);
+    for (const kind of CV_QUERY_KINDS) {
+      const code = cvQueryText(pair, kind);
       if (code === undefined) continue;
       for (const [name, retriever] of retrievers) {
         const evidence = findings?.[pair.id]?.[kind];
@@ -296,15 +293,15 @@ function renderTable(results: Results): string {
     });
   const n = (key: string) => [...results.values()][0]?.get(key)?.n ?? 0;
   const lines = [
-    `| retriever | ${QUERY_KINDS.map((kind) => `${kind} macro`).join(' | ')} | ${columns.map((key) => `${key.replace('|', ' ')} (${n(key)})`).join(' | ')} |`,
-    `| --- | ${[...QUERY_KINDS, ...columns].map(() => '---').join(' | ')} |`,
+    `| retriever | ${CV_QUERY_KINDS.map((kind) => `${kind} macro`).join(' | ')} | ${columns.map((key) => `${key.replace('|', ' ')} (${n(key)})`).join(' | ')} |`,
+    `| --- | ${[...CV_QUERY_KINDS, ...columns].map(() => '---').join(' | ')} |`,
   ];
   for (const [name, byKey] of results) {
     const cells = columns.map((key) => {
       const tally = byKey.get(key);
       return tally && tally.n > 0 ? (tally.hits / tally.n).toFixed(3) : '–';
     });
-    lines.push(`| ${name} | ${QUERY_KINDS.map((kind) => macroAccuracy(byKey, kind).toFixed(3)).join(' | ')} | ${cells.join(' | ')} |`);
+    lines.push(`| ${name} | ${CV_QUERY_KINDS.map((kind) => macroAccuracy(byKey, kind).toFixed(3)).join(' | ')} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import { readCweExamples } from '../src/corpus/cwe-examples.js';
 import { openRetrievalIndex, type RetrievalIndex } from '../src/retrieve/open-index.js';
 import { Retriever, type RetrievalMode } from '../src/retrieve/retriever.js';
 import { renderMarkdown } from './retrieval-report.js';
-import { analyzersFor, defaultAnalyzers } from '../src/analyze/registry.js';
+import { analyzersFor, defaultAnalyzers, findingsOfAll } from '../src/analyze/registry.js';
 import { evidenceOfFindings, type QueryEvidence } from '../src/retrieve/analyzer-evidence.js';
 import { runScaleBenchmark } from './scale.js';
 
@@ -56,16 +56,9 @@ async function analyzerEvidence(sets: readonly NamedQuerySet[]): Promise<{ byQue
     const analyzers = await analyzersFor(query.language, all);
     if (analyzers.length === 0) continue;
     const started = performance.now();
-    const findings = await Promise.all(
-      analyzers.map((analyzer) =>
-        analyzer.analyze({ code: query.code, language: query.language }).then(
-          (found) => found.map((finding) => ({ ...finding, tool: analyzer.name })),
-          () => [],
-        ),
-      ),
-    );
+    const findings = await findingsOfAll(analyzers, { code: query.code, language: query.language }, () => undefined);
     times.push(performance.now() - started);
-    byQuery.set(query.id, evidenceOfFindings(findings.flat()));
+    byQuery.set(query.id, evidenceOfFindings(findings));
   }
   times.sort((a, b) => a - b);
   return { byQuery, latency: { n: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) } };

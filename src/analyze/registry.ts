@@ -7,7 +7,7 @@ import { CppcheckAnalyzer } from './cppcheck.js';
 import { EslintAnalyzer } from './eslint.js';
 import { FlawfinderAnalyzer } from './flawfinder.js';
 import { GccAnalyzer } from './gcc.js';
-import type { Analyzer } from './types.js';
+import type { AnalyzeInput, Analyzer, Finding } from './types.js';
 
 export { compareFindings, findingKey, type FindingsDiff } from './compare-findings.js';
 
@@ -35,4 +35,30 @@ export async function analyzersFor(language: Language, analyzers: readonly Analy
   const handling = analyzers.filter((analyzer) => analyzer.languages.includes(language));
   const usable = await Promise.all(handling.map((analyzer) => analyzer.available().catch(() => false)));
   return handling.filter((_, index) => usable[index]);
+}
+
+/** A finding with the name of the analyzer that reported it. */
+export type ToolFinding = Finding & { tool: string };
+
+/**
+ * Every analyzer's findings on the input, run side by side, each tagged with its analyzer's name.
+ * An analyzer that fails fails the call, unless `onFailure` is given: its findings are then none.
+ */
+export async function findingsOfAll(
+  analyzers: readonly Analyzer[],
+  input: AnalyzeInput,
+  onFailure?: (analyzer: Analyzer, error: unknown) => void,
+): Promise<ToolFinding[]> {
+  const results = await Promise.all(
+    analyzers.map(async (analyzer) => {
+      try {
+        return (await analyzer.analyze(input)).map((finding) => ({ ...finding, tool: analyzer.name }));
+      } catch (error) {
+        if (!onFailure) throw error;
+        onFailure(analyzer, error);
+        return [];
+      }
+    }),
+  );
+  return results.flat();
 }

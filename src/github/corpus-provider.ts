@@ -11,8 +11,6 @@ import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
 import { isBundledCorpusDir } from '../corpus/location.js';
 import { ReadOnlyCorpusStore } from '../corpus/read-only-store.js';
 
-/** Why the App does not write the bundled seed, as the check run, the logs and the page say it. */
-export const SEED_READ_ONLY = 'the corpus is the seed bundled with SecCoder (set SECCODER_CORPUS to a folder of yours to let the App write to it)';
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
 import type { CorpusStore } from '../corpus/types.js';
 import { writeChunksAtomic } from '../fs/atomic-write.js';
@@ -22,6 +20,9 @@ import { openRetrievalIndex, retrieverFor } from '../retrieve/open-index.js';
 import type { CorpusLocation } from '../config/options.js';
 import type { GitHubClient } from './review/gather.js';
 import type { DemonstrationSource } from '../harden/harden-target.js';
+
+/** Why the App does not write the bundled seed, as the check run, the logs and the page say it. */
+export const SEED_READ_ONLY = 'the corpus is the seed bundled with SecCoder (set SECCODER_CORPUS to a folder of yours to let the App write to it)';
 
 /** Retrieval over one corpus as it is now, and how many secure examples it holds. */
 export interface CorpusRetrieval {

@@ -5,7 +5,7 @@
 // for one ready-made target (the eval's scenarios), through `hardenTarget`.
 import { cweWithName } from '../cwe/names.js';
 import { mentionsWeakness } from '../cwe/same-weakness.js';
-import { analyzersFor, compareFindings } from '../analyze/registry.js';
+import { analyzersFor, compareFindings, findingsOfAll, type ToolFinding } from '../analyze/registry.js';
 import { GATE_NOT_JUDGED_RULES } from '../analyze/secure-gate.js';
 import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type Finding } from '../analyze/types.js';
 import type { Target } from '../detect/types.js';
@@ -85,23 +85,20 @@ function reasonSentence(target: Target, cwe: string[], demos: Demonstration[]): 
   return `Rewrites \`${target.function.name}\` to remove ${weakness}${alert}${from}.`;
 }
 
-/** Each analyzer's findings, tagged with its name. */
-async function findingsOf(analyzers: readonly Analyzer[], code: string, target: Target): Promise<(Finding & { tool: string })[]> {
-  const results = await Promise.all(
-    analyzers.map((analyzer) => analyzer.analyze({ code, language: target.language, fileName: target.path.split('/').at(-1) })),
-  );
-  return results.flatMap((findings, index) => findings.map((finding) => ({ ...finding, tool: analyzers[index]?.name ?? 'analyzer' })));
+/** Each analyzer's findings on `code`, tagged with its name. */
+function findingsOf(analyzers: readonly Analyzer[], code: string, target: Target): Promise<ToolFinding[]> {
+  return findingsOfAll(analyzers, { code, language: target.language, fileName: target.path.split('/').at(-1) });
 }
 
 /** Findings of the original the rewrite no longer has, for the comment (not "could not analyze" ones). */
-function resolvedFindings(baseline: readonly (Finding & { tool: string })[], findings: readonly Finding[]): ResolvedFinding[] {
+function resolvedFindings(baseline: readonly ToolFinding[], findings: readonly Finding[]): ResolvedFinding[] {
   return compareFindings(baseline, findings)
     .removed.filter((finding) => !NOT_ANALYZED_RULES.has(finding.ruleId) && !REFUSED_RULES.has(finding.ruleId))
     .map((finding) => ({ tool: (finding as Finding & { tool: string }).tool, ruleId: finding.ruleId, message: finding.message, cwe: finding.cwe }));
 }
 
 /** The analyzers that could not analyze the code at all: it does not parse or compile alone, or they refused it. */
-function notAnalyzedBy(findings: readonly (Finding & { tool: string })[]): string[] {
+function notAnalyzedBy(findings: readonly ToolFinding[]): string[] {
   const unanalyzed = findings.filter((finding) => GATE_NOT_JUDGED_RULES.has(finding.ruleId) || REFUSED_RULES.has(finding.ruleId));
   return [...new Set(unanalyzed.map((finding) => finding.tool))];
 }
@@ -124,7 +121,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
   // The original's findings are the validation baseline; found before retrieval, they are also
   // evidence of the weakness when no alert names it (a rule that fires names a CWE).
   const analyzers = validating ? await analyzersFor(target.language, deps.analyzers ?? []) : [];
-  let baseline: (Finding & { tool: string })[] = [];
+  let baseline: ToolFinding[] = [];
   let baselineFailure: unknown;
   try {
     baseline = analyzers.length > 0 ? await findingsOf(analyzers, target.function.code, target) : [];
@@ -187,7 +184,7 @@ export async function hardenTarget(target: Target, deps: HardenDependencies, opt
     }
     if (seen.has(checked.code)) continue;
     seen.add(checked.code);
-    let findings: (Finding & { tool: string })[] = [];
+    let findings: ToolFinding[] = [];
     try {
       findings = analyzers.length > 0 ? await findingsOf(analyzers, checked.code, target) : [];
     } catch (error) {

@@ -9,7 +9,8 @@
 // pair's CWE on 52% of vulnerable Python functions (bandit), 25% of JavaScript ones (ESLint) and
 // under 1% of C ones; acc@1 .709 → .719 overall, Python .878 → .903, C unchanged. Flawfinder is
 // left out by default: its CWE-120 and CWE-134 tags fire on any strcpy or printf, not on a bug.
-import { NOT_ANALYZED_RULES, REFUSED_RULES, type Finding } from '../analyze/types.js';
+import type { ToolFinding } from '../analyze/registry.js';
+import { NOT_ANALYZED_RULES, REFUSED_RULES } from '../analyze/types.js';
 import { cweDistance } from '../cwe/hierarchy.js';
 
 /** The analyzers' findings on a query, reduced to what retrieval uses. */
@@ -18,8 +19,6 @@ export interface QueryEvidence {
   cwe: string[];
   /** Each finding that named a CWE: the tool, its rule and the CWEs. */
   tools: { tool: string; ruleId: string; cwe: string[] }[];
-  /** How long the analyzers took, when measured. */
-  ms?: number;
 }
 
 export interface AnalyzerEvidenceOptions {
@@ -32,7 +31,7 @@ export interface AnalyzerEvidenceOptions {
 export const DEFAULT_ANALYZER_EVIDENCE: Required<AnalyzerEvidenceOptions> = { strength: 3, ignoreTools: ['flawfinder'] };
 
 /** The CWEs the findings name, skipping "could not analyze" and "refused" ones, which say nothing about the code. */
-export function evidenceOfFindings(findings: readonly (Finding & { tool: string })[]): QueryEvidence {
+export function evidenceOfFindings(findings: readonly ToolFinding[]): QueryEvidence {
   const named = findings.filter((finding) => finding.cwe.length > 0 && !NOT_ANALYZED_RULES.has(finding.ruleId) && !REFUSED_RULES.has(finding.ruleId));
   return {
     cwe: [...new Set(named.flatMap((finding) => finding.cwe))],
