@@ -30,6 +30,27 @@ import type { Embedder } from '../src/embed/types.js';
 import { cvQueryText, CV_QUERY_KINDS, type CvQueryKind } from './cv-queries.js';
 import type { AnalyzerEvidenceOptions } from '../src/retrieve/analyzer-evidence.js';
 import type { FindingsCache } from './query-findings.js';
+import { cweArchivePath, xhtmlText } from '../src/cwe/mitre-documents.js';
+import { readFileSync } from 'node:fs';
+
+let goodExamples: Map<string, string[]> | undefined;
+/** MITRE's "Good" demonstrative example code per CWE (secure code of the weakness, as corpus entries are), for a variant. */
+function mitreGoodExamples(cwes: Iterable<string>): LabelledCode[] {
+  if (!goodExamples) {
+    goodExamples = new Map();
+    const xml = readFileSync(cweArchivePath(), 'utf8');
+    for (const [, attributes = '', body = ''] of xml.matchAll(/<Weakness\s([^>]*)>([^]*?)<\/Weakness>/g)) {
+      const id = /\bID="(\d+)"/.exec(attributes)?.[1];
+      if (!id) continue;
+      const codes = [...body.matchAll(/<Example_Code\s([^>]*)>([^]*?)<\/Example_Code>/g)]
+        .filter(([, codeAttributes = '']) => /\bNature="Good"/.test(codeAttributes))
+        .map(([, , code = '']) => xhtmlText(code))
+        .filter((code) => code !== '');
+      if (codes.length > 0) goodExamples.set(`CWE-${id}`, codes);
+    }
+  }
+  return [...new Set(cwes)].flatMap((cwe) => (goodExamples?.get(cwe) ?? []).map((code) => ({ code, cwe: [cwe] })));
+}
 
 /** Cosine search over labelled documents (the fold's entries, and the examples when asked). */
 async function neighbourSearch(
@@ -72,6 +93,8 @@ interface CvConfig {
    * --findings, a cache written by bench:query-findings; without it no query has evidence.
    */
   evidence?: AnalyzerEvidenceOptions | false;
+  /** Also train on MITRE's "Good" example code of each labelled CWE. */
+  mitreGood?: boolean;
 }
 
 /** P(CWE) = (1 − w)·classifier + w·share of the k BM25-nearest labelled documents with that CWE. */
@@ -140,6 +163,11 @@ const CONFIGS: Record<string, CvConfig> = {
   'nv all w.9': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { maxWeight: 0.9 } } },
   'nv all k1': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { k: 1 } } },
   'nv all k10': { ...SEED_EXAMPLES, neighbours: { from: 'all', vote: { k: 10 } } },
+  'mitre good': { ...SEED_EXAMPLES, mitreGood: true },
+  // A near copy decides: measured on queries with a fix of their file in the corpus (--group commit).
+  'nv entries .8-.95 w.9': { ...SEED_EXAMPLES, neighbours: { from: 'entries', vote: { low: 0.8, high: 0.95, maxWeight: 0.9 } } },
+  'nv entries k1 .85-.95 w1': { ...SEED_EXAMPLES, neighbours: { from: 'entries', vote: { k: 1, low: 0.85, high: 0.95, maxWeight: 1 } } },
+  'nv entries k3 .7-.9 w.9': { ...SEED_EXAMPLES, neighbours: { from: 'entries', vote: { k: 3, low: 0.7, high: 0.9, maxWeight: 0.9 } } },
   // The default before MITRE's documents and the analyzers' evidence.
   'no mitre no evidence': { ...SEED_EXAMPLES, classifier: { mitreDocuments: false }, evidence: false },
   'no mitre': { ...SEED_EXAMPLES, classifier: { mitreDocuments: false } },
@@ -241,7 +269,10 @@ async function runFold(
     ['hybrid+lang', new Retriever(entries, embedder, vectors, bm25, { mode: 'hybrid' })],
   ];
   for (const [name, config] of configs) {
-    const examples = examplesOf(training, entries, config);
+    const examples = [
+      ...examplesOf(training, entries, config),
+      ...(config.mitreGood ? mitreGoodExamples([...entries.flatMap((entry) => entry.cwe), ...training.map((pair) => pair.cwe)]) : []),
+    ];
     const trained = trainCorpusClassifier(config.examplesOnly ? [] : entries, examples, config.classifier);
     const classifier =
       trained && config.knn
@@ -260,7 +291,12 @@ async function runFold(
       }),
     ]);
   }
+  // Queries whose file or repository has a fix in this fold's corpus (only grouping by commit
+  // allows it): the case where a near neighbour may know the answer.
+  const filesInCorpus = new Set(entries.map((entry) => `${entry.source.repo ?? ''}/${entry.source.path ?? ''}`));
+  const reposInCorpus = new Set(entries.map((entry) => entry.source.repo ?? ''));
   for (const pair of heldOut) {
+    const neighbourhood = filesInCorpus.has(`${pair.repo ?? ''}/${pair.file}`) ? 'same-file' : reposInCorpus.has(pair.repo ?? '') ? 'same-repo' : undefined;
     for (const kind of CV_QUERY_KINDS) {
       const code = cvQueryText(pair, kind);
       if (code === undefined) continue;
@@ -270,6 +306,7 @@ async function runFold(
         const hit = top?.entry.cwe.includes(pair.cwe) ?? false;
         count(results, name, `${kind}|${languageFamily(pair.language)}`, hit);
         count(results, name, `${kind}|all`, hit);
+        if (neighbourhood) count(results, name, `${kind}|${neighbourhood}`, hit);
         count(results, name, `${kind}|${CWE_KEY}${pair.cwe}`, hit);
       }
     }

@@ -25,6 +25,7 @@ export async function openIndexForCli(options: IndexCliOptions): Promise<Retriev
     });
     progress.stop();
     for (const problem of index.problems) console.error(`warning: ${formatProblem(problem)}`);
+    if (index.status.notSaved) console.error(`warning: the index is not saved and will be built again next time: ${index.status.notSaved}`);
     const { status } = index;
     if (status.action !== 'loaded') {
       console.error(`index ${status.action}${status.reason ? ` (${status.reason})` : ''}: ${status.embedded} entries embedded with ${index.embedder.id}`);

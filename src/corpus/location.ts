@@ -2,6 +2,7 @@
 // holds a corpus, else the seed corpus shipped with SecCoder. Writers (`corpus add`) need a corpus
 // of the user's: the bundled seed is never written to.
 import { existsSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SeedCorpusWriteError } from './errors.js';
@@ -34,6 +35,17 @@ function canonical(path: string): string {
 /** Whether `dir` is the seed corpus bundled with SecCoder (symbolic links resolved). */
 export function isBundledCorpusDir(dir: string): boolean {
   return canonical(dir) === canonical(bundledCorpusDir());
+}
+
+/**
+ * Where SecCoder keeps what it derives from a corpus that is not the user's to write (the bundled
+ * seed's index, mirrors of corpora kept in repositories): $SECCODER_CACHE_DIR, else
+ * $XDG_CACHE_HOME/seccoder, else ~/.cache/seccoder. The package folder itself may be read-only
+ * (a global install, an image) and is never written.
+ */
+export function seccoderCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SECCODER_CACHE_DIR) return resolve(env.SECCODER_CACHE_DIR);
+  return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'seccoder');
 }
 
 /**

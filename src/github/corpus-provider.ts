@@ -8,7 +8,7 @@ import type { Octokit } from '@octokit/rest';
 import { CorpusNotFoundError } from '../corpus/errors.js';
 import { serializeEntry } from '../corpus/jsonl.js';
 import { CORPUS_FILE, LocalCorpusStore } from '../corpus/local-store.js';
-import { isBundledCorpusDir } from '../corpus/location.js';
+import { isBundledCorpusDir, seccoderCacheDir } from '../corpus/location.js';
 import { ReadOnlyCorpusStore } from '../corpus/read-only-store.js';
 
 import { GitHubRepoCorpusStore } from '../corpus/repo-store.js';
@@ -45,7 +45,7 @@ export interface CorpusProvider {
 export interface CorpusProviderOptions {
   /** The app's corpus folder; `local` locations with a folder are below it. */
   root: string;
-  /** Where repository corpora are mirrored and indexed. Default `<root>/.repositories`. */
+  /** Where repository corpora are mirrored and indexed. Default `<root>/.repositories`, or SecCoder's cache folder when the root is the bundled seed. */
   cacheDir?: string;
 }
 
@@ -88,7 +88,9 @@ async function mirror(file: string, text: string): Promise<void> {
 
 export function createCorpusProvider(options: CorpusProviderOptions): CorpusProvider {
   const root = resolve(options.root);
-  const cacheDir = resolve(options.cacheDir ?? join(root, '.repositories'));
+  // With no corpus of the operator's the App runs on the bundled seed: read, never written.
+  const seedRoot = isBundledCorpusDir(root);
+  const cacheDir = resolve(options.cacheDir ?? (seedRoot ? join(seccoderCacheDir(), 'repositories') : join(root, '.repositories')));
   const cache = new IndexCache();
   /** The corpus commit each repository mirror was last written from. */
   const mirrored = new Map<string, string>();
@@ -98,8 +100,7 @@ export function createCorpusProvider(options: CorpusProviderOptions): CorpusProv
         // The config schema only admits relative folders without `..` or hidden segments.
         const dir = location.folder ? join(root, location.folder) : root;
         const local = new LocalCorpusStore(dir);
-        // With no corpus of the operator's the App runs on the bundled seed: read, never written.
-        const store = isBundledCorpusDir(dir) ? new ReadOnlyCorpusStore(local, SEED_READ_ONLY) : local;
+        const store = seedRoot ? new ReadOnlyCorpusStore(local, SEED_READ_ONLY) : local;
         return { store, retrieval: () => cache.open(dir) };
       }
       const store = new GitHubRepoCorpusStore({ octokit: octokit as Octokit, owner: location.owner, repo: location.repo });

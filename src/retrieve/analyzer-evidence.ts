@@ -9,8 +9,8 @@
 // pair's CWE on 52% of vulnerable Python functions (bandit), 25% of JavaScript ones (ESLint) and
 // under 1% of C ones; acc@1 .709 → .719 overall, Python .878 → .903, C unchanged. Flawfinder is
 // left out by default: its CWE-120 and CWE-134 tags fire on any strcpy or printf, not on a bug.
-import type { ToolFinding } from '../analyze/registry.js';
-import { NOT_ANALYZED_RULES, REFUSED_RULES } from '../analyze/types.js';
+import { analyzersFor, findingsOfAll, type ToolFinding } from '../analyze/registry.js';
+import { NOT_ANALYZED_RULES, REFUSED_RULES, type Analyzer, type AnalyzeInput } from '../analyze/types.js';
 import { cweDistance } from '../cwe/hierarchy.js';
 
 /** The analyzers' findings on a query, reduced to what retrieval uses. */
@@ -37,6 +37,21 @@ export function evidenceOfFindings(findings: readonly ToolFinding[]): QueryEvide
     cwe: [...new Set(named.flatMap((finding) => finding.cwe))],
     tools: named.map((finding) => ({ tool: finding.tool, ruleId: finding.ruleId, cwe: finding.cwe })),
   };
+}
+
+/**
+ * The evidence of the analyzers installed here for the input's language, as the review pipeline
+ * gathers it (an analyzer that fails is reported to `onFailure` and counts as silent), for
+ * callers that retrieve outside a review (`seccoder retrieve --analyzers`).
+ */
+export async function analyzerEvidenceOf(
+  input: AnalyzeInput,
+  analyzers: readonly Analyzer[],
+  onFailure: (analyzer: Analyzer, error: unknown) => void,
+): Promise<{ evidence: QueryEvidence; ran: string[] }> {
+  const usable = await analyzersFor(input.language, analyzers);
+  const findings = await findingsOfAll(usable, input, onFailure);
+  return { evidence: evidenceOfFindings(findings), ran: usable.map((analyzer) => analyzer.name) };
 }
 
 /** P(CWE) over `classes` after weighing the evidence (unchanged when it names nothing related to a class). */

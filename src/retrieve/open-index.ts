@@ -19,8 +19,9 @@ import { Retriever, type RetrievalMode } from './retriever.js';
 import { readAudit, retiredIds } from '../corpus/audit.js';
 import { acceptanceByEntry, readFeedback } from '../corpus/feedback.js';
 import { acceptancePrior } from './acceptance-prior.js';
+import { defaultIndexRoot, writableFolder } from './index-location.js';
 
-export const INDEX_FOLDER = '.index';
+export { INDEX_FOLDER } from './index-location.js';
 
 /** The default embedder is retrained once the corpus has grown by this factor since training. */
 const DEFAULT_RETRAIN_GROWTH = 1.5;
@@ -34,6 +35,8 @@ export interface OpenIndexOptions {
   rebuild?: boolean;
   /** Do not write the index back (read-only corpus folders). */
   persist?: boolean;
+  /** Where the index is kept (default `defaultIndexRoot`: the corpus's `.index/`, or the cache for the bundled seed). */
+  indexRoot?: string;
   hnsw?: HnswOptions;
   onProgress?: IndexProgress;
 }
@@ -44,6 +47,8 @@ export interface IndexStatus {
   reason?: string;
   embedded: number;
   dir: string;
+  /** Why the index was built in memory only and not saved (its folder cannot be written), if so. */
+  notSaved?: string;
 }
 
 export interface RetrievalIndex {
@@ -72,7 +77,7 @@ function retrainReason(trained: { entries: number; corpusHash: string }, entries
 async function defaultEmbedderFor(
   entries: CorpusEntry[],
   dir: string,
-  options: OpenIndexOptions,
+  options: OpenIndexOptions & { persist: boolean },
 ): Promise<{ embedder: DefaultEmbedder; retrainedBecause?: string }> {
   const embedderDir = join(dir, 'embedder');
   let retrainedBecause = 'rebuild requested';
@@ -92,7 +97,7 @@ async function defaultEmbedderFor(
     { entries: entries.length, corpusHash: corpusHash(entries) },
   );
   options.onProgress?.('train', 1, 1);
-  if (options.persist !== false) await embedder.save(embedderDir);
+  if (options.persist) await embedder.save(embedderDir);
   return { embedder, retrainedBecause };
 }
 
@@ -111,9 +116,13 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   const store = new LocalCorpusStore(options.corpusDir);
   const { entries, problems } = await store.read();
   const choice = options.embedder ?? { kind: 'default' };
-  const dir = join(store.dir, INDEX_FOLDER, embedderKey(choice));
+  const root = options.indexRoot ?? defaultIndexRoot(store.dir);
+  const dir = join(root, embedderKey(choice));
+  // An index that cannot be saved still serves this run; the user is told why it will be built again.
+  const notSaved = options.persist === false ? undefined : await writableFolder(root);
+  const persist = options.persist !== false && notSaved === undefined;
   const chosen: { embedder: Embedder; retrainedBecause?: string } =
-    choice.kind === 'default' ? await defaultEmbedderFor(entries, dir, options) : { embedder: await OnnxEmbedder.load(choice.dir) };
+    choice.kind === 'default' ? await defaultEmbedderFor(entries, dir, { ...options, persist }) : { embedder: await OnnxEmbedder.load(choice.dir) };
   const { embedder } = chosen;
 
   const manifest = options.rebuild ? undefined : await readIndexManifest(dir);
@@ -144,7 +153,8 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
     const reason = options.rebuild ? 'rebuild requested' : (chosen.retrainedBecause ?? (verdict.action === 'rebuild' ? verdict.reason : undefined));
     status = { action: 'built', reason, embedded: entries.length, dir };
   }
-  if (status.action !== 'loaded' && options.persist !== false) {
+  if (notSaved) status.notSaved = notSaved;
+  if (status.action !== 'loaded' && persist) {
     await vectors.save(dir);
     await writeIndexManifest(dir, {
       embedderId: embedder.id,
@@ -160,7 +170,7 @@ export async function openRetrievalIndex(options: OpenIndexOptions): Promise<Ret
   // retriever skips it); only the classifier, cheap to train, learns without it.
   const retired = retiredIds((await readAudit(store)).records);
   const live = retired.size === 0 ? entries : entries.filter((entry) => !retired.has(entry.id));
-  const classifier = await classifierFor(live, options.persist === false ? undefined : dir, examples);
+  const classifier = await classifierFor(live, persist ? dir : undefined, examples);
   const prior = acceptancePrior(acceptanceByEntry((await readFeedback(store)).records));
   return { entries, problems, embedder, vectors, bm25, classifier, status, retired, prior };
 }

@@ -67,6 +67,39 @@ describe('seccoder CLI', () => {
     expect(human.stdout).toMatch(/^2 secure demonstrations for .*app\.py \(python\), cwe-aware retrieval over \d+ entries:\n1\. \S+ {2}CWE-\d+/);
   });
 
+  it('weighs what the analyzers find with --analyzers, as harden does', async () => {
+    // Mostly file handling (CWE-22's tokens), with the SQL injection bandit names (B608).
+    const file = join(tempDir(), 'upload.py');
+    writeFileSync(
+      file,
+      [
+        'import os',
+        '',
+        'def read_upload(base_dir, filename, db):',
+        '    path = os.path.join(base_dir, filename)',
+        '    with open(path) as handle:',
+        '        content = handle.read()',
+        `    db.execute("INSERT INTO uploads (name, body) VALUES ('%s', '%s')" % (filename, content))`,
+        '    return os.path.basename(path)',
+        '',
+      ].join('\n'),
+    );
+    type Output = { evidence?: { cwe: string[]; tools: { tool: string; ruleId: string }[] }; results: { cwe: string[]; score: number }[] };
+    const plain = JSON.parse((await runCli(['retrieve', '--file', file, '-k', '5', '--corpus', corpus, '--json'])).stdout) as Output;
+    const weighed = JSON.parse((await runCli(['retrieve', '--file', file, '-k', '5', '--corpus', corpus, '--json', '--analyzers'])).stdout) as Output;
+    expect(plain.evidence).toBeUndefined();
+    expect(weighed.evidence).toEqual({ cwe: ['CWE-89'], tools: [expect.objectContaining({ tool: 'bandit', ruleId: 'B608', cwe: ['CWE-89'] })] });
+    expect(weighed.results[0]?.cwe).toContain('CWE-89');
+    const sqlScore = (output: Output) => output.results.find((demo) => demo.cwe.includes('CWE-89'))?.score ?? -Infinity;
+    expect(sqlScore(weighed)).toBeGreaterThan(sqlScore(plain));
+
+    const human = await runCli(['retrieve', '--file', file, '-k', '1', '--corpus', corpus, '--analyzers']);
+    expect(human.stdout).toMatch(/^analyzer evidence: bandit B608 \(CWE-89\)$/m);
+    const known = await runCli(['retrieve', '--file', file, '-k', '1', '--corpus', corpus, '--analyzers', '--cwe', 'CWE-22', '--json']);
+    expect(known.stderr).toMatch(/--cwe names the weakness, so the analyzers are not run/);
+    expect((JSON.parse(known.stdout) as Output).evidence).toBeUndefined();
+  });
+
   it('puts a known CWE first', async () => {
     const file = join(tempDir(), 'release.c');
     writeFileSync(file, UAF);
@@ -162,6 +195,10 @@ describe('seccoder CLI', () => {
       [['retrieve', '--file', join(ROOT, 'package.json'), '--language', 'py', '--corpus', join(dir, 'nowhere')], /corpus not found at .*nowhere/],
       [['corpus', 'stats', '--corpus', join(dir, 'nowhere')], /corpus not found/],
       [['retrieve', '--corpus', corpus], /give exactly one of --file <path> or --queries <path>/],
+      [
+        ['retrieve', '--file', join(ROOT, 'examples', 'flask_sqli.py'), '--mode', 'bm25', '--analyzers', '--corpus', corpus],
+        /--analyzers weighs evidence in cwe-aware retrieval only, not --mode bm25/,
+      ],
       [['retrieve', '--file', join(ROOT, 'package.json'), '--language', 'py', '--embedder', 'bert', '--corpus', corpus], /invalid embedder "bert"/],
       [['index', '--embedder', `onnx:${join(dir, 'no-model')}`, '--corpus', corpus], /no-model/],
       // A SecCoderError's hint follows its message in parentheses.

@@ -1,9 +1,12 @@
-// Where `corpus add` may write: a corpus of the user's, never the seed corpus bundled with SecCoder.
+// Where `corpus add` may write: a corpus of the user's, never the seed corpus bundled with SecCoder;
+// and where the seed is indexed instead of its own folder.
 import { mkdirSync, symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SeedCorpusWriteError } from '../../src/corpus/errors.js';
-import { bundledCorpusDir, resolveCorpusDir, writableCorpusDir } from '../../src/corpus/location.js';
+import { bundledCorpusDir, resolveCorpusDir, seccoderCacheDir, writableCorpusDir } from '../../src/corpus/location.js';
+import { defaultIndexRoot } from '../../src/retrieve/index-location.js';
 import { ROOT } from '../helpers/cli.js';
 import { useTempDirs } from '../helpers/temp-dir.js';
 
@@ -38,5 +41,23 @@ describe('writableCorpusDir', () => {
     expect(() => writableCorpusDir(undefined, { SECCODER_CORPUS: link })).toThrow(SeedCorpusWriteError);
     process.chdir(ROOT);
     expect(() => writableCorpusDir(undefined, {})).toThrow(SeedCorpusWriteError);
+  });
+});
+
+describe("SecCoder's cache folder, where the bundled seed is indexed", () => {
+  it('is $SECCODER_CACHE_DIR, else $XDG_CACHE_HOME/seccoder, else ~/.cache/seccoder', () => {
+    expect(seccoderCacheDir({ SECCODER_CACHE_DIR: '/var/cache/sc', XDG_CACHE_HOME: '/x' })).toBe('/var/cache/sc');
+    expect(seccoderCacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/seccoder');
+    expect(seccoderCacheDir({})).toBe(join(homedir(), '.cache', 'seccoder'));
+  });
+
+  it("indexes the seed there (however it is named) and a user's corpus beside it", () => {
+    const link = join(tempDir(), 'seed-link');
+    symlinkSync(bundledCorpusDir(), link);
+    const env = { SECCODER_CACHE_DIR: '/var/cache/sc' };
+    expect(defaultIndexRoot(bundledCorpusDir(), env)).toBe('/var/cache/sc/seed-index');
+    expect(defaultIndexRoot(link, env)).toBe('/var/cache/sc/seed-index');
+    const own = tempDir();
+    expect(defaultIndexRoot(own, env)).toBe(join(own, '.index'));
   });
 });

@@ -235,6 +235,28 @@ describe('openRetrievalIndex', () => {
     expect(await readIndexManifest(indexDir(corpus))).toBeUndefined();
   });
 
+  it('keeps the index where indexRoot says, and serves without saving when that folder cannot be created', async () => {
+    const corpus = await corpusDir();
+    const elsewhere = join(temp.make(), 'indexes');
+    const kept = await openRetrievalIndex({ corpusDir: corpus, indexRoot: elsewhere });
+    expect(kept.status).toMatchObject({ action: 'built', dir: join(elsewhere, 'default') });
+    expect(kept.status.notSaved).toBeUndefined();
+    expect(await readIndexManifest(join(elsewhere, 'default'))).toBeDefined();
+    expect(existsSync(join(corpus, INDEX_FOLDER))).toBe(false);
+    expect((await openRetrievalIndex({ corpusDir: corpus, indexRoot: elsewhere })).status.action).toBe('loaded');
+
+    // A file where a folder should be: mkdir fails for root too, as a read-only image would.
+    const blocker = join(temp.make(), 'not-a-folder');
+    await writeFile(blocker, 'x');
+    const unsaved = await openRetrievalIndex({ corpusDir: corpus, indexRoot: join(blocker, 'indexes') });
+    expect(unsaved.status.action).toBe('built');
+    expect(unsaved.status.notSaved).toMatch(/^cannot create .*not-a-folder\/indexes \(ENOTDIR\)$/);
+    expect(unsaved.vectors.size).toBe(SNIPPETS.length);
+    expect(unsaved.classifier).toBeDefined();
+    const [query] = await unsaved.embedder.embed([SNIPPETS[0]!.code]);
+    expect(unsaved.vectors.search(query!, 1)[0]!.label).toBe(0);
+  });
+
   it('reports bad corpus lines as problems and indexes the rest', async () => {
     const corpus = await corpusDir();
     const file = join(corpus, 'corpus.jsonl');

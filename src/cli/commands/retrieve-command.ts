@@ -1,11 +1,14 @@
 // `seccoder retrieve`: the secure demonstrations closest to a file, or to each query of a JSONL
 // batch (so tools outside the project can evaluate the retriever).
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { normalizeCwe } from '../../cwe/id.js';
 import { cweLegend } from '../../cwe/names.js';
 import { languageFromPath, parseLanguage, UnknownLanguageError, type Language } from '../../lang/languages.js';
-import type { Demonstration, Retriever } from '../../retrieve/retriever.js';
+import type { Demonstration, RetrievalQuery, Retriever } from '../../retrieve/retriever.js';
+import { defaultAnalyzers } from '../../analyze/registry.js';
+import { analyzerEvidenceOf, type QueryEvidence } from '../../retrieve/analyzer-evidence.js';
 import { openIndexForCli, parseMode, retrieverFor } from '../open-retriever.js';
 import { readInputFile } from '../read-input.js';
 import { withIndexOptions, type IndexOptions } from '../shared-options.js';
@@ -20,6 +23,7 @@ interface RetrieveOptions extends IndexOptions {
   json?: boolean;
   mode: string;
   code: boolean;
+  analyzers?: boolean;
 }
 
 const querySchema = z.object({
@@ -64,7 +68,24 @@ function languageOf(given: string | undefined, path: string): Language {
   return detected;
 }
 
-async function runBatch(retriever: Retriever, path: string, k: number): Promise<void> {
+/**
+ * The analyzers' evidence on a query, as `harden` and the App gather it: only when no CWE is
+ * known, since a known CWE already decides the ranking. Failures are warnings on stderr.
+ */
+async function evidenceFor(code: string, language: Language | undefined, cwe: string | undefined, fileName?: string): Promise<QueryEvidence | undefined> {
+  if (cwe !== undefined || language === undefined) return undefined;
+  const { evidence } = await analyzerEvidenceOf({ code, language, fileName }, defaultAnalyzers(), (analyzer, error) =>
+    console.error(`warning: ${analyzer.name} could not analyze the query, so it is no evidence: ${(error as Error).message}`),
+  );
+  return evidence;
+}
+
+function describeEvidence(evidence: QueryEvidence): string {
+  if (evidence.tools.length === 0) return 'analyzer evidence: none (no finding names a CWE)';
+  return `analyzer evidence: ${evidence.tools.map((hit) => `${hit.tool} ${hit.ruleId} (${hit.cwe.join(', ')})`).join('; ')}`;
+}
+
+async function runBatch(retriever: Retriever, path: string, k: number, analyzers: boolean): Promise<void> {
   const lines = (await readInputFile(path)).split('\n');
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
@@ -89,8 +110,9 @@ async function runBatch(retriever: Retriever, path: string, k: number): Promise<
       console.log(JSON.stringify({ id, line: index + 1, error: reason }));
       continue;
     }
-    const results = await retriever.retrieve({ code: query.code, language, cwe, k: query.k ?? k });
-    console.log(JSON.stringify({ id: query.id, results: results.map(resultJson) }));
+    const evidence = analyzers ? await evidenceFor(query.code, language, cwe) : undefined;
+    const results = await retriever.retrieve({ code: query.code, language, cwe, k: query.k ?? k, ...(evidence ? { evidence } : {}) });
+    console.log(JSON.stringify({ id: query.id, ...(evidence ? { evidence } : {}), results: results.map(resultJson) }));
   }
 }
 
@@ -103,6 +125,7 @@ export function registerRetrieveCommand(program: Command): void {
     .option('--cwe <id>', 'known weakness (e.g. from an alert): demonstrations of it rank first')
     .option('-k <n>', 'number of demonstrations', '5')
     .option('--mode <mode>', 'cwe-aware | hybrid | dense | bm25', 'cwe-aware')
+    .option('--analyzers', "cwe-aware: run the language's analyzers on the query and weigh what they find, as harden and the App do")
     .option('--json', 'print JSON')
     .option('--no-code', "do not print the demonstrations' code")
     .action(async (options: RetrieveOptions) => {
@@ -110,10 +133,12 @@ export function registerRetrieveCommand(program: Command): void {
       const k = Number(options.k);
       if (!Number.isInteger(k) || k <= 0) throw new UsageError(`-k must be a positive integer, got ${options.k}`);
       const mode = parseMode(options.mode);
+      const analyzers = options.analyzers === true;
+      if (analyzers && mode !== 'cwe-aware') throw new UsageError(`--analyzers weighs evidence in cwe-aware retrieval only, not --mode ${mode}`);
       if (options.queries) {
         if (!options.json) throw new UsageError('--queries prints JSON Lines: add --json');
         const retriever = retrieverFor(await openIndexForCli(options), mode);
-        await runBatch(retriever, options.queries, k);
+        await runBatch(retriever, options.queries, k, analyzers);
         return;
       }
       const path = options.file as string;
@@ -121,14 +146,18 @@ export function registerRetrieveCommand(program: Command): void {
       const language = languageOf(options.language, path);
       const cwe = options.cwe ? normalizeCwe(options.cwe) : undefined;
       const index = await openIndexForCli(options);
-      const results = await retrieverFor(index, mode).retrieve({ code, language, cwe, k });
+      if (analyzers && cwe) console.error('note: --cwe names the weakness, so the analyzers are not run (as in harden and the App)');
+      const evidence = analyzers ? await evidenceFor(code, language, cwe, basename(path)) : undefined;
+      const query: RetrievalQuery = { code, language, cwe, k, ...(evidence ? { evidence } : {}) };
+      const results = await retrieverFor(index, mode).retrieve(query);
       if (options.json) {
-        console.log(JSON.stringify({ file: path, language, cwe, mode, results: results.map(resultJson) }, null, 2));
+        console.log(JSON.stringify({ file: path, language, cwe, mode, ...(evidence ? { evidence } : {}), results: results.map(resultJson) }, null, 2));
         return;
       }
       console.log(
         `${results.length} secure demonstrations for ${path} (${language}${cwe ? `, ${cwe}` : ''}), ${mode} retrieval over ${index.entries.length} entries:`,
       );
+      if (evidence) console.log(describeEvidence(evidence));
       results.forEach((demo, i) => console.log(formatDemonstration(demo, i + 1, options.code)));
       for (const line of cweLegend([...(cwe ? [cwe] : []), ...results.flatMap((demo) => demo.entry.cwe)])) console.log(line);
     });

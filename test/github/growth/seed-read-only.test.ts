@@ -3,12 +3,14 @@
 // an owner, and a write that gets through anyway is refused with the seed error. GitHub mocked
 // with nock; the real corpus provider over the real bundled corpus folder.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundledCorpusDir } from '../../../src/corpus/location.js';
 import { SeedCorpusWriteError } from '../../../src/corpus/errors.js';
 import { createCorpusProvider, SEED_READ_ONLY } from '../../../src/github/corpus-provider.js';
+import { readIndexManifest } from '../../../src/retrieve/index-manifest.js';
 import { VIEWS_PULL } from '../../fixtures/github/merge-events.js';
 import { makeEntry } from '../../helpers/entries.js';
 import { useHttpMocks } from '../../helpers/http-mocks.js';
@@ -32,6 +34,33 @@ function seedFiles(): Record<string, string> {
 }
 
 describe('the bundled seed corpus in the App', () => {
+  let cache: string;
+  beforeEach(() => {
+    cache = mkdtempSync(join(tmpdir(), 'seed-cache-test-'));
+    process.env.SECCODER_CACHE_DIR = cache;
+  });
+  afterEach(() => {
+    delete process.env.SECCODER_CACHE_DIR;
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it("is indexed in SecCoder's cache folder, not in the package", async () => {
+    const packageIndex = join(bundledCorpusDir(), '.index', 'default', 'manifest.json');
+    const packageIndexBefore = existsSync(packageIndex) ? statSync(packageIndex).mtimeMs : undefined;
+    const seed = createCorpusProvider({ root: bundledCorpusDir() }).corpusFor({ store: 'local' }, testOctokit());
+    const retrieval = await seed.retrieval();
+    expect(retrieval.corpusSize).toBeGreaterThan(100);
+    const manifest = await readIndexManifest(join(cache, 'seed-index', 'default'));
+    expect(manifest?.entryIds.length).toBe(retrieval.corpusSize);
+    expect(existsSync(packageIndex) ? statSync(packageIndex).mtimeMs : undefined).toBe(packageIndexBefore);
+    const [top] = await retrieval.retriever.retrieve({
+      code: 'def find(db, name):\n    return db.execute("SELECT * FROM t WHERE n = \'%s\'" % name)',
+      language: 'python',
+      k: 1,
+    });
+    expect(top?.entry.cwe).toContain('CWE-89');
+  }, 180_000);
+
   it('is opened read-only, and a folder of the operator is not', () => {
     const seed = createCorpusProvider({ root: bundledCorpusDir() }).corpusFor({ store: 'local' }, testOctokit());
     expect(seed.store.readOnly).toBe(SEED_READ_ONLY);
