@@ -6,6 +6,7 @@ import type { CorpusEntry } from '../../src/corpus/entry.js';
 import { corpusHash } from '../../src/corpus/hash.js';
 import { judgeManifest, MANIFEST_FILE, readIndexManifest, type IndexManifest } from '../../src/retrieve/index-manifest.js';
 import { INDEX_FOLDER, openRetrievalIndex } from '../../src/retrieve/open-index.js';
+import { writableFolder } from '../../src/retrieve/index-location.js';
 import { appendEntries, snippetEntries, tempDirs } from '../fixtures/retrieval-corpus.js';
 import { EXTRA_SNIPPETS, SNIPPETS } from '../fixtures/secure-snippets.js';
 
@@ -255,6 +256,13 @@ describe('openRetrievalIndex', () => {
     expect(unsaved.classifier).toBeDefined();
     const [query] = await unsaved.embedder.embed([SNIPPETS[0]!.code]);
     expect(unsaved.vectors.search(query!, 1)[0]!.label).toBe(0);
+  });
+
+  it('fails to create an index folder under /proc with a reason, where a recursive mkdir never settles', async () => {
+    expect(await writableFolder('/proc/seccoder-test/seed-index')).toBe('cannot create /proc/seccoder-test/seed-index (ENOENT)');
+    const nested = join(temp.make(), 'a', 'b', 'c');
+    expect(await writableFolder(nested)).toBeUndefined();
+    expect(existsSync(nested)).toBe(true);
   });
 
   it('reports bad corpus lines as problems and indexes the rest', async () => {
