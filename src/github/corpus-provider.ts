@@ -28,6 +28,8 @@ export const SEED_READ_ONLY = 'the corpus is the seed bundled with SecCoder (set
 export interface CorpusRetrieval {
   retriever: DemonstrationSource;
   corpusSize: number;
+  /** Why the index could not be saved (it is rebuilt at every start), if so. */
+  notSaved?: string;
 }
 
 /** One corpus: where it is written, and retrieval over it as it is now. */
@@ -68,9 +70,10 @@ class IndexCache {
     const stamp = [`${info.size}:${info.mtimeMs}`, ...besides.map((file) => `${file?.size ?? 0}:${file?.mtimeMs ?? 0}`)].join(':');
     const cached = this.#open.get(dir);
     if (cached?.stamp === stamp) return cached.retrieval;
-    const retrieval = openRetrievalIndex({ corpusDir: dir }).then((index) => ({
+    const retrieval = openRetrievalIndex({ corpusDir: dir }).then((index): CorpusRetrieval => ({
       retriever: retrieverFor(index, 'cwe-aware'),
       corpusSize: index.entries.length,
+      ...(index.status.notSaved ? { notSaved: index.status.notSaved } : {}),
     }));
     this.#open.set(dir, { stamp, retrieval });
     retrieval.catch(() => {

@@ -35,6 +35,7 @@ async function makeFolders(dir: string): Promise<void> {
 export async function writableFolder(dir: string): Promise<string | undefined> {
   try {
     await makeFolders(dir);
+    if (!(await stat(dir)).isDirectory()) return `${dir} is a file, not a folder`;
     await access(dir, constants.W_OK);
     return undefined;
   } catch (error) {

@@ -1,6 +1,6 @@
 // The corpus a repository's config names, opened for real: local folders below the App's corpus
 // root, and an org-repository corpus (GitHub mocked with nock) mirrored into the cache and indexed.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,19 @@ describe('local corpora', () => {
     const manifest = JSON.parse(await readFile(join(root, '.index', 'default', 'manifest.json'), 'utf8')) as { entryIds: string[] };
     expect(manifest.entryIds).toEqual(all.map((entry) => entry.id));
     const [top] = await grown.retriever.retrieve({ ...sqlQuery, k: 1 });
+    expect(top?.entry.cwe).toEqual(['CWE-89']);
+  });
+});
+
+describe('a corpus whose index cannot be saved', () => {
+  it('still retrieves, and says why the index is not saved (a file where .index should be)', async () => {
+    const root = temp.make();
+    await appendEntries(root, await snippetEntries(SNIPPETS));
+    await writeFile(join(root, '.index'), 'not a folder');
+    const retrieval = await createCorpusProvider({ root }).corpusFor({ store: 'local' }, noOctokit).retrieval();
+    expect(retrieval.notSaved).toBe(`${join(root, '.index')} is a file, not a folder`);
+    expect(await readFile(join(root, '.index'), 'utf8')).toBe('not a folder');
+    const [top] = await retrieval.retriever.retrieve({ ...sqlQuery, k: 1 });
     expect(top?.entry.cwe).toEqual(['CWE-89']);
   });
 });

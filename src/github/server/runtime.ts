@@ -74,7 +74,11 @@ export async function createRuntime(settings: ServerSettings, base: AppDependenc
     .corpusFor({ store: 'local' }, undefined as unknown as GitHubClient)
     .retrieval()
     .then(
-      (retrieval) => (corpus = { ok: true, detail: `${retrieval.corpusSize} secure examples` }),
+      (retrieval) => {
+        const unsaved = retrieval.notSaved ? `; index not saved, built again at every start: ${retrieval.notSaved}` : '';
+        corpus = { ok: true, detail: `${retrieval.corpusSize} secure examples${unsaved}` };
+        if (retrieval.notSaved) log.warn({ reason: retrieval.notSaved }, 'the corpus index cannot be saved: it is built again at every start');
+      },
       (error: unknown) => {
         corpus = { ok: false, detail: error instanceof Error ? error.message : String(error) };
         log.error({ err: error }, 'could not open the corpus');
