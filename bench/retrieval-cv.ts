@@ -30,7 +30,7 @@ import type { Embedder } from '../src/embed/types.js';
 import { cvQueryText, CV_QUERY_KINDS, type CvQueryKind } from './cv-queries.js';
 import type { AnalyzerEvidenceOptions } from '../src/retrieve/analyzer-evidence.js';
 import type { FindingsCache } from './query-findings.js';
-import { cweArchivePath, xhtmlText } from '../src/cwe/mitre-documents.js';
+import { cweArchivePath, EXAMPLE_CODE, WEAKNESS, xhtmlText } from '../src/cwe/mitre-documents.js';
 import { readFileSync } from 'node:fs';
 
 let goodExamples: Map<string, string[]> | undefined;
@@ -39,10 +39,10 @@ function mitreGoodExamples(cwes: Iterable<string>): LabelledCode[] {
   if (!goodExamples) {
     goodExamples = new Map();
     const xml = readFileSync(cweArchivePath(), 'utf8');
-    for (const [, attributes = '', body = ''] of xml.matchAll(/<Weakness\s([^>]*)>([^]*?)<\/Weakness>/g)) {
+    for (const [, attributes = '', body = ''] of xml.matchAll(WEAKNESS)) {
       const id = /\bID="(\d+)"/.exec(attributes)?.[1];
       if (!id) continue;
-      const codes = [...body.matchAll(/<Example_Code\s([^>]*)>([^]*?)<\/Example_Code>/g)]
+      const codes = [...body.matchAll(EXAMPLE_CODE)]
         .filter(([, codeAttributes = '']) => /\bNature="Good"/.test(codeAttributes))
         .map(([, , code = '']) => xhtmlText(code))
         .filter((code) => code !== '');

@@ -73,9 +73,11 @@ function element(block: string, name: string): string | undefined {
   return elementOf(block, name)?.content;
 }
 
-const WEAKNESS = /<Weakness\s([^>]*)>([^]*?)<\/Weakness>/g;
+/** A weakness of the archive: its attributes, then its body. */
+export const WEAKNESS = /<Weakness\s([^>]*)>([^]*?)<\/Weakness>/g;
 const EXAMPLE = /<Demonstrative_Example\b[^>]*>([^]*?)<\/Demonstrative_Example>/g;
-const EXAMPLE_CODE = /<Example_Code\s([^>]*)>([^]*?)<\/Example_Code>/g;
+/** One code block of a demonstrative example: its attributes (`Nature`, `Language`), then its XHTML. */
+export const EXAMPLE_CODE = /<Example_Code\s([^>]*)>([^]*?)<\/Example_Code>/g;
 
 /**
  * The archive reduced to what `documentsFromArchive` reads (each weakness's id and name, its

@@ -48,10 +48,8 @@ export async function analyzerEvidenceOf(
   input: AnalyzeInput,
   analyzers: readonly Analyzer[],
   onFailure: (analyzer: Analyzer, error: unknown) => void,
-): Promise<{ evidence: QueryEvidence; ran: string[] }> {
-  const usable = await analyzersFor(input.language, analyzers);
-  const findings = await findingsOfAll(usable, input, onFailure);
-  return { evidence: evidenceOfFindings(findings), ran: usable.map((analyzer) => analyzer.name) };
+): Promise<QueryEvidence> {
+  return evidenceOfFindings(await findingsOfAll(await analyzersFor(input.language, analyzers), input, onFailure));
 }
 
 /** P(CWE) over `classes` after weighing the evidence (unchanged when it names nothing related to a class). */

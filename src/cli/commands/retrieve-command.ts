@@ -8,6 +8,7 @@ import { cweLegend } from '../../cwe/names.js';
 import { languageFromPath, parseLanguage, UnknownLanguageError, type Language } from '../../lang/languages.js';
 import type { Demonstration, RetrievalQuery, Retriever } from '../../retrieve/retriever.js';
 import { defaultAnalyzers } from '../../analyze/registry.js';
+import type { Analyzer } from '../../analyze/types.js';
 import { analyzerEvidenceOf, type QueryEvidence } from '../../retrieve/analyzer-evidence.js';
 import { openIndexForCli, parseMode, retrieverFor } from '../open-retriever.js';
 import { readInputFile } from '../read-input.js';
@@ -72,12 +73,17 @@ function languageOf(given: string | undefined, path: string): Language {
  * The analyzers' evidence on a query, as `harden` and the App gather it: only when no CWE is
  * known, since a known CWE already decides the ranking. Failures are warnings on stderr.
  */
-async function evidenceFor(code: string, language: Language | undefined, cwe: string | undefined, fileName?: string): Promise<QueryEvidence | undefined> {
+async function evidenceFor(
+  analyzers: readonly Analyzer[],
+  code: string,
+  language: Language | undefined,
+  cwe: string | undefined,
+  fileName?: string,
+): Promise<QueryEvidence | undefined> {
   if (cwe !== undefined || language === undefined) return undefined;
-  const { evidence } = await analyzerEvidenceOf({ code, language, fileName }, defaultAnalyzers(), (analyzer, error) =>
+  return analyzerEvidenceOf({ code, language, fileName }, analyzers, (analyzer, error) =>
     console.error(`warning: ${analyzer.name} could not analyze the query, so it is no evidence: ${(error as Error).message}`),
   );
-  return evidence;
 }
 
 function describeEvidence(evidence: QueryEvidence): string {
@@ -85,7 +91,8 @@ function describeEvidence(evidence: QueryEvidence): string {
   return `analyzer evidence: ${evidence.tools.map((hit) => `${hit.tool} ${hit.ruleId} (${hit.cwe.join(', ')})`).join('; ')}`;
 }
 
-async function runBatch(retriever: Retriever, path: string, k: number, analyzers: boolean): Promise<void> {
+/** `analyzers`: created once for the whole batch, so each tool's installation is checked once. */
+async function runBatch(retriever: Retriever, path: string, k: number, analyzers: readonly Analyzer[] | undefined): Promise<void> {
   const lines = (await readInputFile(path)).split('\n');
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '') continue;
@@ -110,7 +117,7 @@ async function runBatch(retriever: Retriever, path: string, k: number, analyzers
       console.log(JSON.stringify({ id, line: index + 1, error: reason }));
       continue;
     }
-    const evidence = analyzers ? await evidenceFor(query.code, language, cwe) : undefined;
+    const evidence = analyzers ? await evidenceFor(analyzers, query.code, language, cwe) : undefined;
     const results = await retriever.retrieve({ code: query.code, language, cwe, k: query.k ?? k, ...(evidence ? { evidence } : {}) });
     console.log(JSON.stringify({ id: query.id, ...(evidence ? { evidence } : {}), results: results.map(resultJson) }));
   }
@@ -133,7 +140,7 @@ export function registerRetrieveCommand(program: Command): void {
       const k = Number(options.k);
       if (!Number.isInteger(k) || k <= 0) throw new UsageError(`-k must be a positive integer, got ${options.k}`);
       const mode = parseMode(options.mode);
-      const analyzers = options.analyzers === true;
+      const analyzers = options.analyzers === true ? defaultAnalyzers() : undefined;
       if (analyzers && mode !== 'cwe-aware') throw new UsageError(`--analyzers weighs evidence in cwe-aware retrieval only, not --mode ${mode}`);
       if (options.queries) {
         if (!options.json) throw new UsageError('--queries prints JSON Lines: add --json');
@@ -147,7 +154,7 @@ export function registerRetrieveCommand(program: Command): void {
       const cwe = options.cwe ? normalizeCwe(options.cwe) : undefined;
       const index = await openIndexForCli(options);
       if (analyzers && cwe) console.error('note: --cwe names the weakness, so the analyzers are not run (as in harden and the App)');
-      const evidence = analyzers ? await evidenceFor(code, language, cwe, basename(path)) : undefined;
+      const evidence = analyzers ? await evidenceFor(analyzers, code, language, cwe, basename(path)) : undefined;
       const query: RetrievalQuery = { code, language, cwe, k, ...(evidence ? { evidence } : {}) };
       const results = await retrieverFor(index, mode).retrieve(query);
       if (options.json) {
