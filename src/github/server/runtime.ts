@@ -8,6 +8,7 @@ import type { AppDependencies } from '../app-dependencies.js';
 import { appOctokitClass } from '../app-octokit.js';
 import type { GitHubClient } from '../review/gather.js';
 import { meteredModel } from '../ops/metered-model.js';
+import { warmUp } from '../ops/warm-up.js';
 import { createMetrics, type AppMetrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/ops-routes.js';
 import { InProcessQueue } from '../queue/in-process-queue.js';
@@ -84,8 +85,16 @@ export async function createRuntime(settings: ServerSettings, base: AppDependenc
         log.error({ err: error }, 'could not open the corpus');
       },
     );
+  // A process that runs reviews checks its analyzers and loads its grammars before it is ready; one
+  // that only answers webhooks (SECCODER_WORKERS=0) runs no review and needs neither.
+  const warmth =
+    (deps.workers ?? DEFAULT_WORKERS) > 0
+      ? warmUp(base.analyzers, (check) =>
+          check.ok ? log.info({ analyzers: check.detail }, 'analyzers checked') : log.error({ reason: check.detail }, 'warm-up failed'),
+        )
+      : undefined;
   const readiness: Readiness = async () => {
-    const checks: Awaited<ReturnType<Readiness>> = { corpus };
+    const checks: Awaited<ReturnType<Readiness>> = { corpus, ...(warmth ? { analyzers: warmth() } : {}) };
     try {
       await queue.ping();
       checks.queue = { ok: true, detail: queue.description };
