@@ -11,7 +11,9 @@
 // Embedding → one convolution of width `width` with ReLU → max over positions → softmax layer.
 // Back-propagation through the max touches only the winning position of each filter, so a step
 // costs little more than the forward pass.
+import { seededRandom } from '../src/embed/lsa/random.js';
 import { TOKEN } from '../src/text/code-tokens.js';
+import { normalizedLexeme } from '../src/text/token-pairs.js';
 import type { LabelledCode } from '../src/corpus/cwe-examples.js';
 import type { CwePredictor } from '../src/retrieve/cwe-classifier.js';
 
@@ -59,28 +61,7 @@ function addAt(array: Float32Array | Float64Array, index: number, value: number)
 const UNKNOWN = 1;
 
 function lexemes(code: string, maxTokens: number): string[] {
-  const out: string[] = [];
-  for (const match of code.matchAll(TOKEN)) {
-    const lexeme = match[0];
-    const first = lexeme[0] as string;
-    out.push(
-      first === '"' || first === "'" || first === '`' ? 'STR' : /\d/.test(first) ? (lexeme === '0' || lexeme === '1' ? lexeme : 'NUM') : lexeme.toLowerCase(),
-    );
-    if (out.length >= maxTokens) break;
-  }
-  return out;
-}
-
-/** mulberry32: a small seeded generator, so training is the same run to run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return (code.match(TOKEN) ?? []).slice(0, maxTokens).map(normalizedLexeme);
 }
 
 interface Parameters {

@@ -6,7 +6,8 @@ import { TOKEN } from './code-tokens.js';
 
 export const PAIR_PREFIX = 'pair:';
 
-function normalized(lexeme: string): string {
+/** A lexeme as the classifiers see it: identifiers lower-cased, literals by kind (STR, NUM; 0 and 1 kept). */
+export function normalizedLexeme(lexeme: string): string {
   const first = lexeme[0] as string;
   if (first === '"' || first === "'" || first === '`') return 'STR';
   if (/\d/.test(first)) return lexeme === '0' || lexeme === '1' ? lexeme : 'NUM';
@@ -15,7 +16,7 @@ function normalized(lexeme: string): string {
 
 /** "pair:a b" for each two adjacent lexemes of the code. */
 export function tokenPairs(code: string): string[] {
-  const lexemes = (code.match(TOKEN) ?? []).map(normalized);
+  const lexemes = (code.match(TOKEN) ?? []).map(normalizedLexeme);
   const pairs: string[] = [];
   for (let i = 1; i < lexemes.length; i += 1) pairs.push(`${PAIR_PREFIX}${lexemes[i - 1]} ${lexemes[i]}`);
   return pairs;
